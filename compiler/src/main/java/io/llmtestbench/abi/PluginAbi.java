@@ -1,0 +1,128 @@
+package io.llmtestbench.abi;
+
+import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.ValType;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The plugin ABI v1, as code: the one definition of names, signatures and result codes that the compiler,
+ * the runtime and the tools share. {@code docs/plugin-abi.md} is its normative prose.
+ */
+public final class PluginAbi {
+    private PluginAbi() {}
+
+    public static final int MAJOR = 1;
+    public static final int MINOR = 0;
+
+    /** The host's ABI version, "MAJOR.MINOR". */
+    public static final String VERSION = MAJOR + "." + MINOR;
+
+    /** The module name of every host import. */
+    public static final String HOST_MODULE = "env";
+
+    public static final String WASI_MODULE = "wasi_snapshot_preview1";
+
+    public static final String MEMORY = "memory";
+    public static final String ALLOC = "plugin_alloc";
+    public static final String FREE = "plugin_free";
+    public static final String METADATA = "plugin_metadata";
+    public static final String INIT = "plugin_init";
+    public static final String EXECUTE = "plugin_execute";
+    public static final String SHUTDOWN = "plugin_shutdown";
+    /** Optional WASI reactor initialiser, called once after instantiation. */
+    public static final String INITIALIZE = "_initialize";
+
+    public static final String HOST_LOG = "host_log";
+    public static final String HOST_CURRENT_TIME_MS = "host_current_time_ms";
+    public static final String HOST_RANDOM = "host_random";
+    public static final String HOST_SET_STATE = "host_set_state";
+    public static final String HOST_GET_STATE = "host_get_state";
+    public static final String HOST_GET_CONTEXT = "host_get_context";
+
+    /** Result codes. */
+    public static final int RESULT_OK = 0;
+    public static final int RESULT_ERROR = -1;
+    public static final int RESULT_INVALID_INPUT = -2;
+    public static final int RESULT_TIMEOUT = -3;
+    public static final int RESULT_OUT_OF_MEMORY = -4;
+    public static final int RESULT_BUFFER_TOO_SMALL = -5;
+
+    private static final ValType I32 = ValType.I32;
+    private static final ValType I64 = ValType.I64;
+
+    /** Required function exports and their signatures, in the order the docs list them. */
+    public static final Map<String, FunctionType> REQUIRED_EXPORTS = ordered(
+            ALLOC, FunctionType.of(List.of(I32), List.of(I32)),
+            FREE, FunctionType.of(List.of(I32, I32), List.of()),
+            METADATA, FunctionType.of(List.of(I32, I32), List.of(I32)),
+            INIT, FunctionType.of(List.of(I32, I32), List.of(I32)),
+            EXECUTE, FunctionType.of(List.of(I32, I32, I32, I32), List.of(I32)),
+            SHUTDOWN, FunctionType.of(List.of(), List.of(I32)));
+
+    /** Host functions a plugin may import from {@link #HOST_MODULE}, and their signatures. */
+    public static final Map<String, FunctionType> HOST_FUNCTIONS = ordered(
+            HOST_LOG, FunctionType.of(List.of(I32, I32, I32), List.of(I32)),
+            HOST_CURRENT_TIME_MS, FunctionType.of(List.of(), List.of(I64)),
+            HOST_RANDOM, FunctionType.of(List.of(I32), List.of(I32)),
+            HOST_SET_STATE, FunctionType.of(List.of(I32, I32, I32, I32), List.of(I32)),
+            HOST_GET_STATE, FunctionType.of(List.of(I32, I32, I32, I32), List.of(I32)),
+            HOST_GET_CONTEXT, FunctionType.of(List.of(I32, I32), List.of(I32)));
+
+    /** The symbolic name of a result code, e.g. {@code RESULT_ERROR}; empty for an undocumented code. */
+    public static Optional<String> resultName(int code) {
+        switch (code) {
+            case RESULT_OK: return Optional.of("RESULT_OK");
+            case RESULT_ERROR: return Optional.of("RESULT_ERROR");
+            case RESULT_INVALID_INPUT: return Optional.of("RESULT_INVALID_INPUT");
+            case RESULT_TIMEOUT: return Optional.of("RESULT_TIMEOUT");
+            case RESULT_OUT_OF_MEMORY: return Optional.of("RESULT_OUT_OF_MEMORY");
+            case RESULT_BUFFER_TOO_SMALL: return Optional.of("RESULT_BUFFER_TOO_SMALL");
+            default: return Optional.empty();
+        }
+    }
+
+    /** A signature in WAT syntax, e.g. {@code (func (param i32 i32) (result i32))}. */
+    public static String wat(FunctionType type) {
+        var sb = new StringBuilder("(func");
+        if (!type.params().isEmpty()) {
+            sb.append(" (param");
+            type.params().forEach(p -> sb.append(' ').append(p.toString().toLowerCase(java.util.Locale.ROOT)));
+            sb.append(')');
+        }
+        if (!type.returns().isEmpty()) {
+            sb.append(" (result");
+            type.returns().forEach(p -> sb.append(' ').append(p.toString().toLowerCase(java.util.Locale.ROOT)));
+            sb.append(')');
+        }
+        return sb.append(')').toString();
+    }
+
+    /**
+     * Whether a plugin declaring {@code apiVersion} can run on this host: same major, minor not above ours.
+     * Accepts "MAJOR.MINOR" or a bare "MAJOR".
+     */
+    public static boolean isCompatible(String apiVersion) {
+        int[] v = parseVersion(apiVersion);
+        return v != null && v[0] == MAJOR && v[1] <= MINOR;
+    }
+
+    /** {MAJOR, MINOR}, or null when the text is not a version. */
+    public static int[] parseVersion(String apiVersion) {
+        if (apiVersion == null || !apiVersion.matches("\\d{1,4}(\\.\\d{1,4})?")) {
+            return null;
+        }
+        String[] parts = apiVersion.split("\\.");
+        return new int[] {Integer.parseInt(parts[0]), parts.length > 1 ? Integer.parseInt(parts[1]) : 0};
+    }
+
+    private static Map<String, FunctionType> ordered(Object... kv) {
+        Map<String, FunctionType> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], (FunctionType) kv[i + 1]);
+        }
+        return java.util.Collections.unmodifiableMap(m);
+    }
+}

@@ -1,0 +1,218 @@
+package io.llmtestbench.compiler;
+
+import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.InvalidException;
+import com.dylibso.chicory.wasm.MalformedException;
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.AnnotatedInstruction;
+import com.dylibso.chicory.wasm.types.ExternalType;
+import com.dylibso.chicory.wasm.types.FunctionBody;
+import com.dylibso.chicory.wasm.types.ValType;
+import io.llmtestbench.abi.PluginAbi;
+import io.llmtestbench.compiler.internal.Backend;
+import io.llmtestbench.compiler.internal.BytecodeTransformer;
+import io.llmtestbench.compiler.internal.ChicoryBackend;
+import io.llmtestbench.compiler.internal.ClassFiles;
+import io.llmtestbench.compiler.internal.CostModel;
+import io.llmtestbench.compiler.internal.FuelInjector;
+import io.llmtestbench.compiler.internal.ModuleDiagnostics;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Compiles WebAssembly modules to JVM classes, with deterministic fuel metering. Thread-safe and
+ * stateless; the entry point of the compiler library.
+ *
+ * <pre>{@code
+ * CompiledModule m = WasmCompiler.compile(Files.readAllBytes(path), CompilerOptions.defaults());
+ * }</pre>
+ */
+public final class WasmCompiler {
+    /** This compiler's version (the project version). */
+    public static final String VERSION;
+    /** The Chicory version behind the parser, validator and code generator. */
+    public static final String CHICORY_VERSION;
+
+    static {
+        var props = new Properties();
+        try (InputStream in = WasmCompiler.class.getResourceAsStream("compiler.properties")) {
+            props.load(in);
+        } catch (IOException | NullPointerException e) {
+            throw new ExceptionInInitializerError("compiler.properties missing from the llmtb-compiler jar");
+        }
+        VERSION = props.getProperty("version");
+        CHICORY_VERSION = props.getProperty("chicory");
+    }
+
+    private static final Pattern FUNC = Pattern.compile("func_(\\d+)");
+
+    private WasmCompiler() {}
+
+    /** The stamp a module with this SHA-256 gets under these options. */
+    public static CompilerStamp stampFor(String wasmSha256, boolean metering) {
+        return new CompilerStamp(VERSION, CHICORY_VERSION, PluginAbi.VERSION, metering, CostModel.VERSION, wasmSha256);
+    }
+
+    /** Hex SHA-256 of the bytes. */
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Parses and validates a module, the same way {@link #compile} does, without generating code.
+     *
+     * @throws CompilationException if it is malformed, invalid or uses an unsupported feature
+     */
+    public static WasmModule validate(byte[] wasm) throws CompilationException {
+        WasmModule module = parse(wasm);
+        checkSupported(module);
+        return module;
+    }
+
+    /**
+     * Compiles a module. Nothing is written anywhere; the result holds every byte.
+     *
+     * @throws CompilationException if the module is malformed, invalid or uses an unsupported feature
+     */
+    public static CompiledModule compile(byte[] wasm, CompilerOptions options) throws CompilationException {
+        long start = System.nanoTime();
+        String sha = sha256(wasm);
+        WasmModule module = validate(wasm);
+        CompilerStamp stamp = stampFor(sha, options.metering());
+        String className = options.className() != null
+                ? options.className()
+                : "llmtb.gen.m" + sha.substring(0, 16) + (options.metering() ? "" : "u") + ".Module";
+
+        byte[] compiledWasm = wasm;
+        WasmModule compiledModule = module;
+        int fuelFunction = -1;
+        int bulkFunction = -1;
+        long segments = 0;
+        if (options.metering()) {
+            FuelInjector.Result injected;
+            try {
+                injected = FuelInjector.inject(wasm, module);
+            } catch (RuntimeException e) {
+                throw new CompilationException(CompilationException.Kind.INTERNAL,
+                        "metering injection failed: " + e, null, -1, -1, e);
+            }
+            if (injected != null) {
+                compiledWasm = injected.wasm();
+                fuelFunction = injected.fuelFunction();
+                bulkFunction = injected.bulkFunction();
+                segments = injected.staticSegments();
+                try {
+                    compiledModule = Parser.parse(compiledWasm);
+                } catch (ChicoryException e) {
+                    throw new CompilationException(CompilationException.Kind.INTERNAL,
+                            "metered module does not validate (a compiler bug): " + e.getMessage(), null, -1, -1, e);
+                }
+            }
+        }
+
+        Backend backend = new ChicoryBackend(CHICORY_VERSION);
+        Backend.Output output;
+        try {
+            output = backend.translate(compiledModule, className);
+        } catch (RuntimeException e) {
+            throw new CompilationException(CompilationException.Kind.INTERNAL,
+                    "code generation failed: " + e, null, -1, -1, e);
+        }
+
+        var transformer = new BytecodeTransformer(stamp.format(), fuelFunction, bulkFunction);
+        Map<String, byte[]> classes = new LinkedHashMap<>();
+        List<CompilationReport.LargeMethod> large = new ArrayList<>();
+        for (var entry : output.classes().entrySet()) {
+            byte[] transformed;
+            try {
+                transformed = transformer.transform(entry.getValue());
+            } catch (RuntimeException e) {
+                throw new CompilationException(CompilationException.Kind.INTERNAL,
+                        "bytecode transformation of " + entry.getKey() + " failed: " + e, null, -1, -1, e);
+            }
+            classes.put(entry.getKey(), transformed);
+            ClassFiles.codeLengths(transformed).forEach((method, length) -> {
+                if (length > CompilationReport.HUGE_METHOD_LIMIT) {
+                    String name = method.substring(0, method.indexOf('('));
+                    Matcher m = FUNC.matcher(name);
+                    large.add(new CompilationReport.LargeMethod(entry.getKey(), name,
+                            m.matches() ? Integer.parseInt(m.group(1)) : -1, length));
+                }
+            });
+        }
+        large.sort(Comparator.comparingInt(CompilationReport.LargeMethod::bytecodeBytes).reversed());
+        var report = new CompilationReport(
+                module.functionSection().functionCount(),
+                java.util.Set.copyOf(output.interpretedFunctions()),
+                List.copyOf(large),
+                segments,
+                (System.nanoTime() - start) / 1_000_000);
+        return new CompiledModule(stamp, output.mainClass(), classes, compiledWasm, report);
+    }
+
+    private static WasmModule parse(byte[] wasm) throws CompilationException {
+        try {
+            return Parser.parse(wasm);
+        } catch (MalformedException e) {
+            throw ModuleDiagnostics.malformed(wasm, e);
+        } catch (InvalidException e) {
+            throw ModuleDiagnostics.invalid(wasm, e);
+        } catch (ChicoryException e) {
+            // Chicory reports a few structural problems with its base exception.
+            throw ModuleDiagnostics.invalid(wasm, e);
+        } catch (RuntimeException e) {
+            throw ModuleDiagnostics.malformed(wasm, e);
+        }
+    }
+
+    /** Refuses what the code generator does not compile, naming the feature and the function. */
+    private static void checkSupported(WasmModule module) throws CompilationException {
+        int imported = module.importSection().count(ExternalType.FUNCTION);
+        for (int t = 0; t < module.typeSection().typeCount(); t++) {
+            var type = module.typeSection().getType(t);
+            if (type.params().contains(ValType.V128) || type.returns().contains(ValType.V128)) {
+                throw unsupported("SIMD (v128) in type " + t, "type", -1);
+            }
+        }
+        for (int g = 0; g < module.globalSection().globalCount(); g++) {
+            if (module.globalSection().getGlobal(g).valueType().equals(ValType.V128)) {
+                throw unsupported("SIMD (v128) in global " + g, "global", -1);
+            }
+        }
+        int functions = module.functionSection().functionCount();
+        for (int i = 0; i < functions; i++) {
+            FunctionBody body = module.codeSection().getFunctionBody(i);
+            if (body.localTypes().contains(ValType.V128)) {
+                throw unsupported("SIMD (v128 local) in function " + (imported + i), "code", imported + i);
+            }
+            for (AnnotatedInstruction ins : body.instructions()) {
+                if ((ins.opcode().opcode() >>> 8) == 0xFD) {
+                    throw unsupported("SIMD instruction " + ins.opcode().name().toLowerCase(java.util.Locale.ROOT)
+                            + " in function " + (imported + i) + " at offset 0x" + Integer.toHexString(ins.address()),
+                            "code", imported + i);
+                }
+            }
+        }
+    }
+
+    private static CompilationException unsupported(String what, String section, int function) {
+        return new CompilationException(CompilationException.Kind.UNSUPPORTED,
+                "unsupported feature: " + what + " (this compiler does not compile SIMD)", section, function, -1, null);
+    }
+}

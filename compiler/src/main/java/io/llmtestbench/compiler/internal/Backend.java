@@ -1,0 +1,27 @@
+package io.llmtestbench.compiler.internal;
+
+import com.dylibso.chicory.wasm.WasmModule;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Translates a (metered) wasm module to JVM classes. The one seam where a code generator of our own can
+ * replace Chicory's: the metering contract lives in the wasm ({@link FuelInjector}) and in the
+ * post-processing ({@link BytecodeTransformer}), not here.
+ *
+ * <p>Contract for implementations: one public class named {@code className} with a public constructor
+ * taking a {@code com.dylibso.chicory.runtime.Instance} and implementing {@code Machine}; each wasm function
+ * {@code N} is a static method {@code func_N(params..., Memory, Instance)}; calls between wasm functions are
+ * {@code invokestatic} of those methods.
+ */
+public interface Backend {
+
+    /** Classes by binary name (dots), the main class, and the functions left to the interpreter. */
+    record Output(Map<String, byte[]> classes, String mainClass, Set<Integer> interpretedFunctions) {}
+
+    String name();
+
+    String version();
+
+    Output translate(WasmModule module, String className);
+}

@@ -1,0 +1,89 @@
+package io.llmtestbench.compiler.internal;
+
+import com.dylibso.chicory.wasm.types.OpCode;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The fuel cost model, version {@link #VERSION}. Documented in {@code docs/metering.md}; any change to a
+ * cost here must bump {@link #VERSION}, which is part of every compiled artifact's stamp.
+ */
+public final class CostModel {
+    /** Bumped whenever a cost or a metering boundary changes. */
+    public static final int VERSION = 1;
+
+    /** Bulk operation kinds, passed to the runtime's bulk charge. */
+    public static final int BULK_BYTES = 0;
+
+    public static final int BULK_ELEMENTS = 1;
+    public static final int BULK_PAGES = 2;
+
+    /** Fuel per 8 bytes touched by {@code memory.fill/copy/init}. */
+    public static final int BYTES_PER_UNIT = 8;
+
+    /** Fuel per table element touched by {@code table.fill/copy/init/grow}. */
+    public static final int FUEL_PER_ELEMENT = 1;
+
+    /** Fuel per 64 KiB page added by {@code memory.grow} (the page is zeroed: 65536 / 8). */
+    public static final int FUEL_PER_PAGE = 65536 / BYTES_PER_UNIT;
+
+    /** Instructions that cost nothing: pure structure, as in wasmtime's fuel model. */
+    private static final Set<OpCode> FREE = EnumSet.of(OpCode.NOP, OpCode.BLOCK, OpCode.LOOP, OpCode.END, OpCode.ELSE);
+
+    /** After these a new metered segment starts: they are (or end at) a branch target or a branch. */
+    private static final Set<String> SEGMENT_ENDERS =
+            Set.of(
+                    "LOOP", "IF", "ELSE", "END", "CATCH", "CATCH_ALL", "BR", "BR_IF", "BR_TABLE", "RETURN",
+                    "UNREACHABLE", "THROW", "THROW_REF", "RETHROW", "DELEGATE", "RETURN_CALL",
+                    "RETURN_CALL_INDIRECT", "RETURN_CALL_REF", "BR_ON_NULL", "BR_ON_NON_NULL", "BR_ON_CAST",
+                    "BR_ON_CAST_FAIL");
+
+    private CostModel() {}
+
+    /** Static fuel of one executed instruction. */
+    public static int cost(OpCode op) {
+        return FREE.contains(op) ? 0 : 1;
+    }
+
+    /** Whether a new metered segment starts right after this instruction. */
+    static boolean endsSegment(OpCode op) {
+        return SEGMENT_ENDERS.contains(op.name());
+    }
+
+    /**
+     * The bulk kind of an instruction whose cost depends on an operand (the count on top of the stack),
+     * or -1.
+     */
+    static int bulkKind(OpCode op) {
+        switch (op.name()) {
+            case "MEMORY_FILL":
+            case "MEMORY_COPY":
+            case "MEMORY_INIT":
+                return BULK_BYTES;
+            case "TABLE_FILL":
+            case "TABLE_COPY":
+            case "TABLE_INIT":
+            case "TABLE_GROW":
+                return BULK_ELEMENTS;
+            case "MEMORY_GROW":
+                return BULK_PAGES;
+            default:
+                return -1;
+        }
+    }
+
+    /** Fuel for a bulk operation of {@code count} units (count is an unsigned 32-bit value). */
+    public static long bulkCost(int count, int kind) {
+        long n = Integer.toUnsignedLong(count);
+        switch (kind) {
+            case BULK_BYTES:
+                return (n + BYTES_PER_UNIT - 1) / BYTES_PER_UNIT;
+            case BULK_ELEMENTS:
+                return n * FUEL_PER_ELEMENT;
+            case BULK_PAGES:
+                return n * FUEL_PER_PAGE;
+            default:
+                throw new IllegalArgumentException("unknown bulk kind " + kind);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package io.llmtestbench.runtime;
+
+import java.nio.file.Path;
+
+/**
+ * How a {@link PluginSystem} manages plugins.
+ *
+ * @param runtimeConfig defaults for each plugin
+ * @param maxConcurrentPlugins live plugin instances across the system; callers wait for one (within their
+ *     deadline) rather than fail (default 50)
+ * @param cacheDir where compiled {@code .wasm} files are cached, keyed by SHA-256 and compiler stamp; null
+ *     for no cache
+ */
+public record ManagerConfig(RuntimeConfig runtimeConfig, int maxConcurrentPlugins, Path cacheDir) {
+    public static final int DEFAULT_MAX_CONCURRENT_PLUGINS = 50;
+
+    public ManagerConfig {
+        if (maxConcurrentPlugins <= 0) {
+            throw new IllegalArgumentException("maxConcurrentPlugins must be positive: " + maxConcurrentPlugins);
+        }
+    }
+
+    /** Defaults: {@link RuntimeConfig#defaults()}, 50 instances, cache in {@code ~/.cache/llmtb/compiled}. */
+    public static ManagerConfig defaults() {
+        return new ManagerConfig(RuntimeConfig.defaults(), DEFAULT_MAX_CONCURRENT_PLUGINS, defaultCacheDir());
+    }
+
+    public static Path defaultCacheDir() {
+        return Path.of(System.getProperty("user.home"), ".cache", "llmtb", "compiled");
+    }
+
+    public ManagerConfig withRuntimeConfig(RuntimeConfig c) {
+        return new ManagerConfig(c, maxConcurrentPlugins, cacheDir);
+    }
+
+    public ManagerConfig withMaxConcurrentPlugins(int n) {
+        return new ManagerConfig(runtimeConfig, n, cacheDir);
+    }
+
+    public ManagerConfig withCacheDir(Path dir) {
+        return new ManagerConfig(runtimeConfig, maxConcurrentPlugins, dir);
+    }
+}

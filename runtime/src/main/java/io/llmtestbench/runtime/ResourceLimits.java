@@ -1,0 +1,70 @@
+package io.llmtestbench.runtime;
+
+/**
+ * Hard limits for one plugin. Immutable; start from {@link #defaults()} or {@link #builder()}.
+ *
+ * @param maxMemoryBytes cap on the plugin's linear memory (default 64 MiB); {@code memory.grow} past it fails
+ * @param maxExecutionTimeMs wall-clock deadline of one execution, host calls included (default 30,000)
+ * @param maxInstructions fuel per execution, about one unit per wasm instruction (default 1,000,000,000)
+ * @param maxCallDepth nested wasm calls before "call stack exhausted" (default 25,000)
+ * @param maxOutputBytes the largest output a plugin may return (default 16 MiB)
+ */
+public record ResourceLimits(
+        long maxMemoryBytes, long maxExecutionTimeMs, long maxInstructions, int maxCallDepth, int maxOutputBytes) {
+
+    public static final long DEFAULT_MAX_MEMORY_BYTES = 64L * 1024 * 1024;
+    public static final long DEFAULT_MAX_EXECUTION_TIME_MS = 30_000;
+    public static final long DEFAULT_MAX_INSTRUCTIONS = 1_000_000_000L;
+    public static final int DEFAULT_MAX_CALL_DEPTH = 25_000;
+    public static final int DEFAULT_MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
+
+    public ResourceLimits {
+        if (maxMemoryBytes < 65536) {
+            throw new IllegalArgumentException("maxMemoryBytes must be at least one 64 KiB page: " + maxMemoryBytes);
+        }
+        if (maxExecutionTimeMs <= 0) {
+            throw new IllegalArgumentException("maxExecutionTimeMs must be positive: " + maxExecutionTimeMs);
+        }
+        if (maxInstructions <= 0) {
+            throw new IllegalArgumentException("maxInstructions must be positive: " + maxInstructions);
+        }
+        if (maxCallDepth <= 0) {
+            throw new IllegalArgumentException("maxCallDepth must be positive: " + maxCallDepth);
+        }
+        if (maxOutputBytes <= 0) {
+            throw new IllegalArgumentException("maxOutputBytes must be positive: " + maxOutputBytes);
+        }
+    }
+
+    public static ResourceLimits defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().maxMemoryBytes(maxMemoryBytes).maxExecutionTimeMs(maxExecutionTimeMs)
+                .maxInstructions(maxInstructions).maxCallDepth(maxCallDepth).maxOutputBytes(maxOutputBytes);
+    }
+
+    /** Builds {@link ResourceLimits}; unset values take the defaults. */
+    public static final class Builder {
+        private long maxMemoryBytes = DEFAULT_MAX_MEMORY_BYTES;
+        private long maxExecutionTimeMs = DEFAULT_MAX_EXECUTION_TIME_MS;
+        private long maxInstructions = DEFAULT_MAX_INSTRUCTIONS;
+        private int maxCallDepth = DEFAULT_MAX_CALL_DEPTH;
+        private int maxOutputBytes = DEFAULT_MAX_OUTPUT_BYTES;
+
+        public Builder maxMemoryBytes(long v) { maxMemoryBytes = v; return this; }
+        public Builder maxExecutionTimeMs(long v) { maxExecutionTimeMs = v; return this; }
+        public Builder maxInstructions(long v) { maxInstructions = v; return this; }
+        public Builder maxCallDepth(int v) { maxCallDepth = v; return this; }
+        public Builder maxOutputBytes(int v) { maxOutputBytes = v; return this; }
+
+        public ResourceLimits build() {
+            return new ResourceLimits(maxMemoryBytes, maxExecutionTimeMs, maxInstructions, maxCallDepth, maxOutputBytes);
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package io.llmtestbench.runtime.internal;
+
+import com.dylibso.chicory.runtime.HostFunction;
+import com.dylibso.chicory.runtime.ImportFunction;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.runtime.WasmFunctionHandle;
+import io.llmtestbench.abi.PluginAbi;
+import io.llmtestbench.runtime.ErrorKind;
+import io.llmtestbench.runtime.internal.exec.Budget;
+import java.nio.ByteBuffer;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+
+/**
+ * The {@code env} host functions of one instance. Each call is charged {@link #CALL_COST} fuel plus one
+ * unit per 16 bytes it copies; pointers are bounds-checked and a bad one ends the execution with a trap
+ * naming the function.
+ */
+final class HostEnv {
+    /** Fixed fuel charged for every host call. */
+    static final int CALL_COST = 50;
+    private static final int BYTES_PER_FUEL = 16;
+
+    private final PluginShared plugin;
+    private Budget budget;
+    private byte[] context;
+    private long logBytes;
+
+    HostEnv(PluginShared plugin) {
+        this.plugin = plugin;
+    }
+
+    /** Binds the env to the execution about to run. */
+    void begin(Budget budget, byte[] context) {
+        this.budget = budget;
+        this.context = context;
+        this.logBytes = 0;
+    }
+
+    List<ImportFunction> functions(List<String> imported) {
+        List<ImportFunction> out = new ArrayList<>();
+        for (String name : imported) {
+            out.add(new HostFunction(PluginAbi.HOST_MODULE, name, PluginAbi.HOST_FUNCTIONS.get(name), handle(name)));
+        }
+        return out;
+    }
+
+    private WasmFunctionHandle handle(String name) {
+        switch (name) {
+            case PluginAbi.HOST_LOG:
+                return (inst, args) -> i32(log(inst, (int) args[0], (int) args[1], (int) args[2]));
+            case PluginAbi.HOST_CURRENT_TIME_MS:
+                return (inst, args) -> {
+                    charge(0);
+                    return new long[] {System.currentTimeMillis()};
+                };
+            case PluginAbi.HOST_RANDOM:
+                return (inst, args) -> {
+                    charge(0);
+                    int max = (int) args[0];
+                    return i32(max <= 0 ? -2 : plugin.random(max));
+                };
+            case PluginAbi.HOST_SET_STATE:
+                return (inst, args) -> i32(setState(inst, (int) args[0], (int) args[1], (int) args[2], (int) args[3]));
+            case PluginAbi.HOST_GET_STATE:
+                return (inst, args) -> i32(getState(inst, (int) args[0], (int) args[1], (int) args[2], (int) args[3]));
+            case PluginAbi.HOST_GET_CONTEXT:
+                return (inst, args) -> i32(getContext(inst, (int) args[0], (int) args[1]));
+            default:
+                throw new IllegalArgumentException("no host function " + name);
+        }
+    }
+
+    private static long[] i32(int v) {
+        return new long[] {v};
+    }
+
+    private void charge(long bytes) {
+        if (budget != null) {
+            budget.charge(CALL_COST + bytes / BYTES_PER_FUEL);
+        }
+    }
+
+    private int log(Instance inst, int level, int ptr, int len) {
+        byte[] bytes = read(inst, PluginAbi.HOST_LOG, ptr, len);
+        charge(len);
+        if (level < 0 || level > 4) {
+            return -2;
+        }
+        if (logBytes + len > plugin.logCapBytes()) {
+            return 1;
+        }
+        logBytes += len;
+        String text = decodeLenient(bytes);
+        Logger log = plugin.logger();
+        switch (level) {
+            case 0: log.trace("{}", text); break;
+            case 1: log.debug("{}", text); break;
+            case 2: log.info("{}", text); break;
+            case 3: log.warn("{}", text); break;
+            default: log.error("{}", text); break;
+        }
+        return 0;
+    }
+
+    private int setState(Instance inst, int kp, int kl, int vp, int vl) {
+        byte[] key = read(inst, PluginAbi.HOST_SET_STATE, kp, kl);
+        byte[] value = read(inst, PluginAbi.HOST_SET_STATE, vp, vl);
+        charge((long) kl + vl);
+        if (kl == 0 || kl > PluginState.MAX_KEY_BYTES) {
+            return -2;
+        }
+        return plugin.state().put(key, value);
+    }
+
+    private int getState(Instance inst, int kp, int kl, int vp, int vmax) {
+        byte[] key = read(inst, PluginAbi.HOST_GET_STATE, kp, kl);
+        byte[] value = plugin.state().get(key);
+        charge(kl + (value == null ? 0 : value.length));
+        if (value == null) {
+            return -1;
+        }
+        copyOut(inst, PluginAbi.HOST_GET_STATE, value, vp, vmax);
+        return value.length;
+    }
+
+    private int getContext(Instance inst, int ptr, int max) {
+        charge(context == null ? 0 : context.length);
+        if (context == null) {
+            return -1;
+        }
+        copyOut(inst, PluginAbi.HOST_GET_CONTEXT, context, ptr, max);
+        return context.length;
+    }
+
+    private static void copyOut(Instance inst, String fn, byte[] value, int ptr, int max) {
+        if (max < 0) {
+            throw new HostTrap(ErrorKind.TRAP, fn + ": negative buffer size " + max);
+        }
+        int n = Math.min(value.length, max);
+        checkRange(inst.memory(), fn, ptr, n);
+        inst.memory().write(ptr, value, 0, n);
+    }
+
+    private static byte[] read(Instance inst, String fn, int ptr, int len) {
+        checkRange(inst.memory(), fn, ptr, len);
+        return inst.memory().readBytes(ptr, len);
+    }
+
+    static void checkRange(Memory memory, String fn, int ptr, int len) {
+        long size = (long) memory.pages() * Memory.PAGE_SIZE;
+        long start = Integer.toUnsignedLong(ptr);
+        if (len < 0 || start + len > size) {
+            throw new HostTrap(ErrorKind.TRAP, fn + ": range [" + start + ", " + (start + (long) len) + ") is outside linear memory of "
+                    + size + " bytes");
+        }
+    }
+
+    static String decodeLenient(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPLACE)
+                    .onUnmappableCharacter(CodingErrorAction.REPLACE)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.llmtestbench.runtime.internal;
+
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.WasmModule;
+import io.llmtestbench.compiler.CompilerStamp;
+import io.llmtestbench.compiler.PluginArtifact;
+import io.llmtestbench.compiler.WasmCompiler;
+import io.llmtestbench.compiler.internal.RuntimeContract;
+import io.llmtestbench.runtime.PluginLoadException;
+import io.llmtestbench.runtime.internal.load.ClassReferenceVerifier;
+import io.llmtestbench.runtime.internal.load.PluginClassLoader;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.FieldNode;
+
+/**
+ * One plugin version's compiled code, checked and defined in its own class loader: the parsed wasm the
+ * instances are built from and the factory of their machines. Immutable and shared by all instances.
+ */
+public final class LoadedCode {
+    private final String label;
+    private final CompilerStamp stamp;
+    private final WasmModule module;
+    private final Constructor<? extends Machine> machine;
+    private final List<Integer> interpretedFunctions;
+    private final PluginClassLoader loader;
+
+    private LoadedCode(String label, CompilerStamp stamp, WasmModule module, Constructor<? extends Machine> machine,
+            List<Integer> interpretedFunctions, PluginClassLoader loader) {
+        this.label = label;
+        this.stamp = stamp;
+        this.module = module;
+        this.machine = machine;
+        this.interpretedFunctions = interpretedFunctions;
+        this.loader = loader;
+    }
+
+    /**
+     * Checks and defines an artifact entry.
+     *
+     * @param label names the plugin in messages (file name)
+     * @param requireMetering refuse code compiled without fuel metering
+     */
+    public static LoadedCode define(String label, PluginArtifact.Entry entry, boolean requireMetering) {
+        CompilerStamp expected = WasmCompiler.stampFor(entry.stamp().wasmSha256(), entry.stamp().metering());
+        List<String> diffs = entry.stamp().differencesFrom(expected);
+        if (!diffs.isEmpty()) {
+            throw new PluginLoadException(PluginLoadException.Reason.STAMP_MISMATCH, label,
+                    "compiled artifact does not match this runtime: " + String.join("; ", diffs)
+                            + " (recompile it with llmtb " + WasmCompiler.VERSION + ")", null);
+        }
+        if (requireMetering && !entry.stamp().metering()) {
+            throw new PluginLoadException(PluginLoadException.Reason.STAMP_MISMATCH, label,
+                    "compiled without fuel metering; the instruction limit could not be enforced", null);
+        }
+        String stampText = expected.format();
+        for (Map.Entry<String, byte[]> c : entry.classes().entrySet()) {
+            String found = stampOf(c.getValue());
+            if (!stampText.equals(found)) {
+                throw new PluginLoadException(PluginLoadException.Reason.STAMP_MISMATCH, label,
+                        "class " + c.getKey() + " carries stamp " + (found == null ? "(none)" : "'" + found + "'")
+                                + ", expected '" + stampText + "'", null);
+            }
+        }
+        ClassReferenceVerifier.firstViolation(entry.classes()).ifPresent(v -> {
+            throw new PluginLoadException(PluginLoadException.Reason.FORBIDDEN_REFERENCE, label, v, null);
+        });
+        if (!entry.classes().containsKey(entry.mainClass())) {
+            throw new PluginLoadException(PluginLoadException.Reason.NOT_A_PLUGIN, label,
+                    "main class " + entry.mainClass() + " is not in the artifact", null);
+        }
+        WasmModule module;
+        try {
+            module = Parser.parse(entry.wasm());
+        } catch (RuntimeException e) {
+            throw new PluginLoadException(PluginLoadException.Reason.MALFORMED, label,
+                    "bundled module does not parse: " + e.getMessage(), e);
+        }
+        var loader = new PluginClassLoader("llmtb-plugin:" + label, entry.classes());
+        Constructor<? extends Machine> ctor;
+        try {
+            ctor = loader.loadClass(entry.mainClass()).asSubclass(Machine.class).getConstructor(Instance.class);
+        } catch (ReflectiveOperationException | ClassCastException | LinkageError e) {
+            throw new PluginLoadException(PluginLoadException.Reason.NOT_A_PLUGIN, label,
+                    "cannot link generated class " + entry.mainClass() + ": " + e, e);
+        }
+        return new LoadedCode(label, entry.stamp(), module, ctor, List.copyOf(entry.interpretedFunctions()), loader);
+    }
+
+    static String stampOf(byte[] classBytes) {
+        var node = new ClassNode();
+        new ClassReader(classBytes).accept(node, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        for (FieldNode f : node.fields) {
+            if (f.name.equals(RuntimeContract.STAMP_FIELD) && f.value instanceof String) {
+                return (String) f.value;
+            }
+        }
+        return null;
+    }
+
+    public WasmModule module() {
+        return module;
+    }
+
+    public CompilerStamp stamp() {
+        return stamp;
+    }
+
+    public List<Integer> interpretedFunctions() {
+        return interpretedFunctions;
+    }
+
+    /** The class loader (exposed so tests can prove it is collected after unload). */
+    public ClassLoader classLoader() {
+        return loader;
+    }
+
+    /** The machine factory for {@code Instance.builder(...).withMachineFactory(...)}. */
+    public Function<Instance, Machine> machineFactory() {
+        return instance -> {
+            try {
+                return machine.newInstance(instance);
+            } catch (InvocationTargetException e) {
+                Throwable t = e.getCause();
+                if (t instanceof RuntimeException) {
+                    throw (RuntimeException) t;
+                }
+                throw new IllegalStateException(t);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot instantiate " + label + ": " + e, e);
+            }
+        };
+    }
+}

@@ -1,0 +1,463 @@
+package io.llmtestbench.runtime.internal;
+
+import com.dylibso.chicory.runtime.ChicoryInterruptedException;
+import com.dylibso.chicory.runtime.ImportFunction;
+import com.dylibso.chicory.wasi.WasiOptions;
+import com.dylibso.chicory.wasi.WasiPreview1;
+import com.dylibso.chicory.wasm.ChicoryException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmtestbench.abi.PluginAbi;
+import io.llmtestbench.runtime.ErrorKind;
+import io.llmtestbench.runtime.FuelExhaustedException;
+import io.llmtestbench.runtime.LoadOptions;
+import io.llmtestbench.runtime.OutputMetadata;
+import io.llmtestbench.runtime.PluginException;
+import io.llmtestbench.runtime.PluginExecutionException;
+import io.llmtestbench.runtime.PluginId;
+import io.llmtestbench.runtime.PluginInput;
+import io.llmtestbench.runtime.PluginLoadException;
+import io.llmtestbench.runtime.PluginMetadata;
+import io.llmtestbench.runtime.PluginOutput;
+import io.llmtestbench.runtime.PluginTimeoutException;
+import io.llmtestbench.runtime.PluginType;
+import io.llmtestbench.runtime.ResourceLimits;
+import io.llmtestbench.runtime.internal.exec.Interrupted;
+import io.llmtestbench.runtime.internal.exec.MemoryCapExceededException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One loaded plugin version: its checked code, limits, shared state and pool of instances. Executions may
+ * run on many threads at once; each takes an instance from the pool (or creates one within the system's
+ * bound) and returns it when healthy. After any trap or limit the instance is discarded.
+ */
+public final class LoadedPlugin {
+    private static final Logger LOG = LoggerFactory.getLogger(LoadedPlugin.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+    private static final Pattern SEMVER = Pattern.compile("\\d+\\.\\d+\\.\\d+(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?");
+
+    private final String label;
+    private final LoadedCode code;
+    private final AbiCheck.Imports imports;
+    private final LoadOptions options;
+    private final ResourceLimits limits;
+    private final boolean enableWasi;
+    private final byte[] config;
+    private final PluginShared shared;
+    private final InstancePermits permits;
+    private final ScheduledExecutorService watchdog;
+    private final ConcurrentLinkedDeque<GuestInstance> idle = new ConcurrentLinkedDeque<>();
+    private final AtomicLong executions = new AtomicLong();
+    private volatile boolean closed;
+    private PluginMetadata metadata;
+    private PluginId id;
+
+    private LoadedPlugin(String label, LoadedCode code, AbiCheck.Imports imports, LoadOptions options, ResourceLimits limits,
+            boolean enableWasi, InstancePermits permits, ScheduledExecutorService watchdog) {
+        this.label = label;
+        this.code = code;
+        this.imports = imports;
+        this.options = options;
+        this.limits = limits;
+        this.enableWasi = enableWasi;
+        this.permits = permits;
+        this.watchdog = watchdog;
+        try {
+            this.config = JSON.writeValueAsBytes(options.config());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+        this.shared = new PluginShared(label, options.randomSeed(), PluginShared.DEFAULT_STATE_CAP, PluginShared.DEFAULT_LOG_CAP);
+    }
+
+    /**
+     * Checks the ABI, creates the first instance (running {@code _initialize}, {@code plugin_metadata} and
+     * {@code plugin_init}) and validates the metadata.
+     */
+    public static LoadedPlugin start(String label, LoadedCode code, LoadOptions options, ResourceLimits limits,
+            boolean enableWasi, InstancePermits permits, ScheduledExecutorService watchdog, long serial) {
+        AbiCheck.Imports imports = AbiCheck.check(label, code.module(), enableWasi);
+        var plugin = new LoadedPlugin(label, code, imports, options, limits, enableWasi, permits, watchdog);
+        GuestInstance first = plugin.createInstance(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limits.maxExecutionTimeMs()));
+        plugin.id = new PluginId(plugin.metadata.name(), plugin.metadata.version(), serial);
+        plugin.shared.rename(plugin.metadata.name());
+        plugin.idle.add(first);
+        return plugin;
+    }
+
+    public PluginId id() {
+        return id;
+    }
+
+    public PluginMetadata metadata() {
+        return metadata;
+    }
+
+    public LoadedCode code() {
+        return code;
+    }
+
+    public AbiCheck.Imports imports() {
+        return imports;
+    }
+
+    public ResourceLimits limits() {
+        return limits;
+    }
+
+    public long executions() {
+        return executions.get();
+    }
+
+    private String name() {
+        return metadata != null ? metadata.name() : label;
+    }
+
+    /** Runs one execution on the calling thread. */
+    public PluginOutput execute(PluginInput input) {
+        if (closed) {
+            throw new PluginExecutionException(ErrorKind.INVALID_PLUGIN, name(), "Plugin '" + name() + "' has been unloaded", 0, 0, null);
+        }
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(limits.maxExecutionTimeMs());
+        byte[] data;
+        byte[] context;
+        try {
+            data = JSON.writeValueAsBytes(input.data());
+            context = input.context() == null ? null : JSON.writeValueAsBytes(input.context());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+        GuestInstance guest = acquire(deadline);
+        boolean healthy = false;
+        guest.begin(limits.maxInstructions(), limits.maxCallDepth(), context);
+        Thread thread = Thread.currentThread();
+        long delay = Math.max(0, deadline - System.nanoTime());
+        ScheduledFuture<?> alarm = watchdog.schedule(() -> {
+            guest.budget().requestStop(Interrupted.Reason.DEADLINE);
+            if (!code.stamp().metering()) {
+                thread.interrupt();
+            }
+        }, delay, TimeUnit.NANOSECONDS);
+        try {
+            byte[] out = guest.callExecute(data, limits.maxOutputBytes());
+            healthy = true;
+            JsonNode json = parseOutput(out);
+            long fuel = guest.budget().fuelUsed();
+            Map<String, Object> metrics = new LinkedHashMap<>();
+            metrics.put("fuel_used", fuel);
+            metrics.put("input_bytes", data.length);
+            metrics.put("output_bytes", out.length);
+            metrics.put("buffer_retries", guest.lastRetries());
+            long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            executions.incrementAndGet();
+            return new PluginOutput(json, new OutputMetadata(elapsedMs, guest.memoryBytes(), fuel, metrics));
+        } catch (GuestInstance.ResultCode rc) {
+            healthy = true;
+            throw resultCodeFailure(rc, guest);
+        } catch (PluginException e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+            throw failure(e, guest);
+        } finally {
+            alarm.cancel(false);
+            if (!code.stamp().metering()) {
+                Thread.interrupted();
+            }
+            release(guest, healthy);
+        }
+    }
+
+    private JsonNode parseOutput(byte[] out) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(out)).toString();
+        } catch (CharacterCodingException e) {
+            throw new PluginExecutionException(ErrorKind.INVALID_OUTPUT, name(),
+                    "Plugin '" + name() + "' returned output that is not valid UTF-8 (" + out.length + " bytes)", 0, 0, e);
+        }
+        try {
+            var parser = JSON.getFactory().createParser(text);
+            JsonNode node = JSON.readTree(parser);
+            if (node == null || parser.nextToken() != null) {
+                throw new com.fasterxml.jackson.core.JsonParseException(parser, node == null ? "empty output" : "trailing data after the JSON value");
+            }
+            return node;
+        } catch (java.io.IOException e) {
+            String shown = text.length() > 80 ? text.substring(0, 80) + "…" : text;
+            throw new PluginExecutionException(ErrorKind.INVALID_OUTPUT, name(),
+                    "Plugin '" + name() + "' returned output that is not valid JSON: " + shortMessage(e) + " (output: \"" + shown + "\")", 0, 0, e);
+        }
+    }
+
+    private static String shortMessage(java.io.IOException e) {
+        String m = e.getMessage();
+        int nl = m == null ? -1 : m.indexOf('\n');
+        return nl < 0 ? String.valueOf(m) : m.substring(0, nl);
+    }
+
+    private PluginExecutionException resultCodeFailure(GuestInstance.ResultCode rc, GuestInstance guest) {
+        String symbolic = PluginAbi.resultName(rc.code).orElse("undocumented result code");
+        String message = "Plugin '" + name() + "' execution failed with code: " + rc.code + " (" + symbolic + ")"
+                + (rc.pluginMessage != null && !rc.pluginMessage.isEmpty() ? ": " + rc.pluginMessage : "");
+        long fuel = guest.budget().fuelUsed();
+        ErrorKind kind = ErrorKind.PLUGIN_ERROR;
+        if (rc.code == PluginAbi.RESULT_TIMEOUT) {
+            kind = ErrorKind.TIMEOUT;
+        } else if (rc.code == PluginAbi.RESULT_OUT_OF_MEMORY || guest.memory().growRefused()) {
+            kind = ErrorKind.MEMORY_LIMIT;
+        }
+        return new PluginExecutionException(kind, name(), message, rc.code, fuel, null);
+    }
+
+    /** Maps whatever stopped the guest to the typed failure a caller sees. */
+    private PluginException failure(Throwable e, GuestInstance guest) {
+        long fuel = guest.budget().fuelUsed();
+        if (e instanceof Interrupted) {
+            Interrupted i = (Interrupted) e;
+            switch (i.reason()) {
+                case FUEL_EXHAUSTED:
+                    return new FuelExhaustedException(name(), limits.maxInstructions());
+                case DEADLINE:
+                    return new PluginTimeoutException(name(), limits.maxExecutionTimeMs(), fuel);
+                case CALL_DEPTH:
+                    return new PluginExecutionException(ErrorKind.TRAP, name(),
+                            "Plugin '" + name() + "' trapped: call stack exhausted (more than " + limits.maxCallDepth() + " nested calls)", 0, fuel, e);
+                default:
+                    return new PluginExecutionException(ErrorKind.TIMEOUT, name(), "Plugin '" + name() + "' execution cancelled", 0, fuel, e);
+            }
+        }
+        if (e instanceof ChicoryInterruptedException) {
+            return new PluginTimeoutException(name(), limits.maxExecutionTimeMs(), fuel);
+        }
+        if (e instanceof StackOverflowError) {
+            return new PluginExecutionException(ErrorKind.TRAP, name(), "Plugin '" + name() + "' trapped: call stack exhausted", 0, fuel, null);
+        }
+        if (e instanceof GuestInstance.AbiViolation) {
+            var v = (GuestInstance.AbiViolation) e;
+            ErrorKind kind = guest.memory().growRefused() && v.kind == ErrorKind.MEMORY_LIMIT ? ErrorKind.MEMORY_LIMIT : v.kind;
+            String prefix = kind == ErrorKind.MEMORY_LIMIT ? " hit its memory limit of " + limits.maxMemoryBytes() + " bytes: " : " broke the ABI: ";
+            return new PluginExecutionException(kind, name(), "Plugin '" + name() + "'" + prefix + v.getMessage(), v.code, fuel, null);
+        }
+        if (e instanceof HostTrap) {
+            HostTrap t = (HostTrap) e;
+            return new PluginExecutionException(t.kind(), name(), "Plugin '" + name() + "' trapped in host call " + t.getMessage(), 0, fuel, e);
+        }
+        String detail = e.getMessage() != null ? e.getMessage() : e.toString();
+        if (guest.memory().growRefused()) {
+            return new PluginExecutionException(ErrorKind.MEMORY_LIMIT, name(),
+                    "Plugin '" + name() + "' hit its memory limit of " + limits.maxMemoryBytes() + " bytes (memory.grow refused) and then failed: " + detail,
+                    0, fuel, e);
+        }
+        if (e instanceof ChicoryException) {
+            return new PluginExecutionException(ErrorKind.TRAP, name(), "Plugin '" + name() + "' trapped: " + detail, 0, fuel, e);
+        }
+        LOG.warn("Plugin '{}' failed with an unexpected exception", name(), e);
+        return new PluginExecutionException(ErrorKind.TRAP, name(), "Plugin '" + name() + "' trapped: " + e, 0, fuel, e);
+    }
+
+    private GuestInstance acquire(long deadline) {
+        GuestInstance g = idle.pollFirst();
+        if (g != null) {
+            return g;
+        }
+        return createInstance(deadline);
+    }
+
+    private GuestInstance createInstance(long deadline) {
+        try {
+            if (!permits.acquire(deadline)) {
+                throw new PluginTimeoutException(name(), limits.maxExecutionTimeMs(), 0);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PluginExecutionException(ErrorKind.TIMEOUT, name(), "Plugin '" + name() + "' interrupted while waiting for an instance", 0, 0, e);
+        }
+        boolean ok = false;
+        try {
+            GuestInstance g = instantiate();
+            ok = true;
+            return g;
+        } finally {
+            if (!ok) {
+                permits.release();
+            }
+        }
+    }
+
+    /** A new instance: instantiate, _initialize, plugin_metadata, plugin_init(config). */
+    private GuestInstance instantiate() {
+        int capPages = (int) Math.min(limits.maxMemoryBytes() / 65536, 65536);
+        GuestInstance g;
+        try {
+            g = new GuestInstance(code, imports, wasiFunctions(), shared, limits.maxInstructions(), limits.maxCallDepth(), capPages);
+        } catch (MemoryCapExceededException e) {
+            throw new PluginLoadException(PluginLoadException.Reason.MEMORY_LIMIT, name(), e.getMessage()
+                    + " (maxMemoryBytes " + limits.maxMemoryBytes() + ")", e);
+        } catch (PluginException e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new PluginLoadException(PluginLoadException.Reason.INIT_FAILED, name(), "instantiation failed: " + describe(e), e);
+        }
+        try {
+            g.callInitialize();
+            byte[] meta = g.callMetadata(limits.maxOutputBytes());
+            PluginMetadata parsed = parseMetadata(meta);
+            if (metadata == null) {
+                metadata = parsed;
+            }
+            int rc = g.callInit(config);
+            if (rc != PluginAbi.RESULT_OK) {
+                throw new PluginLoadException(PluginLoadException.Reason.INIT_FAILED, name(),
+                        "plugin_init failed with code: " + rc + " (" + PluginAbi.resultName(rc).orElse("undocumented result code") + ")", null);
+            }
+            return g;
+        } catch (PluginException e) {
+            throw e;
+        } catch (GuestInstance.ResultCode rc) {
+            throw new PluginLoadException(PluginLoadException.Reason.INVALID_METADATA, name(),
+                    "plugin_metadata failed with code: " + rc.code + " (" + PluginAbi.resultName(rc.code).orElse("undocumented result code") + ")", null);
+        } catch (RuntimeException | StackOverflowError e) {
+            PluginException f = failure(e, g);
+            throw new PluginLoadException(PluginLoadException.Reason.INIT_FAILED, name(), "initialisation failed: " + f.getMessage(), f);
+        }
+    }
+
+    private static String describe(Throwable e) {
+        return e.getMessage() != null ? e.getMessage() : e.toString();
+    }
+
+    private List<ImportFunction> wasiFunctions() {
+        if (imports.wasiFunctions().isEmpty()) {
+            return List.of();
+        }
+        var opts = WasiOptions.builder();
+        for (String var : options.permissions().envVars()) {
+            String value = System.getenv(var);
+            if (value != null) {
+                opts.withEnvironment(var, value);
+            }
+        }
+        if (options.permissions().filesystem()) {
+            for (String dir : options.permissions().allowedDirs()) {
+                opts.withDirectory(dir, java.nio.file.Path.of(dir));
+            }
+        }
+        var wasi = WasiPreview1.builder().withOptions(opts.build()).build();
+        return new ArrayList<>(Arrays.asList(wasi.toHostFunctions()));
+    }
+
+    private PluginMetadata parseMetadata(byte[] bytes) {
+        JsonNode m;
+        try {
+            m = JSON.readTree(new String(bytes, StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw invalidMetadata("plugin_metadata returned invalid JSON: " + shortMessage(e));
+        }
+        if (m == null || !m.isObject()) {
+            throw invalidMetadata("plugin_metadata must return a JSON object");
+        }
+        String name = requireText(m, "name");
+        if (!NAME.matcher(name).matches()) {
+            throw invalidMetadata("metadata name '" + name + "' must match [a-z0-9][a-z0-9._-]{0,63}");
+        }
+        String version = requireText(m, "version");
+        if (!SEMVER.matcher(version).matches()) {
+            throw invalidMetadata("metadata version '" + version + "' is not semver (MAJOR.MINOR.PATCH)");
+        }
+        String type = requireText(m, "plugin_type");
+        PluginType pluginType = PluginType.fromJson(type);
+        if (pluginType == null) {
+            throw invalidMetadata("metadata plugin_type '" + type + "' must be one of evaluator, provider, transform, filter");
+        }
+        JsonNode api = m.get("api_version");
+        String apiVersion = api == null ? null : api.isNumber() ? api.asText() : api.isTextual() ? api.asText() : null;
+        if (apiVersion == null || PluginAbi.parseVersion(apiVersion) == null) {
+            throw invalidMetadata("metadata api_version is missing or not a version (expected \"" + PluginAbi.VERSION + "\")");
+        }
+        if (!PluginAbi.isCompatible(apiVersion)) {
+            throw new PluginLoadException(PluginLoadException.Reason.INCOMPATIBLE_API_VERSION, name,
+                    "incompatible api_version " + apiVersion + ": this host implements plugin ABI " + PluginAbi.VERSION
+                            + " (same major version and a minor version not above " + PluginAbi.MINOR + " required)", null);
+        }
+        List<String> capabilities = new ArrayList<>();
+        m.path("capabilities").forEach(c -> capabilities.add(c.asText()));
+        return new PluginMetadata(name, version, m.path("description").asText(""), m.path("author").asText(""),
+                pluginType, capabilities, apiVersion);
+    }
+
+    private String requireText(JsonNode m, String field) {
+        JsonNode v = m.get(field);
+        if (v == null || !v.isTextual() || v.asText().isEmpty()) {
+            throw invalidMetadata("metadata field '" + field + "' is missing or not a non-empty string");
+        }
+        return v.asText();
+    }
+
+    private PluginLoadException invalidMetadata(String detail) {
+        return new PluginLoadException(PluginLoadException.Reason.INVALID_METADATA, name(), detail, null);
+    }
+
+    private void release(GuestInstance g, boolean healthy) {
+        if (healthy && !closed) {
+            idle.addFirst(g);
+            if (closed && idle.remove(g)) {
+                retire(g, true);
+            }
+        } else {
+            retire(g, healthy);
+        }
+    }
+
+    private void retire(GuestInstance g, boolean callShutdown) {
+        try {
+            if (callShutdown) {
+                g.begin(limits.maxInstructions(), limits.maxCallDepth(), null);
+                g.callShutdown();
+            }
+        } catch (RuntimeException | StackOverflowError e) {
+            LOG.debug("plugin_shutdown of '{}' failed: {}", name(), e.toString());
+        } finally {
+            permits.release();
+        }
+    }
+
+    /** Retires one idle instance (for another plugin that needs a permit); false when none is idle. */
+    public boolean evictIdle() {
+        GuestInstance g = idle.pollLast();
+        if (g == null) {
+            return false;
+        }
+        retire(g, true);
+        return true;
+    }
+
+    /** Stops taking executions; idle instances get plugin_shutdown now, busy ones when they finish. */
+    public void close() {
+        closed = true;
+        GuestInstance g;
+        while ((g = idle.pollFirst()) != null) {
+            retire(g, true);
+        }
+    }
+
+    public int idleInstances() {
+        return idle.size();
+    }
+}
