@@ -4,8 +4,19 @@ package io.llmtestbench.runtime;
 public final class FuelExhaustedException extends PluginExecutionException {
     private static final long serialVersionUID = 1L;
 
-    public FuelExhaustedException(String plugin, long limit) {
+    private final long limit;
+
+    /**
+     * @param limit the budget ({@code maxInstructions})
+     * @param charged fuel charged when it stopped: the limit plus the part of the last segment that crossed it
+     */
+    public FuelExhaustedException(String plugin, long limit, long charged) {
         super(ErrorKind.FUEL_EXHAUSTED, plugin,
-                "Plugin '" + plugin + "' exhausted its instruction budget of " + limit + " (FuelExhausted)", 0, limit, null);
+                "Plugin '" + plugin + "' exhausted its instruction budget of " + limit + " (FuelExhausted)", 0, charged, null);
+        this.limit = limit;
+    }
+
+    public long limit() {
+        return limit;
     }
 }

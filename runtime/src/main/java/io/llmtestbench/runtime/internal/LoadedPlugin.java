@@ -223,6 +223,11 @@ public final class LoadedPlugin {
         } else if (rc.code == PluginAbi.RESULT_OUT_OF_MEMORY || guest.memory().growRefused()) {
             kind = ErrorKind.MEMORY_LIMIT;
         }
+        if (kind == ErrorKind.MEMORY_LIMIT) {
+            message += guest.memory().growRefused()
+                    ? " [memory limit of " + limits.maxMemoryBytes() + " bytes reached: memory.grow refused]"
+                    : " [plugin reported out of memory; memory limit " + limits.maxMemoryBytes() + " bytes]";
+        }
         return new PluginExecutionException(kind, name(), message, rc.code, fuel, null);
     }
 
@@ -233,7 +238,7 @@ public final class LoadedPlugin {
             Interrupted i = (Interrupted) e;
             switch (i.reason()) {
                 case FUEL_EXHAUSTED:
-                    return new FuelExhaustedException(name(), limits.maxInstructions());
+                    return new FuelExhaustedException(name(), limits.maxInstructions(), fuel);
                 case DEADLINE:
                     return new PluginTimeoutException(name(), limits.maxExecutionTimeMs(), fuel);
                 case CALL_DEPTH:

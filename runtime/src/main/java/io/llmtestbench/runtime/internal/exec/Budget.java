@@ -30,9 +30,12 @@ public final class Budget {
         this.stop = false;
     }
 
-    /** Fuel consumed since the last reset (exactly the limit when exhausted). */
+    /**
+     * Fuel charged since the last reset. When the budget ran out this is a little above the limit: the
+     * segment that crossed it was charged in full before it was refused. Deterministic either way.
+     */
     public long fuelUsed() {
-        return fuel < 0 ? limit : limit - fuel;
+        return limit - fuel;
     }
 
     public long fuelLimit() {

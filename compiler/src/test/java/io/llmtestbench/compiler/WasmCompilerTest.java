@@ -1,0 +1,106 @@
+package io.llmtestbench.compiler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.dylibso.chicory.wasm.Parser;
+import io.llmtestbench.compiler.internal.RuntimeContract;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.util.CheckClassAdapter;
+
+class WasmCompilerTest {
+
+    @Test
+    void everyGeneratedClassVerifiesAndCarriesTheStamp() throws Exception {
+        for (boolean metering : new boolean[] {true, false}) {
+            CompiledModule m = WasmCompiler.compile(TestWasm.bytes("countdown.wasm"), CompilerOptions.defaults().withMetering(metering));
+            assertThat(m.classes()).containsKey(m.mainClass());
+            for (Map.Entry<String, byte[]> c : m.classes().entrySet()) {
+                StringWriter problems = new StringWriter();
+                CheckClassAdapter.verify(new ClassReader(c.getValue()), WasmCompilerTest.class.getClassLoader(), false, new PrintWriter(problems));
+                assertThat(problems.toString()).as("verification of %s", c.getKey()).isEmpty();
+                var node = new ClassNode();
+                new ClassReader(c.getValue()).accept(node, ClassReader.SKIP_CODE);
+                assertThat(node.fields).anySatisfy(f -> {
+                    assertThat(f.name).isEqualTo(RuntimeContract.STAMP_FIELD);
+                    assertThat(f.value).isEqualTo(m.stamp().format());
+                });
+            }
+            assertThat(m.stamp().metering()).isEqualTo(metering);
+        }
+    }
+
+    @Test
+    void stampNamesVersionsSettingsAndSource() throws Exception {
+        byte[] wasm = TestWasm.bytes("countdown.wasm");
+        CompiledModule m = WasmCompiler.compile(wasm, CompilerOptions.defaults());
+        CompilerStamp s = m.stamp();
+        assertThat(s.wasmSha256()).isEqualTo(WasmCompiler.sha256(wasm));
+        assertThat(s.abiVersion()).isEqualTo("1.0");
+        assertThat(s.backendVersion()).isEqualTo("1.7.5");
+        assertThat(CompilerStamp.parse(s.format())).isEqualTo(s);
+        CompilerStamp other = new CompilerStamp("0.0.1", s.backendVersion(), s.abiVersion(), false, s.costModel(), s.wasmSha256());
+        assertThat(other.differencesFrom(s)).containsExactly("compiler version is 0.0.1, expected " + s.compilerVersion(), "metering is off, expected on");
+        assertThatThrownBy(() -> CompilerStamp.parse("llmtb=1;abi=1.0")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("chicory");
+    }
+
+    @Test
+    void meteringAddsTwoFunctionsAndKeepsTheModuleValid() throws Exception {
+        byte[] wasm = TestWasm.bytes("countdown.wasm");
+        CompiledModule metered = WasmCompiler.compile(wasm, CompilerOptions.defaults());
+        CompiledModule plain = WasmCompiler.compile(wasm, CompilerOptions.defaults().withMetering(false));
+        assertThat(plain.wasm()).isEqualTo(wasm);
+        var module = Parser.parse(metered.wasm());
+        assertThat(module.functionSection().functionCount()).isEqualTo(3 + 2);
+        assertThat(metered.report().meteredSegments()).isGreaterThan(0);
+        assertThat(plain.report().meteredSegments()).isZero();
+        // same module, same options: byte-identical output (reproducible artifacts)
+        CompiledModule again = WasmCompiler.compile(wasm, CompilerOptions.defaults());
+        assertThat(again.classes().keySet()).isEqualTo(metered.classes().keySet());
+        metered.classes().forEach((k, v) -> assertThat(Arrays.equals(v, again.classes().get(k))).as(k).isTrue());
+    }
+
+    @Test
+    void malformedModulesAreRefusedSayingWhere() {
+        assertThatThrownBy(() -> WasmCompiler.compile("hello".getBytes(), CompilerOptions.defaults()))
+                .isInstanceOfSatisfying(CompilationException.class, e -> assertThat(e.kind()).isEqualTo(CompilationException.Kind.MALFORMED))
+                .hasMessageContaining("malformed");
+        byte[] wasm = TestWasm.bytes("countdown.wasm");
+        byte[] truncated = Arrays.copyOf(wasm, wasm.length - 10);
+        assertThatThrownBy(() -> WasmCompiler.compile(truncated, CompilerOptions.defaults()))
+                .isInstanceOfSatisfying(CompilationException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(CompilationException.Kind.MALFORMED);
+                    assertThat(e.section()).isEqualTo("code");
+                    assertThat(e.offset()).isPositive();
+                })
+                .hasMessageContaining("code section");
+    }
+
+    @Test
+    void invalidModulesNameTheFunctionAndOffset() {
+        assertThatThrownBy(() -> WasmCompiler.compile(TestWasm.bytes("invalid_second_function.wasm"), CompilerOptions.defaults()))
+                .isInstanceOfSatisfying(CompilationException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(CompilationException.Kind.INVALID);
+                    assertThat(e.functionIndex()).isEqualTo(1);
+                    assertThat(e.section()).isEqualTo("code");
+                    assertThat(e.offset()).isPositive();
+                })
+                .hasMessageContaining("function 1");
+    }
+
+    @Test
+    void simdIsRefusedNamingFeatureAndFunction() {
+        assertThatThrownBy(() -> WasmCompiler.compile(TestWasm.bytes("simd.wasm"), CompilerOptions.defaults()))
+                .isInstanceOfSatisfying(CompilationException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(CompilationException.Kind.UNSUPPORTED);
+                    assertThat(e.functionIndex()).isEqualTo(0);
+                })
+                .hasMessageContaining("SIMD").hasMessageContaining("function 0");
+    }
+}

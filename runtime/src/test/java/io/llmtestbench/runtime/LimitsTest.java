@@ -1,0 +1,101 @@
+package io.llmtestbench.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The CPU limits hold against hostile plugins: fuel stops every kind of endless work deterministically, the
+ * deadline stops the same plugins when fuel is unlimited, and the call depth is bounded yet deep enough for
+ * real programs.
+ */
+class LimitsTest {
+    @ParameterizedTest
+    @ValueSource(strings = {"loop_forever", "br_table_loop_forever", "recursion_unbounded", "mutual_recursion_call_indirect",
+        "memory_fill_loop", "huge_function"})
+    void fuelStopsEndlessWorkWithTheSameFuelEveryRun(String plugin) {
+        long limit = 20_000; // below what reaching the default call depth costs
+        var limits = ResourceLimits.builder().maxInstructions(limit).maxExecutionTimeMs(60_000).build();
+        List<Long> charged = new ArrayList<>();
+        try (PluginSystem system = TestPlugins.system(limits)) {
+            PluginId id = system.loadPlugin(TestPlugins.wasm(plugin));
+            for (int run = 0; run < 3; run++) {
+                assertThatThrownBy(() -> system.executePlugin(id, PluginInput.of("{}")))
+                        .isInstanceOfSatisfying(FuelExhaustedException.class, e -> {
+                            assertThat(e.kind()).isEqualTo(ErrorKind.FUEL_EXHAUSTED);
+                            assertThat(e.limit()).isEqualTo(limit);
+                            assertThat(e.fuelUsed()).isGreaterThanOrEqualTo(limit);
+                            charged.add(e.fuelUsed());
+                        });
+            }
+        }
+        assertThat(charged).hasSize(3).allMatch(c -> c.equals(charged.get(0)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"loop_forever", "br_table_loop_forever", "mutual_recursion_call_indirect", "memory_fill_loop",
+        "huge_function"})
+    void theDeadlineStopsThemWhenFuelIsUnlimited(String plugin) {
+        var limits = ResourceLimits.builder().maxInstructions(Long.MAX_VALUE).maxExecutionTimeMs(300)
+                .maxCallDepth(Integer.MAX_VALUE).build();
+        try (PluginSystem system = TestPlugins.system(limits)) {
+            PluginId id = system.loadPlugin(TestPlugins.wasm(plugin));
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> system.executePlugin(id, PluginInput.of("{}")))
+                    .isInstanceOfSatisfying(PluginTimeoutException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.TIMEOUT))
+                    .hasMessageContaining("timeout after 300ms");
+            assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(20_000);
+        }
+    }
+
+    @Test
+    void unboundedRecursionWithUnlimitedFuelEndsAsCallStackExhausted() {
+        var limits = ResourceLimits.builder().maxInstructions(Long.MAX_VALUE).maxExecutionTimeMs(30_000).build();
+        try (PluginSystem system = TestPlugins.system(limits)) {
+            PluginId id = system.loadPlugin(TestPlugins.wasm("recursion_unbounded"));
+            assertThatThrownBy(() -> system.executePlugin(id, PluginInput.of("{}")))
+                    .isInstanceOfSatisfying(PluginExecutionException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.TRAP))
+                    .hasMessageContaining("call stack exhausted");
+        }
+    }
+
+    @Test
+    void tenThousandNestedCallsAreFine() {
+        try (PluginSystem system = TestPlugins.system()) {
+            PluginId id = system.loadPlugin(TestPlugins.wasm("deep_recursion"));
+            PluginOutput out = system.executePlugin(id, PluginInput.of("{\"depth\": 10000}"));
+            assertThat(out.data().path("depth").asInt()).isEqualTo(10000);
+        }
+    }
+
+    @Test
+    void fuelOfANormalExecutionIsIdenticalAcrossRunsAndJitWarmUp() {
+        try (PluginSystem system = TestPlugins.system()) {
+            PluginId id = system.loadPlugin(TestPlugins.wasm("similarity-evaluator"));
+            PluginInput input = PluginInput.of("{\"text\":\"The capital of France is Paris.\",\"expected\":\"Paris is the capital of France\"}");
+            long first = system.executePlugin(id, input).metadata().fuelUsed();
+            assertThat(first).isPositive();
+            for (int i = 0; i < 2000; i++) {
+                assertThat(system.executePlugin(id, input).metadata().fuelUsed()).isEqualTo(first);
+            }
+        }
+    }
+
+    @Test
+    void memoryGrowPastTheCapFailsAndIsReportedAsMemoryLimit() {
+        var limits = ResourceLimits.builder().maxMemoryBytes(4L << 20).build();
+        try (PluginSystem system = TestPlugins.system(limits)) {
+            PluginId id = system.loadPlugin(TestPlugins.wasm("grow_memory_bomb"));
+            assertThatThrownBy(() -> system.executePlugin(id, PluginInput.of("{}")))
+                    .isInstanceOfSatisfying(PluginExecutionException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.MEMORY_LIMIT))
+                    .hasMessageContaining(String.valueOf(4L << 20));
+            // the bounded memory never went past the cap, and the plugin still serves the next call the same way
+            assertThatThrownBy(() -> system.executePlugin(id, PluginInput.of("{}"))).isInstanceOf(PluginExecutionException.class);
+        }
+    }
+}

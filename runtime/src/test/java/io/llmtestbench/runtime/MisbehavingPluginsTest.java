@@ -1,0 +1,103 @@
+package io.llmtestbench.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Every misbehaviour the ABI names gets its typed error for that execution; the host, other plugins and
+ * later executions of the same plugin go on.
+ */
+class MisbehavingPluginsTest {
+    private static PluginSystem system;
+    private static PluginId echo;
+
+    @BeforeAll
+    static void start() {
+        system = TestPlugins.system(ResourceLimits.builder().maxExecutionTimeMs(10_000).maxInstructions(50_000_000)
+                .maxMemoryBytes(16L << 20).build());
+        echo = system.loadPlugin(TestPlugins.wasm("echo"));
+    }
+
+    @AfterAll
+    static void stop() {
+        system.close();
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+        "trap_unreachable          | TRAP           | unreachable",
+        "trap_out_of_bounds_load   | TRAP           | out of bounds",
+        "returns_error_code        | PLUGIN_ERROR   | Plugin execution failed with code: -1 (RESULT_ERROR)",
+        "returns_invalid_input_code| PLUGIN_ERROR   | code: -2 (RESULT_INVALID_INPUT)",
+        "undocumented_result_code  | PLUGIN_ERROR   | code: 7 (undocumented result code)",
+        "length_exceeds_capacity   | INVALID_OUTPUT | larger than capacity",
+        "alloc_out_of_bounds       | INVALID_OUTPUT | outside linear memory",
+        "alloc_returns_zero        | MEMORY_LIMIT   | returned 0",
+        "invalid_utf8_output       | INVALID_OUTPUT | not valid UTF-8",
+        "invalid_json_output       | INVALID_OUTPUT | not valid JSON",
+        "buffer_too_small_always   | INVALID_OUTPUT | RESULT_BUFFER_TOO_SMALL again",
+        "host_log_out_of_bounds    | TRAP           | host_log",
+        "loop_forever              | FUEL_EXHAUSTED | FuelExhausted",
+        "grow_memory_bomb          | MEMORY_LIMIT   | memory limit of 16777216 bytes reached",
+        "recursion_unbounded       | TRAP           | call stack exhausted",
+    })
+    void misbehaviourGetsItsTypedError(String plugin, ErrorKind kind, String messagePart) {
+        PluginId id = system.loadPlugin(TestPlugins.wasm(plugin));
+        for (int attempt = 0; attempt < 2; attempt++) {
+            assertThatThrownBy(() -> system.executePlugin(id, PluginInput.of("{\"text\":\"x\"}")))
+                    .isInstanceOfSatisfying(PluginException.class, e -> assertThat(e.kind()).isEqualTo(kind))
+                    .hasMessageContaining(messagePart.replace("Plugin execution", "execution"))
+                    .hasMessageContaining("'" + system.getMetadata(id).name() + "'");
+        }
+        // the host and other plugins go on
+        assertThat(system.executePlugin(echo, PluginInput.of("{\"ok\":true}")).data().path("ok").asBoolean()).isTrue();
+    }
+
+    @Test
+    void resultCodeCarriesThePluginsMessageAndCode() {
+        PluginId id = system.loadPlugin(TestPlugins.wasm("returns_error_code"));
+        assertThatThrownBy(() -> system.executePlugin(id, PluginInput.of("{}")))
+                .isInstanceOfSatisfying(PluginExecutionException.class, e -> assertThat(e.resultCode()).isEqualTo(-1))
+                .hasMessageContaining("bad things");
+    }
+
+    @Test
+    void bufferTooSmallIsRetriedOnceWithTheSizeAsked() {
+        PluginId id = system.loadPlugin(TestPlugins.wasm("buffer_too_small_once"));
+        PluginOutput out = system.executePlugin(id, PluginInput.of("{}"));
+        assertThat(out.metadata().metrics()).containsEntry("buffer_retries", 1);
+        assertThat(out.metadata().metrics().get("output_bytes")).isInstanceOf(Integer.class);
+        // more than the 64 KiB the host offers first (docs/plugin-abi.md)
+        assertThat((Integer) out.metadata().metrics().get("output_bytes")).isGreaterThan(64 * 1024);
+    }
+
+    @Test
+    void loadTimeMisbehaviourIsRefusedNamingWhat() {
+        assertThatThrownBy(() -> system.loadPlugin(TestPlugins.wasm("missing_export_execute")))
+                .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.reason()).isEqualTo(PluginLoadException.Reason.MISSING_EXPORT))
+                .hasMessageStartingWith("Failed to load WASM module: missing_export_execute.wasm: missing export `plugin_execute`")
+                .hasMessageContaining("(func (param i32 i32 i32 i32) (result i32))");
+        assertThatThrownBy(() -> system.loadPlugin(TestPlugins.wasm("mistyped_export_execute")))
+                .hasMessageContaining("export `plugin_execute` has signature")
+                .hasMessageContaining("expected: (func (param i32 i32 i32 i32) (result i32))");
+        assertThatThrownBy(() -> system.loadPlugin(TestPlugins.wasm("unknown_import")))
+                .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.reason()).isEqualTo(PluginLoadException.Reason.UNKNOWN_IMPORT))
+                .hasMessageContaining("env.host_launch_missiles");
+        assertThatThrownBy(() -> system.loadPlugin(TestPlugins.wasm("incompatible_api_version")))
+                .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.reason()).isEqualTo(PluginLoadException.Reason.INCOMPATIBLE_API_VERSION))
+                .hasMessageContaining("api_version 2.0");
+        assertThatThrownBy(() -> system.loadPlugin(TestPlugins.wasm("wasi_without_permission")))
+                .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.reason()).isEqualTo(PluginLoadException.Reason.WASI_NOT_ENABLED))
+                .hasMessageContaining("wasi_snapshot_preview1.fd_write");
+        assertThatThrownBy(() -> system.loadPlugin(TestPlugins.wasm("initial_memory_too_large")))
+                .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.reason()).isEqualTo(PluginLoadException.Reason.MEMORY_LIMIT))
+                .hasMessageContaining("exceeds the memory limit")
+                .hasMessageContaining(String.valueOf(16L << 20));
+    }
+}
