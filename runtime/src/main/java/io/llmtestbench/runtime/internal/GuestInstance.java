@@ -47,8 +47,8 @@ final class GuestInstance {
     }
 
     GuestInstance(LoadedCode code, AbiCheck.Imports imports, List<ImportFunction> wasi, PluginShared shared,
-            long fuelLimit, int maxDepth, int capPages) {
-        this.budget = new Budget(fuelLimit, maxDepth);
+            Budget budget, int capPages) {
+        this.budget = budget;
         this.env = new HostEnv(shared);
         env.begin(budget, null);
         List<ImportFunction> functions = new ArrayList<>(env.functions(imports.hostFunctions()));

@@ -11,8 +11,9 @@ import io.llmtestbench.compiler.internal.RuntimeContract;
 import io.llmtestbench.runtime.PluginLoadException;
 import io.llmtestbench.runtime.internal.load.ClassReferenceVerifier;
 import io.llmtestbench.runtime.internal.load.PluginClassLoader;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -28,11 +29,11 @@ public final class LoadedCode {
     private final String label;
     private final CompilerStamp stamp;
     private final WasmModule module;
-    private final Constructor<? extends Machine> machine;
+    private final MethodHandle machine;
     private final List<Integer> interpretedFunctions;
     private final PluginClassLoader loader;
 
-    private LoadedCode(String label, CompilerStamp stamp, WasmModule module, Constructor<? extends Machine> machine,
+    private LoadedCode(String label, CompilerStamp stamp, WasmModule module, MethodHandle machine,
             List<Integer> interpretedFunctions, PluginClassLoader loader) {
         this.label = label;
         this.stamp = stamp;
@@ -84,9 +85,13 @@ public final class LoadedCode {
                     "bundled module does not parse: " + e.getMessage(), e);
         }
         var loader = new PluginClassLoader("llmtb-plugin:" + label, entry.classes());
-        Constructor<? extends Machine> ctor;
+        // A method handle, not reflection: reflection would eventually generate accessor classes whose
+        // loader delegates to the plugin's, which (rightly) cannot see JDK internals.
+        MethodHandle ctor;
         try {
-            ctor = loader.loadClass(entry.mainClass()).asSubclass(Machine.class).getConstructor(Instance.class);
+            Class<? extends Machine> main = loader.loadClass(entry.mainClass()).asSubclass(Machine.class);
+            ctor = MethodHandles.publicLookup().findConstructor(main, MethodType.methodType(void.class, Instance.class))
+                    .asType(MethodType.methodType(Machine.class, Instance.class));
         } catch (ReflectiveOperationException | ClassCastException | LinkageError e) {
             throw new PluginLoadException(PluginLoadException.Reason.NOT_A_PLUGIN, label,
                     "cannot link generated class " + entry.mainClass() + ": " + e, e);
@@ -126,15 +131,11 @@ public final class LoadedCode {
     public Function<Instance, Machine> machineFactory() {
         return instance -> {
             try {
-                return machine.newInstance(instance);
-            } catch (InvocationTargetException e) {
-                Throwable t = e.getCause();
-                if (t instanceof RuntimeException) {
-                    throw (RuntimeException) t;
-                }
-                throw new IllegalStateException(t);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("cannot instantiate " + label + ": " + e, e);
+                return (Machine) machine.invokeExact(instance);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException("cannot instantiate " + label + ": " + t, t);
             }
         };
     }

@@ -22,6 +22,7 @@ import io.llmtestbench.runtime.PluginOutput;
 import io.llmtestbench.runtime.PluginTimeoutException;
 import io.llmtestbench.runtime.PluginType;
 import io.llmtestbench.runtime.ResourceLimits;
+import io.llmtestbench.runtime.internal.exec.Budget;
 import io.llmtestbench.runtime.internal.exec.Interrupted;
 import io.llmtestbench.runtime.internal.exec.MemoryCapExceededException;
 import java.nio.ByteBuffer;
@@ -50,7 +51,7 @@ public final class LoadedPlugin {
     private static final Logger LOG = LoggerFactory.getLogger(LoadedPlugin.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
-    private static final Pattern SEMVER = Pattern.compile("\\d+\\.\\d+\\.\\d+(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?");
+    private static final Pattern SEMVER = Pattern.compile("\\d+\\.\\d+\\.\\d+(-[0-9A-Za-z.-]+)?");
 
     private final String label;
     private final LoadedCode code;
@@ -157,8 +158,8 @@ public final class LoadedPlugin {
         }, delay, TimeUnit.NANOSECONDS);
         try {
             byte[] out = guest.callExecute(data, limits.maxOutputBytes());
+            JsonNode json = parseOutput(out); // invalid output: the instance is discarded
             healthy = true;
-            JsonNode json = parseOutput(out);
             long fuel = guest.budget().fuelUsed();
             Map<String, Object> metrics = new LinkedHashMap<>();
             metrics.put("fuel_used", fuel);
@@ -169,7 +170,8 @@ public final class LoadedPlugin {
             executions.incrementAndGet();
             return new PluginOutput(json, new OutputMetadata(elapsedMs, guest.memoryBytes(), fuel, metrics));
         } catch (GuestInstance.ResultCode rc) {
-            healthy = true;
+            // a documented error code leaves a healthy instance; anything else is a misbehaving one
+            healthy = PluginAbi.resultName(rc.code).isPresent() && !guest.memory().growRefused();
             throw resultCodeFailure(rc, guest);
         } catch (PluginException e) {
             throw e;
@@ -306,12 +308,26 @@ public final class LoadedPlugin {
         }
     }
 
-    /** A new instance: instantiate, _initialize, plugin_metadata, plugin_init(config). */
+    /**
+     * A new instance: instantiate, _initialize, plugin_metadata, plugin_init(config) — a run of its own, with
+     * a fresh fuel budget and the plugin's deadline.
+     */
     private GuestInstance instantiate() {
+        Budget budget = new Budget(limits.maxInstructions(), limits.maxCallDepth());
+        ScheduledFuture<?> alarm = watchdog.schedule(() -> budget.requestStop(Interrupted.Reason.DEADLINE),
+                limits.maxExecutionTimeMs(), TimeUnit.MILLISECONDS);
+        try {
+            return instantiate(budget);
+        } finally {
+            alarm.cancel(false);
+        }
+    }
+
+    private GuestInstance instantiate(Budget budget) {
         int capPages = (int) Math.min(limits.maxMemoryBytes() / 65536, 65536);
         GuestInstance g;
         try {
-            g = new GuestInstance(code, imports, wasiFunctions(), shared, limits.maxInstructions(), limits.maxCallDepth(), capPages);
+            g = new GuestInstance(code, imports, wasiFunctions(), shared, budget, capPages);
         } catch (MemoryCapExceededException e) {
             throw new PluginLoadException(PluginLoadException.Reason.MEMORY_LIMIT, name(), e.getMessage()
                     + " (maxMemoryBytes " + limits.maxMemoryBytes() + ")", e);

@@ -1,0 +1,92 @@
+package io.llmtestbench.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** Each host function of ABI v1, through a plugin that calls them all and reports what it saw. */
+class HostFunctionsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static JsonNode run(PluginSystem system, PluginId id, String input, String context) throws Exception {
+        PluginInput in = PluginInput.of(input);
+        if (context != null) {
+            in = in.withContext(JSON.readTree(context));
+        }
+        return system.executePlugin(id, in).data();
+    }
+
+    @Test
+    void everyHostFunctionBehavesAsDocumented() throws Exception {
+        try (PluginSystem system = TestPlugins.system()) {
+            PluginId id = system.loadPlugin(TestPlugins.wasm("host_functions_probe"));
+            long before = System.currentTimeMillis();
+            JsonNode r = run(system, id, "{\"random_max\": 10}", "{\"record_id\":\"rec-7\"}");
+            long after = System.currentTimeMillis();
+            assertThat(r.path("log").asInt()).isZero();
+            assertThat(r.path("log_bad_level").asInt()).isEqualTo(-2);
+            assertThat(r.path("time_ms").asLong()).isBetween(before, after);
+            r.path("random").forEach(v -> assertThat(v.asInt()).isBetween(0, 9));
+            assertThat(r.path("random_one").asInt()).isZero();
+            assertThat(r.path("random_bad_max").asInt()).isEqualTo(-2);
+            assertThat(r.path("state_set").asInt()).isZero();
+            assertThat(r.path("state_missing").asInt()).isEqualTo(-1);
+            assertThat(r.path("state_empty_key").asInt()).isEqualTo(-2);
+            assertThat(r.path("state_long_key").asInt()).isEqualTo(-2);
+            assertThat(r.path("state_truncated_len").asInt()).isEqualTo(10);
+            assertThat(r.path("state_truncated_value").asText()).isEqualTo("0123");
+            assertThat(r.path("state_truncated_untouched").asBoolean()).isTrue();
+            assertThat(r.path("context").path("record_id").asText()).isEqualTo("rec-7");
+            assertThat(r.path("context_len").asInt()).isEqualTo("{\"record_id\":\"rec-7\"}".length());
+
+            JsonNode noContext = run(system, id, "{}", null);
+            assertThat(noContext.path("context_len").asInt()).isEqualTo(-1);
+            assertThat(noContext.path("context").isNull()).isTrue();
+        }
+    }
+
+    @Test
+    void stateIsSharedByAPluginsInstancesAndIsolatedFromOtherPlugins() throws Exception {
+        try (PluginSystem system = TestPlugins.system()) {
+            PluginId probe = system.loadPlugin(TestPlugins.wasm("host_functions_probe"));
+            PluginId twin = system.loadPlugin(TestPlugins.wasm("host_functions_probe_twin"));
+            List<CompletableFuture<PluginOutput>> calls = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                calls.add(system.executePluginAsync(probe, PluginInput.of("{}")));
+            }
+            calls.forEach(CompletableFuture::join);
+            assertThat(run(system, probe, "{}", null).path("calls").asInt()).isEqualTo(21);
+            assertThat(run(system, twin, "{}", null).path("calls").asInt()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void hostRandomIsReproducibleWithASeed() throws Exception {
+        List<JsonNode> seen = new ArrayList<>();
+        for (int round = 0; round < 2; round++) {
+            try (PluginSystem system = TestPlugins.system()) {
+                PluginId id = system.loadPlugin(TestPlugins.wasm("host_functions_probe"), LoadOptions.defaults().withRandomSeed(42L));
+                seen.add(run(system, id, "{\"random_max\": 1000000}", null).path("random"));
+            }
+        }
+        assertThat(seen.get(0)).isEqualTo(seen.get(1));
+    }
+
+    @Test
+    void logBytesPerExecutionAreCapped() throws Exception {
+        try (PluginSystem system = TestPlugins.system()) {
+            PluginId id = system.loadPlugin(TestPlugins.wasm("host_functions_probe"));
+            JsonNode r = run(system, id, "{\"log_bytes\": 200000}", null).path("log_bytes");
+            assertThat(r.path("dropped").asInt()).isPositive();
+            assertThat(r.path("logged").asInt() * 1024L).isLessThanOrEqualTo(64 * 1024);
+            assertThat(r.path("other").asInt()).isZero();
+            // the cap is per execution: the next one logs again
+            assertThat(run(system, id, "{\"log_bytes\": 1024}", null).path("log_bytes").path("logged").asInt()).isEqualTo(1);
+        }
+    }
+}

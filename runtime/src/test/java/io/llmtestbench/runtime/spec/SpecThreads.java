@@ -1,0 +1,29 @@
+package io.llmtestbench.runtime.spec;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Threads with a stack deep enough for {@link ScriptRunner#MAX_DEPTH} nested wasm calls. */
+final class SpecThreads {
+    /** 512 MiB: reserved, not committed, so a few of these cost nothing until a recursion goes deep. */
+    static final long STACK_BYTES = 512L << 20;
+
+    private SpecThreads() {}
+
+    static ExecutorService pool(String name, int threads) {
+        AtomicInteger n = new AtomicInteger();
+        ThreadFactory factory = r -> {
+            Thread t = new Thread(null, r, name + "-" + n.incrementAndGet(), STACK_BYTES);
+            t.setDaemon(true);
+            return t;
+        };
+        return Executors.newFixedThreadPool(threads, factory);
+    }
+
+    /** Two on the build machines (2 cores); at least one. */
+    static int parallelism() {
+        return Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+    }
+}
