@@ -20,12 +20,17 @@ public record ManagerConfig(RuntimeConfig runtimeConfig, int maxConcurrentPlugin
         }
     }
 
-    /** Defaults: {@link RuntimeConfig#defaults()}, 50 instances, cache in {@code ~/.cache/llmtb/compiled}. */
+    /** Defaults: {@link RuntimeConfig#defaults()}, 50 instances, cache in {@link #defaultCacheDir()}. */
     public static ManagerConfig defaults() {
         return new ManagerConfig(RuntimeConfig.defaults(), DEFAULT_MAX_CONCURRENT_PLUGINS, defaultCacheDir());
     }
 
+    /** {@code ~/.cache/llmtb/compiled}, or the directory named by the system property {@code llmtb.cache.dir}. */
     public static Path defaultCacheDir() {
+        String configured = System.getProperty("llmtb.cache.dir");
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
         return Path.of(System.getProperty("user.home"), ".cache", "llmtb", "compiled");
     }
 

@@ -97,7 +97,6 @@ public final class LoadedPlugin {
         var plugin = new LoadedPlugin(label, code, imports, options, limits, enableWasi, permits, watchdog);
         GuestInstance first = plugin.createInstance(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limits.maxExecutionTimeMs()));
         plugin.id = new PluginId(plugin.metadata.name(), plugin.metadata.version(), serial);
-        plugin.shared.rename(plugin.metadata.name());
         plugin.idle.add(first);
         return plugin;
     }
@@ -342,6 +341,7 @@ public final class LoadedPlugin {
             PluginMetadata parsed = parseMetadata(meta);
             if (metadata == null) {
                 metadata = parsed;
+                shared.rename(parsed.name()); // plugin_init's logs already carry the plugin's name
             }
             int rc = g.callInit(config);
             if (rc != PluginAbi.RESULT_OK) {

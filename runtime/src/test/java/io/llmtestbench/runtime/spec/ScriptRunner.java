@@ -66,7 +66,7 @@ final class ScriptRunner {
 
     /** All a run produced. {@code memories}: final bytes of each instance's memories, by instance label. */
     record Run(SpecScript script, String engine, List<Outcome> outcomes, List<Observation> observations,
-            Map<String, byte[]> memories) {}
+            Map<String, byte[]> memories, long fuelUsed) {}
 
     private final SpecScript script;
     private final Engine engine;
@@ -78,6 +78,8 @@ final class ScriptRunner {
     private final Map<String, Instance> instances = new LinkedHashMap<>();
     private final List<Observation> observations = new ArrayList<>();
     private Instance current;
+    /** Fuel charged by all actions and start functions (zero when nothing is metered). */
+    private long fuelUsed;
 
     private final boolean snapshots;
 
@@ -106,7 +108,7 @@ final class ScriptRunner {
             }
             outcomes.add(o);
         }
-        return new Run(script, engine.name(), outcomes, observations, snapshots ? snapshotMemories() : Map.of());
+        return new Run(script, engine.name(), outcomes, observations, snapshots ? snapshotMemories() : Map.of(), fuelUsed);
     }
 
     private Outcome execute(SpecScript.Command c) {
@@ -156,6 +158,7 @@ final class ScriptRunner {
             return engine.instantiate(p, link(p.module()), budget);
         } finally {
             deadline.cancel(false);
+            fuelUsed += budget.fuelUsed();
         }
     }
 
@@ -377,6 +380,7 @@ final class ScriptRunner {
             return new Observation(line, a.toString(), null, e);
         } finally {
             deadline.cancel(false);
+            fuelUsed += budget.fuelUsed();
         }
     }
 

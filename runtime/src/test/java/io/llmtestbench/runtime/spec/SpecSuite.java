@@ -42,10 +42,14 @@ final class SpecSuite {
 
     /** The verdicts of one script, in command order. */
     /** @param excludedBecause the reason when the whole script is excluded, else null */
-    record ScriptResult(SpecScript script, List<Verdict> verdicts, String excludedBecause, long millis) {}
+    record ScriptResult(SpecScript script, List<Verdict> verdicts, String excludedBecause, long fuelUsed, long millis) {}
 
     record Result(List<ScriptResult> scripts, Map<Kind, Integer> counts, int coreBinaryCommands, int corePassed,
             long millis, String engine, boolean filtered) {
+        long fuelUsed() {
+            return scripts.stream().mapToLong(ScriptResult::fuelUsed).sum();
+        }
+
         int total() {
             return counts.values().stream().mapToInt(Integer::intValue).sum();
         }
@@ -153,6 +157,7 @@ final class SpecSuite {
     private static ScriptResult classify(SpecScript script, Engine engine, Exclusions exclusions) {
         long start = System.nanoTime();
         List<Verdict> verdicts = new ArrayList<>();
+        long fuel = 0;
         Exclusions.Entry whole = exclusions.script(script.wastName());
         if (script.simd()) {
             for (SpecScript.Command c : script.commands()) {
@@ -164,6 +169,7 @@ final class SpecSuite {
             }
         } else {
             ScriptRunner.Run run = ScriptRunner.run(script, engine, false);
+            fuel = run.fuelUsed();
             for (ScriptRunner.Outcome o : run.outcomes()) {
                 Exclusions.Entry ex = exclusions.command(script.wastName(), o.command().line());
                 Kind kind;
@@ -187,7 +193,7 @@ final class SpecSuite {
                 verdicts.add(new Verdict(o.command(), kind, detail));
             }
         }
-        return new ScriptResult(script, verdicts, whole != null && !script.simd() ? whole.reason() : null,
+        return new ScriptResult(script, verdicts, whole != null && !script.simd() ? whole.reason() : null, fuel,
                 (System.nanoTime() - start) / 1_000_000);
     }
 }
