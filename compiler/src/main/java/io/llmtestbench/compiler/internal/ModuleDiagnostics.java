@@ -27,9 +27,13 @@ public final class ModuleDiagnostics {
 
     public static CompilationException malformed(byte[] wasm, RuntimeException cause) {
         String reason = describe(cause);
-        if (wasm.length < 8) {
+        if (wasm.length < 4 || wasm[0] != 0 || wasm[1] != 'a' || wasm[2] != 's' || wasm[3] != 'm') {
             return new CompilationException(CompilationException.Kind.MALFORMED,
-                    "malformed module: not a WebAssembly binary (" + wasm.length + " bytes): " + reason, null, -1, 0, cause);
+                    "malformed module: not a WebAssembly binary (it does not start with the magic bytes \\0asm)", "header", -1, 0, cause);
+        }
+        if (wasm.length < 8 || wasm[4] != 1 || wasm[5] != 0 || wasm[6] != 0 || wasm[7] != 0) {
+            return new CompilationException(CompilationException.Kind.MALFORMED,
+                    "malformed module: unsupported binary version (expected 1): " + reason, "header", -1, 4, cause);
         }
         List<Section> sections = new ArrayList<>();
         Section broken = scan(wasm, sections);
