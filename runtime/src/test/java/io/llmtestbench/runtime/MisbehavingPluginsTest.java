@@ -60,6 +60,16 @@ class MisbehavingPluginsTest {
     }
 
     @Test
+    void afterATrapTheNextCallGetsAFreshInstanceWithNoLeftoverGuestState() {
+        PluginId id = system.loadPlugin(TestPlugins.wasm("trap_after_counting"));
+        assertThat(system.executePlugin(id, PluginInput.of("{}")).data().path("count").asInt()).isEqualTo(1);
+        assertThat(system.executePlugin(id, PluginInput.of("{}")).data().path("count").asInt()).isEqualTo(2);
+        assertThatThrownBy(() -> system.executePlugin(id, PluginInput.of("{\"trap\": 1}")))
+                .isInstanceOfSatisfying(PluginException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.TRAP));
+        assertThat(system.executePlugin(id, PluginInput.of("{}")).data().path("count").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void resultCodeCarriesThePluginsMessageAndCode() {
         PluginId id = system.loadPlugin(TestPlugins.wasm("returns_error_code"));
         assertThatThrownBy(() -> system.executePlugin(id, PluginInput.of("{}")))
