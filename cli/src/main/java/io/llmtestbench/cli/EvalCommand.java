@@ -1,0 +1,338 @@
+package io.llmtestbench.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmtestbench.runtime.ManagerConfig;
+import io.llmtestbench.runtime.PluginSystem;
+import io.llmtestbench.runtime.RegistryConfig;
+import io.llmtestbench.runtime.RuntimeConfig;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code llmtb eval --pipeline <pipeline.json> --data <data.jsonl> [--out results.jsonl] [--threads N] [--format table|json]}. */
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Runs every record of a JSONL data set through a pipeline of plugins (provider -> transforms -> "
+                    + "evaluators -> filters), in parallel, and summarises the scores.",
+            "Data lines: {\"id\", \"category\", \"prompt\", \"response\", \"expected\"}; the provider runs only for "
+                    + "records without a \"response\".",
+            "Per-record results (one JSON line per input record, in input order) go to --out; the summary goes to "
+                    + "stdout (a table, or JSON with --format json). A record whose plugin fails is reported with its "
+                    + "error kind and does not stop the batch; lines that are not valid records are counted as "
+                    + "invalid_records.",
+            "Exit codes: 0 the batch ran (even with failed records, unless --strict), 1 a plugin could not be loaded "
+                    + "(or --strict and some record failed or was invalid), 2 usage error (options, pipeline file, "
+                    + "unreadable data file)."
+        })
+final class EvalCommand implements Callable<Integer> {
+    enum Format { table, json }
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--pipeline", required = true, paramLabel = "<pipeline.json>", description = "The pipeline (see cli/README.md).")
+    Path pipelineFile;
+
+    @Option(names = "--data", required = true, paramLabel = "<data.jsonl>", description = "The records, one JSON object per line.")
+    Path dataFile;
+
+    @Option(names = "--out", paramLabel = "<results.jsonl>", description = "Where to write the per-record results (JSONL).")
+    Path out;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Records processed in parallel (default: the number of processors, ${DEFAULT-VALUE} here).")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--format", paramLabel = "table|json", description = "Summary format (default: ${DEFAULT-VALUE}).")
+    Format format = Format.table;
+
+    @Option(names = "--no-progress", description = "No progress bar (there is none anyway unless on a terminal).")
+    boolean noProgress;
+
+    @Option(names = "--strict", description = "Exit 1 when any record failed or was invalid.")
+    boolean strict;
+
+    @Option(names = "--allow-unmetered", description = "Accept plugin jars compiled with --no-metering.")
+    boolean allowUnmetered;
+
+    @Mixin
+    CacheOptions cache = new CacheOptions();
+
+    /** One data line. */
+    private record Line(int number, byte[] bytes) {}
+
+    @Override
+    public Integer call() throws IOException {
+        PrintStream stdout = System.out;
+        PrintStream err = System.err;
+        Warnings warnings = new Warnings(err);
+        if (threads < 1) {
+            throw usage("--threads must be at least 1");
+        }
+        Pipeline pipeline;
+        try {
+            pipeline = Pipeline.read(pipelineFile, warnings);
+        } catch (Pipeline.Invalid e) {
+            throw usage(e.getMessage());
+        }
+        List<Line> lines = readLines(dataFile);
+        int plugins = pipeline.stages().size();
+        int workers = Math.max(1, Math.min(threads, lines.size()));
+        ManagerConfig mc = ManagerConfig.defaults()
+                .withRuntimeConfig(RuntimeConfig.defaults().withEnableWasi(true))
+                .withMaxConcurrentPlugins(Math.max(ManagerConfig.DEFAULT_MAX_CONCURRENT_PLUGINS, workers * plugins + plugins))
+                .withCacheDir(cache.dir());
+        try (PluginSystem system = PluginSystem.withConfig(mc, RegistryConfig.defaults())) {
+            PipelineRunner runner = new PipelineRunner(system, pipeline);
+            long loadStart = System.nanoTime();
+            try {
+                runner.load(!allowUnmetered, warnings);
+            } catch (PipelineRunner.LoadFailure e) {
+                err.println("llmtb eval: " + e.getMessage());
+                return Main.FAILURE;
+            } catch (Pipeline.Invalid e) {
+                throw usage(e.getMessage());
+            }
+            long loadMs = (System.nanoTime() - loadStart) / 1_000_000;
+            try (BufferedWriter w = open(out)) {
+                return evaluate(system, runner, pipeline, lines, workers, loadMs, w);
+            }
+        }
+    }
+
+    private BufferedWriter open(Path file) {
+        if (file == null) {
+            return null;
+        }
+        try {
+            Path abs = file.toAbsolutePath();
+            if (abs.getParent() != null) {
+                Files.createDirectories(abs.getParent());
+            }
+            return Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw usage("--out: cannot write " + file + ": " + e.getMessage());
+        }
+    }
+
+    private int evaluate(PluginSystem system, PipelineRunner runner, Pipeline pipeline, List<Line> lines, int workers, long loadMs,
+            BufferedWriter w) throws IOException {
+        PrintStream stdout = System.out;
+        PrintStream err = System.err;
+        EvalStats stats = new EvalStats(runner.evaluatorNames());
+
+        long start = System.nanoTime();
+        List<CompletableFuture<ObjectNode>> results = new ArrayList<>(lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            results.add(new CompletableFuture<>());
+        }
+        boolean progress = !noProgress && System.console() != null && !lines.isEmpty();
+        try (ProgressBar bar = progress ? progressBar(lines.size()) : null) {
+            AtomicInteger next = new AtomicInteger();
+            AtomicBoolean stop = new AtomicBoolean();
+            List<CompletableFuture<Void>> pool = new ArrayList<>();
+            for (int t = 0; t < workers; t++) {
+                // Each worker runs on a plugin thread: executePlugin calls from it run inline, no hand-off.
+                pool.add(system.submit(() -> {
+                    int i;
+                    while (!stop.get() && (i = next.getAndIncrement()) < lines.size()) {
+                        try {
+                            results.get(i).complete(processLine(runner, lines.get(i)));
+                        } catch (RuntimeException | Error e) {
+                            results.get(i).completeExceptionally(e);
+                            stop.set(true);
+                        }
+                        if (bar != null) {
+                            bar.step();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (CompletableFuture<ObjectNode> f : results) {
+                ObjectNode r;
+                try {
+                    r = f.join();
+                } catch (CompletionException e) {
+                    stop.set(true);
+                    throw e.getCause() instanceof RuntimeException re ? re : e;
+                }
+                stats.add(r);
+                if (w != null) {
+                    w.write(Json.write(r));
+                    w.write('\n');
+                }
+            }
+            CompletableFuture.allOf(pool.toArray(new CompletableFuture<?>[0])).join();
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        if (w != null) {
+            w.flush();
+        }
+        ObjectNode info = Json.object();
+        info.put("pipeline", pipelineFile.toString());
+        info.put("pipeline_name", pipeline.name());
+        info.put("data", dataFile.toString());
+        if (out != null) {
+            info.put("out", out.toString());
+        } else {
+            info.putNull("out");
+        }
+        info.put("threads", workers);
+        info.put("load_ms", loadMs);
+        ObjectNode summary = stats.json(info, elapsed);
+        if (format == Format.json) {
+            stdout.println(Json.pretty(summary));
+        } else {
+            stdout.print(stats.table(summary, true));
+            if (out == null && !lines.isEmpty()) {
+                err.println("(per-record results were not saved: add --out results.jsonl)");
+            }
+        }
+        stdout.flush();
+        if (strict && (stats.failed() > 0 || stats.invalid() > 0)) {
+            return Main.FAILURE;
+        }
+        return Main.OK;
+    }
+
+    private static ProgressBar progressBar(int total) {
+        return new ProgressBarBuilder()
+                .setTaskName("eval")
+                .setInitialMax(total)
+                .setUnit(" records", 1)
+                .showSpeed()
+                .setUpdateIntervalMillis(200)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                .clearDisplayOnFinish()
+                .build();
+    }
+
+    /** Parses and checks one line, then runs it through the pipeline; invalid lines give an "invalid" result. */
+    private static ObjectNode processLine(PipelineRunner runner, Line line) {
+        String problem;
+        JsonNode record = null;
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(line.bytes())).toString();
+            problem = null;
+        } catch (CharacterCodingException e) {
+            text = null;
+            problem = "not valid UTF-8";
+        }
+        if (text != null) {
+            try {
+                record = Json.parse("the line", text);
+                problem = check(record, runner.hasProvider());
+            } catch (Json.BadJson e) {
+                problem = e.getMessage();
+            }
+        }
+        if (problem != null) {
+            ObjectNode r = Json.object();
+            r.put("line", line.number());
+            r.set("id", record != null && record.isObject() && record.has("id") ? record.get("id") : null);
+            r.put("status", "invalid");
+            r.putObject("error").put("message", problem);
+            return r;
+        }
+        return runner.process(line.number(), (ObjectNode) record);
+    }
+
+    /** Why a parsed line is not a usable record, or null. */
+    private static String check(JsonNode record, boolean hasProvider) {
+        if (!record.isObject()) {
+            return "a record must be a JSON object, got " + RunCommand.abbreviate(Json.write(record));
+        }
+        JsonNode response = record.get("response");
+        if (response != null && !response.isNull() && !response.isTextual()) {
+            return "\"response\" must be a string";
+        }
+        if (response == null || response.isNull()) {
+            if (!hasProvider) {
+                return "no \"response\", and the pipeline has no provider to generate one";
+            }
+            JsonNode prompt = record.get("prompt");
+            if (prompt == null || !prompt.isTextual()) {
+                return "no \"response\", and no string \"prompt\" to generate one from";
+            }
+        }
+        return null;
+    }
+
+    /** Non-blank lines, with their 1-based line numbers; the bytes are decoded per line so one bad line is one bad record. */
+    private List<Line> readLines(Path file) {
+        byte[] all;
+        try {
+            all = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw usage("--data: no such file: " + file);
+        } catch (IOException e) {
+            throw usage("--data: cannot read " + file + ": " + e.getMessage());
+        }
+        List<Line> lines = new ArrayList<>();
+        int number = 0;
+        int start = 0;
+        int offset = 0;
+        if (all.length >= 3 && (all[0] & 0xff) == 0xEF && (all[1] & 0xff) == 0xBB && (all[2] & 0xff) == 0xBF) {
+            start = 3; // UTF-8 byte order mark
+            offset = 3;
+        }
+        for (int i = offset; i <= all.length; i++) {
+            if (i == all.length || all[i] == '\n') {
+                number++;
+                int end = i;
+                if (end > start && all[end - 1] == '\r') {
+                    end--;
+                }
+                if (!isBlank(all, start, end)) {
+                    byte[] b = new byte[end - start];
+                    System.arraycopy(all, start, b, 0, b.length);
+                    lines.add(new Line(number, b));
+                }
+                start = i + 1;
+            }
+        }
+        return lines;
+    }
+
+    private static boolean isBlank(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] != ' ' && b[i] != '\t' && b[i] != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+}

@@ -1,0 +1,82 @@
+package io.llmtestbench.cli;
+
+import java.io.PrintWriter;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
+import picocli.CommandLine;
+
+/**
+ * Entry point of the {@code llmtb} command. Exit codes: 0 success, 1 failure (plugin failure, load failure,
+ * invalid module), 2 usage error (bad options, malformed JSON arguments, unreadable files).
+ */
+public final class Main {
+    public static final int OK = 0;
+    public static final int FAILURE = 1;
+    public static final int USAGE = 2;
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code (does not exit). */
+    public static int run(String... args) {
+        boolean verbose = verbose(args);
+        configureLogging(verbose);
+        CommandLine cl = new CommandLine(new LlmtbCommand());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // "@file" is ours (--input @file, --config @file): picocli must not expand it as an argument file.
+        cl.setExpandAtFiles(false);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            CommandLine c = ex.getCommandLine();
+            PrintWriter err = c.getErr();
+            err.println(c.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+            err.flush();
+            return USAGE;
+        });
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            err.println("llmtb: internal error: " + e);
+            if (verbose) {
+                e.printStackTrace(err);
+            } else {
+                err.println("(run with --verbose for the stack trace)");
+            }
+            err.flush();
+            return FAILURE;
+        });
+        return cl.execute(args);
+    }
+
+    /** --verbose is looked for before parsing so that logging is configured before any logger exists. */
+    private static boolean verbose(String[] args) {
+        for (String a : args) {
+            if (a.equals("--")) {
+                return false;
+            }
+            if (a.equals("--verbose") || a.equals("-v")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static void configureLogging(boolean verbose) {
+        // slf4j-simple reads system properties first, then simplelogger.properties; stderr, always.
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
+        // java.util.logging (used by Chicory's default logger and jline) logs to stderr; quiet it likewise.
+        Logger root = LogManager.getLogManager().getLogger("");
+        if (root != null) {
+            Level level = verbose ? Level.INFO : Level.WARNING;
+            root.setLevel(level);
+            for (var h : root.getHandlers()) {
+                h.setLevel(level);
+            }
+        }
+    }
+}

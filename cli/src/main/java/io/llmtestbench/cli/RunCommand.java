@@ -1,0 +1,152 @@
+package io.llmtestbench.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmtestbench.runtime.LoadOptions;
+import io.llmtestbench.runtime.ManagerConfig;
+import io.llmtestbench.runtime.PluginException;
+import io.llmtestbench.runtime.PluginId;
+import io.llmtestbench.runtime.PluginInput;
+import io.llmtestbench.runtime.PluginLoadException;
+import io.llmtestbench.runtime.PluginOutput;
+import io.llmtestbench.runtime.PluginPermissions;
+import io.llmtestbench.runtime.PluginSystem;
+import io.llmtestbench.runtime.RegistryConfig;
+import io.llmtestbench.runtime.ResourceLimits;
+import io.llmtestbench.runtime.RuntimeConfig;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code llmtb run <plugin> --input <json | @file> ...}: one execution, one JSON object on stdout. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Loads a plugin (.wasm or pre-compiled plugin jar) and runs it once on the input.",
+            "Prints ONE JSON object on stdout:",
+            "  success  {\"data\": ..., \"metadata\": {\"execution_time_ms\", \"memory_used_bytes\", \"fuel_used\", \"metrics\"}}",
+            "  failure  {\"error\": {\"kind\", \"message\", \"code\"}}",
+            "kind: INVALID_PLUGIN (load failures), PLUGIN_ERROR, TRAP, FUEL_EXHAUSTED, TIMEOUT, MEMORY_LIMIT, "
+                    + "INVALID_OUTPUT, PERMISSION_DENIED, RATE_LIMITED; code: the plugin's result code, or null.",
+            "WASI is enabled, with nothing granted beyond the --allow-* flags.",
+            "Exit codes: 0 success, 1 plugin failure (load failures included), 2 usage error."
+        })
+final class RunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "<plugin>", description = ".wasm file or pre-compiled plugin jar.")
+    String plugin;
+
+    @Option(names = "--id", paramLabel = "ID", description = "Which plugin of a jar holding several (its id in the jar).")
+    String id;
+
+    @Option(names = "--input", required = true, paramLabel = "<json | @file>",
+            description = "The input JSON, inline or @file (@- reads standard input).")
+    String input;
+
+    @Option(names = "--config", paramLabel = "<json | @file>", description = "Config object passed to plugin_init (default {}).")
+    String config;
+
+    @Option(names = "--context", paramLabel = "<json | @file>",
+            description = "Execution context object, readable through host_get_context.")
+    String context;
+
+    @Mixin
+    LimitOptions limits = new LimitOptions();
+
+    @Mixin
+    PermissionOptions permissions = new PermissionOptions();
+
+    @Option(names = "--random-seed", paramLabel = "N", description = "Seed of host_random, for reproducible runs.")
+    Long randomSeed;
+
+    @Option(names = "--allow-unmetered", description = "Accept a plugin jar compiled with --no-metering.")
+    boolean allowUnmetered;
+
+    @Mixin
+    CacheOptions cache = new CacheOptions();
+
+    @Option(names = "--pretty", description = "Pretty-print the JSON.")
+    boolean pretty;
+
+    @Override
+    public Integer call() {
+        PrintStream out = System.out;
+        Warnings warnings = new Warnings(System.err);
+        JsonNode data;
+        JsonNode cfg = null;
+        JsonNode ctx = null;
+        ResourceLimits lim;
+        PluginPermissions perms;
+        Path path;
+        try {
+            data = Json.argument("--input", input);
+            if (config != null) {
+                cfg = Json.argument("--config", config);
+                if (!cfg.isObject()) {
+                    throw usage("--config must be a JSON object, got: " + abbreviate(Json.write(cfg)));
+                }
+            }
+            if (context != null) {
+                ctx = Json.argument("--context", context);
+                if (!ctx.isObject()) {
+                    throw usage("--context must be a JSON object, got: " + abbreviate(Json.write(ctx)));
+                }
+            }
+            lim = limits.build();
+            perms = permissions.build(null, warnings);
+        } catch (Json.BadJson | IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+        try {
+            path = PluginPaths.resolve(plugin, null);
+        } catch (PluginPaths.Unresolved e) {
+            ObjectNode result = Json.object();
+            result.set("error", Errors.json(new PluginLoadException(PluginLoadException.Reason.NOT_FOUND, plugin, e.reason(), null)));
+            out.println(pretty ? Json.pretty(result) : Json.write(result));
+            out.flush();
+            return Main.FAILURE;
+        }
+        LoadOptions options = LoadOptions.defaults().withConfig(cfg).withLimits(lim).withPermissions(perms)
+                .withRandomSeed(randomSeed).withRequireMetering(!allowUnmetered);
+        ManagerConfig mc = ManagerConfig.defaults()
+                .withRuntimeConfig(RuntimeConfig.defaults().withLimits(lim).withEnableWasi(true))
+                .withCacheDir(cache.dir());
+        ObjectNode result = Json.object();
+        int exit;
+        try (PluginSystem system = PluginSystem.withConfig(mc, RegistryConfig.defaults())) {
+            try {
+                PluginId pid = system.loadPlugin(path, id, options);
+                PluginOutput output = system.executePlugin(pid, new PluginInput(data, ctx));
+                result.set("data", output.data());
+                ObjectNode meta = result.putObject("metadata");
+                meta.put("execution_time_ms", output.metadata().executionTimeMs());
+                meta.put("memory_used_bytes", output.metadata().memoryUsedBytes());
+                meta.put("fuel_used", output.metadata().fuelUsed());
+                meta.set("metrics", Json.MAPPER.valueToTree(new java.util.TreeMap<>(output.metadata().metrics())));
+                exit = Main.OK;
+            } catch (PluginException e) {
+                result.set("error", Errors.json(e));
+                exit = Main.FAILURE;
+            }
+        }
+        out.println(pretty ? Json.pretty(result) : Json.write(result));
+        out.flush();
+        return exit;
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+    }
+}
