@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.jar.JarEntry;
-import java.util.jar.JarInputStream;
 import java.util.jar.JarOutputStream;
 import java.util.zip.ZipEntry;
 
@@ -121,18 +120,61 @@ public final class PluginArtifact {
 
     private static final long FIXED_TIME = 315532800000L + 86400000L; // 1980-01-02, the zip epoch
 
-    /** Reads every plugin of a jar. Digest and stamp checks are the loader's job. */
+    /** Reads every plugin of a jar, checking each file against the SHA-256 in its manifest. */
     public static List<Entry> readJar(Path jar) throws IOException {
-        Map<String, byte[]> files = new HashMap<>();
-        try (InputStream in = Files.newInputStream(jar); var zip = new JarInputStream(in)) {
-            ZipEntry entry;
-            while ((entry = zip.getNextEntry()) != null) {
-                if (!entry.isDirectory()) {
-                    files.put(entry.getName(), zip.readAllBytes());
+        return readJar(jar, null);
+    }
+
+    /**
+     * Reads one plugin of a jar by id (or every plugin when {@code id} is null), reading only the entries
+     * it needs.
+     */
+    public static List<Entry> readJar(Path jar, String id) throws IOException {
+        try (var zip = new java.util.zip.ZipFile(jar.toFile())) {
+            java.util.function.Function<String, byte[]> lookup = name -> {
+                ZipEntry entry = zip.getEntry(name);
+                if (entry == null) {
+                    return null;
                 }
+                try (InputStream in = zip.getInputStream(entry)) {
+                    return in.readAllBytes();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            };
+            try {
+                return id == null ? read(lookup, jar.toString()) : List.of(read(lookup, jar.toString(), id));
+            } catch (java.io.UncheckedIOException e) {
+                throw e.getCause();
             }
+        } catch (java.util.zip.ZipException e) {
+            throw new IOException(jar + " is not a readable jar: " + e.getMessage(), e);
         }
-        return read(files::get, jar.toString());
+    }
+
+    /** The plugin ids a jar's index lists. */
+    public static List<String> ids(Path jar) throws IOException {
+        try (var zip = new java.util.zip.ZipFile(jar.toFile())) {
+            ZipEntry entry = zip.getEntry(INDEX);
+            if (entry == null) {
+                throw new IOException(jar + " is not a pre-compiled plugin jar: it has no " + INDEX);
+            }
+            try (InputStream in = zip.getInputStream(entry)) {
+                return ids(in.readAllBytes(), jar.toString());
+            }
+        } catch (java.util.zip.ZipException e) {
+            throw new IOException(jar + " is not a readable jar: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<String> ids(byte[] indexBytes, String where) throws IOException {
+        JsonNode index = JSON.readTree(indexBytes);
+        if (index.path("format").asInt() != FORMAT) {
+            throw new IOException(where + ": unsupported artifact format " + index.path("format") + " (expected " + FORMAT + ")");
+        }
+        List<String> ids = new ArrayList<>();
+        index.path("plugins").forEach(n -> ids.add(n.asText()));
+        return ids;
     }
 
     /** Reads every plugin through a resource lookup (a jar, a directory, a class loader). */
@@ -141,45 +183,48 @@ public final class PluginArtifact {
         if (indexBytes == null) {
             throw new IOException(where + " is not a pre-compiled plugin jar: it has no " + INDEX);
         }
-        JsonNode index = JSON.readTree(indexBytes);
-        if (index.path("format").asInt() != FORMAT) {
-            throw new IOException(where + ": unsupported artifact format " + index.path("format") + " (expected " + FORMAT + ")");
-        }
         List<Entry> entries = new ArrayList<>();
-        for (JsonNode idNode : index.path("plugins")) {
-            String id = idNode.asText();
-            String dir = PLUGINS_DIR + id + "/";
-            byte[] manifestBytes = require(resource, dir + "plugin.json", where);
-            JsonNode m = JSON.readTree(manifestBytes);
-            CompilerStamp stamp;
-            try {
-                stamp = CompilerStamp.parse(m.path("stamp").asText());
-            } catch (IllegalArgumentException e) {
-                throw new IOException(where + ": plugin " + id + ": " + e.getMessage(), e);
-            }
-            byte[] wasm = require(resource, dir + m.path("wasm").asText("module.wasm"), where);
-            if (!WasmCompiler.sha256(wasm).equals(m.path("wasmSha256").asText())) {
-                throw new IOException(where + ": plugin " + id + ": module.wasm does not match its SHA-256 in plugin.json");
-            }
-            Map<String, byte[]> classes = new LinkedHashMap<>();
-            var names = m.path("classes").fieldNames();
-            while (names.hasNext()) {
-                String name = names.next();
-                byte[] bytes = require(resource, name.replace('.', '/') + ".class", where);
-                if (!WasmCompiler.sha256(bytes).equals(m.path("classes").path(name).asText())) {
-                    throw new IOException(where + ": plugin " + id + ": class " + name + " does not match its SHA-256 in plugin.json");
-                }
-                classes.put(name, bytes);
-            }
-            List<Integer> interpreted = new ArrayList<>();
-            m.path("interpretedFunctions").forEach(n -> interpreted.add(n.asInt()));
-            List<CompilationReport.LargeMethod> large = new ArrayList<>();
-            m.path("largeMethods").forEach(n -> large.add(new CompilationReport.LargeMethod(
-                    n.path("class").asText(), n.path("method").asText(), n.path("wasmFunction").asInt(), n.path("bytecodeBytes").asInt())));
-            entries.add(new Entry(id, m.path("source").asText(id + ".wasm"), stamp, m.path("mainClass").asText(), classes, wasm,
-                    interpreted, large));
+        for (String id : ids(indexBytes, where)) {
+            entries.add(read(resource, where, id));
         }
         return entries;
+    }
+
+    /** Reads one plugin through a resource lookup, checking every file against its manifest's SHA-256. */
+    public static Entry read(java.util.function.Function<String, byte[]> resource, String where, String id) throws IOException {
+        String dir = PLUGINS_DIR + id + "/";
+        byte[] manifestBytes = resource.apply(dir + "plugin.json");
+        if (manifestBytes == null) {
+            throw new IOException(where + ": no plugin '" + id + "' (missing " + dir + "plugin.json)");
+        }
+        JsonNode m = JSON.readTree(manifestBytes);
+        CompilerStamp stamp;
+        try {
+            stamp = CompilerStamp.parse(m.path("stamp").asText());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(where + ": plugin " + id + ": " + e.getMessage(), e);
+        }
+        byte[] wasm = require(resource, dir + m.path("wasm").asText("module.wasm"), where);
+        if (!WasmCompiler.sha256(wasm).equals(m.path("wasmSha256").asText())) {
+            throw new IOException(where + ": plugin " + id + ": module.wasm does not match its SHA-256 in plugin.json");
+        }
+        Map<String, byte[]> classes = new LinkedHashMap<>();
+        var names = m.path("classes").fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            byte[] bytes = require(resource, name.replace('.', '/') + ".class", where);
+            if (!WasmCompiler.sha256(bytes).equals(m.path("classes").path(name).asText())) {
+                throw new IOException(where + ": plugin " + id + ": class " + name + " does not match its SHA-256 in plugin.json");
+            }
+            classes.put(name, bytes);
+        }
+        List<Integer> interpreted = new ArrayList<>();
+        m.path("interpretedFunctions").forEach(n -> interpreted.add(n.asInt()));
+        List<CompilationReport.LargeMethod> large = new ArrayList<>();
+        m.path("largeMethods").forEach(n -> large.add(new CompilationReport.LargeMethod(
+                n.path("class").asText(), n.path("method").asText(), n.path("wasmFunction").asInt(), n.path("bytecodeBytes").asInt())));
+        return new Entry(id, m.path("source").asText(id + ".wasm"), stamp, m.path("mainClass").asText(), classes, wasm,
+                interpreted, large);
     }
 
     private static byte[] require(java.util.function.Function<String, byte[]> resource, String path, String where) throws IOException {

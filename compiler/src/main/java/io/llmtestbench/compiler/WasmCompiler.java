@@ -52,8 +52,27 @@ public final class WasmCompiler {
         } catch (IOException | NullPointerException e) {
             throw new ExceptionInInitializerError("compiler.properties missing from the llmtb-compiler jar");
         }
-        VERSION = props.getProperty("version");
+        VERSION = props.getProperty("version") + "+" + codeHash();
         CHICORY_VERSION = props.getProperty("chicory");
+    }
+
+    /**
+     * A digest of the classes that decide what generated code looks like, so that a compiler change under the
+     * same project version still changes the stamp (and so invalidates caches and pre-compiled jars).
+     */
+    private static String codeHash() {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (Class<?> c : List.of(FuelInjector.class, BytecodeTransformer.class, CostModel.class, ChicoryBackend.class,
+                    io.llmtestbench.compiler.internal.RuntimeContract.class, WasmCompiler.class)) {
+                try (InputStream in = c.getResourceAsStream(c.getSimpleName() + ".class")) {
+                    digest.update(in.readAllBytes());
+                }
+            }
+            return HexFormat.of().formatHex(digest.digest()).substring(0, 12);
+        } catch (IOException | NoSuchAlgorithmException | NullPointerException e) {
+            throw new ExceptionInInitializerError("cannot read the compiler's own classes: " + e);
+        }
     }
 
     private static final Pattern FUNC = Pattern.compile("func_(\\d+)");
@@ -81,8 +100,61 @@ public final class WasmCompiler {
      */
     public static WasmModule validate(byte[] wasm) throws CompilationException {
         WasmModule module = parse(wasm);
+        checkIndices(module);
         checkSupported(module);
         return module;
+    }
+
+    /**
+     * Index checks Chicory 1.7.5 leaves to instantiation: export targets, unique export names, import types.
+     * They must hold before metering appends functions, or an export of "function N+1" would reach the meter.
+     */
+    private static void checkIndices(WasmModule module) throws CompilationException {
+        var imports = module.importSection();
+        int types = module.typeSection().typeCount();
+        for (int i = 0; i < imports.importCount(); i++) {
+            if (imports.getImport(i) instanceof com.dylibso.chicory.wasm.types.FunctionImport) {
+                int type = ((com.dylibso.chicory.wasm.types.FunctionImport) imports.getImport(i)).typeIndex();
+                if (type < 0 || type >= types) {
+                    throw invalid("unknown type " + type + " (import " + i + ")", "import");
+                }
+            }
+        }
+        long functions = imports.count(ExternalType.FUNCTION) + (long) module.functionSection().functionCount();
+        long tables = imports.count(ExternalType.TABLE) + (long) module.tableSection().tableCount();
+        long memories = imports.count(ExternalType.MEMORY) + (long) module.memorySection().map(m -> m.memoryCount()).orElse(0);
+        long globals = imports.count(ExternalType.GLOBAL) + (long) module.globalSection().globalCount();
+        long tags = imports.count(ExternalType.TAG) + (long) module.tagSection().map(t -> t.tagCount()).orElse(0);
+        java.util.Set<String> names = new java.util.HashSet<>();
+        var exports = module.exportSection();
+        for (int i = 0; i < exports.exportCount(); i++) {
+            var e = exports.getExport(i);
+            if (!names.add(e.name())) {
+                throw invalid("duplicate export name \"" + e.name() + "\"", "export");
+            }
+            long limit;
+            String what;
+            switch (e.exportType()) {
+                case FUNCTION: limit = functions; what = "function"; break;
+                case TABLE: limit = tables; what = "table"; break;
+                case MEMORY: limit = memories; what = "memory"; break;
+                case GLOBAL: limit = globals; what = "global"; break;
+                default: limit = tags; what = "tag"; break;
+            }
+            if (e.index() < 0 || e.index() >= limit) {
+                throw invalid("unknown " + what + " " + e.index() + " (export \"" + e.name() + "\")", "export");
+            }
+        }
+        if (module.startSection().isPresent()) {
+            long start = module.startSection().get().startIndex();
+            if (start < 0 || start >= functions) {
+                throw invalid("unknown function " + start + " (start section)", "start");
+            }
+        }
+    }
+
+    private static CompilationException invalid(String what, String section) {
+        return new CompilationException(CompilationException.Kind.INVALID, "invalid module: " + what, section, -1, -1, null);
     }
 
     /**

@@ -1,23 +1,25 @@
 package io.llmtestbench.runtime;
 
-import io.llmtestbench.compiler.CompilationException;
-import io.llmtestbench.compiler.CompiledModule;
-import io.llmtestbench.compiler.CompilerOptions;
-import io.llmtestbench.compiler.PluginArtifact;
-import io.llmtestbench.compiler.WasmCompiler;
 import io.llmtestbench.runtime.internal.GuestThreads;
 import io.llmtestbench.runtime.internal.InstancePermits;
 import io.llmtestbench.runtime.internal.LoadedCode;
 import io.llmtestbench.runtime.internal.LoadedPlugin;
-import io.llmtestbench.runtime.internal.CompileCache;
+import io.llmtestbench.runtime.internal.PluginHandle;
+import io.llmtestbench.runtime.internal.registry.Integrity;
+import io.llmtestbench.runtime.internal.registry.PluginIndex;
+import io.llmtestbench.runtime.internal.registry.PluginSources;
+import io.llmtestbench.runtime.internal.registry.Semver;
+import io.llmtestbench.runtime.internal.registry.VersionRange;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -27,6 +29,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The plugin system: loads WebAssembly plugins (compiling them ahead of time to JVM classes, or taking them
@@ -41,6 +44,20 @@ import java.util.function.Supplier;
  *     PluginOutput out = system.executePlugin(id, PluginInput.of("{\"text\":\"Paris\",\"expected\":\"Paris\"}"));
  * }
  * }</pre>
+ *
+ * <p><b>By name.</b> {@link #discover()} finds plugins in the {@link RegistryConfig}'s directories and on the
+ * class path; {@link #findPlugin(String, String)} picks the newest version in a range and
+ * {@link #loadPlugin(String, String, LoadOptions)} loads it. {@link #executePlugin(String, PluginInput)} runs
+ * the <em>current</em> version of a loaded plugin: the newest loaded version of that name (the latest load
+ * when two have the same version).
+ *
+ * <p><b>Hot reload.</b> {@link #reloadPlugin(Path, LoadOptions)} loads a new version and makes it the only one:
+ * executions already running finish on the old version, new ones go to the new version, none fails; the old
+ * version is unloaded once its last execution ends, and its class loader can then be collected.
+ *
+ * <p><b>Integrity and audit.</b> {@link LoadOptions#sha256()} pins a plugin's digest, the
+ * {@link ManagerConfig#signaturePolicy()} checks Ed25519 signatures, {@link LoadOptions#maxExecutionsPerSecond()}
+ * rate-limits it, and every execution is logged to {@code llmtb.audit} (see docs/security.md).
  */
 public final class PluginSystem implements AutoCloseable {
     private final ManagerConfig config;
@@ -48,11 +65,19 @@ public final class PluginSystem implements AutoCloseable {
     private final InstancePermits permits;
     private final ScheduledExecutorService watchdog;
     private final ExecutorService guests;
-    private final Map<PluginId, Loaded> plugins = new ConcurrentHashMap<>();
+    private final PluginSources sources;
+    /** Loaded versions that admit executions. Updated, with {@link #current}, under {@link #routes}. */
+    private final Map<PluginId, PluginHandle> plugins = new ConcurrentHashMap<>();
+    /** The version executions by name go to. */
+    private final Map<String, PluginHandle> current = new ConcurrentHashMap<>();
+    /** Every handle not yet closed, retired ones draining included (their idle instances can be evicted). */
+    private final Set<PluginHandle> live = ConcurrentHashMap.newKeySet();
+    private final Object routes = new Object();
     private final AtomicLong serials = new AtomicLong();
+    private volatile PluginIndex index;
     private volatile boolean closed;
-
-    private record Loaded(LoadedPlugin plugin, Path source, String origin) {}
+    /** Set (under {@link #routes}) when close() starts: loads finishing after that are refused. */
+    private boolean closing;
 
     private PluginSystem(ManagerConfig config, RegistryConfig registry) {
         this.config = Objects.requireNonNull(config, "config");
@@ -67,6 +92,7 @@ public final class PluginSystem implements AutoCloseable {
         timer.setRemoveOnCancelPolicy(true);
         this.watchdog = timer;
         this.guests = GuestThreads.newPool("llmtb-guest");
+        this.sources = new PluginSources(config.cacheDir(), config.signaturePolicy());
     }
 
     /** A system with {@link ManagerConfig#defaults()}. */
@@ -98,98 +124,290 @@ public final class PluginSystem implements AutoCloseable {
 
     /**
      * Loads one plugin. For a jar holding several plugins, {@code artifactId} names which (its id in the
-     * jar's index); it is ignored for a {@code .wasm}.
+     * jar's index); it is ignored for a {@code .wasm}. Refused ({@link PluginLoadException.Reason#DUPLICATE})
+     * when another plugin with the same name and version but a different module is loaded: unload it first, or
+     * use {@link #reloadPlugin(Path, LoadOptions)}.
      *
      * @throws PluginLoadException naming the file and the reason
      */
     public PluginId loadPlugin(Path path, String artifactId, LoadOptions options) {
         ensureOpen();
-        String label = path.getFileName() == null ? path.toString() : path.getFileName().toString();
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(path);
-        } catch (NoSuchFileException e) {
-            throw new PluginLoadException(PluginLoadException.Reason.NOT_FOUND, label, "no such file: " + path, e);
-        } catch (IOException e) {
-            throw new PluginLoadException(PluginLoadException.Reason.NOT_FOUND, label, "cannot read " + path + ": " + e.getMessage(), e);
-        }
-        PluginArtifact.Entry entry;
-        String origin;
-        if (isWasm(bytes)) {
-            String sha = WasmCompiler.sha256(bytes);
-            CompileCache cache = config.cacheDir() == null ? null : new CompileCache(config.cacheDir());
-            var cached = cache == null ? java.util.Optional.<PluginArtifact.Entry>empty() : cache.get(sha, true);
-            if (cached.isPresent()) {
-                entry = cached.get();
-                origin = "cache";
-            } else {
-                CompiledModule module = compile(label, bytes);
-                entry = PluginArtifact.Entry.of(PluginArtifact.idFor(label), label, module);
-                if (cache != null) {
-                    cache.put(entry.id(), label, module);
-                }
-                origin = "compiled";
-            }
-        } else if (isZip(bytes)) {
-            List<PluginArtifact.Entry> entries;
-            try {
-                entries = PluginArtifact.readJar(path);
-            } catch (IOException | RuntimeException e) {
-                throw new PluginLoadException(PluginLoadException.Reason.NOT_A_PLUGIN, label, e.getMessage(), e);
-            }
-            entry = pick(label, entries, artifactId);
-            origin = "jar";
-        } else {
-            throw new PluginLoadException(PluginLoadException.Reason.NOT_A_PLUGIN, label,
-                    "not a WebAssembly module (no \\0asm header) nor a pre-compiled plugin jar", null);
-        }
-        return start(label, path, entry, origin, options);
+        return start(sources.open(path, artifactId), options, false).id();
     }
 
-    private static PluginArtifact.Entry pick(String label, List<PluginArtifact.Entry> entries, String artifactId) {
-        if (artifactId != null) {
-            return entries.stream().filter(e -> e.id().equals(artifactId)).findFirst().orElseThrow(() ->
-                    new PluginLoadException(PluginLoadException.Reason.NOT_FOUND, label, "no plugin '" + artifactId + "' in this jar; it holds "
-                            + entries.stream().map(PluginArtifact.Entry::id).toList(), null));
-        }
-        if (entries.size() != 1) {
-            throw new PluginLoadException(PluginLoadException.Reason.NOT_A_PLUGIN, label, "the jar holds " + entries.size()
-                    + " plugins " + entries.stream().map(PluginArtifact.Entry::id).toList() + "; name one with loadPlugin(path, id, options)", null);
-        }
-        return entries.get(0);
+    /** Loads the newest discovered version of the plugin called {@code name}, with default options. */
+    public PluginId loadPlugin(String name) {
+        return loadPlugin(name, null, LoadOptions.defaults());
     }
 
-    private PluginId start(String label, Path source, PluginArtifact.Entry entry, String origin, LoadOptions options) {
-        LoadedCode code = LoadedCode.define(label, entry, options.requireMetering());
+    /**
+     * Loads the newest discovered version of {@code name} in {@code versionRange} (syntax: {@link #findPlugin(String,
+     * String)}). Runs {@link #discover()} first if nothing was discovered yet.
+     *
+     * @throws PluginLoadException {@code NOT_FOUND} naming the versions found, {@code DUPLICATE} when that version
+     *     is claimed by two different plugins, or any load failure
+     */
+    public PluginId loadPlugin(String name, String versionRange, LoadOptions options) {
+        ensureOpen();
+        PluginIndex idx = index();
+        var found = idx.find(name, VersionRange.parse(versionRange)).orElseThrow(() -> notDiscovered(idx, name, versionRange));
+        PluginSources.Candidate c = sources.open(found.getValue());
+        if (!c.sha256.equals(found.getKey().sha256())) {
+            throw new PluginLoadException(PluginLoadException.Reason.DIGEST_MISMATCH, name, c.source + " changed since it was discovered"
+                    + " (SHA-256 was " + found.getKey().sha256() + ", is " + c.sha256 + "); call discover() again", null);
+        }
+        return start(c, options, false).id();
+    }
+
+    private PluginLoadException notDiscovered(PluginIndex idx, String name, String range) {
+        List<String> versions = idx.versions(name);
+        return new PluginLoadException(PluginLoadException.Reason.NOT_FOUND, name, "no plugin named '" + name + "'"
+                + (range != null && !range.isBlank() ? " in version range '" + range + "'" : "") + " was discovered"
+                + (versions.isEmpty() ? "" : " (versions found: " + String.join(", ", versions) + ")")
+                + "; searched " + (registry.pluginDirs().isEmpty() ? "no directories" : registry.pluginDirs().toString())
+                + (registry.scanClasspath() ? " and the class path" : "") + "; call discover() again after adding plugins", null);
+    }
+
+    /**
+     * Hot reload: loads this file (as {@link #loadPlugin(Path, LoadOptions)} would) and makes it the only loaded
+     * version of its name. Executions already running on other versions finish there; new executions by name
+     * go to this one; nothing fails. Each replaced version stops admitting executions by id, is unloaded when
+     * its last execution ends, and its class loader becomes unreachable. If the load fails, nothing changes.
+     */
+    public PluginId reloadPlugin(Path path, LoadOptions options) {
+        ensureOpen();
+        return start(sources.open(path, null), options, true).id();
+    }
+
+    /**
+     * Hot reload by name: discovers again and reloads {@code name} from the newest version found, with the load
+     * options of the current version (its SHA-256 pin, if any, dropped).
+     *
+     * @throws PluginExecutionException when no version of {@code name} is loaded
+     */
+    public PluginId reloadPlugin(String name) {
+        PluginHandle cur = current.get(name);
+        if (cur == null) {
+            throw notLoaded(name);
+        }
+        discover();
+        PluginIndex idx = index();
+        var found = idx.find(name, VersionRange.any()).orElseThrow(() -> notDiscovered(idx, name, null));
+        PluginSources.Candidate c = sources.open(found.getValue());
+        return start(c, cur.options().withSha256(null), true).id();
+    }
+
+    /** Checks, defines and starts a candidate, then publishes it (replacing the other versions of its name if asked). */
+    private PluginHandle start(PluginSources.Candidate c, LoadOptions options, boolean replace) {
+        Integrity.checkPin(c.label, c.sha256, options.sha256(), c.digestOf);
+        // verified content is compiled from the verified bytes: the compile cache is not covered by a pin or signature
+        boolean verified = options.sha256() != null || c.signedBy != null;
+        PluginSources.Compiled compiled = sources.compiled(c, !verified);
+        LoadedCode code = LoadedCode.define(c.label, compiled.entry(), options.requireMetering());
         ResourceLimits limits = options.limits() != null ? options.limits() : config.runtimeConfig().limits();
-        LoadedPlugin plugin = runOnGuestThread(() -> LoadedPlugin.start(label, code, options, limits,
+        LoadedPlugin plugin = runOnGuestThread(() -> LoadedPlugin.start(c.label, code, options, limits,
                 config.runtimeConfig().enableWasi(), permits, watchdog, serials.incrementAndGet()));
-        plugins.put(plugin.id(), new Loaded(plugin, source, origin));
-        return plugin.id();
+        PluginHandle handle = new PluginHandle(plugin, c.path, compiled.origin(), c.sha256, c.signedBy, options);
+        String name = plugin.id().name();
+        List<PluginHandle> replaced = new ArrayList<>();
+        PluginException refused = null;
+        synchronized (routes) {
+            if (closing) {
+                refused = new PluginLoadException(PluginLoadException.Reason.INIT_FAILED, name, "the PluginSystem was closed during the load", null);
+            } else if (!replace) {
+                refused = sameVersionOtherContent(handle, c).orElse(null);
+            }
+            if (refused == null) {
+                live.add(handle);
+                plugins.put(plugin.id(), handle);
+                if (replace) {
+                    for (PluginHandle other : plugins.values()) {
+                        if (other != handle && other.id().name().equals(name)) {
+                            replaced.add(other);
+                        }
+                    }
+                    replaced.forEach(r -> plugins.remove(r.id()));
+                }
+                route(name);
+            }
+        }
+        if (refused != null) {
+            runOnGuestThread(() -> {
+                plugin.close();
+                return null;
+            });
+            throw refused;
+        }
+        for (PluginHandle r : replaced) {
+            retire(r);
+        }
+        return handle;
     }
 
-    private static CompiledModule compile(String label, byte[] wasm) {
-        try {
-            return WasmCompiler.compile(wasm, CompilerOptions.defaults());
-        } catch (CompilationException e) {
-            PluginLoadException.Reason reason;
-            switch (e.kind()) {
-                case MALFORMED: reason = PluginLoadException.Reason.MALFORMED; break;
-                case INVALID: reason = PluginLoadException.Reason.INVALID; break;
-                case UNSUPPORTED: reason = PluginLoadException.Reason.UNSUPPORTED_FEATURE; break;
-                default: reason = PluginLoadException.Reason.INVALID; break;
+    private Optional<PluginException> sameVersionOtherContent(PluginHandle handle, PluginSources.Candidate c) {
+        String wasm = handle.plugin().code().stamp().wasmSha256();
+        for (PluginHandle other : plugins.values()) {
+            if (other.id().name().equals(handle.id().name()) && other.id().version().equals(handle.id().version())
+                    && !other.plugin().code().stamp().wasmSha256().equals(wasm)) {
+                return Optional.of(new PluginLoadException(PluginLoadException.Reason.DUPLICATE, handle.id().name(),
+                        handle.id().name() + "@" + handle.id().version() + " is already loaded (" + other.id() + ") from " + other.source()
+                                + " with module SHA-256 " + other.plugin().code().stamp().wasmSha256() + ", but " + c.source
+                                + " claims the same name and version with module SHA-256 " + wasm
+                                + "; unload the other first, give this one a new version, or use reloadPlugin to replace it", null));
             }
-            throw new PluginLoadException(reason, label, e.getMessage(), e);
+        }
+        return Optional.empty();
+    }
+
+    /** Points executions by {@code name} at its newest loaded version (call under {@link #routes}). */
+    private void route(String name) {
+        Optional<PluginHandle> best = plugins.values().stream().filter(h -> h.id().name().equals(name))
+                .max(Comparator.comparing((PluginHandle h) -> Semver.parse(h.id().version())).thenComparingLong(h -> h.id().serial()));
+        if (best.isPresent()) {
+            current.put(name, best.get());
+        } else {
+            current.remove(name);
         }
     }
 
-    static boolean isWasm(byte[] b) {
-        return b.length >= 4 && b[0] == 0 && b[1] == 'a' && b[2] == 's' && b[3] == 'm';
+    private void retire(PluginHandle h) {
+        h.drained().thenRun(() -> live.remove(h));
+        runOnGuestThread(() -> {
+            h.retire();
+            return null;
+        });
     }
 
-    static boolean isZip(byte[] b) {
-        return b.length >= 4 && b[0] == 'P' && b[1] == 'K' && b[2] == 3 && b[3] == 4;
+    // ---- discovery ------------------------------------------------------------------------------------------
+
+    /**
+     * Scans the {@link RegistryConfig}'s directories ({@code *.wasm} and {@code *.jar}, not recursively) and, if
+     * enabled, every {@code META-INF/llmtb/index.json} on the class path, and replaces the index that
+     * {@link #findPlugin} and {@link #loadPlugin(String)} use. Never throws for one bad candidate: it is reported in
+     * {@link Discovery#problems()}.
+     *
+     * <p>Cost: each plugin's metadata comes from running its {@code plugin_metadata}, so a plugin seen for the first
+     * time is compiled (a {@code .wasm}; the compile cache serves later runs) or has its classes checked and defined
+     * (a jar), and one throw-away instance runs {@code _initialize} and {@code plugin_metadata} (not
+     * {@code plugin_init}). Its class loader is dropped right after. Content already read by an earlier discovery
+     * (same SHA-256) is only hashed and checked against the signature policy.
+     */
+    public Discovery discover() {
+        ensureOpen();
+        PluginIndex previous = index;
+        Map<String, PluginDescriptor> known = previous == null ? Map.of() : previous.byDigest();
+        PluginIndex idx = runOnGuestThread(() -> scan(known));
+        index = idx;
+        return new Discovery(idx.all(), idx.problems());
     }
+
+    private PluginIndex scan(Map<String, PluginDescriptor> known) {
+        PluginIndex idx = PluginIndex.empty();
+        for (Path dir : registry.pluginDirs()) {
+            List<Path> files;
+            try (Stream<Path> list = Files.list(dir)) {
+                files = list.filter(Files::isRegularFile).sorted().toList();
+            } catch (IOException e) {
+                idx.problem(new PluginLoadException(PluginLoadException.Reason.NOT_FOUND, dir.toString(),
+                        "cannot list plugin directory " + dir + ": " + e, e));
+                continue;
+            }
+            for (Path f : files) {
+                String n = f.getFileName().toString();
+                if (n.endsWith(".wasm")) {
+                    describe(idx, known, f.toString(), () -> sources.open(f, null));
+                } else if (n.endsWith(".jar")) {
+                    List<String> ids;
+                    try {
+                        ids = sources.ids(f);
+                    } catch (PluginLoadException e) {
+                        idx.problem(e);
+                        continue;
+                    }
+                    for (String id : ids) {
+                        describe(idx, known, f + " (plugin " + id + ")", () -> sources.open(f, id));
+                    }
+                }
+            }
+        }
+        if (registry.scanClasspath()) {
+            ClassLoader loader = Thread.currentThread().getContextClassLoader();
+            for (String base : PluginSources.classpathArtifacts(loader != null ? loader : PluginSystem.class.getClassLoader())) {
+                List<String> ids;
+                try {
+                    ids = sources.ids(base);
+                } catch (PluginLoadException e) {
+                    idx.problem(e);
+                    continue;
+                }
+                for (String id : ids) {
+                    describe(idx, known, PluginSources.describe(base) + " (plugin " + id + ")", () -> sources.open(base, id));
+                }
+            }
+        }
+        return idx;
+    }
+
+    private void describe(PluginIndex idx, Map<String, PluginDescriptor> known, String where, Supplier<PluginSources.Candidate> open) {
+        try {
+            PluginSources.Candidate c = open.get();
+            PluginDescriptor seen = known.get(c.sha256);
+            PluginMetadata metadata = seen != null ? seen.metadata() : probe(c);
+            idx.add(new PluginDescriptor(metadata, c.source, c.artifactId(), c.sha256, c.wasmSha256, c.signedBy), c.locator);
+        } catch (PluginLoadException e) {
+            String prefix = "Failed to load WASM module: " + e.plugin() + ": ";
+            String detail = e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length()) : e.getMessage();
+            idx.problem(detail.contains(where) ? e : new PluginLoadException(e.reason(), e.plugin(), where + ": " + detail, e));
+        } catch (RuntimeException | StackOverflowError e) {
+            idx.problem(new PluginLoadException(PluginLoadException.Reason.INVALID, where, "cannot read its metadata: " + e, e));
+        }
+    }
+
+    private PluginMetadata probe(PluginSources.Candidate c) {
+        PluginSources.Compiled compiled = sources.compiled(c, c.signedBy == null);
+        LoadedCode code = LoadedCode.define(c.label, compiled.entry(), true);
+        return LoadedPlugin.probe(c.label, code, config.runtimeConfig().limits(), config.runtimeConfig().enableWasi(), watchdog);
+    }
+
+    private PluginIndex index() {
+        PluginIndex idx = index;
+        if (idx == null) {
+            discover();
+            idx = index;
+        }
+        return idx;
+    }
+
+    /** The newest discovered version of {@code name} (runs {@link #discover()} first if it never ran). */
+    public Optional<PluginDescriptor> findPlugin(String name) {
+        return findPlugin(name, null);
+    }
+
+    /**
+     * The newest discovered version of {@code name} in {@code versionRange}: {@code null} or {@code *} (any),
+     * {@code 1.2.3} or {@code =1.2.3} (exactly), {@code 1.2} ({@code >=1.2.0 <1.3.0}), {@code ^1.2.3}
+     * ({@code >=1.2.3 <2.0.0}; {@code ^0.2.3}: {@code <0.3.0}), {@code ~1.2.3} ({@code >=1.2.3 <1.3.0}), and
+     * {@code >=}, {@code >}, {@code <=}, {@code <} comparators, space-separated ones all applying
+     * ({@code >=1.2 <3}). Pre-releases match only a range naming a pre-release of the same version.
+     *
+     * @throws IllegalArgumentException for a malformed range
+     * @throws PluginLoadException ({@code DUPLICATE}) when that version is claimed by two different plugins
+     */
+    public Optional<PluginDescriptor> findPlugin(String name, String versionRange) {
+        return index().find(name, VersionRange.parse(versionRange)).map(Map.Entry::getKey);
+    }
+
+    /** Every discovered plugin of this type, by name then newest version first. */
+    public List<PluginDescriptor> findPlugins(PluginType type) {
+        return index().byType(type);
+    }
+
+    /** Every discovered plugin declaring this capability (metadata {@code capabilities}), by name then newest version first. */
+    public List<PluginDescriptor> findPluginsWithCapability(String capability) {
+        return index().byCapability(capability);
+    }
+
+    // ---- execution ------------------------------------------------------------------------------------------
 
     /**
      * Runs one execution and waits for it. Safe from any number of threads at once.
@@ -197,14 +415,66 @@ public final class PluginSystem implements AutoCloseable {
      * @throws PluginExecutionException (or a subclass) when the plugin fails, with its {@link ErrorKind}
      */
     public PluginOutput executePlugin(PluginId id, PluginInput input) {
-        LoadedPlugin plugin = plugin(id);
-        return runOnGuestThread(() -> plugin.execute(input));
+        PluginHandle h = handle(id);
+        return runOnGuestThread(() -> run(h, input));
     }
 
     /** Runs one execution on a plugin thread; the future fails with the same exceptions as {@link #executePlugin}. */
     public CompletableFuture<PluginOutput> executePluginAsync(PluginId id, PluginInput input) {
-        LoadedPlugin plugin = plugin(id);
-        return CompletableFuture.supplyAsync(() -> plugin.execute(input), guests);
+        PluginHandle h = handle(id);
+        return CompletableFuture.supplyAsync(() -> run(h, input), guests);
+    }
+
+    /**
+     * Runs one execution on the current version of the loaded plugin called {@code name} (see the class comment),
+     * and waits for it. During a hot reload each execution runs entirely on one version.
+     *
+     * @throws PluginExecutionException when no version of {@code name} is loaded, or the plugin fails
+     */
+    public PluginOutput executePlugin(String name, PluginInput input) {
+        Objects.requireNonNull(name, "name");
+        return runOnGuestThread(() -> runCurrent(name, input));
+    }
+
+    /** {@link #executePlugin(String, PluginInput)} on a plugin thread. */
+    public CompletableFuture<PluginOutput> executePluginAsync(String name, PluginInput input) {
+        Objects.requireNonNull(name, "name");
+        ensureOpen();
+        return CompletableFuture.supplyAsync(() -> runCurrent(name, input), guests);
+    }
+
+    /** The version executions by {@code name} currently go to, if any is loaded. */
+    public Optional<PluginId> currentVersion(String name) {
+        return Optional.ofNullable(current.get(name)).map(PluginHandle::id);
+    }
+
+    private PluginOutput run(PluginHandle h, PluginInput input) {
+        if (!h.tryEnter()) {
+            throw unknown(h.id());
+        }
+        try {
+            return h.execute(input);
+        } finally {
+            h.exit();
+        }
+    }
+
+    private PluginOutput runCurrent(String name, PluginInput input) {
+        while (true) {
+            PluginHandle h = current.get(name);
+            if (h == null) {
+                throw notLoaded(name);
+            }
+            if (h.tryEnter()) {
+                try {
+                    return h.execute(input);
+                } finally {
+                    h.exit();
+                }
+            }
+            // retired between the lookup and the admission: the route has already moved on
+            Thread.onSpinWait();
+        }
     }
 
     /**
@@ -242,14 +512,14 @@ public final class PluginSystem implements AutoCloseable {
 
     /** The metadata a loaded plugin declared. */
     public PluginMetadata getMetadata(PluginId id) {
-        return plugin(id).metadata();
+        return handle(id).plugin().metadata();
     }
 
     /** What the system knows about a loaded plugin. */
     public PluginInfo describePlugin(PluginId id) {
-        Loaded l = loaded(id);
-        LoadedPlugin p = l.plugin();
-        return new PluginInfo(id, p.metadata(), l.source(), l.origin(), p.code().stamp(), p.limits(),
+        PluginHandle h = handle(id);
+        LoadedPlugin p = h.plugin();
+        return new PluginInfo(id, p.metadata(), h.source(), h.origin(), p.code().stamp(), p.limits(),
                 p.imports().hostFunctions(), p.imports().wasiFunctions(), p.code().interpretedFunctions());
     }
 
@@ -260,38 +530,45 @@ public final class PluginSystem implements AutoCloseable {
 
     /**
      * Unloads a plugin: new executions are refused, running ones finish, instances get {@code plugin_shutdown},
-     * and its class loader becomes unreachable.
+     * and its class loader becomes unreachable. Executions by name move to the next newest loaded version, if any.
      */
     public void unloadPlugin(PluginId id) {
-        Loaded l = plugins.remove(id);
-        if (l == null) {
-            throw unknown(id);
+        PluginHandle h;
+        synchronized (routes) {
+            h = plugins.remove(id);
+            if (h == null) {
+                throw unknown(id);
+            }
+            route(id.name());
         }
-        runOnGuestThread(() -> {
-            l.plugin().close();
-            return null;
-        });
+        retire(h);
     }
 
-    private LoadedPlugin plugin(PluginId id) {
-        return loaded(id).plugin();
+    /** The loaded version's class loader (tests prove it is collected after unload and reload). */
+    ClassLoader classLoaderOf(PluginId id) {
+        return handle(id).plugin().code().classLoader();
     }
 
-    private Loaded loaded(PluginId id) {
-        Loaded l = plugins.get(id);
-        if (l == null) {
+    private PluginHandle handle(PluginId id) {
+        PluginHandle h = plugins.get(id);
+        if (h == null) {
             throw unknown(id);
         }
-        return l;
+        return h;
     }
 
     private static PluginExecutionException unknown(PluginId id) {
         return new PluginExecutionException(ErrorKind.INVALID_PLUGIN, String.valueOf(id), "no plugin loaded with id " + id, 0, 0, null);
     }
 
+    private static PluginExecutionException notLoaded(String name) {
+        return new PluginExecutionException(ErrorKind.INVALID_PLUGIN, name,
+                "no version of plugin '" + name + "' is loaded; load it with loadPlugin first", 0, 0, null);
+    }
+
     private boolean evictOneIdle() {
-        for (Loaded l : plugins.values()) {
-            if (l.plugin().evictIdle()) {
+        for (PluginHandle h : live) {
+            if (h.plugin().evictIdle()) {
                 return true;
             }
         }
@@ -310,9 +587,16 @@ public final class PluginSystem implements AutoCloseable {
         if (closed) {
             return;
         }
-        for (PluginId id : listPlugins()) {
+        List<PluginHandle> all;
+        synchronized (routes) {
+            closing = true;
+            all = new ArrayList<>(plugins.values());
+            plugins.clear();
+            current.clear();
+        }
+        for (PluginHandle h : all) {
             try {
-                unloadPlugin(id);
+                retire(h);
             } catch (RuntimeException ignored) {
                 // keep closing the others
             }

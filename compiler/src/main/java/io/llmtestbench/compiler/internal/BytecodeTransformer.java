@@ -54,7 +54,7 @@ public final class BytecodeTransformer {
             } else if (funcId >= 0 && funcId == bulkFunction) {
                 replaceBody(method, RuntimeContract.CHARGE_BULK, RuntimeContract.CHARGE_BULK_DESC, 2);
             } else {
-                redirectPropertyReads(method);
+                redirectHelperCalls(method);
                 linkMeterCalls(method);
                 if (funcId >= 0) {
                     needsFrames |= addDepthAccounting(method);
@@ -90,8 +90,11 @@ public final class BytecodeTransformer {
         method.maxLocals = Math.max(method.maxLocals, intArgs + 2);
     }
 
-    /** Routes {@code System.getProperty(String)} to the runtime's guest support, which answers only backend flags. */
-    private static void redirectPropertyReads(MethodNode method) {
+    /**
+     * Routes {@code System.getProperty(String)} to the runtime's guest support, which answers only backend
+     * flags, and Chicory's NaN-unsafe float helpers to spec-exact ones.
+     */
+    private static void redirectHelperCalls(MethodNode method) {
         for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
             if (insn.getOpcode() == Opcodes.INVOKESTATIC) {
                 var call = (MethodInsnNode) insn;
@@ -99,6 +102,8 @@ public final class BytecodeTransformer {
                         && call.desc.equals(RuntimeContract.PROPERTY_DESC)) {
                     call.owner = RuntimeContract.GUEST;
                     call.name = RuntimeContract.PROPERTY;
+                } else if (call.owner.equals(RuntimeContract.CHICORY_OPCODES) && RuntimeContract.FLOAT_HELPERS.contains(call.name)) {
+                    call.owner = RuntimeContract.FLOAT;
                 }
             }
         }

@@ -29,7 +29,7 @@ public final class ModuleDiagnostics {
         String reason = describe(cause);
         if (wasm.length < 4 || wasm[0] != 0 || wasm[1] != 'a' || wasm[2] != 's' || wasm[3] != 'm') {
             return new CompilationException(CompilationException.Kind.MALFORMED,
-                    "malformed module: not a WebAssembly binary (it does not start with the magic bytes \\0asm)", "header", -1, 0, cause);
+                    "malformed module: not a WebAssembly binary (it does not start with the magic bytes \\0asm): " + reason, "header", -1, 0, cause);
         }
         if (wasm.length < 8 || wasm[4] != 1 || wasm[5] != 0 || wasm[6] != 0 || wasm[7] != 0) {
             return new CompilationException(CompilationException.Kind.MALFORMED,

@@ -49,6 +49,18 @@ public final class RuntimeContract {
     public static final String PROPERTY = "property";
     public static final String PROPERTY_DESC = "(Ljava/lang/String;)Ljava/lang/String;";
 
+    /**
+     * Chicory's float helpers that differ from WebAssembly on NaNs and are replaced by methods of the same
+     * name and descriptor in {@link #FLOAT}.
+     */
+    public static final String CHICORY_OPCODES = "com/dylibso/chicory/runtime/OpcodeImpl";
+
+    public static final String FLOAT = "io/llmtestbench/runtime/internal/exec/WasmFloat";
+
+    public static final java.util.Set<String> FLOAT_HELPERS = java.util.Set.of(
+            "F32_ABS", "F64_ABS", "F32_MIN", "F32_MAX", "F64_MIN", "F64_MAX", "F32_CEIL", "F32_FLOOR", "F32_TRUNC",
+            "F32_NEAREST", "F32_SQRT", "F64_CEIL", "F64_FLOOR", "F64_TRUNC", "F64_NEAREST", "F64_SQRT");
+
     /** The static field every generated class carries; its constant value is the artifact stamp. */
     public static final String STAMP_FIELD = "LLMTB_STAMP";
 }

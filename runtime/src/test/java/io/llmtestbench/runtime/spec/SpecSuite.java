@@ -37,8 +37,15 @@ final class SpecSuite {
         STALE_EXCLUSION
     }
 
-    /** The verdict on one command. */
-    record Verdict(SpecScript.Command command, Kind kind, String detail) {}
+    /**
+     * The verdict on one command. {@code messageDiffers}: an assert_invalid/assert_malformed rejected with
+     * the right kind but a message without the spec's text (passed, and counted).
+     */
+    record Verdict(SpecScript.Command command, Kind kind, String detail, boolean messageDiffers) {
+        Verdict(SpecScript.Command command, Kind kind, String detail) {
+            this(command, kind, detail, false);
+        }
+    }
 
     /** The verdicts of one script, in command order. */
     /** @param excludedBecause the reason when the whole script is excluded, else null */
@@ -48,6 +55,10 @@ final class SpecSuite {
             long millis, String engine, boolean filtered) {
         long fuelUsed() {
             return scripts.stream().mapToLong(ScriptResult::fuelUsed).sum();
+        }
+
+        int messageDifferences() {
+            return (int) scripts.stream().flatMap(s -> s.verdicts().stream()).filter(Verdict::messageDiffers).count();
         }
 
         int total() {
@@ -190,7 +201,7 @@ final class SpecSuite {
                             detail = ex.reason() + " [" + o.detail() + "]";
                         }
                 }
-                verdicts.add(new Verdict(o.command(), kind, detail));
+                verdicts.add(new Verdict(o.command(), kind, detail, o.messageDiffers()));
             }
         }
         return new ScriptResult(script, verdicts, whole != null && !script.simd() ? whole.reason() : null, fuel,

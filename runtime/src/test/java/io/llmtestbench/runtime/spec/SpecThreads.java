@@ -13,9 +13,13 @@ final class SpecThreads {
     private SpecThreads() {}
 
     static ExecutorService pool(String name, int threads) {
+        return pool(name, threads, STACK_BYTES);
+    }
+
+    static ExecutorService pool(String name, int threads, long stackBytes) {
         AtomicInteger n = new AtomicInteger();
         ThreadFactory factory = r -> {
-            Thread t = new Thread(null, r, name + "-" + n.incrementAndGet(), STACK_BYTES);
+            Thread t = new Thread(null, r, name + "-" + n.incrementAndGet(), stackBytes);
             t.setDaemon(true);
             return t;
         };

@@ -1,0 +1,461 @@
+package io.llmtestbench.runtime.spec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.dylibso.chicory.runtime.ImportFunction;
+import com.dylibso.chicory.runtime.ImportGlobal;
+import com.dylibso.chicory.runtime.ImportMemory;
+import com.dylibso.chicory.runtime.ImportTable;
+import com.dylibso.chicory.runtime.ImportValue;
+import com.dylibso.chicory.runtime.ImportValues;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.wasm.types.Import;
+import com.dylibso.chicory.wasm.types.ValType;
+import io.llmtestbench.compiler.CompilationException;
+import io.llmtestbench.compiler.CompilerOptions;
+import io.llmtestbench.compiler.WasmCompiler;
+import io.llmtestbench.runtime.internal.exec.Budget;
+import io.llmtestbench.runtime.internal.exec.Interrupted;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Our compiled code (metering on, and off) against Chicory's interpreter on the original module: results,
+ * traps and final memory bytes must agree.
+ *
+ * <ol>
+ *   <li>Spec scripts: every action of a fixed sample of scripts runs in both engines; each action's results
+ *       (bit for bit, except NaN payloads) or trap kind, each module/link/rejection verdict, and every
+ *       instance's final memory must match.
+ *   <li>Random modules: {@value #RANDOM_MODULES} generated modules ({@link RandomModules}, seeds
+ *       {@value #SEED}+i): i32/i64 arithmetic, loops, calls, loads/stores, bulk memory, memory.grow, traps;
+ *       each engine runs {@code run} on one instance with the same argument sequence. Plus
+ *       {@value #HUGE_MODULES} modules whose function is too big for a JVM method (the compiled module runs
+ *       it in Chicory's interpreter). Metered fuel must be positive and the same on a fresh instance.
+ *   <li>A spec-conformance check where the interpreter is wrong (stores past 4 GiB).
+ *   <li>Modules the spec says are invalid but that {@code WasmCompiler} accepts (its known validation gaps):
+ *       metering must not make one of them instantiable when the unmetered module is not.
+ * </ol>
+ */
+class DifferentialTest {
+    static final int RANDOM_MODULES = 400;
+    static final int HUGE_MODULES = 4;
+    static final long SEED = 0x5EED_0001L;
+    /** Arguments (i32, i64) each random module's {@code run} is called with, in order, on one instance. */
+    private static final long[][] ARGS = {
+        {0, 0}, {1, 1}, {-1, -1}, {7, 0x1_2345_6789L}, {Integer.MIN_VALUE, Long.MIN_VALUE}, {65_000, 42}, {3, -7}
+    };
+
+    /**
+     * The sample of spec scripts: core scripts that exercise execution (not only validation), plus two
+     * proposals. Chosen by content, fixed so that failures reproduce.
+     */
+    static final List<String> SPEC_SAMPLE = List.of(
+            "address", "block", "br", "br_if", "br_table", "bulk", "call", "call_indirect", "conversions",
+            "endianness", "fac", "float_exprs", "float_memory", "float_misc", "forward", "func_ptrs", "global",
+            "i32", "i64", "if", "imports", "int_exprs", "labels", "left-to-right", "linking", "load",
+            "local_get", "local_set", "local_tee", "loop", "memory", "memory_copy", "memory_fill", "memory_grow",
+            "memory_init", "memory_redundancy", "memory_size", "memory_trap", "nop", "ref_func", "ref_is_null",
+            "return", "select", "stack", "start", "store", "switch", "table_copy", "table_fill", "table_get",
+            "table_grow", "table_init", "table_set", "table_size", "traps", "unreachable", "unwind",
+            "f32", "f64", "f32_cmp", "f64_cmp", "f32_bitwise", "f64_bitwise", "elem", "data", "exports",
+            "proposals/threads/atomic", "proposals/multi-memory/memory_copy1", "proposals/multi-memory/load");
+
+    private static final Engine INTERPRETER = new Engine.Interpreter();
+    private static final Engine METERED = new Engine.Compiled(CompilerOptions.defaults());
+    private static final Engine UNMETERED = new Engine.Compiled(CompilerOptions.defaults().withMetering(false));
+
+    private static ExecutorService pool;
+
+    @BeforeAll
+    static void startPool() {
+        // 64 MiB: room for our depth limit in compiled code; the interpreter's runaway recursions end in a
+        // StackOverflowError sooner than on the spec suite's 512 MiB stacks (both are "call stack exhausted").
+        pool = SpecThreads.pool("differential", SpecThreads.parallelism(), 64L << 20);
+    }
+
+    @AfterAll
+    static void stopPool() {
+        pool.shutdownNow();
+        System.out.println("[differential] results equal up to NaN payload only: " + NAN_PAYLOAD_DIFFERENCES.get());
+    }
+
+    // ---- 1. spec scripts ----------------------------------------------------------------------------------
+
+    @TestFactory
+    Stream<DynamicTest> specActionsAgree() {
+        Map<String, SpecScript> byId = new java.util.HashMap<>();
+        for (SpecScript s : SpecScript.loadAll(SpecSuite.jsonRoot())) {
+            byId.put(s.id(), s);
+        }
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String id : SPEC_SAMPLE) {
+            SpecScript script = Objects.requireNonNull(byId.get(id), () -> "no spec script " + id);
+            // Start both runs now; the tests collect them in order (two threads work ahead).
+            Future<ScriptRunner.Run> reference = pool.submit(() -> ScriptRunner.run(script, INTERPRETER, true));
+            Future<ScriptRunner.Run> ours = pool.submit(() -> ScriptRunner.run(script, METERED, true));
+            tests.add(DynamicTest.dynamicTest(script.wastName(), () -> compare(get(reference), get(ours))));
+        }
+        return tests.stream();
+    }
+
+    private static ScriptRunner.Run get(Future<ScriptRunner.Run> f) throws Exception {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+        }
+    }
+
+    private static void compare(ScriptRunner.Run reference, ScriptRunner.Run ours) {
+        List<String> differences = new ArrayList<>();
+        String wast = reference.script().wastName();
+        for (int i = 0; i < reference.outcomes().size(); i++) {
+            var r = reference.outcomes().get(i);
+            var o = ours.outcomes().get(i);
+            // Actions are compared below, observation by observation; here: modules, links, rejections.
+            boolean action = r.command().action() != null;
+            if (!action && r.status() != o.status()) {
+                differences.add(wast + ":" + r.command().line() + " " + r.command().type() + ": interpreter " + r.status()
+                        + (r.detail() != null ? " (" + firstLine(r.detail()) + ")" : "") + ", compiled " + o.status()
+                        + (o.detail() != null ? " (" + firstLine(o.detail()) + ")" : ""));
+            }
+        }
+        if (reference.observations().size() != ours.observations().size()) {
+            differences.add("actions performed: interpreter " + reference.observations().size() + ", compiled "
+                    + ours.observations().size());
+        } else {
+            for (int i = 0; i < reference.observations().size(); i++) {
+                String d = differ(reference.observations().get(i), ours.observations().get(i));
+                if (d != null) {
+                    differences.add(wast + ":" + reference.observations().get(i).line() + " " + d);
+                }
+            }
+        }
+        assertThat(ours.memories().keySet()).as("instances with memory").isEqualTo(reference.memories().keySet());
+        reference.memories().forEach((label, bytes) -> {
+            byte[] mine = ours.memories().get(label);
+            if (!Arrays.equals(bytes, mine)) {
+                differences.add(wast + " " + label + ": final memory differs " + firstDifference(bytes, mine));
+            }
+        });
+        assertThat(differences).as("differences between Chicory's interpreter and our compiled code").isEmpty();
+    }
+
+    /** Null when both did the same: same results bit for bit, or both trapped with the same trap. */
+    private static String differ(ScriptRunner.Observation r, ScriptRunner.Observation o) {
+        if (r.trapped() != o.trapped()) {
+            return r.action() + ": interpreter " + describe(r) + ", compiled " + describe(o);
+        }
+        if (!r.trapped()) {
+            return sameResults(r.types(), r.results(), o.results()) ? null
+                    : r.action() + ": interpreter " + describe(r) + ", compiled " + describe(o);
+        }
+        return trapKind(r.error()).equals(trapKind(o.error())) ? null
+                : r.action() + ": interpreter " + describe(r) + ", compiled " + describe(o);
+    }
+
+    /**
+     * Bit-for-bit equal, except that two NaNs of the same type are equal whatever their payloads. The spec
+     * leaves NaN payloads nondeterministic, and on the JVM they are: with two NaN operands, f32/f64 add and
+     * mul propagate one or the other depending on whether HotSpot has JIT-compiled (and commuted) the
+     * operation, in our compiled code and in the interpreter alike (measured over repeated runs of
+     * f32.wast/f64.wast); min/max also differ between the two engines.
+     */
+    static boolean sameResults(List<ValType> types, long[] a, long[] b) {
+        if (a.length != b.length) {
+            return false;
+        }
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] == b[i]) {
+                continue;
+            }
+            ValType t = i < types.size() ? types.get(i) : null;
+            boolean nans = (ValType.F32.equals(t) && Float.isNaN(Float.intBitsToFloat((int) a[i]))
+                            && Float.isNaN(Float.intBitsToFloat((int) b[i])))
+                    || (ValType.F64.equals(t) && Double.isNaN(Double.longBitsToDouble(a[i]))
+                            && Double.isNaN(Double.longBitsToDouble(b[i])));
+            if (!nans) {
+                return false;
+            }
+            NAN_PAYLOAD_DIFFERENCES.incrementAndGet();
+        }
+        return true;
+    }
+
+    /** How many results differed only in their NaN payload (printed at the end). */
+    static final java.util.concurrent.atomic.AtomicInteger NAN_PAYLOAD_DIFFERENCES = new java.util.concurrent.atomic.AtomicInteger();
+
+    private static String describe(ScriptRunner.Observation o) {
+        if (o.trapped()) {
+            return "trap " + o.error().getClass().getSimpleName() + ": " + o.error().getMessage();
+        }
+        StringBuilder b = new StringBuilder("returned [");
+        for (int i = 0; i < o.results().length; i++) {
+            b.append(i > 0 ? ", " : "").append("0x").append(Long.toHexString(o.results()[i]));
+        }
+        return b.append(']').toString();
+    }
+
+    /**
+     * What kind of trap: the message up to its first colon ("out of bounds memory access: attempted to
+     * access address ..." -> "out of bounds memory access"). Exhaustion is one kind whichever way it is
+     * detected (our depth limit, or the JVM stack under the interpreter).
+     */
+    static String trapKind(Throwable t) {
+        if (t instanceof Interrupted && ((Interrupted) t).reason() == Interrupted.Reason.CALL_DEPTH) {
+            return "call stack exhausted";
+        }
+        if (t instanceof StackOverflowError) {
+            return "call stack exhausted";
+        }
+        String m = t.getMessage() == null ? t.getClass().getName() : t.getMessage();
+        int colon = m.indexOf(':');
+        return colon > 0 ? m.substring(0, colon) : m;
+    }
+
+    private static String firstDifference(byte[] a, byte[] b) {
+        if (b == null) {
+            return "(missing)";
+        }
+        if (a.length != b.length) {
+            return "(sizes " + a.length + " vs " + b.length + ")";
+        }
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] != b[i]) {
+                return String.format("(first at byte 0x%x: %02x vs %02x)", i, a[i] & 0xff, b[i] & 0xff);
+            }
+        }
+        return "";
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl > 0 ? s.substring(0, nl) : s;
+    }
+
+    // ---- 2. random modules --------------------------------------------------------------------------------
+
+    @TestFactory
+    Stream<DynamicTest> randomModulesAgree() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (int i = 0; i < RANDOM_MODULES; i++) {
+            long seed = SEED + i;
+            tests.add(DynamicTest.dynamicTest("seed " + seed, () -> randomModule(seed)));
+        }
+        return tests.stream();
+    }
+
+    /** Summary over all random modules, so that a generator that only produces traps is noticed. */
+    @Test
+    void randomModulesMostlyRunToCompletion() throws Exception {
+        int calls = 0;
+        int traps = 0;
+        Map<String, Integer> kinds = new java.util.TreeMap<>();
+        long fuel = 0;
+        for (int i = 0; i < RANDOM_MODULES; i++) {
+            for (Step s : execute(METERED, RandomModules.generate(SEED + i))) {
+                calls++;
+                fuel += s.fuel();
+                if (s.trap() != null) {
+                    traps++;
+                    kinds.merge(s.trap(), 1, Integer::sum);
+                }
+            }
+        }
+        System.out.printf("[differential] random modules: %d calls, %d trapped %s, %,d fuel charged%n", calls, traps, kinds, fuel);
+        assertThat(calls).isEqualTo(RANDOM_MODULES * ARGS.length);
+        assertThat(traps).as("calls that trapped, of %d", calls).isLessThan(calls / 3).isGreaterThan(0);
+    }
+
+    /** One call of {@code run}: its result or trap, and the memory after it. */
+    record Step(long[] args, Long result, String trap, byte[] memory, long fuel) {}
+
+    /** Functions too big for a JVM method run in Chicory's interpreter inside compiled modules: same checks. */
+    @TestFactory
+    Stream<DynamicTest> hugeRandomFunctionsAgree() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (int i = 0; i < HUGE_MODULES; i++) {
+            long seed = SEED + 1_000_000 + i;
+            tests.add(DynamicTest.dynamicTest("huge, seed " + seed, () -> {
+                byte[] wasm = RandomModules.generateHuge(seed);
+                var compiled = WasmCompiler.compile(wasm, CompilerOptions.defaults());
+                assertThat(compiled.report().interpretedFunctions()).as("functions left to the interpreter").isNotEmpty();
+                checkModule(seed, wasm);
+            }));
+        }
+        return tests.stream();
+    }
+
+    private static void randomModule(long seed) throws Exception {
+        checkModule(seed, RandomModules.generate(seed));
+    }
+
+    private static void checkModule(long seed, byte[] wasm) throws Exception {
+        try {
+            WasmCompiler.validate(wasm);
+        } catch (CompilationException e) {
+            throw new AssertionError("generator bug: seed " + seed + " gives an invalid module: " + e.getMessage(), e);
+        }
+        List<Step> reference = execute(INTERPRETER, wasm);
+        List<Step> unmetered = execute(UNMETERED, wasm);
+        List<Step> metered = execute(METERED, wasm);
+        assertSame("unmetered compiled", reference, unmetered, seed);
+        assertSame("metered compiled", reference, metered, seed);
+        List<Step> meteredAgain = execute(METERED, wasm);
+        for (int k = 0; k < metered.size(); k++) {
+            Step s = metered.get(k);
+            assertThat(s.fuel()).as("fuel charged by run%s (seed %d)", Arrays.toString(s.args()), seed).isPositive();
+            assertThat(meteredAgain.get(k).fuel()).as("fuel of run%s on a fresh instance (seed %d): metering is deterministic",
+                    Arrays.toString(s.args()), seed).isEqualTo(s.fuel());
+        }
+    }
+
+    private static void assertSame(String engine, List<Step> reference, List<Step> actual, long seed) {
+        for (int k = 0; k < reference.size(); k++) {
+            Step r = reference.get(k);
+            Step a = actual.get(k);
+            String call = "seed " + seed + ", " + engine + ", call " + k + " run" + Arrays.toString(r.args());
+            assertThat(a.trap()).as(call + ": trap (interpreter returned %s)", r.result()).isEqualTo(r.trap());
+            assertThat(a.result()).as(call + ": result").isEqualTo(r.result());
+            if (!Arrays.equals(r.memory(), a.memory())) {
+                throw new AssertionError(call + ": memory differs " + firstDifference(r.memory(), a.memory()));
+            }
+        }
+    }
+
+    private static List<Step> execute(Engine engine, byte[] wasm) throws CompilationException {
+        Engine.Prepared p = engine.prepare("random", wasm);
+        Budget budget = new Budget(Budget.UNLIMITED, ScriptRunner.MAX_DEPTH);
+        Instance instance = engine.instantiate(p, ImportValues.empty(), budget);
+        List<Step> steps = new ArrayList<>();
+        for (long[] args : ARGS) {
+            budget.reset(Budget.UNLIMITED, ScriptRunner.MAX_DEPTH);
+            Long result = null;
+            String trap = null;
+            try {
+                result = instance.export("run").apply(args)[0];
+            } catch (RuntimeException e) {
+                trap = trapKind(e);
+            }
+            Memory m = instance.memory();
+            steps.add(new Step(args, result, trap, m.readBytes(0, m.pages() * Memory.PAGE_SIZE), budget.fuelUsed()));
+        }
+        return steps;
+    }
+
+    /**
+     * The effective address of a store is base + offset as a 33-bit sum: base -1 with offset 3 is past 4 GiB
+     * and must trap. Chicory 1.7.5's interpreter wraps it to 2 for i32.store8 and i64.store32 (which is why
+     * the generator avoids such addresses); our compiled code must trap, with and without metering.
+     */
+    @Test
+    void storesPastFourGibibytesTrapInCompiledCode() throws Exception {
+        byte[] wasm = {
+            0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+            0x01, 0x05, 0x01, 0x60, 0x01, 0x7f, 0x00, // type 0: (i32) -> ()
+            0x03, 0x03, 0x02, 0x00, 0x00, // two functions of type 0
+            0x05, 0x03, 0x01, 0x00, 0x01, // memory 1
+            0x07, 0x0e, 0x02, 0x03, 's', 't', '8', 0x00, 0x00, 0x04, 's', 't', '3', '2', 0x00, 0x01,
+            0x0a, 0x15, 0x02,
+            0x09, 0x00, 0x20, 0x00, 0x41, 0x01, 0x3a, 0x00, 0x03, 0x0b, // i32.store8 offset=3 (local 0) (i32.const 1)
+            0x09, 0x00, 0x20, 0x00, 0x42, 0x01, 0x3e, 0x02, 0x03, 0x0b // i64.store32 offset=3 (local 0) (i64.const 1)
+        };
+        for (Engine engine : List.of(METERED, UNMETERED)) {
+            Engine.Prepared p = engine.prepare("wrap", wasm);
+            Budget budget = new Budget(Budget.UNLIMITED, ScriptRunner.MAX_DEPTH);
+            Instance instance = engine.instantiate(p, ImportValues.empty(), budget);
+            for (String f : List.of("st8", "st32")) {
+                budget.reset(Budget.UNLIMITED, ScriptRunner.MAX_DEPTH);
+                Throwable thrown = null;
+                try {
+                    instance.export(f).apply(-1);
+                } catch (RuntimeException e) {
+                    thrown = e;
+                }
+                assertThat(thrown).as("%s %s(-1)", engine.name(), f).isNotNull();
+                assertThat(trapKind(thrown)).isEqualTo("out of bounds memory access");
+                assertThat(instance.memory().readBytes(0, 16)).as("memory after %s(-1)", f).containsOnly(0);
+            }
+        }
+    }
+
+    // ---- 3. spec-invalid modules that WasmCompiler accepts ------------------------------------------------
+
+    /**
+     * {@code WasmCompiler.validate} leaves some checks to Chicory's instantiation (see exclusions.txt). Metering
+     * appends two functions to the module: it must not turn such a module into one that instantiates.
+     */
+    @Test
+    void meteringDoesNotMakeInvalidModulesInstantiable() {
+        List<String> differences = new ArrayList<>();
+        int checked = 0;
+        for (SpecScript script : SpecScript.loadAll(SpecSuite.jsonRoot())) {
+            if (script.simd()) {
+                continue;
+            }
+            for (SpecScript.Command c : script.commands()) {
+                if (!(c.type().equals("assert_invalid") || c.type().equals("assert_malformed")) || c.textModule()) {
+                    continue;
+                }
+                byte[] wasm = script.module(c.filename());
+                try {
+                    WasmCompiler.validate(wasm);
+                } catch (CompilationException expected) {
+                    continue; // refused at compile time: nothing to instantiate
+                }
+                checked++;
+                String reference = instantiates(INTERPRETER, wasm);
+                String metered = instantiates(METERED, wasm);
+                if (!reference.equals(metered)) {
+                    differences.add(script.wastName() + ":" + c.line() + " (" + c.filename() + ", expected invalid: \"" + c.text()
+                            + "\"): unmetered " + reference + ", metered " + metered);
+                }
+            }
+        }
+        assertThat(checked).as("spec-invalid modules WasmCompiler accepts").isPositive();
+        assertThat(differences).as("modules whose instantiability changes with metering").isEmpty();
+    }
+
+    /** "instantiates" (with the exports it has) or "fails: <exception>". Imports come from spectest only. */
+    private static String instantiates(Engine engine, byte[] wasm) {
+        try {
+            Engine.Prepared p = engine.prepare("invalid", wasm);
+            SpectestHost spectest = new SpectestHost();
+            var imports = ImportValues.builder();
+            for (int i = 0; i < p.module().importSection().importCount(); i++) {
+                Import imp = p.module().importSection().getImport(i);
+                if (imp.module().equals(SpectestHost.MODULE)) {
+                    for (ImportValue v : spectest.lookup(imp.name())) {
+                        if (v instanceof ImportFunction) {
+                            imports.addFunction((ImportFunction) v);
+                        } else if (v instanceof ImportGlobal) {
+                            imports.addGlobal((ImportGlobal) v);
+                        } else if (v instanceof ImportMemory) {
+                            imports.addMemory((ImportMemory) v);
+                        } else if (v instanceof ImportTable) {
+                            imports.addTable((ImportTable) v);
+                        }
+                    }
+                }
+            }
+            engine.instantiate(p, imports.build(), new Budget(Budget.UNLIMITED, ScriptRunner.MAX_DEPTH));
+            return "instantiates";
+        } catch (CompilationException | RuntimeException e) {
+            return "fails";
+        }
+    }
+}
