@@ -174,26 +174,43 @@ public final class FuelInjector {
             List<int[]> bulks = new ArrayList<>(); // {at, kind}
             int segmentStart = firstAddress;
             int cost = 0;
+            // Whether the current segment can run at all. Code after an unconditional branch is dead until
+            // control can arrive again (the end of a block or if, an else, a handler); dead segments are
+            // neither charged nor given a metering call. The stack tells loops (whose end is reached only by
+            // falling through) from blocks and ifs (whose end is a branch target).
+            boolean reachable = true;
+            java.util.ArrayDeque<OpCode> open = new java.util.ArrayDeque<>();
             for (int k = 0; k < ins.size(); k++) {
                 AnnotatedInstruction instruction = ins.get(k);
                 if (instruction.address() < 0) {
                     continue; // synthetic instruction added by the parser, not in the binary
                 }
                 OpCode op = instruction.opcode();
+                if (opensConstruct(op)) {
+                    open.push(op);
+                }
                 int kind = CostModel.bulkKind(op);
-                if (kind >= 0) {
+                if (kind >= 0 && reachable) {
                     bulks.add(new int[] {instruction.address(), kind});
                 }
                 cost += CostModel.cost(op);
                 if (CostModel.endsSegment(op)) {
-                    if (cost > 0) {
+                    if (cost > 0 && reachable) {
                         charges.add(new int[] {segmentStart, cost});
+                    }
+                    if (CostModel.endsReachability(op)) {
+                        reachable = false;
+                    } else if (op == OpCode.END) {
+                        OpCode opener = open.isEmpty() ? null : open.pop();
+                        reachable = opener != OpCode.LOOP || reachable;
+                    } else if (isMerge(op)) {
+                        reachable = true;
                     }
                     segmentStart = nextAddress(ins, k);
                     cost = 0;
                 }
             }
-            if (cost > 0) {
+            if (cost > 0 && reachable) {
                 charges.add(new int[] {segmentStart, cost});
             }
             segments = charges.size();
@@ -247,6 +264,32 @@ public final class FuelInjector {
             }
             out.write(wasm, cursor, bodyEnd - cursor);
             return out.toByteArray();
+        }
+
+        private static boolean opensConstruct(OpCode op) {
+            switch (op.name()) {
+                case "BLOCK":
+                case "LOOP":
+                case "IF":
+                case "TRY":
+                case "TRY_TABLE":
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        /** Where control from elsewhere can arrive (besides the end of a block): dead code becomes reachable again. */
+        private static boolean isMerge(OpCode op) {
+            switch (op.name()) {
+                case "ELSE":
+                case "CATCH":
+                case "CATCH_ALL":
+                case "DELEGATE":
+                    return true;
+                default:
+                    return false;
+            }
         }
 
         private int firstAddress(List<AnnotatedInstruction> ins) {
