@@ -42,7 +42,7 @@ class WasmCompilerTest {
         CompiledModule m = WasmCompiler.compile(wasm, CompilerOptions.defaults());
         CompilerStamp s = m.stamp();
         assertThat(s.wasmSha256()).isEqualTo(WasmCompiler.sha256(wasm));
-        assertThat(s.abiVersion()).isEqualTo("1.1"); // the host ABI version (PluginAbi.VERSION)
+        assertThat(s.abiVersion()).isEqualTo(io.llmtestbench.abi.PluginAbi.VERSION); // the host ABI version (PluginAbi.VERSION)
         assertThat(s.backendVersion()).isEqualTo("1.7.5");
         assertThat(CompilerStamp.parse(s.format())).isEqualTo(s);
         CompilerStamp other = new CompilerStamp("0.0.1", s.backendVersion(), s.abiVersion(), false, s.costModel(), s.wasmSha256());
