@@ -7,6 +7,7 @@ A fragment holds only what is specific to one test plugin, plus a header of dire
     ;; @description plugin_execute traps        optional; the metadata description
     ;; @type transform                         optional (default transform)
     ;; @api_version 1.0                        optional (default 1.0)
+    ;; @version 1.0.0                          optional: the metadata version (default 1.0.0)
     ;; @memory 2                               optional: initial pages of the skeleton's memory
     ;; @omit plugin_alloc                      drop a skeleton block (memory, plugin_alloc,
                                                plugin_free, plugin_metadata, plugin_init,
@@ -78,13 +79,13 @@ def assemble(fragment_path, name_override=None):
     with open(fragment_path, encoding="utf-8") as f:
         lines = f.read().split("\n")
     shown = os.path.relpath(fragment_path, HERE)
-    meta = {"type": "transform", "api_version": "1.0", "description": "", "memory": "2"}
+    meta = {"type": "transform", "api_version": "1.0", "description": "", "memory": "2", "version": "1.0.0"}
     omit, strings, imports, body = set(), [], [], []
     for n, line in enumerate(lines, 1):
         m = re.match(r"^;; @(\w+)\s*(.*?)\s*$", line)
         if m:
             key, value = m.groups()
-            if key in ("name", "type", "api_version", "description", "memory"):
+            if key in ("name", "type", "api_version", "description", "memory", "version"):
                 meta[key] = value
             elif key == "omit":
                 if value not in SKELETON_BLOCKS:
@@ -111,7 +112,7 @@ def assemble(fragment_path, name_override=None):
 
     metadata = json.dumps({
         "name": meta["name"],
-        "version": "1.0.0",
+        "version": meta["version"],
         "description": meta["description"],
         "author": "LLM Test Bench test-plugins",
         "plugin_type": meta["type"],

@@ -15,7 +15,8 @@ public final class PluginAbi {
     private PluginAbi() {}
 
     public static final int MAJOR = 1;
-    public static final int MINOR = 0;
+    /** 1.1 added {@link #HOST_HTTP_REQUEST} and {@link #HOST_HTTP_RESPONSE}; 1.0 plugins run unchanged. */
+    public static final int MINOR = 1;
 
     /** The host's ABI version, "MAJOR.MINOR". */
     public static final String VERSION = MAJOR + "." + MINOR;
@@ -41,6 +42,10 @@ public final class PluginAbi {
     public static final String HOST_SET_STATE = "host_set_state";
     public static final String HOST_GET_STATE = "host_get_state";
     public static final String HOST_GET_CONTEXT = "host_get_context";
+    /** Since 1.1: an HTTP request through the host, gated by the plugin's network permission. */
+    public static final String HOST_HTTP_REQUEST = "host_http_request";
+    /** Since 1.1: re-reads the response of this run's last {@link #HOST_HTTP_REQUEST}. */
+    public static final String HOST_HTTP_RESPONSE = "host_http_response";
 
     /** Result codes. */
     public static final int RESULT_OK = 0;
@@ -69,7 +74,17 @@ public final class PluginAbi {
             HOST_RANDOM, FunctionType.of(List.of(I32), List.of(I32)),
             HOST_SET_STATE, FunctionType.of(List.of(I32, I32, I32, I32), List.of(I32)),
             HOST_GET_STATE, FunctionType.of(List.of(I32, I32, I32, I32), List.of(I32)),
-            HOST_GET_CONTEXT, FunctionType.of(List.of(I32, I32), List.of(I32)));
+            HOST_GET_CONTEXT, FunctionType.of(List.of(I32, I32), List.of(I32)),
+            HOST_HTTP_REQUEST, FunctionType.of(List.of(I32, I32, I32, I32), List.of(I32)),
+            HOST_HTTP_RESPONSE, FunctionType.of(List.of(I32, I32), List.of(I32)));
+
+    /**
+     * The ABI minor version that introduced a host function (0 for the functions of 1.0). A plugin that
+     * imports a function must declare at least that minor in its {@code api_version}.
+     */
+    public static int hostFunctionSince(String name) {
+        return HOST_HTTP_REQUEST.equals(name) || HOST_HTTP_RESPONSE.equals(name) ? 1 : 0;
+    }
 
     /** The symbolic name of a result code, e.g. {@code RESULT_ERROR}; empty for an undocumented code. */
     public static Optional<String> resultName(int code) {

@@ -5,7 +5,7 @@ package io.llmtestbench.runtime;
  *
  * @param name the plugin's metadata name
  * @param version its metadata version
- * @param serial distinguishes two loads of the same name and version
+ * @param serial distinguishes two loads of the same name and version (unique in the JVM)
  */
 public record PluginId(String name, String version, long serial) {
     @Override

@@ -8,7 +8,15 @@ public final class PluginLoadException extends PluginException {
     public enum Reason {
         NOT_FOUND, NOT_A_PLUGIN, MALFORMED, INVALID, UNSUPPORTED_FEATURE, MISSING_EXPORT, UNKNOWN_IMPORT,
         WASI_NOT_ENABLED, INCOMPATIBLE_API_VERSION, INVALID_METADATA, STAMP_MISMATCH, FORBIDDEN_REFERENCE,
-        MEMORY_LIMIT, INIT_FAILED, DUPLICATE
+        MEMORY_LIMIT, INIT_FAILED, DUPLICATE,
+        /** The content's SHA-256 is not the one {@link LoadOptions#sha256()} pins. */
+        DIGEST_MISMATCH,
+        /** The {@link SignaturePolicy} requires a signature and the plugin has none. */
+        UNSIGNED,
+        /** The plugin is signed by a key the {@link SignaturePolicy} does not trust. */
+        UNTRUSTED_SIGNATURE,
+        /** The signature is malformed or does not match the content (tampered with after signing). */
+        BAD_SIGNATURE
     }
 
     private final Reason reason;

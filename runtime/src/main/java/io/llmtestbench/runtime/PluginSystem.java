@@ -5,6 +5,7 @@ import io.llmtestbench.runtime.internal.InstancePermits;
 import io.llmtestbench.runtime.internal.LoadedCode;
 import io.llmtestbench.runtime.internal.LoadedPlugin;
 import io.llmtestbench.runtime.internal.PluginHandle;
+import io.llmtestbench.runtime.internal.registry.DirectoryWatcher;
 import io.llmtestbench.runtime.internal.registry.Integrity;
 import io.llmtestbench.runtime.internal.registry.PluginIndex;
 import io.llmtestbench.runtime.internal.registry.PluginSources;
@@ -30,6 +31,8 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The plugin system: loads WebAssembly plugins (compiling them ahead of time to JVM classes, or taking them
@@ -54,12 +57,14 @@ import java.util.stream.Stream;
  * <p><b>Hot reload.</b> {@link #reloadPlugin(Path, LoadOptions)} loads a new version and makes it the only one:
  * executions already running finish on the old version, new ones go to the new version, none fails; the old
  * version is unloaded once its last execution ends, and its class loader can then be collected.
+ * {@link #watchPluginDirs()} does it when a loaded plugin's file changes.
  *
  * <p><b>Integrity and audit.</b> {@link LoadOptions#sha256()} pins a plugin's digest, the
  * {@link ManagerConfig#signaturePolicy()} checks Ed25519 signatures, {@link LoadOptions#maxExecutionsPerSecond()}
  * rate-limits it, and every execution is logged to {@code llmtb.audit} (see docs/security.md).
  */
 public final class PluginSystem implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PluginSystem.class);
     private final ManagerConfig config;
     private final RegistryConfig registry;
     private final InstancePermits permits;
@@ -73,8 +78,11 @@ public final class PluginSystem implements AutoCloseable {
     /** Every handle not yet closed, retired ones draining included (their idle instances can be evicted). */
     private final Set<PluginHandle> live = ConcurrentHashMap.newKeySet();
     private final Object routes = new Object();
-    private final AtomicLong serials = new AtomicLong();
+    /** JVM-wide, so that a {@link PluginId} (and an audit line) names one load even across systems. */
+    private static final AtomicLong SERIALS = new AtomicLong();
     private volatile PluginIndex index;
+    /** Set by {@link #watchPluginDirs()}, under {@link #routes}. */
+    private DirectoryWatcher watcher;
     private volatile boolean closed;
     /** Set (under {@link #routes}) when close() starts: loads finishing after that are refused. */
     private boolean closing;
@@ -206,8 +214,8 @@ public final class PluginSystem implements AutoCloseable {
         LoadedCode code = LoadedCode.define(c.label, compiled.entry(), options.requireMetering());
         ResourceLimits limits = options.limits() != null ? options.limits() : config.runtimeConfig().limits();
         LoadedPlugin plugin = runOnGuestThread(() -> LoadedPlugin.start(c.label, code, options, limits,
-                config.runtimeConfig().enableWasi(), permits, watchdog, serials.incrementAndGet()));
-        PluginHandle handle = new PluginHandle(plugin, c.path, compiled.origin(), c.sha256, c.signedBy, options);
+                config.runtimeConfig().enableWasi(), permits, watchdog, SERIALS.incrementAndGet()));
+        PluginHandle handle = new PluginHandle(plugin, c.path, c.artifactId(), compiled.origin(), c.sha256, c.signedBy, options);
         String name = plugin.id().name();
         List<PluginHandle> replaced = new ArrayList<>();
         PluginException refused = null;
@@ -278,6 +286,65 @@ public final class PluginSystem implements AutoCloseable {
         });
     }
 
+    /**
+     * Watches the {@link RegistryConfig}'s plugin directories: when the file a loaded plugin was loaded from (or its
+     * {@code .sig}) is written with new content, that plugin is reloaded from it as {@link #reloadPlugin(Path,
+     * LoadOptions)} would, with the load options it had (its SHA-256 pin dropped), about 200 ms after the last write.
+     * If the new content fails to load or to verify, the failure is logged (WARN, this class's logger) and the
+     * running version stays. The {@link #discover()} index, once built, is refreshed too. Watching uses the
+     * platform's {@code WatchService} (inotify on Linux; elsewhere it may poll every few seconds) and one daemon
+     * thread; it stops at {@link #close()}. Calling it again does nothing.
+     *
+     * @throws java.io.UncheckedIOException when a directory cannot be watched
+     */
+    public void watchPluginDirs() {
+        synchronized (routes) {
+            ensureOpen();
+            if (watcher != null) {
+                return;
+            }
+            try {
+                watcher = new DirectoryWatcher(registry.pluginDirs(), WATCH_QUIET_MS, this::filesChanged);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot watch the plugin directories " + registry.pluginDirs() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static final long WATCH_QUIET_MS = 200;
+
+    private void filesChanged(Set<Path> files) {
+        if (closed) {
+            return;
+        }
+        Set<Path> changed = new java.util.HashSet<>();
+        files.forEach(f -> changed.add(f.toAbsolutePath().normalize()));
+        for (PluginHandle h : new ArrayList<>(plugins.values())) {
+            Path src = h.source() == null ? null : h.source().toAbsolutePath().normalize();
+            if (src == null || h.retiring()
+                    || !(changed.contains(src) || changed.contains(src.resolveSibling(src.getFileName() + ".sig")))) {
+                continue;
+            }
+            try {
+                PluginSources.Candidate c = sources.open(h.source(), h.artifactId());
+                if (c.sha256.equals(h.sha256()) && Objects.equals(c.signedBy, h.signedBy())) {
+                    continue; // touched, not changed
+                }
+                PluginId id = start(c, h.options().withSha256(null), true).id();
+                LOG.info("reloaded {} from {} (was {})", id, h.source(), h.id());
+            } catch (RuntimeException e) {
+                LOG.warn("not reloading {} from {}; it keeps running: {}", h.id(), h.source(), e.getMessage());
+            }
+        }
+        if (index != null && !closed) {
+            try {
+                discover();
+            } catch (RuntimeException e) {
+                LOG.warn("refreshing the plugin index failed: {}", e.toString());
+            }
+        }
+    }
+
     // ---- discovery ------------------------------------------------------------------------------------------
 
     /**
@@ -296,12 +363,14 @@ public final class PluginSystem implements AutoCloseable {
         ensureOpen();
         PluginIndex previous = index;
         Map<String, PluginDescriptor> known = previous == null ? Map.of() : previous.byDigest();
-        PluginIndex idx = runOnGuestThread(() -> scan(known));
+        ClassLoader context = Thread.currentThread().getContextClassLoader(); // the caller's, not the guest thread's
+        ClassLoader loader = context != null ? context : PluginSystem.class.getClassLoader();
+        PluginIndex idx = runOnGuestThread(() -> scan(known, loader));
         index = idx;
         return new Discovery(idx.all(), idx.problems());
     }
 
-    private PluginIndex scan(Map<String, PluginDescriptor> known) {
+    private PluginIndex scan(Map<String, PluginDescriptor> known, ClassLoader loader) {
         PluginIndex idx = PluginIndex.empty();
         for (Path dir : registry.pluginDirs()) {
             List<Path> files;
@@ -331,8 +400,7 @@ public final class PluginSystem implements AutoCloseable {
             }
         }
         if (registry.scanClasspath()) {
-            ClassLoader loader = Thread.currentThread().getContextClassLoader();
-            for (String base : PluginSources.classpathArtifacts(loader != null ? loader : PluginSystem.class.getClassLoader())) {
+            for (String base : PluginSources.classpathArtifacts(loader)) {
                 List<String> ids;
                 try {
                     ids = sources.ids(base);
@@ -549,6 +617,11 @@ public final class PluginSystem implements AutoCloseable {
         return handle(id).plugin().code().classLoader();
     }
 
+    /** Executions of this loaded version in flight (tests use it to reload while one runs). */
+    int inFlight(PluginId id) {
+        return handle(id).inFlight();
+    }
+
     private PluginHandle handle(PluginId id) {
         PluginHandle h = plugins.get(id);
         if (h == null) {
@@ -590,6 +663,9 @@ public final class PluginSystem implements AutoCloseable {
         List<PluginHandle> all;
         synchronized (routes) {
             closing = true;
+            if (watcher != null) {
+                watcher.close();
+            }
             all = new ArrayList<>(plugins.values());
             plugins.clear();
             current.clear();

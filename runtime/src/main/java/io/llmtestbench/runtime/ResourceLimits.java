@@ -8,15 +8,19 @@ package io.llmtestbench.runtime;
  * @param maxInstructions fuel per execution, about one unit per wasm instruction (default 1,000,000,000)
  * @param maxCallDepth nested wasm calls before "call stack exhausted" (default 25,000)
  * @param maxOutputBytes the largest output a plugin may return (default 16 MiB)
+ * @param maxHttpResponseBytes the largest response body one {@code host_http_request} may receive (default 4 MiB);
+ *     a larger one ends the execution with {@link ErrorKind#MEMORY_LIMIT}
  */
 public record ResourceLimits(
-        long maxMemoryBytes, long maxExecutionTimeMs, long maxInstructions, int maxCallDepth, int maxOutputBytes) {
+        long maxMemoryBytes, long maxExecutionTimeMs, long maxInstructions, int maxCallDepth, int maxOutputBytes,
+        int maxHttpResponseBytes) {
 
     public static final long DEFAULT_MAX_MEMORY_BYTES = 64L * 1024 * 1024;
     public static final long DEFAULT_MAX_EXECUTION_TIME_MS = 30_000;
     public static final long DEFAULT_MAX_INSTRUCTIONS = 1_000_000_000L;
     public static final int DEFAULT_MAX_CALL_DEPTH = 25_000;
     public static final int DEFAULT_MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
+    public static final int DEFAULT_MAX_HTTP_RESPONSE_BYTES = 4 * 1024 * 1024;
 
     public ResourceLimits {
         if (maxMemoryBytes < 65536) {
@@ -34,6 +38,14 @@ public record ResourceLimits(
         if (maxOutputBytes <= 0) {
             throw new IllegalArgumentException("maxOutputBytes must be positive: " + maxOutputBytes);
         }
+        if (maxHttpResponseBytes < 0) {
+            throw new IllegalArgumentException("maxHttpResponseBytes must not be negative: " + maxHttpResponseBytes);
+        }
+    }
+
+    /** The limits of before {@code maxHttpResponseBytes} existed; it takes its default. */
+    public ResourceLimits(long maxMemoryBytes, long maxExecutionTimeMs, long maxInstructions, int maxCallDepth, int maxOutputBytes) {
+        this(maxMemoryBytes, maxExecutionTimeMs, maxInstructions, maxCallDepth, maxOutputBytes, DEFAULT_MAX_HTTP_RESPONSE_BYTES);
     }
 
     public static ResourceLimits defaults() {
@@ -46,7 +58,8 @@ public record ResourceLimits(
 
     public Builder toBuilder() {
         return new Builder().maxMemoryBytes(maxMemoryBytes).maxExecutionTimeMs(maxExecutionTimeMs)
-                .maxInstructions(maxInstructions).maxCallDepth(maxCallDepth).maxOutputBytes(maxOutputBytes);
+                .maxInstructions(maxInstructions).maxCallDepth(maxCallDepth).maxOutputBytes(maxOutputBytes)
+                .maxHttpResponseBytes(maxHttpResponseBytes);
     }
 
     /** Builds {@link ResourceLimits}; unset values take the defaults. */
@@ -56,15 +69,18 @@ public record ResourceLimits(
         private long maxInstructions = DEFAULT_MAX_INSTRUCTIONS;
         private int maxCallDepth = DEFAULT_MAX_CALL_DEPTH;
         private int maxOutputBytes = DEFAULT_MAX_OUTPUT_BYTES;
+        private int maxHttpResponseBytes = DEFAULT_MAX_HTTP_RESPONSE_BYTES;
 
         public Builder maxMemoryBytes(long v) { maxMemoryBytes = v; return this; }
         public Builder maxExecutionTimeMs(long v) { maxExecutionTimeMs = v; return this; }
         public Builder maxInstructions(long v) { maxInstructions = v; return this; }
         public Builder maxCallDepth(int v) { maxCallDepth = v; return this; }
         public Builder maxOutputBytes(int v) { maxOutputBytes = v; return this; }
+        public Builder maxHttpResponseBytes(int v) { maxHttpResponseBytes = v; return this; }
 
         public ResourceLimits build() {
-            return new ResourceLimits(maxMemoryBytes, maxExecutionTimeMs, maxInstructions, maxCallDepth, maxOutputBytes);
+            return new ResourceLimits(maxMemoryBytes, maxExecutionTimeMs, maxInstructions, maxCallDepth, maxOutputBytes,
+                    maxHttpResponseBytes);
         }
     }
 }

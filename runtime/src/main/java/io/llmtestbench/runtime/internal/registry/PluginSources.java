@@ -1,0 +1,355 @@
+package io.llmtestbench.runtime.internal.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmtestbench.compiler.CompilationException;
+import io.llmtestbench.compiler.CompiledModule;
+import io.llmtestbench.compiler.CompilerOptions;
+import io.llmtestbench.compiler.PluginArtifact;
+import io.llmtestbench.compiler.PluginSignature;
+import io.llmtestbench.compiler.WasmCompiler;
+import io.llmtestbench.runtime.PluginLoadException;
+import io.llmtestbench.runtime.PluginLoadException.Reason;
+import io.llmtestbench.runtime.SignaturePolicy;
+import io.llmtestbench.runtime.internal.CompileCache;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * Reads plugins from where they live — a {@code .wasm} file, a pre-compiled jar, or a pre-compiled artifact on the
+ * class path — and applies the signature policy before anything is compiled or defined. The result, a
+ * {@link Candidate}, knows its content digest; {@link #compiled} turns it into classes.
+ */
+public final class PluginSources {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** How to find a plugin again: a file (and the id in a jar), or a class-path artifact root URL and an id. */
+    public record Locator(Path file, String base, String artifactId) {}
+
+    /** A plugin's verified bytes, before compilation. */
+    public static final class Candidate {
+        public final String label;
+        public final String source;
+        public final Path path;
+        public final Locator locator;
+        public final String sha256;
+        public final String wasmSha256;
+        public final String signedBy;
+        /** What {@link #sha256} is the digest of, for messages. */
+        public final String digestOf;
+        final byte[] wasm;
+        final PluginArtifact.Entry entry;
+
+        Candidate(String label, String source, Path path, Locator locator, String sha256, String wasmSha256, String signedBy,
+                String digestOf, byte[] wasm, PluginArtifact.Entry entry) {
+            this.label = label;
+            this.source = source;
+            this.path = path;
+            this.locator = locator;
+            this.sha256 = sha256;
+            this.wasmSha256 = wasmSha256;
+            this.signedBy = signedBy;
+            this.digestOf = digestOf;
+            this.wasm = wasm;
+            this.entry = entry;
+        }
+
+        public String artifactId() {
+            return locator.artifactId();
+        }
+    }
+
+    /** Compiled (or pre-compiled) code and how it was obtained: "compiled", "cache" or "jar". */
+    public record Compiled(PluginArtifact.Entry entry, String origin) {}
+
+    private final Path cacheDir;
+    private final SignaturePolicy policy;
+
+    public PluginSources(Path cacheDir, SignaturePolicy policy) {
+        this.cacheDir = cacheDir;
+        this.policy = policy;
+    }
+
+    public Candidate open(Locator locator) {
+        return locator.file() != null ? open(locator.file(), locator.artifactId()) : open(locator.base(), locator.artifactId());
+    }
+
+    /**
+     * A {@code .wasm} (with its detached signature {@code <file>.sig}, if any) or one plugin of a jar: by id, or the
+     * only one.
+     */
+    public Candidate open(Path path, String artifactId) {
+        String label = path.getFileName() == null ? path.toString() : path.getFileName().toString();
+        byte[] head = head(path, label);
+        if (isWasm(head)) {
+            byte[] bytes = readFile(path, label);
+            String sha = WasmCompiler.sha256(bytes);
+            Path sigPath = path.resolveSibling(label + PluginSignature.SUFFIX);
+            byte[] sig = Files.isRegularFile(sigPath) ? readFile(sigPath, sigPath.getFileName().toString()) : null;
+            String signedBy = Integrity.checkSignature(label, PluginSignature.WASM, sha, sig, "the detached signature " + sigPath,
+                    "sign it with PluginSigner.signWasm", policy);
+            return new Candidate(label, path.toString(), path, new Locator(path, null, null), sha, sha, signedBy, "the .wasm file",
+                    bytes, null);
+        }
+        if (!isZip(head)) {
+            throw new PluginLoadException(Reason.NOT_A_PLUGIN, label, notAPlugin(head), null);
+        }
+        try (ZipFile zip = new ZipFile(path.toFile())) {
+            Function<String, byte[]> lookup = memo(name -> {
+                ZipEntry e = zip.getEntry(name);
+                if (e == null) {
+                    return null;
+                }
+                try (InputStream in = zip.getInputStream(e)) {
+                    return in.readAllBytes();
+                } catch (IOException ex) {
+                    throw new UncheckedIOException(ex);
+                }
+            });
+            String id = pickId(label, ids(lookup, path.toString()), artifactId);
+            return fromArtifact(label, path.toString(), path, new Locator(path, null, id), lookup);
+        } catch (IOException | UncheckedIOException e) {
+            Throwable c = e instanceof UncheckedIOException ? e.getCause() : e;
+            throw new PluginLoadException(Reason.NOT_A_PLUGIN, label, "cannot read " + path + " as a pre-compiled plugin jar: " + c.getMessage(), c);
+        }
+    }
+
+    /** One plugin of a pre-compiled artifact on the class path, by its root URL ({@code jar:…!/} or {@code file:…/}). */
+    public Candidate open(String base, String artifactId) {
+        Function<String, byte[]> lookup = memo(name -> readUrl(base + name));
+        String where = describe(base);
+        try {
+            String id = pickId(artifactId, ids(lookup, where), artifactId);
+            return fromArtifact(id, where, pathOf(base), new Locator(null, base, id), lookup);
+        } catch (IOException | UncheckedIOException e) {
+            Throwable c = e instanceof UncheckedIOException ? e.getCause() : e;
+            throw new PluginLoadException(Reason.NOT_A_PLUGIN, artifactId, "cannot read " + where + ": " + c.getMessage(), c);
+        }
+    }
+
+    /** The ids a jar's index lists. */
+    public List<String> ids(Path jar) {
+        String label = jar.getFileName().toString();
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            ZipEntry e = zip.getEntry(PluginArtifact.INDEX);
+            byte[] index = null;
+            if (e != null) {
+                try (InputStream in = zip.getInputStream(e)) {
+                    index = in.readAllBytes();
+                }
+            }
+            byte[] found = index;
+            return ids(name -> found, jar.toString());
+        } catch (IOException e) {
+            throw new PluginLoadException(Reason.NOT_A_PLUGIN, label, "cannot read " + jar + " as a pre-compiled plugin jar: " + e.getMessage(), e);
+        }
+    }
+
+    /** The ids the index at a class-path artifact root lists. */
+    public List<String> ids(String base) {
+        try {
+            return ids(name -> readUrl(base + name), describe(base));
+        } catch (IOException | UncheckedIOException e) {
+            Throwable c = e instanceof UncheckedIOException ? e.getCause() : e;
+            throw new PluginLoadException(Reason.NOT_A_PLUGIN, describe(base), "cannot read its plugin index: " + c.getMessage(), c);
+        }
+    }
+
+    /** Root URLs ({@code …!/} or {@code …/}) of every pre-compiled plugin artifact the class loader sees. */
+    public static List<String> classpathArtifacts(ClassLoader loader) {
+        List<String> bases = new ArrayList<>();
+        try {
+            for (URL url : Collections.list(loader.getResources(PluginArtifact.INDEX))) {
+                String s = url.toString();
+                bases.add(s.substring(0, s.length() - PluginArtifact.INDEX.length()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + PluginArtifact.INDEX + " on the class path", e);
+        }
+        return bases;
+    }
+
+    private Candidate fromArtifact(String label, String where, Path path, Locator locator, Function<String, byte[]> lookup) throws IOException {
+        String id = locator.artifactId();
+        String manifestPath = PluginArtifact.PLUGINS_DIR + id + "/plugin.json";
+        byte[] manifest = lookup.apply(manifestPath);
+        if (manifest == null) {
+            throw new PluginLoadException(Reason.NOT_A_PLUGIN, label, where + ": no plugin '" + id + "' (missing " + manifestPath + ")", null);
+        }
+        String sha = WasmCompiler.sha256(manifest);
+        String signedBy = Integrity.checkSignature(label, PluginSignature.MANIFEST, sha, lookup.apply(manifestPath + PluginSignature.SUFFIX),
+                manifestPath + PluginSignature.SUFFIX + " in " + where, "sign the jar with PluginSigner.signJar", policy);
+        PluginArtifact.Entry entry;
+        try {
+            entry = PluginArtifact.read(lookup, where, id);
+        } catch (IOException | RuntimeException e) {
+            Throwable c = e instanceof UncheckedIOException ? e.getCause() : e;
+            throw new PluginLoadException(Reason.NOT_A_PLUGIN, label, c.getMessage(), c);
+        }
+        return new Candidate(label, where, path, locator, sha, entry.stamp().wasmSha256(), signedBy,
+                "its manifest " + manifestPath, null, entry);
+    }
+
+    /**
+     * The candidate's classes: a jar's as they are; a {@code .wasm} compiled, or served from the compile cache when
+     * {@code trustCache} (not after an integrity check: cache entries are not covered by the {@code .wasm}'s
+     * signature or pin).
+     */
+    public Compiled compiled(Candidate c, boolean trustCache) {
+        if (c.entry != null) {
+            return new Compiled(c.entry, "jar");
+        }
+        CompileCache cache = cacheDir == null ? null : new CompileCache(cacheDir);
+        if (cache != null && trustCache) {
+            Optional<PluginArtifact.Entry> cached = cache.get(c.sha256, true);
+            if (cached.isPresent()) {
+                return new Compiled(cached.get(), "cache");
+            }
+        }
+        CompiledModule module = compile(c.label, c.wasm);
+        PluginArtifact.Entry entry = PluginArtifact.Entry.of(PluginArtifact.idFor(c.label), c.label, module);
+        if (cache != null) {
+            cache.put(entry.id(), c.label, module);
+        }
+        return new Compiled(entry, "compiled");
+    }
+
+    private static CompiledModule compile(String label, byte[] wasm) {
+        try {
+            return WasmCompiler.compile(wasm, CompilerOptions.defaults());
+        } catch (CompilationException e) {
+            Reason reason;
+            switch (e.kind()) {
+                case MALFORMED: reason = Reason.MALFORMED; break;
+                case UNSUPPORTED: reason = Reason.UNSUPPORTED_FEATURE; break;
+                default: reason = Reason.INVALID; break;
+            }
+            throw new PluginLoadException(reason, label, e.getMessage(), e);
+        }
+    }
+
+    private static String pickId(String label, List<String> ids, String artifactId) {
+        if (artifactId != null) {
+            if (!ids.contains(artifactId)) {
+                throw new PluginLoadException(Reason.NOT_FOUND, label, "no plugin '" + artifactId + "' in this jar; it holds " + ids, null);
+            }
+            return artifactId;
+        }
+        if (ids.size() != 1) {
+            throw new PluginLoadException(Reason.NOT_A_PLUGIN, label, "the jar holds " + ids.size()
+                    + " plugins " + ids + "; name one with loadPlugin(path, id, options)", null);
+        }
+        return ids.get(0);
+    }
+
+    private static List<String> ids(Function<String, byte[]> lookup, String where) throws IOException {
+        byte[] bytes = lookup.apply(PluginArtifact.INDEX);
+        if (bytes == null) {
+            throw new IOException(where + " is not a pre-compiled plugin jar: it has no " + PluginArtifact.INDEX);
+        }
+        JsonNode index = JSON.readTree(bytes);
+        if (index.path("format").asInt() != PluginArtifact.FORMAT) {
+            throw new IOException(where + ": unsupported artifact format " + index.path("format") + " (expected " + PluginArtifact.FORMAT + ")");
+        }
+        List<String> ids = new ArrayList<>();
+        index.path("plugins").forEach(n -> ids.add(n.asText()));
+        return ids;
+    }
+
+    /** Reads each resource once, so that a digest and the bytes used later are of the same content. */
+    private static Function<String, byte[]> memo(Function<String, byte[]> lookup) {
+        Map<String, Optional<byte[]>> seen = new HashMap<>();
+        return name -> seen.computeIfAbsent(name, n -> Optional.ofNullable(lookup.apply(n))).orElse(null);
+    }
+
+    private static byte[] readUrl(String url) {
+        try (InputStream in = URI.create(url).toURL().openStream()) {
+            return in.readAllBytes();
+        } catch (FileNotFoundException | NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A class-path root for messages: the jar's or directory's path when it is a file, else the URL. */
+    public static String describe(String base) {
+        Path p = pathOf(base);
+        return p != null ? p.toString() : base;
+    }
+
+    private static Path pathOf(String base) {
+        try {
+            String s = base;
+            if (s.startsWith("jar:file:") && s.endsWith("!/")) {
+                s = s.substring(4, s.length() - 2);
+            }
+            return s.startsWith("file:") ? Path.of(new URI(s)) : null;
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static byte[] head(Path path, String label) {
+        try (InputStream in = Files.newInputStream(path)) {
+            return in.readNBytes(64);
+        } catch (NoSuchFileException e) {
+            throw new PluginLoadException(Reason.NOT_FOUND, label, "no such file: " + path, e);
+        } catch (IOException e) {
+            throw new PluginLoadException(Reason.NOT_FOUND, label, "cannot read " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] readFile(Path path, String label) {
+        try {
+            return Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            throw new PluginLoadException(Reason.NOT_FOUND, label, "no such file: " + path, e);
+        } catch (IOException e) {
+            throw new PluginLoadException(Reason.NOT_FOUND, label, "cannot read " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static boolean isWasm(byte[] b) {
+        return b.length >= 4 && b[0] == 0 && b[1] == 'a' && b[2] == 's' && b[3] == 'm';
+    }
+
+    public static boolean isZip(byte[] b) {
+        return b.length >= 4 && b[0] == 'P' && b[1] == 'K' && b[2] == 3 && b[3] == 4;
+    }
+
+    /** Why a file is neither a module nor a jar, with the most likely fix. */
+    static String notAPlugin(byte[] head) {
+        if (head.length == 0) {
+            return "the file is empty; expected a WebAssembly module (.wasm) or a pre-compiled plugin jar";
+        }
+        String text = new String(head, StandardCharsets.UTF_8).stripLeading();
+        if (text.startsWith("(module") || text.startsWith(";;") || text.startsWith("(;")) {
+            return "this is WebAssembly text (WAT), not a binary module: assemble it first (e.g. wat2wasm plugin.wat -o plugin.wasm)";
+        }
+        StringBuilder hex = new StringBuilder();
+        for (int i = 0; i < Math.min(4, head.length); i++) {
+            hex.append(i > 0 ? " " : "").append(String.format("%02x", head[i] & 0xff));
+        }
+        return "not a WebAssembly module (no \\0asm header) nor a pre-compiled plugin jar (the file starts with bytes "
+                + hex + "; a .wasm starts with 00 61 73 6d)";
+    }
+}
