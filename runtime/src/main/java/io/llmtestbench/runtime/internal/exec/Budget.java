@@ -68,6 +68,12 @@ public final class Budget {
         }
     }
 
+    /** The call-depth limit was crossed: undo the increment and stop the guest. */
+    void tooDeep() {
+        depth--;
+        throw new Interrupted(Interrupted.Reason.CALL_DEPTH, this);
+    }
+
     /** Throws if a stop was requested (for host functions that wait). */
     public void checkStop() {
         if (stop) {

@@ -23,9 +23,10 @@ public final class Meter {
     }
 
     static Budget budget(Memory memory, Instance instance) {
-        if (memory instanceof PluginMemory) {
-            return ((PluginMemory) memory).budget();
-        }
+        return memory instanceof PluginMemory ? ((PluginMemory) memory).budget() : other(instance);
+    }
+
+    private static Budget other(Instance instance) {
         Budget b = OTHER.get(instance);
         if (b == null) {
             throw new IllegalStateException("no budget registered for this instance");
@@ -33,11 +34,11 @@ public final class Meter {
         return b;
     }
 
+    // Kept under C2's MaxInlineSize (35 bytes of bytecode) so that it is inlined at every call site, hot or
+    // not; benchmarks/RESULTS.md shows what a 40-byte version cost.
     public static void charge(int fuel, Memory memory, Instance instance) {
         Budget b = budget(memory, instance);
-        long f = b.fuel - fuel;
-        b.fuel = f;
-        if (f < 0 || b.stop) {
+        if ((b.fuel -= fuel) < 0 || b.stop) {
             b.onLimit();
         }
     }
@@ -53,11 +54,10 @@ public final class Meter {
 
     public static int enter(Memory memory, Instance instance) {
         Budget b = budget(memory, instance);
-        int d = b.depth + 1;
+        int d = ++b.depth;
         if (d > b.maxDepth) {
-            throw new Interrupted(Interrupted.Reason.CALL_DEPTH, b);
+            b.tooDeep();
         }
-        b.depth = d;
         return d;
     }
 
