@@ -38,17 +38,15 @@ public final class Meter {
     // not; benchmarks/RESULTS.md shows what a 40-byte version cost.
     public static void charge(int fuel, Memory memory, Instance instance) {
         Budget b = budget(memory, instance);
-        if ((b.fuel -= fuel) < 0 || b.stop) {
-            b.onLimit();
+        if ((b.fuel -= fuel) < 0) {
+            b.refill();
         }
     }
 
     public static void chargeBulk(int count, int kind, Memory memory, Instance instance) {
         Budget b = budget(memory, instance);
-        long f = b.fuel - CostModel.bulkCost(count, kind);
-        b.fuel = f;
-        if (f < 0 || b.stop) {
-            b.onLimit();
+        if ((b.fuel -= CostModel.bulkCost(count, kind)) < 0) {
+            b.refill();
         }
     }
 
