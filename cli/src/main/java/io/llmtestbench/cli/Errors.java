@@ -23,10 +23,23 @@ final class Errors {
 
     private static final String API_HINT = "name one with loadPlugin(path, id, options)";
 
-    /** The exception's message, with the runtime's API hint for multi-plugin jars put in the caller's terms. */
+    /** The runtime's advice on signing, in API terms, and the command that does it. */
+    private static final String[][] SIGN_HINTS = {
+        {"sign it with PluginSigner.signWasm", "sign it with `llmtb sign`"},
+        {"sign the jar with PluginSigner.signJar", "sign the jar with `llmtb sign`"},
+    };
+
+    /** The exception's message, with the runtime's API hints (multi-plugin jars, signing) put in the caller's terms. */
     static String message(PluginException e, String howToNameOne) {
         String m = e.getMessage();
-        return m == null ? e.toString() : m.replace(API_HINT, "name one with " + howToNameOne);
+        if (m == null) {
+            return e.toString();
+        }
+        m = m.replace(API_HINT, "name one with " + howToNameOne);
+        for (String[] h : SIGN_HINTS) {
+            m = m.replace(h[0], h[1]);
+        }
+        return m;
     }
 
     static ObjectNode json(ErrorKind kind, String message, Integer code) {

@@ -6,6 +6,7 @@ import io.llmtestbench.runtime.ManagerConfig;
 import io.llmtestbench.runtime.PluginSystem;
 import io.llmtestbench.runtime.RegistryConfig;
 import io.llmtestbench.runtime.RuntimeConfig;
+import io.llmtestbench.runtime.SignaturePolicy;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -81,6 +82,9 @@ final class EvalCommand implements Callable<Integer> {
     boolean allowUnmetered;
 
     @Mixin
+    SignatureOptions signatures = new SignatureOptions();
+
+    @Mixin
     CacheOptions cache = new CacheOptions();
 
     /** One data line. */
@@ -100,13 +104,24 @@ final class EvalCommand implements Callable<Integer> {
         } catch (Pipeline.Invalid e) {
             throw usage(e.getMessage());
         }
+        SignaturePolicy policy;
+        if (pipeline.requireSignature() && pipeline.trustedKeys().isEmpty() && signatures.trustedKeys.isEmpty()) {
+            throw usage("pipeline " + pipelineFile + ": defaults.require_signature needs at least one key in defaults.trusted_keys"
+                    + " (or --trusted-key FILE)");
+        }
+        try {
+            policy = signatures.policy(pipeline.trustedKeys(), pipeline.requireSignature());
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
         List<Line> lines = readLines(dataFile);
         int plugins = pipeline.stages().size();
         int workers = Math.max(1, Math.min(threads, lines.size()));
         ManagerConfig mc = ManagerConfig.defaults()
                 .withRuntimeConfig(RuntimeConfig.defaults().withEnableWasi(true))
                 .withMaxConcurrentPlugins(Math.max(ManagerConfig.DEFAULT_MAX_CONCURRENT_PLUGINS, workers * plugins + plugins))
-                .withCacheDir(cache.dir());
+                .withCacheDir(cache.dir())
+                .withSignaturePolicy(policy);
         try (PluginSystem system = PluginSystem.withConfig(mc, RegistryConfig.defaults())) {
             PipelineRunner runner = new PipelineRunner(system, pipeline);
             long loadStart = System.nanoTime();

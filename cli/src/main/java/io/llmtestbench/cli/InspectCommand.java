@@ -19,19 +19,23 @@ import io.llmtestbench.runtime.ManagerConfig;
 import io.llmtestbench.runtime.PluginException;
 import io.llmtestbench.runtime.PluginId;
 import io.llmtestbench.runtime.PluginInfo;
+import io.llmtestbench.runtime.PluginLoadException;
 import io.llmtestbench.runtime.PluginMetadata;
 import io.llmtestbench.runtime.PluginSystem;
 import io.llmtestbench.runtime.RegistryConfig;
 import io.llmtestbench.runtime.RuntimeConfig;
-import io.llmtestbench.runtime.internal.AbiCheck;
+import io.llmtestbench.runtime.SignaturePolicy;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -75,18 +79,19 @@ final class InspectCommand implements Callable<Integer> {
     boolean allowUnmetered;
 
     @Mixin
+    SignatureOptions signatures = new SignatureOptions();
+
+    @Mixin
     CacheOptions cache = new CacheOptions();
+
+    /** The outcome of loading the plugin with the runtime: its description, or why it was refused. */
+    private record Loaded(PluginInfo info, PluginException error) {}
 
     @Override
     public Integer call() {
         Path path;
         JsonNode cfg = null;
-        try {
-            path = PluginPaths.resolve(plugin, null);
-        } catch (PluginPaths.Unresolved e) {
-            System.err.println("llmtb inspect: invalid: " + e.getMessage());
-            return Main.FAILURE;
-        }
+        SignaturePolicy policy;
         try {
             if (config != null) {
                 cfg = Json.argument("--config", config);
@@ -94,13 +99,21 @@ final class InspectCommand implements Callable<Integer> {
                     throw new ParameterException(spec.commandLine(), "--config must be a JSON object");
                 }
             }
-        } catch (Json.BadJson e) {
+            policy = signatures.policy();
+        } catch (Json.BadJson | IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        try {
+            path = PluginPaths.resolve(plugin, null);
+        } catch (PluginPaths.Unresolved e) {
+            System.err.println("llmtb inspect: invalid: " + e.getMessage());
+            return Main.FAILURE;
         }
         LoadOptions options = LoadOptions.defaults().withConfig(cfg).withRequireMetering(!allowUnmetered);
         ManagerConfig mc = ManagerConfig.defaults()
                 .withRuntimeConfig(RuntimeConfig.defaults().withEnableWasi(true))
-                .withCacheDir(cache.dir());
+                .withCacheDir(cache.dir())
+                .withSignaturePolicy(policy);
         List<ObjectNode> reports = new ArrayList<>();
         try (PluginSystem system = PluginSystem.withConfig(mc, RegistryConfig.defaults())) {
             reports.addAll(inspect(system, path, options));
@@ -180,39 +193,50 @@ final class InspectCommand implements Callable<Integer> {
         if (artifactId != null) {
             r.put("id", artifactId);
         }
-        try {
-            PluginId pid = system.loadPlugin(path, artifactId, options);
-            system.unloadPlugin(pid); // should not happen: we could not read it ourselves
-            r.put("valid", true);
-        } catch (PluginException e) {
-            r.put("valid", false);
-            r.set("error", Errors.json(e));
+        Loaded l = load(system, path, artifactId, options);
+        r.put("valid", l.error() == null);
+        if (l.error() != null) {
+            r.set("error", Errors.json(l.error()));
         }
         return r;
     }
 
+    /**
+     * A .wasm is compiled once: by us (for the compile report: sizes and large methods), and that code is what the
+     * runtime loads, from a temporary plugin jar. Under a signature policy the runtime must verify the .wasm and its
+     * .sig itself, so it loads the file (compiling it again); so does a module that does not compile (the runtime's
+     * message is then the reason).
+     */
     private ObjectNode inspectWasm(PluginSystem system, Path path, byte[] wasm, LoadOptions options) {
         String fileName = path.getFileName().toString();
         ObjectNode r = Json.object();
         r.put("file", path.toString());
         r.put("format", "wasm");
         r.put("id", PluginArtifact.idFor(fileName));
-        load(system, path, null, options, r);
-        WasmModule module = null;
-        try {
-            module = Parser.parse(wasm);
-        } catch (RuntimeException e) {
-            // malformed: the load error says why
-        }
-        ObjectNode functions = module == null ? null : describeModule(r, module, false, fileName);
         CompiledModule compiled = null;
-        ObjectNode size = r.putObject("size");
-        size.put("wasm_bytes", wasm.length);
+        String compileError = null;
         try {
             compiled = WasmCompiler.compile(wasm, CompilerOptions.defaults());
         } catch (CompilationException e) {
-            r.put("compile_error", CompileCommand.describe(e));
+            compileError = CompileCommand.describe(e);
         }
+        Loaded loaded;
+        String origin;
+        if (compiled != null && !system.config().signaturePolicy().checksSignatures()) {
+            loaded = loadCompiled(system, fileName, compiled, options);
+            origin = "compiled";
+        } else {
+            loaded = load(system, path, null, options);
+            origin = loaded.info() == null ? null : loaded.info().origin();
+        }
+        loadReport(r, loaded, origin);
+        if (compileError != null) {
+            r.put("compile_error", compileError);
+        }
+        WasmModule module = parse(wasm);
+        ObjectNode functions = module == null ? null : describeModule(r, module, false, loaded);
+        ObjectNode size = r.putObject("size");
+        size.put("wasm_bytes", wasm.length);
         if (functions != null) {
             size.set("functions", functions);
         }
@@ -220,10 +244,36 @@ final class InspectCommand implements Callable<Integer> {
             size.put("compiled_wasm_bytes", compiled.wasm().length);
             classes(size, compiled.classes());
             size.put("compile_ms", compiled.report().compileMillis());
-            compiler(r, compiled.stamp());
-            performance(r, new ArrayList<>(new TreeSet<>(compiled.report().interpretedFunctions())), compiled.report().largeMethods());
+            compiler(r, loaded.info() != null ? loaded.info().stamp() : compiled.stamp());
+            performance(r, interpreted(loaded, compiled.report().interpretedFunctions()), compiled.report().largeMethods());
         }
         return r;
+    }
+
+    /** Loads freshly compiled code: a temporary plugin jar named like the .wasm, so that messages name the .wasm. */
+    private static Loaded loadCompiled(PluginSystem system, String fileName, CompiledModule compiled, LoadOptions options) {
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("llmtb-inspect");
+            Path jar = dir.resolve(fileName); // the runtime tells a jar from a module by content, not by name
+            try (OutputStream o = Files.newOutputStream(jar)) {
+                PluginArtifact.writeJar(o, List.of(PluginArtifact.Entry.of(PluginArtifact.idFor(fileName), fileName, compiled)));
+            }
+            return load(system, jar, null, options);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write a temporary plugin jar for inspection: " + e.getMessage(), e);
+        } finally {
+            if (dir != null) {
+                try (var files = Files.list(dir)) {
+                    for (Path f : files.toList()) {
+                        Files.deleteIfExists(f);
+                    }
+                    Files.deleteIfExists(dir);
+                } catch (IOException e) {
+                    // a leftover temporary file is harmless
+                }
+            }
+        }
     }
 
     private ObjectNode inspectEntry(PluginSystem system, Path path, PluginArtifact.Entry e, LoadOptions options) {
@@ -232,40 +282,56 @@ final class InspectCommand implements Callable<Integer> {
         r.put("format", "jar");
         r.put("id", e.id());
         r.put("source", e.sourceName());
-        load(system, path, e.id(), options, r);
-        WasmModule module = null;
-        try {
-            module = Parser.parse(e.wasm());
-        } catch (RuntimeException ex) {
-            // the load error says why
-        }
-        ObjectNode functions = module == null ? null : describeModule(r, module, e.stamp().metering(), e.sourceName());
+        Loaded loaded = load(system, path, e.id(), options);
+        loadReport(r, loaded, loaded.info() == null ? null : loaded.info().origin());
+        WasmModule module = parse(e.wasm());
+        ObjectNode functions = module == null ? null : describeModule(r, module, e.stamp().metering(), loaded);
         ObjectNode size = r.putObject("size");
         size.put("compiled_wasm_bytes", e.wasm().length);
         if (functions != null) {
             size.set("functions", functions);
         }
         classes(size, e.classes());
-        compiler(r, e.stamp());
-        performance(r, e.interpretedFunctions(), e.largeMethods());
+        compiler(r, loaded.info() != null ? loaded.info().stamp() : e.stamp());
+        performance(r, interpreted(loaded, e.interpretedFunctions()), e.largeMethods());
         return r;
     }
 
-    /** Loads the plugin with the runtime: the authoritative validity check, and the metadata. */
-    private static void load(PluginSystem system, Path path, String artifactId, LoadOptions options, ObjectNode r) {
+    private static WasmModule parse(byte[] wasm) {
+        try {
+            return Parser.parse(wasm);
+        } catch (RuntimeException e) {
+            return null; // malformed: the load error says why
+        }
+    }
+
+    /** Loads the plugin with the runtime (the authoritative validity check, and the metadata), then unloads it. */
+    private static Loaded load(PluginSystem system, Path path, String artifactId, LoadOptions options) {
         try {
             PluginId pid = system.loadPlugin(path, artifactId, options);
             PluginInfo info = system.describePlugin(pid);
+            system.unloadPlugin(pid);
+            return new Loaded(info, null);
+        } catch (PluginException e) {
+            return new Loaded(null, e);
+        }
+    }
+
+    private static void loadReport(ObjectNode r, Loaded l, String origin) {
+        if (l.info() != null) {
             r.put("valid", true);
             r.putNull("error");
-            r.set("metadata", metadata(info.metadata()));
-            r.put("origin", info.origin());
-            system.unloadPlugin(pid);
-        } catch (PluginException e) {
+            r.set("metadata", metadata(l.info().metadata()));
+            r.put("origin", origin);
+        } else {
             r.put("valid", false);
-            r.set("error", Errors.json(e));
+            r.set("error", Errors.json(l.error()));
             r.putNull("metadata");
         }
+    }
+
+    private static List<Integer> interpreted(Loaded l, java.util.Collection<Integer> fallback) {
+        return new ArrayList<>(new TreeSet<>(l.info() != null ? l.info().interpretedFunctions() : fallback));
     }
 
     private static ObjectNode metadata(PluginMetadata m) {
@@ -281,18 +347,51 @@ final class InspectCommand implements Callable<Integer> {
         return o;
     }
 
+    /** Load refusals that are the ABI check's own verdict (exports and imports). */
+    private static final Set<PluginLoadException.Reason> ABI_FAILURES = EnumSet.of(PluginLoadException.Reason.MISSING_EXPORT,
+            PluginLoadException.Reason.UNKNOWN_IMPORT, PluginLoadException.Reason.WASI_NOT_ENABLED);
+
+    /**
+     * Refusals that come after the ABI check passed: the runtime checks exports and imports before it instantiates
+     * the module, and these arise from instantiating it or from its metadata and plugin_init (docs/plugin-abi.md §5).
+     */
+    private static final Set<PluginLoadException.Reason> AFTER_ABI = EnumSet.of(PluginLoadException.Reason.MEMORY_LIMIT,
+            PluginLoadException.Reason.INIT_FAILED, PluginLoadException.Reason.INVALID_METADATA,
+            PluginLoadException.Reason.INCOMPATIBLE_API_VERSION, PluginLoadException.Reason.DUPLICATE);
+
+    /**
+     * The ABI check's verdict, as the load reports it: ok when the plugin loaded (or failed after the check), failed
+     * with the loader's message, or null (not reached: the load failed earlier, e.g. on a signature or a malformed
+     * module).
+     */
+    private static Boolean abiVerdict(Loaded l) {
+        if (l.info() != null) {
+            return true;
+        }
+        if (l.error() instanceof PluginLoadException le) {
+            if (ABI_FAILURES.contains(le.reason())) {
+                return false;
+            }
+            return AFTER_ABI.contains(le.reason()) ? Boolean.TRUE : null;
+        }
+        return true; // an execution failure during the first instance's start: the ABI check had passed
+    }
+
     /** Adds abi, exports, imports and permissions; returns the function counts. */
-    private static ObjectNode describeModule(ObjectNode r, WasmModule module, boolean metered, String label) {
+    private static ObjectNode describeModule(ObjectNode r, WasmModule module, boolean metered, Loaded loaded) {
         WasmView view = new WasmView(module, metered);
         ObjectNode abi = r.putObject("abi");
         abi.put("host_version", PluginAbi.VERSION);
-        try {
-            AbiCheck.check(label, module, true);
+        Boolean ok = abiVerdict(loaded);
+        if (ok == null) {
+            abi.putNull("ok");
+            abi.put("message", "not checked: the load failed before the ABI check (see error)");
+        } else if (ok) {
             abi.put("ok", true);
             abi.putNull("message");
-        } catch (PluginException e) {
+        } else {
             abi.put("ok", false);
-            abi.put("message", e.getMessage());
+            abi.put("message", loaded.error().getMessage());
         }
         ArrayNode exports = r.putArray("exports");
         for (WasmView.Item i : view.exports) {
@@ -310,7 +409,9 @@ final class InspectCommand implements Callable<Integer> {
             o.put("kind", i.kind());
             o.put("signature", i.signature());
         }
-        r.set("permissions", RequiredPermissions.of(view.imports));
+        PluginInfo info = loaded.info();
+        r.set("permissions", info != null ? RequiredPermissions.of(info.hostImports(), info.wasiImports())
+                : RequiredPermissions.of(view.imports));
         ObjectNode functions = Json.object();
         functions.put("imported", view.importedFunctions);
         functions.put("defined", view.definedFunctions);
@@ -320,6 +421,11 @@ final class InspectCommand implements Callable<Integer> {
         return functions;
     }
 
+    /**
+     * Class, method and bytecode counts. The per-method bytecode lengths come from the compiler's
+     * {@code internal.ClassFiles}: no public API reports them for a whole artifact (the compile report only lists
+     * the methods over HotSpot's limit).
+     */
     private static void classes(ObjectNode size, Map<String, byte[]> classes) {
         long classBytes = 0;
         long bytecode = 0;
@@ -384,6 +490,7 @@ final class InspectCommand implements Callable<Integer> {
         return b.length >= 4 && b[0] == 'P' && b[1] == 'K' && b[2] == 3 && b[3] == 4;
     }
 
+
     // ---------------------------------------------------------------------------------------------
     // Text rendering
     // ---------------------------------------------------------------------------------------------
@@ -414,7 +521,8 @@ final class InspectCommand implements Callable<Integer> {
         }
         JsonNode abi = r.path("abi");
         if (abi.isObject()) {
-            line(sb, "ABI", abi.path("ok").asBoolean() ? "ok (host ABI " + abi.path("host_version").asText() + ")"
+            line(sb, "ABI", abi.path("ok").isNull() ? abi.path("message").asText()
+                    : abi.path("ok").asBoolean() ? "ok (host ABI " + abi.path("host_version").asText() + ")"
                     : "FAILED: " + abi.path("message").asText());
         }
         if (r.has("compile_error")) {

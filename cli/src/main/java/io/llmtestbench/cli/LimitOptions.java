@@ -23,6 +23,11 @@ final class LimitOptions {
     @Option(names = "--max-output-bytes", paramLabel = "N", description = "Largest output a plugin may return (default 16 MiB).")
     Integer maxOutputBytes;
 
+    @Option(names = "--max-http-response-bytes", paramLabel = "N",
+            description = "Largest response body one host_http_request may receive; a larger one ends the run with "
+                    + "MEMORY_LIMIT (default 4 MiB).")
+    Integer maxHttpResponseBytes;
+
     /** The limits; throws IllegalArgumentException (a usage error) for out-of-range values. */
     ResourceLimits build() {
         ResourceLimits.Builder b = ResourceLimits.builder();
@@ -40,6 +45,9 @@ final class LimitOptions {
         }
         if (maxOutputBytes != null) {
             b.maxOutputBytes(maxOutputBytes);
+        }
+        if (maxHttpResponseBytes != null) {
+            b.maxHttpResponseBytes(maxHttpResponseBytes);
         }
         return b.build();
     }

@@ -8,12 +8,15 @@ import picocli.CommandLine.Option;
 /** Capability flags. Nothing is granted unless asked for. */
 final class PermissionOptions {
     @Option(names = "--allow-dir", paramLabel = "DIR[:ro]",
-            description = "Grant WASI file access to DIR, visible to the plugin at its host path (repeatable). "
-                    + "':ro' asks for read-only access, which the runtime cannot enforce yet (a warning says so).")
+            description = "Grant WASI file access to DIR (repeatable), seen by the plugin at DIR's absolute path; "
+                    + "DIR:ro is read-only (writes fail with EROFS). HOST:GUEST[:ro] shows host directory HOST at "
+                    + "GUEST (an absolute path), e.g. ./data:/data:ro.")
     List<String> allowDirs = new ArrayList<>();
 
     @Option(names = "--allow-host", paramLabel = "HOST",
-            description = "Grant network access to HOST (repeatable). No host function uses it yet.")
+            description = "Let host_http_request reach HOST (repeatable; grants the network permission): host "
+                    + "(https, port 443), host:port (https), *.suffix (https, any name ending in .suffix), or "
+                    + "http[s]://host[:port] for another scheme or port, e.g. http://127.0.0.1:8080.")
     List<String> allowHosts = new ArrayList<>();
 
     @Option(names = "--allow-env", paramLabel = "NAME",

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -21,7 +22,7 @@ import java.util.Set;
  * <pre>
  * {
  *   "name": "example",
- *   "defaults":   {"limits": {...}, "permissions": {...}},
+ *   "defaults":   {"limits": {...}, "permissions": {...}, "trusted_keys": ["key.pub"], "require_signature": false},
  *   "provider":   {stage},            used only for records without a "response"
  *   "transforms": [{stage}, ...],     in order, on {"text": response, ...record fields}
  *   "evaluators": [{stage}, ...],     each on {"text", "expected", "prompt"}
@@ -32,9 +33,12 @@ import java.util.Set;
  *          "input": {...} (provider only: extra input fields, e.g. model, max_tokens)}
  * </pre>
  *
- * Relative paths (plugins and allowed directories) are resolved against the pipeline file's directory.
+ * Relative paths (plugins, allowed directories and trusted keys) are resolved against the pipeline file's directory.
+ * Signatures are checked for the whole pipeline (one {@link io.llmtestbench.runtime.SignaturePolicy} per system), so
+ * {@code trusted_keys} and {@code require_signature} exist in {@code defaults} only.
  */
-record Pipeline(Path file, String name, Stage provider, List<Stage> transforms, List<Stage> evaluators, List<Stage> filters) {
+record Pipeline(Path file, String name, Stage provider, List<Stage> transforms, List<Stage> evaluators, List<Stage> filters,
+        List<PublicKey> trustedKeys, boolean requireSignature) {
 
     /** One plugin of the pipeline. {@code path} is null when {@code pathError} says why it could not be resolved. */
     record Stage(String kind, String where, String name, String pluginSpec, Path path, String pathError, String id,
@@ -63,9 +67,9 @@ record Pipeline(Path file, String name, Stage provider, List<Stage> transforms, 
     private static final Set<String> TOP = Set.of("name", "description", "defaults", "provider", "transforms", "evaluators", "filters");
     private static final Set<String> STAGE = Set.of("plugin", "id", "name", "config", "limits", "permissions", "random_seed", "input",
             "description");
-    private static final Set<String> DEFAULTS = Set.of("limits", "permissions");
+    private static final Set<String> DEFAULTS = Set.of("limits", "permissions", "trusted_keys", "require_signature");
     private static final Set<String> LIMITS = Set.of("max_instructions", "timeout_ms", "max_execution_time_ms", "max_memory_bytes",
-            "max_call_depth", "max_output_bytes");
+            "max_call_depth", "max_output_bytes", "max_http_response_bytes");
     private static final Set<String> PERMISSIONS = Set.of("allow_dirs", "allow_env", "allow_hosts");
 
     static Pipeline read(Path file, Warnings warnings) throws Invalid {
@@ -113,6 +117,26 @@ record Pipeline(Path file, String name, Stage provider, List<Stage> transforms, 
         if (defPerms != null) {
             keys(defPerms, PERMISSIONS, at + ": defaults.permissions");
         }
+        List<PublicKey> keys = new ArrayList<>();
+        for (String k : strings(defaults.isObject() ? defaults.get("trusted_keys") : null, at + ": defaults.trusted_keys")) {
+            Path f = Path.of(k);
+            if (!f.isAbsolute() && base != null) {
+                f = base.resolve(f);
+            }
+            try {
+                keys.add(Keys.readPublic(f.normalize(), "defaults.trusted_keys"));
+            } catch (Keys.BadKey e) {
+                throw new Invalid(at + ": " + e.getMessage());
+            }
+        }
+        boolean requireSignature = false;
+        JsonNode rs = defaults.path("require_signature");
+        if (!rs.isMissingNode() && !rs.isNull()) {
+            if (!rs.isBoolean()) {
+                throw new Invalid(at + ": defaults.require_signature must be true or false, got " + rs);
+            }
+            requireSignature = rs.asBoolean();
+        }
         Stage provider = null;
         JsonNode p = root.get("provider");
         if (p != null && !p.isNull()) {
@@ -124,7 +148,7 @@ record Pipeline(Path file, String name, Stage provider, List<Stage> transforms, 
         if (provider == null && transforms.isEmpty() && evaluators.isEmpty() && filters.isEmpty()) {
             throw new Invalid(at + ": names no plugin (expected \"provider\", \"transforms\", \"evaluators\" or \"filters\")");
         }
-        return new Pipeline(file, name, provider, transforms, evaluators, filters);
+        return new Pipeline(file, name, provider, transforms, evaluators, filters, List.copyOf(keys), requireSignature);
     }
 
     private static List<Stage> list(JsonNode root, String key, String kind, JsonNode defLimits, JsonNode defPerms, Path base,
@@ -233,8 +257,9 @@ record Pipeline(Path file, String name, Stage provider, List<Stage> transforms, 
             while (it.hasNext()) {
                 var e = it.next();
                 JsonNode v = e.getValue();
-                if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() <= 0) {
-                    throw new Invalid(w + "." + e.getKey() + ": must be a positive integer, got " + v);
+                boolean zeroOk = e.getKey().equals("max_http_response_bytes");
+                if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < (zeroOk ? 0 : 1)) {
+                    throw new Invalid(w + "." + e.getKey() + ": must be a " + (zeroOk ? "non-negative" : "positive") + " integer, got " + v);
                 }
                 long n = v.asLong();
                 switch (e.getKey()) {
@@ -243,6 +268,7 @@ record Pipeline(Path file, String name, Stage provider, List<Stage> transforms, 
                     case "max_memory_bytes": b.maxMemoryBytes(n); break;
                     case "max_call_depth": b.maxCallDepth(toInt(n, w + "." + e.getKey())); break;
                     case "max_output_bytes": b.maxOutputBytes(toInt(n, w + "." + e.getKey())); break;
+                    case "max_http_response_bytes": b.maxHttpResponseBytes(toInt(n, w + "." + e.getKey())); break;
                     default: throw new Invalid(w + ": unknown limit \"" + e.getKey() + "\"");
                 }
             }
@@ -263,8 +289,13 @@ record Pipeline(Path file, String name, Stage provider, List<Stage> transforms, 
 
     private static List<String> strings(JsonNode own, JsonNode defaults, String key, String at) throws Invalid {
         JsonNode v = own != null && own.has(key) ? own.get(key) : defaults != null ? defaults.get(key) : null;
+        return strings(v, at + ".permissions." + key);
+    }
+
+    /** A string or an array of strings (null: none). */
+    private static List<String> strings(JsonNode v, String at) throws Invalid {
         List<String> out = new ArrayList<>();
-        if (v == null || v.isNull()) {
+        if (v == null || v.isNull() || v.isMissingNode()) {
             return out;
         }
         if (v.isTextual()) {
@@ -272,11 +303,11 @@ record Pipeline(Path file, String name, Stage provider, List<Stage> transforms, 
             return out;
         }
         if (!v.isArray()) {
-            throw new Invalid(at + ".permissions." + key + ": must be an array of strings");
+            throw new Invalid(at + ": must be an array of strings");
         }
         for (JsonNode x : v) {
             if (!x.isTextual()) {
-                throw new Invalid(at + ".permissions." + key + ": must be an array of strings");
+                throw new Invalid(at + ": must be an array of strings");
             }
             out.add(x.asText());
         }

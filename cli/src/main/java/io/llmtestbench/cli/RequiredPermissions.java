@@ -12,6 +12,7 @@ import java.util.Set;
 final class RequiredPermissions {
     private RequiredPermissions() {}
 
+    /** From a parsed module's imports. */
     static ObjectNode of(List<WasmView.Item> imports) {
         List<String> host = new ArrayList<>();
         List<String> wasi = new ArrayList<>();
@@ -25,11 +26,19 @@ final class RequiredPermissions {
                 wasi.add(i.name());
             }
         }
+        return of(host, wasi);
+    }
+
+    /**
+     * @param host the {@code env} host functions imported
+     * @param wasi the WASI functions imported
+     */
+    static ObjectNode of(List<String> host, List<String> wasi) {
         Set<String> required = new LinkedHashSet<>();
         List<String> notes = new ArrayList<>();
         boolean fs = false;
         boolean env = false;
-        boolean net = false;
+        boolean sockets = false;
         boolean stdio = false;
         for (String f : wasi) {
             if (f.startsWith("path_") || f.startsWith("fd_prestat") || f.equals("fd_readdir")) {
@@ -37,11 +46,12 @@ final class RequiredPermissions {
             } else if (f.startsWith("environ_")) {
                 env = true;
             } else if (f.startsWith("sock_")) {
-                net = true;
+                sockets = true;
             } else if (f.equals("fd_write") || f.equals("fd_read")) {
                 stdio = true;
             }
         }
+        boolean http = host.contains(PluginAbi.HOST_HTTP_REQUEST);
         if (!wasi.isEmpty()) {
             required.add("wasi");
             notes.add("imports WASI preview 1 (" + String.join(", ", wasi) + "): needs RuntimeConfig.enableWasi "
@@ -49,21 +59,32 @@ final class RequiredPermissions {
         }
         if (fs) {
             required.add("filesystem");
-            notes.add("opens files: grant directories with --allow-dir DIR (pipelines: permissions.allow_dirs); none by default");
+            notes.add("opens files: grant directories with --allow-dir DIR, DIR:ro (read-only) or HOST:GUEST[:ro] "
+                    + "(pipelines: permissions.allow_dirs); none by default, and nothing outside the grants is reachable");
         }
         if (env) {
             required.add("env");
             notes.add("reads environment variables: pass them with --allow-env NAME (pipelines: permissions.allow_env); none by default");
         }
-        if (net) {
+        if (http) {
             required.add("network");
-            notes.add("uses WASI sockets, which the runtime does not provide");
+            notes.add("makes HTTP requests through host_http_request: allow each scheme, host and port with --allow-host "
+                    + "(host, host:port, *.suffix, http://host:port; pipelines: permissions.allow_hosts); without a "
+                    + "grant every request ends the run with PERMISSION_DENIED");
+        }
+        if (sockets) {
+            notes.add("imports WASI sockets (sock_*), which always fail (ENOTSOCK): no grant enables them; network "
+                    + "access is host_http_request only");
         }
         if (stdio) {
-            notes.add("reads stdin / writes stdout or stderr through WASI: stdin is empty and output is discarded");
+            notes.add("reads stdin / writes stdout or stderr through WASI: stdin is empty; stdout and stderr go to the "
+                    + "plugin's logger llmtb.plugin.<name> (stdout at INFO, shown with --verbose; stderr at WARN), "
+                    + "within the per-run log cap");
         }
         for (String h : host) {
-            notes.add("uses " + h + " (" + describeHost(h) + "; no permission needed)");
+            if (!h.equals(PluginAbi.HOST_HTTP_REQUEST)) {
+                notes.add("uses " + h + " (" + describeHost(h) + "; no permission needed)");
+            }
         }
         ObjectNode o = Json.object();
         ArrayNode r = o.putArray("required");
@@ -71,7 +92,7 @@ final class RequiredPermissions {
         o.put("wasi", !wasi.isEmpty());
         o.put("filesystem", fs);
         o.put("env", env);
-        o.put("network", net);
+        o.put("network", http);
         ArrayNode h = o.putArray("host_functions");
         host.forEach(h::add);
         ArrayNode w = o.putArray("wasi_functions");
@@ -89,6 +110,7 @@ final class RequiredPermissions {
             case PluginAbi.HOST_SET_STATE: return "per-plugin key-value state, capped";
             case PluginAbi.HOST_GET_STATE: return "per-plugin key-value state";
             case PluginAbi.HOST_GET_CONTEXT: return "the execution context";
+            case PluginAbi.HOST_HTTP_RESPONSE: return "re-reads the last host_http_request's response; sends nothing";
             default: return "host function";
         }
     }

@@ -14,6 +14,7 @@ import io.llmtestbench.runtime.PluginSystem;
 import io.llmtestbench.runtime.RegistryConfig;
 import io.llmtestbench.runtime.ResourceLimits;
 import io.llmtestbench.runtime.RuntimeConfig;
+import io.llmtestbench.runtime.SignaturePolicy;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -34,7 +35,10 @@ import picocli.CommandLine.Spec;
             "  failure  {\"error\": {\"kind\", \"message\", \"code\"}}",
             "kind: INVALID_PLUGIN (load failures), PLUGIN_ERROR, TRAP, FUEL_EXHAUSTED, TIMEOUT, MEMORY_LIMIT, "
                     + "INVALID_OUTPUT, PERMISSION_DENIED, RATE_LIMITED; code: the plugin's result code, or null.",
-            "WASI is enabled, with nothing granted beyond the --allow-* flags.",
+            "WASI is enabled, with nothing granted beyond the --allow-* flags; the plugin's WASI stdout and stderr go "
+                    + "to its logger (stderr, with --verbose for stdout), never to our stdout.",
+            "--repeat N runs the input N times on one load and prints the last success or the first failure, with "
+                    + "\"executions\" (calls made, the failing one included) in \"metadata\".",
             "Exit codes: 0 success, 1 plugin failure (load failures included), 2 usage error."
         })
 final class RunCommand implements Callable<Integer> {
@@ -67,8 +71,20 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--random-seed", paramLabel = "N", description = "Seed of host_random, for reproducible runs.")
     Long randomSeed;
 
+    @Option(names = "--repeat", paramLabel = "N",
+            description = "Run the input N times in this process, on one load (default 1).")
+    Integer repeat;
+
+    @Option(names = "--max-executions-per-second", paramLabel = "R",
+            description = "Rate-limit the plugin: a token bucket of ceil(R) calls refilled at R per second; a call that "
+                    + "finds it empty fails at once with RATE_LIMITED (default: no limit).")
+    Double maxExecutionsPerSecond;
+
     @Option(names = "--allow-unmetered", description = "Accept a plugin jar compiled with --no-metering.")
     boolean allowUnmetered;
+
+    @Mixin
+    SignatureOptions signatures = new SignatureOptions();
 
     @Mixin
     CacheOptions cache = new CacheOptions();
@@ -85,6 +101,8 @@ final class RunCommand implements Callable<Integer> {
         JsonNode ctx = null;
         ResourceLimits lim;
         PluginPermissions perms;
+        SignaturePolicy policy;
+        LoadOptions options;
         Path path;
         try {
             data = Json.argument("--input", input);
@@ -100,8 +118,15 @@ final class RunCommand implements Callable<Integer> {
                     throw usage("--context must be a JSON object, got: " + abbreviate(Json.write(ctx)));
                 }
             }
+            if (repeat != null && repeat < 1) {
+                throw usage("--repeat must be at least 1, got " + repeat);
+            }
             lim = limits.build();
             perms = permissions.build(null, warnings);
+            policy = signatures.policy();
+            options = LoadOptions.defaults().withConfig(cfg).withLimits(lim).withPermissions(perms)
+                    .withRandomSeed(randomSeed).withRequireMetering(!allowUnmetered)
+                    .withMaxExecutionsPerSecond(maxExecutionsPerSecond == null ? 0 : maxExecutionsPerSecond);
         } catch (Json.BadJson | IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -114,26 +139,38 @@ final class RunCommand implements Callable<Integer> {
             out.flush();
             return Main.FAILURE;
         }
-        LoadOptions options = LoadOptions.defaults().withConfig(cfg).withLimits(lim).withPermissions(perms)
-                .withRandomSeed(randomSeed).withRequireMetering(!allowUnmetered);
         ManagerConfig mc = ManagerConfig.defaults()
                 .withRuntimeConfig(RuntimeConfig.defaults().withLimits(lim).withEnableWasi(true))
-                .withCacheDir(cache.dir());
+                .withCacheDir(cache.dir())
+                .withSignaturePolicy(policy);
+        int times = repeat == null ? 1 : repeat;
         ObjectNode result = Json.object();
         int exit;
+        int executions = 0;
         try (PluginSystem system = PluginSystem.withConfig(mc, RegistryConfig.defaults())) {
             try {
                 PluginId pid = system.loadPlugin(path, id, options);
-                PluginOutput output = system.executePlugin(pid, new PluginInput(data, ctx));
+                PluginInput in = new PluginInput(data, ctx);
+                PluginOutput output = null;
+                while (executions < times) {
+                    executions++;
+                    output = system.executePlugin(pid, in);
+                }
                 result.set("data", output.data());
                 ObjectNode meta = result.putObject("metadata");
                 meta.put("execution_time_ms", output.metadata().executionTimeMs());
                 meta.put("memory_used_bytes", output.metadata().memoryUsedBytes());
                 meta.put("fuel_used", output.metadata().fuelUsed());
                 meta.set("metrics", Json.MAPPER.valueToTree(new java.util.TreeMap<>(output.metadata().metrics())));
+                if (repeat != null) {
+                    meta.put("executions", executions);
+                }
                 exit = Main.OK;
             } catch (PluginException e) {
                 result.set("error", Errors.json(e));
+                if (repeat != null) {
+                    result.putObject("metadata").put("executions", executions);
+                }
                 exit = Main.FAILURE;
             }
         }

@@ -228,6 +228,40 @@ class EvalIT {
         assertUsage(Llmtb.run("eval", "--data", data.toString()), "--pipeline");
     }
 
+    @Test
+    void permissionEntriesParseThroughTheRuntimeAndAnInvalidOneNamesTheStage() throws IOException {
+        Path dir = Llmtb.work("eval-perms");
+        Files.createDirectories(dir.resolve("data-dir"));
+        Files.copy(Llmtb.plugin("similarity-evaluator"), dir.resolve("sim.wasm"), StandardCopyOption.REPLACE_EXISTING);
+        Path data = data("eval-perms", "{\"id\":1,\"response\":\"a\",\"expected\":\"a\"}");
+        String[][] bad = {
+            {"{\"allow_hosts\": [\"ftp://example.com\"]}", "evaluators[0].permissions: allow_hosts: ftp://example.com: invalid allowedHosts entry 'ftp://example.com': scheme must be http or https"},
+            {"{\"allow_hosts\": [\"*\"]}", "no allow-all entry"},
+            {"{\"allow_dirs\": [\"data-dir:relative\"]}", "evaluators[0].permissions: allow_dirs: data-dir:relative: not a directory"},
+            {"{\"allow_dirs\": [\"data-dir:/a/../b\"]}", "must not contain '.' or '..'"},
+            {"{\"allow_dirs\": [\"data-dir:/d\", \"data-dir:/d:ro\"]}", "same guest path"},
+            {"{\"allow_env\": [\"A=B\"]}", "evaluators[0].permissions: allow_env: A=B"},
+            {"{\"allow_hosts\": \"example.com/x\"}", "no path"},
+        };
+        for (String[] b : bad) {
+            Path pipeline = dir.resolve("bad.json");
+            Files.writeString(pipeline, "{\"evaluators\": [{\"plugin\": \"sim.wasm\", \"permissions\": " + b[0] + "}]}");
+            assertUsage(Llmtb.run("eval", "--pipeline", pipeline.toString(), "--data", data.toString()), b[1]);
+        }
+        // every form the runtime accepts; allow_dirs relative to the pipeline file, HOST:GUEST[:ro]
+        Path good = dir.resolve("good.json");
+        Files.writeString(good, "{\"defaults\": {\"permissions\": {\"allow_hosts\": [\"example.com\", \"example.com:8443\","
+                + " \"*.example.org\", \"http://127.0.0.1:8080\", \"https://api.example.com\"]},"
+                + " \"limits\": {\"max_http_response_bytes\": 65536}},"
+                + " \"evaluators\": [{\"plugin\": \"sim.wasm\", \"permissions\": {\"allow_dirs\": [\"data-dir\", \"data-dir:/data:ro\"],"
+                + " \"allow_env\": [\"PATH\"]}}]}");
+        var r = Llmtb.run(Llmtb.projectDir(), java.util.Map.of(), "eval", "--pipeline", good.toString(), "--data", data.toString(),
+                "--format", "json");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.json().path("kept").asInt()).isEqualTo(1);
+        assertThat(r.stderr()).as("no warnings").doesNotContain("warning");
+    }
+
     private static void assertUsage(Llmtb.Result r, String message) {
         assertThat(r.exit()).as(r.toString()).isEqualTo(2);
         assertThat(r.stderr()).contains(message);

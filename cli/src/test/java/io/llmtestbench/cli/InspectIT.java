@@ -84,6 +84,38 @@ class InspectIT {
     }
 
     @Test
+    void aNetworkPluginNeedsAllowHost() {
+        String config = "{\"base_url\":\"https://api.example.com/v1\",\"model\":\"m\"}";
+        var r = Llmtb.run("inspect", Llmtb.plugin("openai-provider").toString(), "--format", "json", "--config", config);
+        assertThat(r.exit()).as(r.toString()).isZero();
+        JsonNode p = r.json().path("permissions");
+        assertThat(texts(p.path("required"))).containsExactly("network");
+        assertThat(p.path("network").asBoolean()).isTrue();
+        assertThat(texts(p.path("host_functions"))).contains("host_http_request", "host_http_response");
+        assertThat(p.path("notes").toString()).contains("--allow-host", "PERMISSION_DENIED");
+        assertThat(r.json().path("metadata").path("api_version").asText()).isEqualTo("1.1");
+
+        var text = Llmtb.run("inspect", Llmtb.plugin("openai-provider").toString(), "--config", config);
+        assertThat(text.stdout()).contains("Permissions: network");
+
+        // without a config its plugin_init fails: invalid, but the ABI check (before instantiation) passed
+        var noConfig = Llmtb.run("inspect", Llmtb.plugin("openai-provider").toString(), "--format", "json");
+        assertThat(noConfig.exit()).as(noConfig.toString()).isEqualTo(1);
+        assertThat(noConfig.json().path("valid").asBoolean()).isFalse();
+        assertThat(noConfig.json().path("abi").path("ok").asBoolean()).isTrue();
+        assertThat(texts(noConfig.json().path("permissions").path("required"))).containsExactly("network");
+    }
+
+    @Test
+    void wasiStdoutIsDocumentedAsLogged() {
+        var r = Llmtb.run("inspect", Llmtb.plugin("fs-probe").toString(), "--format", "json");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        JsonNode p = r.json().path("permissions");
+        assertThat(texts(p.path("required"))).contains("wasi", "filesystem", "env");
+        assertThat(p.path("notes").toString()).contains("plugin's logger", "--allow-dir", ":ro").doesNotContain("discarded");
+    }
+
+    @Test
     void invalidPluginExits1WithThePreciseReason() {
         var r = Llmtb.run("inspect", Llmtb.plugin("missing_export_execute").toString(), "--format", "json");
         assertThat(r.exit()).as(r.toString()).isEqualTo(1);

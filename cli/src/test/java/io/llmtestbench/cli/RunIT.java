@@ -3,7 +3,11 @@ package io.llmtestbench.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -118,22 +122,181 @@ class RunIT {
     }
 
     @Test
-    void wasiPluginRunsWithWasiEnabledAndItsStdoutIsNotMixedIntoOurs() {
+    void wasiPluginRunsWithWasiEnabledAndItsStdoutGoesToItsLoggerNotToOurs() {
         var r = Llmtb.run("run", Llmtb.plugin("wasi_without_permission").toString(), "--input", "{}");
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.stdout().strip().lines()).hasSize(1);
         assertThat(r.json().path("data").path("wrote").asBoolean()).isTrue();
         assertThat(r.stdout()).doesNotContain("hello from wasi");
+        assertThat(r.stderr()).as("the plugin's stdout is logged at INFO: hidden by default").doesNotContain("hello from wasi");
+
+        var verbose = Llmtb.run("run", Llmtb.plugin("wasi_without_permission").toString(), "--input", "{}", "--verbose");
+        assertThat(verbose.exit()).as(verbose.toString()).isZero();
+        assertThat(verbose.stdout()).doesNotContain("hello from wasi");
+        assertThat(verbose.stderr()).contains("llmtb.plugin.wasi_without_permission - hello from wasi_without_permission");
     }
 
     @Test
-    void permissionFlagsAreAccepted() throws IOException {
+    void permissionFlagsInEveryFormTheRuntimeAcceptsAndNoStaleWarnings() throws IOException {
         Path dir = Llmtb.work("run-allowed-dir");
+        Path other = Llmtb.work("run-allowed-dir-2");
         var r = Llmtb.run("run", Llmtb.plugin("echo").toString(), "--input", "{\"text\":\"x\"}",
-                "--allow-dir", dir.toString(), "--allow-dir", dir + ":ro", "--allow-env", "PATH", "--allow-host", "example.com");
+                "--allow-dir", dir.toString(), "--allow-dir", other + ":ro", "--allow-dir", other + ":/data:ro",
+                "--allow-env", "PATH",
+                "--allow-host", "example.com", "--allow-host", "example.com:8443", "--allow-host", "*.example.org",
+                "--allow-host", "http://127.0.0.1:8080", "--allow-host", "https://api.example.com",
+                "--max-http-response-bytes", "1024");
         assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(r.stderr()).contains("read-only access is not enforced");
+        assertThat(r.stderr()).as("no warnings").isEmpty();
         assertThat(r.json().path("data").path("text").asText()).isEqualTo("x");
+    }
+
+    /** fs-probe (test-plugins/c/fs-probe) tries one WASI file operation and reports its errno. */
+    @Test
+    void fileGrantsThroughRun() throws IOException {
+        Path granted = Llmtb.work("run-fs/granted");
+        Path readOnly = Llmtb.work("run-fs/read-only");
+        Path hidden = Llmtb.work("run-fs/hidden");
+        Files.writeString(granted.resolve("in.txt"), "granted text");
+        Files.writeString(readOnly.resolve("in.txt"), "read-only text");
+        Files.writeString(hidden.resolve("secret.txt"), "secret");
+        Files.deleteIfExists(granted.resolve("out.txt"));
+        Files.deleteIfExists(readOnly.resolve("out.txt"));
+        String[] grants = {"--allow-dir", granted.toString(), "--allow-dir", readOnly + ":ro"};
+
+        JsonNode read = probe(grants, "{\"op\":\"read\",\"path\":\"" + granted.resolve("in.txt") + "\"}");
+        assertThat(read.path("ok").asBoolean()).as(read.toString()).isTrue();
+        assertThat(read.path("data").asText()).isEqualTo("granted text");
+
+        JsonNode readRo = probe(grants, "{\"op\":\"read\",\"path\":\"" + readOnly.resolve("in.txt") + "\"}");
+        assertThat(readRo.path("data").asText()).as(readRo.toString()).isEqualTo("read-only text");
+
+        JsonNode write = probe(grants, "{\"op\":\"write\",\"path\":\"" + granted.resolve("out.txt") + "\",\"data\":\"w\"}");
+        assertThat(write.path("ok").asBoolean()).as(write.toString()).isTrue();
+        assertThat(granted.resolve("out.txt")).hasContent("w");
+
+        JsonNode writeRo = probe(grants, "{\"op\":\"write\",\"path\":\"" + readOnly.resolve("out.txt") + "\",\"data\":\"w\"}");
+        assertThat(writeRo.path("ok").asBoolean()).as(writeRo.toString()).isFalse();
+        assertThat(writeRo.path("errno").asInt()).as("EROFS").isEqualTo(69);
+        assertThat(readOnly.resolve("out.txt")).doesNotExist();
+
+        JsonNode outside = probe(grants, "{\"op\":\"read\",\"path\":\"" + hidden.resolve("secret.txt") + "\"}");
+        assertThat(outside.path("ok").asBoolean()).as(outside.toString()).isFalse();
+        assertThat(outside.has("data")).isFalse();
+
+        JsonNode preopens = probe(grants, "{\"op\":\"preopens\"}");
+        assertThat(texts(preopens.path("entries")))
+                .containsExactlyInAnyOrder(granted.toAbsolutePath().normalize().toString(), readOnly.toAbsolutePath().normalize().toString());
+
+        JsonNode none = probe(new String[0], "{\"op\":\"read\",\"path\":\"" + granted.resolve("in.txt") + "\"}");
+        assertThat(none.path("ok").asBoolean()).as("nothing granted: " + none).isFalse();
+    }
+
+    @Test
+    void hostToGuestDirectoryMapping() throws IOException {
+        Path dir = Llmtb.work("run-fs-map");
+        Files.writeString(dir.resolve("model.txt"), "weights");
+        // relative HOST (against the working directory), seen at /models, read-only
+        JsonNode read = Llmtb.runIn(dir, "run", Llmtb.plugin("fs-probe").toAbsolutePath().toString(), "--input",
+                "{\"op\":\"read\",\"path\":\"/models/model.txt\"}", "--allow-dir", ".:/models:ro").json();
+        assertThat(read.path("data").path("data").asText()).as(read.toString()).isEqualTo("weights");
+        JsonNode write = Llmtb.runIn(dir, "run", Llmtb.plugin("fs-probe").toAbsolutePath().toString(), "--input",
+                "{\"op\":\"write\",\"path\":\"/models/x.txt\",\"data\":\"w\"}", "--allow-dir", ".:/models:ro").json();
+        assertThat(write.path("data").path("errno").asInt()).as(write.toString()).isEqualTo(69);
+    }
+
+    private static JsonNode probe(String[] grants, String input) {
+        List<String> args = new ArrayList<>(List.of("run", Llmtb.plugin("fs-probe").toString(), "--input", input));
+        args.addAll(List.of(grants));
+        var r = Llmtb.run(args.toArray(String[]::new));
+        assertThat(r.exit()).as(r.toString()).isZero();
+        return r.json().path("data");
+    }
+
+    private static final String OPENAI_CONFIG_PORT_9 = "{\"base_url\":\"http://127.0.0.1:9/v1\",\"model\":\"m\"}";
+
+    @Test
+    void permissionDeniedWithoutAllowHost() {
+        var r = Llmtb.run("run", Llmtb.plugin("openai-provider").toString(), "--input", "{\"prompt\":\"hi\"}",
+                "--config", OPENAI_CONFIG_PORT_9);
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        JsonNode e = r.json().path("error");
+        assertThat(fieldNames(r.json())).containsExactly("error");
+        assertThat(e.path("kind").asText()).isEqualTo("PERMISSION_DENIED");
+        assertThat(e.path("message").asText()).contains("host_http_request http://127.0.0.1:9/v1/chat/completions",
+                "network access is not granted");
+        assertThat(e.path("code").isNull()).isTrue();
+    }
+
+    @Test
+    void permissionDeniedForASchemeOrPortNotAllowed() {
+        // "127.0.0.1:9" allows https on port 9 only; the plugin asks for http
+        var r = Llmtb.run("run", Llmtb.plugin("openai-provider").toString(), "--input", "{\"prompt\":\"hi\"}",
+                "--config", OPENAI_CONFIG_PORT_9, "--allow-host", "127.0.0.1:9");
+        assertThat(r.json().path("error").path("kind").asText()).as(r.toString()).isEqualTo("PERMISSION_DENIED");
+        assertThat(r.json().path("error").path("message").asText()).contains("is not allowed");
+    }
+
+    @Test
+    void allowHostReachesALocalServerAndTheResponseCapApplies() throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        byte[] body = ("{\"model\":\"fake-1\",\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"Paris\"},"
+                + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1}}").getBytes(StandardCharsets.UTF_8);
+        server.createContext("/v1/chat/completions", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().add("content-type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try {
+            String origin = "http://127.0.0.1:" + server.getAddress().getPort();
+            String config = "{\"base_url\":\"" + origin + "/v1\",\"model\":\"m\"}";
+            var ok = Llmtb.run("run", Llmtb.plugin("openai-provider").toString(), "--input", "{\"prompt\":\"Capital of France?\"}",
+                    "--config", config, "--allow-host", origin);
+            assertThat(ok.exit()).as(ok.toString()).isZero();
+            assertThat(ok.json().path("data").path("text").asText()).isEqualTo("Paris");
+            assertThat(ok.json().path("data").path("model").asText()).isEqualTo("fake-1");
+
+            var capped = Llmtb.run("run", Llmtb.plugin("openai-provider").toString(), "--input", "{\"prompt\":\"hi\"}",
+                    "--config", config, "--allow-host", origin, "--max-http-response-bytes", "16");
+            assertThat(capped.exit()).as(capped.toString()).isEqualTo(1);
+            assertThat(capped.json().path("error").path("kind").asText()).isEqualTo("MEMORY_LIMIT");
+            assertThat(capped.json().path("error").path("message").asText()).contains("16 bytes");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void repeatRunsOneLoadNTimesAndReportsTheCount() {
+        var r = Llmtb.run("run", Llmtb.plugin("echo").toString(), "--input", "{\"text\":\"x\"}", "--repeat", "4");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.stdout().strip().lines()).hasSize(1);
+        assertThat(fieldNames(r.json())).containsExactly("data", "metadata");
+        assertThat(fieldNames(r.json().path("metadata")))
+                .containsExactly("execution_time_ms", "memory_used_bytes", "fuel_used", "metrics", "executions");
+        assertThat(r.json().path("metadata").path("executions").asInt()).isEqualTo(4);
+        assertThat(r.json().path("data").path("text").asText()).isEqualTo("x");
+    }
+
+    @Test
+    void rateLimitedWhenRepeatingFasterThanAllowed() {
+        var r = Llmtb.run("run", Llmtb.plugin("echo").toString(), "--input", "{\"text\":\"x\"}", "--repeat", "5",
+                "--max-executions-per-second", "1");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.stdout().strip().lines()).hasSize(1);
+        JsonNode e = r.json().path("error");
+        assertThat(fieldNames(e)).containsExactly("kind", "message", "code");
+        assertThat(e.path("kind").asText()).isEqualTo("RATE_LIMITED");
+        assertThat(e.path("message").asText()).contains("rate limited", "1 executions per second");
+        // a burst of ceil(1) = 1 call passes; the second is refused at once
+        assertThat(r.json().path("metadata").path("executions").asInt()).isEqualTo(2);
+
+        var within = Llmtb.run("run", Llmtb.plugin("echo").toString(), "--input", "{}", "--repeat", "3",
+                "--max-executions-per-second", "1000");
+        assertThat(within.exit()).as(within.toString()).isZero();
     }
 
     static Stream<Arguments> usageErrors() {
@@ -148,7 +311,19 @@ class RunIT {
                 Arguments.of(List.of("--input", "{}", "--max-instructions", "lots"), "--max-instructions"),
                 Arguments.of(List.of("--input", "{}", "--no-such-flag"), "--no-such-flag"),
                 Arguments.of(List.of("--input", "{}", "--allow-dir", "/no/such/dir"), "not a directory"),
-                Arguments.of(List.of("--input", "{}", "--allow-env", "A=B"), "not an environment variable name"));
+                Arguments.of(List.of("--input", "{}", "--allow-dir", "/tmp:/a/../b"), "must not contain '.' or '..'"),
+                Arguments.of(List.of("--input", "{}", "--allow-dir", "/tmp:/x", "--allow-dir", "/var/tmp:/x"), "same guest path"),
+                Arguments.of(List.of("--input", "{}", "--allow-env", "A=B"), "pass NAME, not NAME=VALUE"),
+                Arguments.of(List.of("--input", "{}", "--allow-host", "ftp://example.com"),
+                        "--allow-host ftp://example.com: invalid allowedHosts entry 'ftp://example.com': scheme must be http or https"),
+                Arguments.of(List.of("--input", "{}", "--allow-host", "*"), "there is no allow-all entry"),
+                Arguments.of(List.of("--input", "{}", "--allow-host", "https://example.com/v1"), "no path"),
+                Arguments.of(List.of("--input", "{}", "--allow-host", "example.com:99999"), "port must be a number"),
+                Arguments.of(List.of("--input", "{}", "--max-http-response-bytes", "-1"), "maxHttpResponseBytes"),
+                Arguments.of(List.of("--input", "{}", "--repeat", "0"), "--repeat must be at least 1"),
+                Arguments.of(List.of("--input", "{}", "--max-executions-per-second", "-1"), "maxExecutionsPerSecond"),
+                Arguments.of(List.of("--input", "{}", "--require-signature"), "--require-signature needs at least one --trusted-key"),
+                Arguments.of(List.of("--input", "{}", "--trusted-key", "/no/such/key.pub"), "no such file"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -179,6 +354,12 @@ class RunIT {
         assertThat(none.exit()).isEqualTo(1);
         assertThat(none.json().path("error").path("kind").asText()).isEqualTo("INVALID_PLUGIN");
         assertThat(none.json().path("error").path("message").asText()).contains("echo", "trap_unreachable", "--id");
+    }
+
+    static List<String> texts(JsonNode arr) {
+        List<String> out = new ArrayList<>();
+        arr.forEach(x -> out.add(x.asText()));
+        return out;
     }
 
     static List<String> fieldNames(JsonNode n) {

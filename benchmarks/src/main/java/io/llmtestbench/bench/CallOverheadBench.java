@@ -1,0 +1,277 @@
+package io.llmtestbench.bench;
+
+import com.dylibso.chicory.runtime.ExportFunction;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmtestbench.runtime.ManagerConfig;
+import io.llmtestbench.runtime.PluginId;
+import io.llmtestbench.runtime.PluginInput;
+import io.llmtestbench.runtime.PluginOutput;
+import io.llmtestbench.runtime.PluginSystem;
+import io.llmtestbench.runtime.RegistryConfig;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Per-call cost of {@code PluginSystem.executePlugin} on the evaluator plugin with a ~200-byte input,
+ * and its pieces measured separately:
+ * <pre>
+ *   executePlugin (caller thread)  = hand-off to a guest thread + executePlugin inline
+ *   executePlugin inline           = marshal in + ABI sequence on the guest + marshal out + rest
+ *   ABI sequence (alloc x3, write, plugin_execute, read, free x3)  vs  plugin_execute alone
+ * </pre>
+ * and the same guest function called directly through Chicory's API (its compiler, no metering).
+ * Run with {@code -prof gc} for bytes allocated per call. Only the states a method takes are set up.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+public class CallOverheadBench {
+
+    /** A plugin system with the evaluator loaded (compiled on load, metered, default limits). */
+    @State(Scope.Benchmark)
+    public static class SystemState {
+        public PluginSystem system;
+        public PluginId id;
+        public PluginInput input;
+
+        @Setup(Level.Trial)
+        public void setup() {
+            system = PluginSystem.withConfig(ManagerConfig.defaults().withCacheDir(null), RegistryConfig.defaults());
+            id = system.loadPlugin(BenchData.pluginWasm());
+            input = PluginInput.of(BenchData.PLUGIN_INPUT);
+            system.executePlugin(id, input);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            system.close();
+        }
+    }
+
+    /** The plugin on one engine, started up, outside the plugin system. */
+    public abstract static class GuestState {
+        public AbiClient abi;
+        public AbiClient.Prepared prepared;
+        public ExportFunction free;
+        public byte[] input;
+
+        abstract Engine engine();
+
+        @Setup(Level.Trial)
+        public void setup() {
+            byte[] wasm = BenchData.pluginBytes();
+            Guest g = Guest.create(engine(), wasm, "plugin.wasm", new HostStubs(null).importsFor(wasm));
+            abi = new AbiClient(g);
+            abi.startUp("{}".getBytes(StandardCharsets.UTF_8));
+            input = BenchData.PLUGIN_INPUT.getBytes(StandardCharsets.UTF_8);
+            prepared = abi.prepare(input);
+            free = g.export("plugin_free");
+        }
+    }
+
+    @State(Scope.Thread)
+    public static class OursMetered extends GuestState {
+        @Override
+        Engine engine() {
+            return Engine.OURS_METERED;
+        }
+    }
+
+    @State(Scope.Thread)
+    public static class OursUnmetered extends GuestState {
+        @Override
+        Engine engine() {
+            return Engine.OURS_UNMETERED;
+        }
+    }
+
+    @State(Scope.Thread)
+    public static class ChicoryAot extends GuestState {
+        @Override
+        Engine engine() {
+            return Engine.CHICORY_AOT;
+        }
+    }
+
+    /** Jackson, the input tree and a real output of the plugin, for the marshalling pieces. */
+    @State(Scope.Thread)
+    public static class JsonState {
+        public ObjectMapper json;
+        public JsonNode data;
+        public byte[] output;
+
+        @Setup(Level.Trial)
+        public void setup() {
+            json = new ObjectMapper();
+            data = PluginInput.of(BenchData.PLUGIN_INPUT).data();
+            byte[] wasm = BenchData.pluginBytes();
+            var abi = new AbiClient(Guest.create(Engine.CHICORY_AOT, wasm, "plugin.wasm", new HostStubs(null).importsFor(wasm)));
+            abi.startUp("{}".getBytes(StandardCharsets.UTF_8));
+            output = abi.execute(BenchData.PLUGIN_INPUT.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** A scheduler like the runtime's watchdog (one thread, remove-on-cancel). */
+    @State(Scope.Benchmark)
+    public static class WatchdogState {
+        public ScheduledThreadPoolExecutor timer;
+        public Runnable alarm;
+
+        @Setup(Level.Trial)
+        public void setup() {
+            timer = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "bench-watchdog");
+                t.setDaemon(true);
+                return t;
+            });
+            timer.setRemoveOnCancelPolicy(true);
+            alarm = () -> { };
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            timer.shutdownNow();
+        }
+    }
+
+    // ---- the full public path ----
+
+    /** executePlugin from an ordinary thread: includes the hand-off to a guest thread and back. */
+    @Benchmark
+    public PluginOutput executePlugin(SystemState s) {
+        return s.system.executePlugin(s.id, s.input);
+    }
+
+    /** executePlugin from a guest thread (runs inline, as in batch drivers using submit()). */
+    @Benchmark
+    public PluginOutput executePluginInline(SystemState s, GuestThreadMark mark) {
+        return s.system.executePlugin(s.id, s.input);
+    }
+
+    /** Baseline: a thread hand-off to the guest pool and back, with no work. */
+    @Benchmark
+    public Object handoffOnly(SystemState s) {
+        return s.system.submit(() -> s).join();
+    }
+
+    // ---- host-side pieces ----
+
+    /** Marshalling in: the input tree to JSON bytes, as the runtime does. */
+    @Benchmark
+    public byte[] marshalIn(JsonState j) throws IOException {
+        return j.json.writeValueAsBytes(j.data);
+    }
+
+    /** Marshalling out: strict UTF-8 decode and JSON parse of the plugin's output, as the runtime does. */
+    @Benchmark
+    public JsonNode marshalOut(JsonState j) throws IOException {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(j.output)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalStateException(e);
+        }
+        var parser = j.json.getFactory().createParser(text);
+        JsonNode node = j.json.readTree(parser);
+        if (parser.nextToken() != null) {
+            throw new IllegalStateException("trailing data");
+        }
+        return node;
+    }
+
+    /** The per-execution deadline alarm: schedule and cancel on a one-thread scheduler. */
+    @Benchmark
+    public boolean watchdogArmCancel(WatchdogState w) {
+        ScheduledFuture<?> f = w.timer.schedule(w.alarm, 30, TimeUnit.SECONDS);
+        return f.cancel(false);
+    }
+
+    // ---- guest side, our compiler ----
+
+    /** The ABI sequence on a prepared instance (metered): alloc x3, write, plugin_execute, read, free x3. */
+    @Benchmark
+    public byte[] guestAbiMetered(OursMetered g) {
+        g.abi.guest.resetBudget();
+        return g.abi.execute(g.input);
+    }
+
+    /** plugin_execute alone (metered), buffers allocated once. */
+    @Benchmark
+    public int guestExecuteOnlyMetered(OursMetered g) {
+        g.abi.guest.resetBudget();
+        return g.prepared.executeOnly();
+    }
+
+    /** plugin_execute alone, compiled without metering. */
+    @Benchmark
+    public int guestExecuteOnlyUnmetered(OursUnmetered g) {
+        g.abi.guest.resetBudget();
+        return g.prepared.executeOnly();
+    }
+
+    /** Baseline: one export call that does nothing (plugin_free(0, 0)) on our metered code. */
+    @Benchmark
+    public long[] baselineEmptyCallMetered(OursMetered g) {
+        return g.free.apply(0, 0);
+    }
+
+    // ---- the same, with HotSpot allowed to compile methods over HugeMethodLimit (8000 bytecode bytes) ----
+    // The evaluator's plugin_execute becomes a 9.8 KB JVM method once metered (8.0 KB and less unmetered),
+    // so by default HotSpot never compiles it and it stays in the bytecode interpreter.
+
+    @Benchmark
+    @Fork(jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:-DontCompileHugeMethods"})
+    public PluginOutput executePluginHugeJit(SystemState s) {
+        return s.system.executePlugin(s.id, s.input);
+    }
+
+    @Benchmark
+    @Fork(jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:-DontCompileHugeMethods"})
+    public int guestExecuteOnlyMeteredHugeJit(OursMetered g) {
+        g.abi.guest.resetBudget();
+        return g.prepared.executeOnly();
+    }
+
+    @Benchmark
+    @Fork(jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:-DontCompileHugeMethods"})
+    public int chicoryExecuteOnlyHugeJit(ChicoryAot g) {
+        return g.prepared.executeOnly();
+    }
+
+    // ---- the same guest function through Chicory's own API ----
+
+    @Benchmark
+    public byte[] chicoryAbi(ChicoryAot g) {
+        return g.abi.execute(g.input);
+    }
+
+    @Benchmark
+    public int chicoryExecuteOnly(ChicoryAot g) {
+        return g.prepared.executeOnly();
+    }
+
+    @Benchmark
+    public long[] baselineEmptyCallChicory(ChicoryAot g) {
+        return g.free.apply(0, 0);
+    }
+}

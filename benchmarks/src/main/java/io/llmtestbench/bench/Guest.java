@@ -1,0 +1,124 @@
+package io.llmtestbench.bench;
+
+import com.dylibso.chicory.compiler.InterpreterFallback;
+import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.runtime.ByteArrayMemory;
+import com.dylibso.chicory.runtime.ExecutionListener;
+import com.dylibso.chicory.runtime.ExportFunction;
+import com.dylibso.chicory.runtime.ImportFunction;
+import com.dylibso.chicory.runtime.ImportValues;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.WasmModule;
+import io.llmtestbench.compiler.CompilationException;
+import io.llmtestbench.compiler.CompiledModule;
+import io.llmtestbench.compiler.CompilerOptions;
+import io.llmtestbench.compiler.PluginArtifact;
+import io.llmtestbench.compiler.WasmCompiler;
+import io.llmtestbench.runtime.ResourceLimits;
+import io.llmtestbench.runtime.internal.LoadedCode;
+import io.llmtestbench.runtime.internal.exec.Budget;
+import io.llmtestbench.runtime.internal.exec.PluginMemory;
+import java.util.List;
+
+/**
+ * One instance of a wasm module on one {@link Engine}, outside the plugin system: what the kernel and
+ * guest-only benchmarks call. For our compiler it is set up exactly as the runtime sets up a plugin
+ * instance (checked and defined through {@code LoadedCode}, memory a {@code PluginMemory} carrying a
+ * {@code Budget}), minus the ABI calls and the host environment.
+ */
+public final class Guest {
+    public final Engine engine;
+    public final Instance instance;
+    public final Memory memory;
+    /** The budget our generated code charges (null on Chicory's engines). */
+    public final Budget budget;
+    /** Our compiler's report (null on Chicory's engines). */
+    public final CompiledModule compiled;
+
+    private Guest(Engine engine, Instance instance, Budget budget, CompiledModule compiled) {
+        this.engine = engine;
+        this.instance = instance;
+        this.memory = instance.memory();
+        this.budget = budget;
+        this.compiled = compiled;
+    }
+
+    public static Guest create(Engine engine, byte[] wasm, String label, List<ImportFunction> imports) {
+        return create(engine, wasm, label, imports, null);
+    }
+
+    /**
+     * @param listener Chicory's per-instruction listener; only the interpreter calls it
+     */
+    public static Guest create(Engine engine, byte[] wasm, String label, List<ImportFunction> imports, ExecutionListener listener) {
+        ImportValues values = ImportValues.builder().withFunctions(imports).build();
+        switch (engine) {
+            case OURS_METERED:
+            case OURS_UNMETERED: {
+                CompiledModule cm;
+                try {
+                    cm = WasmCompiler.compile(wasm, CompilerOptions.defaults().withMetering(engine == Engine.OURS_METERED));
+                } catch (CompilationException e) {
+                    throw new IllegalStateException("cannot compile " + label + ": " + e.getMessage(), e);
+                }
+                LoadedCode code = LoadedCode.define(label, PluginArtifact.Entry.of(PluginArtifact.idFor(label), label, cm), false);
+                Budget budget = new Budget(Budget.UNLIMITED, ResourceLimits.DEFAULT_MAX_CALL_DEPTH);
+                int capPages = (int) (ResourceLimits.DEFAULT_MAX_MEMORY_BYTES / 65536);
+                Instance inst = Instance.builder(code.module())
+                        .withImportValues(values)
+                        .withMachineFactory(code.machineFactory())
+                        .withMemoryFactory(limits -> new PluginMemory(limits, capPages, budget))
+                        .withStart(false)
+                        .build();
+                return new Guest(engine, inst, budget, cm);
+            }
+            case CHICORY_AOT: {
+                WasmModule module = Parser.parse(wasm);
+                var factory = MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.WARN).compile();
+                Instance inst = Instance.builder(module)
+                        .withImportValues(values)
+                        .withMachineFactory(factory)
+                        .withMemoryFactory(ByteArrayMemory::new)
+                        .withStart(false)
+                        .build();
+                return new Guest(engine, inst, null, null);
+            }
+            case CHICORY_INTERP: {
+                WasmModule module = Parser.parse(wasm);
+                var builder = Instance.builder(module)
+                        .withImportValues(values)
+                        .withMemoryFactory(ByteArrayMemory::new)
+                        .withStart(false);
+                if (listener != null) {
+                    builder.withUnsafeExecutionListener(listener);
+                }
+                return new Guest(engine, builder.build(), null, null);
+            }
+            default:
+                throw new IllegalArgumentException(String.valueOf(engine));
+        }
+    }
+
+    /** Wraps an instance built elsewhere (Chicory's API), for {@link AbiClient}. */
+    public static Guest wrap(Instance instance) {
+        return new Guest(Engine.CHICORY_AOT, instance, null, null);
+    }
+
+    public ExportFunction export(String name) {
+        return instance.export(name);
+    }
+
+    /** Starts a new run as the runtime does for each execution: full fuel, depth 0 (no-op on Chicory). */
+    public void resetBudget() {
+        if (budget != null) {
+            budget.reset(Budget.UNLIMITED, ResourceLimits.DEFAULT_MAX_CALL_DEPTH);
+        }
+    }
+
+    /** Fuel charged since the last {@link #resetBudget()}, or -1 on Chicory's engines. */
+    public long fuelUsed() {
+        return budget == null ? -1 : budget.fuelUsed();
+    }
+}
