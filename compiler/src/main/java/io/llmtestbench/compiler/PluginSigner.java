@@ -222,6 +222,15 @@ public final class PluginSigner {
     }
 
     private static void move(Path from, Path to) throws IOException {
+        // A temp file is created owner-only; the result gets the target's mode if it existed, else the usual
+        // rw-r--r--, like any file the user writes.
+        try {
+            var mode = Files.exists(to) ? Files.getPosixFilePermissions(to)
+                    : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
+            Files.setPosixFilePermissions(from, mode);
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: keep the defaults
+        }
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {

@@ -67,6 +67,18 @@ class PluginSignerTest {
     }
 
     @Test
+    void signedFilesKeepOrdinaryPermissions() throws Exception {
+        Path file = Files.write(tmp.resolve("m.wasm"), wasm());
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Path sigFile = PluginSigner.signWasm(file, KEYS);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(sigFile))).isEqualTo("rw-r--r--");
+        Path jar = jar();
+        Files.setPosixFilePermissions(jar, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-r--"));
+        PluginSigner.signJar(jar, KEYS);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(jar))).isEqualTo("rw-rw-r--");
+    }
+
+    @Test
     void keysRoundTripThroughTheirEncodings() {
         var pub = PluginSigner.decodePublicKey(PluginSigner.encode(KEYS.getPublic()));
         var priv = PluginSigner.decodePrivateKey(PluginSigner.encode(KEYS.getPrivate()));
