@@ -115,7 +115,7 @@ for jdk in "${jdks[@]}"; do
     want call && jmh "$java" "$tag" call "CallOverheadBench.($GUEST_PIECES)\$" -f 2 -wi 15 -w 1s -i 5 -r 2s -prof gc $CPU
     want batch && jmh "$java" "$tag" batch 'BatchBench' -f 2 -wi 15 -w 1s -i 5 -r 2s $CPU
     want startup && jmh "$java" "$tag" startup 'StartupBench' -f 10
-  elif [ "$first" = 1 ]; then
+  else
     want kernels && jmh "$java" "$tag" kernels 'KernelBench' -f 1 -wi 3 -w 500ms -i 3 -r 500ms $CPU
     want baseline && jmh "$java" "$tag" baseline 'KernelBaselineBench' -f 1 -wi 3 -w 500ms -i 3 -r 500ms $CPU
     # host-side pieces warm up fast; anything running the plugin needs seconds of JIT warm-up
@@ -123,11 +123,6 @@ for jdk in "${jdks[@]}"; do
     want call && jmh "$java" "$tag" call "CallOverheadBench.($GUEST_PIECES)\$" -f 1 -wi 8 -w 1s -i 3 -r 1s -prof gc $CPU
     want batch && jmh "$java" "$tag" batch 'BatchBench' -f 1 -wi 8 -w 1s -i 3 -r 1s $CPU
     want startup && jmh "$java" "$tag" startup 'StartupBench' -f 3
-  else
-    # short mode, further JDKs: the kernels on the compiled engines, the main call-overhead pieces, start-up
-    want kernels && jmh "$java" "$tag" kernels 'KernelBench' -p runtime=ours-metered,ours-unmetered,chicory-aot -f 1 -wi 3 -w 500ms -i 3 -r 500ms $CPU
-    want call && jmh "$java" "$tag" call 'CallOverheadBench.(executePlugin|guestExecuteOnlyMetered|chicoryExecuteOnly)$' -f 1 -wi 8 -w 1s -i 3 -r 1s -prof gc $CPU
-    want startup && jmh "$java" "$tag" startup 'StartupBench' -f 2
   fi
   # JIT diagnostics for the metered json kernel: which Meter calls C2 did not inline, and why
   if want profile && [ "$first" = 1 ]; then
