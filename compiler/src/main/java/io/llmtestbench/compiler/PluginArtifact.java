@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -233,12 +232,5 @@ public final class PluginArtifact {
             throw new IOException(where + ": missing " + path);
         }
         return bytes;
-    }
-
-    /** Reads a whole stream (helper for resource lookups). */
-    public static byte[] readAll(InputStream in) throws IOException {
-        var out = new ByteArrayOutputStream();
-        in.transferTo(out);
-        return out.toByteArray();
     }
 }

@@ -10,11 +10,9 @@ import java.util.function.BooleanSupplier;
  */
 public final class InstancePermits {
     private final Semaphore permits;
-    private final int total;
     private volatile BooleanSupplier evictor = () -> false;
 
     public InstancePermits(int total) {
-        this.total = total;
         this.permits = new Semaphore(total, true);
     }
 
@@ -45,11 +43,5 @@ public final class InstancePermits {
         permits.release();
     }
 
-    public int available() {
-        return permits.availablePermits();
-    }
 
-    public int total() {
-        return total;
-    }
 }

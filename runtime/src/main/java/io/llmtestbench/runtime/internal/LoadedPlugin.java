@@ -35,7 +35,6 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +61,6 @@ public final class LoadedPlugin {
     private final InstancePermits permits;
     private final ScheduledExecutorService watchdog;
     private final ConcurrentLinkedDeque<GuestInstance> idle = new ConcurrentLinkedDeque<>();
-    private final AtomicLong executions = new AtomicLong();
     private volatile boolean closed;
     private boolean metadataOnly;
     private PluginMetadata metadata;
@@ -135,9 +133,6 @@ public final class LoadedPlugin {
         return limits;
     }
 
-    public long executions() {
-        return executions.get();
-    }
 
     private String name() {
         return metadata != null ? metadata.name() : label;
@@ -180,7 +175,6 @@ public final class LoadedPlugin {
             metrics.put("output_bytes", out.length);
             metrics.put("buffer_retries", guest.lastRetries());
             long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            executions.incrementAndGet();
             return new PluginOutput(json, new OutputMetadata(elapsedMs, guest.memoryBytes(), fuel, metrics));
         } catch (GuestInstance.ResultCode rc) {
             // a documented error code leaves a healthy instance; anything else is a misbehaving one
@@ -500,7 +494,4 @@ public final class LoadedPlugin {
         }
     }
 
-    public int idleInstances() {
-        return idle.size();
-    }
 }

@@ -51,10 +51,6 @@ public final class Budget {
         return limit - (reserve + fuel);
     }
 
-    public long fuelLimit() {
-        return limit;
-    }
-
     /** Charges fuel from host code (host function costs). */
     public void charge(long amount) {
         if ((fuel -= amount) < 0) {

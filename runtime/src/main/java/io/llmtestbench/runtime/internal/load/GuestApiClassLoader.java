@@ -1,6 +1,5 @@
 package io.llmtestbench.runtime.internal.load;
 
-import java.util.List;
 
 /**
  * The parent of every plugin class loader: passes through only the packages generated code may use
@@ -29,10 +28,5 @@ final class GuestApiClassLoader extends ClassLoader {
             return Class.forName(name, false, null);
         }
         return Class.forName(name, false, runtime);
-    }
-
-    /** The packages exposed, for messages and docs. */
-    static List<String> exposedPackages() {
-        return ClassAllowList.PREFIXES;
     }
 }
