@@ -1,23 +1,16 @@
 package io.llmtestbench.bench;
 
-import io.llmtestbench.runtime.ManagerConfig;
-import io.llmtestbench.runtime.PluginId;
-import io.llmtestbench.runtime.PluginInput;
 import io.llmtestbench.runtime.PluginOutput;
 import io.llmtestbench.runtime.PluginSystem;
-import io.llmtestbench.runtime.RegistryConfig;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -33,26 +26,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class BatchBench {
 
-    @State(Scope.Benchmark)
-    public static class Shared {
-        public PluginSystem system;
-        public PluginId id;
-        public PluginInput input;
-
-        @Setup(Level.Trial)
-        public void setup() {
-            system = PluginSystem.withConfig(ManagerConfig.defaults().withCacheDir(null), RegistryConfig.defaults());
-            id = system.loadPlugin(BenchData.pluginWasm());
-            input = PluginInput.of(BenchData.PLUGIN_INPUT);
-            system.executePlugin(id, input);
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            system.close();
-        }
-    }
-
     @State(Scope.Thread)
     public static class Work {
         public long seed = 0x9e3779b97f4a7c15L;
@@ -61,26 +34,26 @@ public class BatchBench {
 
     @Benchmark
     @Threads(1)
-    public PluginOutput execute1(Shared s) {
+    public PluginOutput execute1(EvaluatorSystem s) {
         return s.system.executePlugin(s.id, s.input);
     }
 
     @Benchmark
     @Threads(2)
-    public PluginOutput execute2(Shared s) {
+    public PluginOutput execute2(EvaluatorSystem s) {
         return s.system.executePlugin(s.id, s.input);
     }
 
     /** Callers already on guest threads (no hand-off): what a batch driver using submit() gets. */
     @Benchmark
     @Threads(1)
-    public PluginOutput inline1(Shared s, GuestThreadMark m) {
+    public PluginOutput inline1(EvaluatorSystem s, GuestThreadMark m) {
         return s.system.executePlugin(s.id, s.input);
     }
 
     @Benchmark
     @Threads(2)
-    public PluginOutput inline2(Shared s, GuestThreadMark m) {
+    public PluginOutput inline2(EvaluatorSystem s, GuestThreadMark m) {
         return s.system.executePlugin(s.id, s.input);
     }
 

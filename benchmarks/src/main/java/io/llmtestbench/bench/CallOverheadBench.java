@@ -3,12 +3,9 @@ package io.llmtestbench.bench;
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.llmtestbench.runtime.ManagerConfig;
-import io.llmtestbench.runtime.PluginId;
 import io.llmtestbench.runtime.PluginInput;
 import io.llmtestbench.runtime.PluginOutput;
 import io.llmtestbench.runtime.PluginSystem;
-import io.llmtestbench.runtime.RegistryConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -46,27 +43,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class CallOverheadBench {
-
-    /** A plugin system with the evaluator loaded (compiled on load, metered, default limits). */
-    @State(Scope.Benchmark)
-    public static class SystemState {
-        public PluginSystem system;
-        public PluginId id;
-        public PluginInput input;
-
-        @Setup(Level.Trial)
-        public void setup() {
-            system = PluginSystem.withConfig(ManagerConfig.defaults().withCacheDir(null), RegistryConfig.defaults());
-            id = system.loadPlugin(BenchData.pluginWasm());
-            input = PluginInput.of(BenchData.PLUGIN_INPUT);
-            system.executePlugin(id, input);
-        }
-
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            system.close();
-        }
-    }
 
     /** The plugin on one engine, started up, outside the plugin system. */
     public abstract static class GuestState {
@@ -158,19 +134,19 @@ public class CallOverheadBench {
 
     /** executePlugin from an ordinary thread: includes the hand-off to a guest thread and back. */
     @Benchmark
-    public PluginOutput executePlugin(SystemState s) {
+    public PluginOutput executePlugin(EvaluatorSystem s) {
         return s.system.executePlugin(s.id, s.input);
     }
 
     /** executePlugin from a guest thread (runs inline, as in batch drivers using submit()). */
     @Benchmark
-    public PluginOutput executePluginInline(SystemState s, GuestThreadMark mark) {
+    public PluginOutput executePluginInline(EvaluatorSystem s, GuestThreadMark mark) {
         return s.system.executePlugin(s.id, s.input);
     }
 
     /** Baseline: a thread hand-off to the guest pool and back, with no work. */
     @Benchmark
-    public Object handoffOnly(SystemState s) {
+    public Object handoffOnly(EvaluatorSystem s) {
         return s.system.submit(() -> s).join();
     }
 
@@ -241,7 +217,7 @@ public class CallOverheadBench {
 
     @Benchmark
     @Fork(jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:-DontCompileHugeMethods"})
-    public PluginOutput executePluginHugeJit(SystemState s) {
+    public PluginOutput executePluginHugeJit(EvaluatorSystem s) {
         return s.system.executePlugin(s.id, s.input);
     }
 

@@ -1,0 +1,36 @@
+package io.llmtestbench.bench;
+
+import io.llmtestbench.runtime.ManagerConfig;
+import io.llmtestbench.runtime.PluginId;
+import io.llmtestbench.runtime.PluginInput;
+import io.llmtestbench.runtime.PluginSystem;
+import io.llmtestbench.runtime.RegistryConfig;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * A plugin system with the evaluator loaded (compiled on load, metered, default limits) and executed once,
+ * shared by the threads of a benchmark.
+ */
+@State(Scope.Benchmark)
+public class EvaluatorSystem {
+    public PluginSystem system;
+    public PluginId id;
+    public PluginInput input;
+
+    @Setup(Level.Trial)
+    public void setup() {
+        system = PluginSystem.withConfig(ManagerConfig.defaults().withCacheDir(null), RegistryConfig.defaults());
+        id = system.loadPlugin(BenchData.pluginWasm());
+        input = PluginInput.of(BenchData.PLUGIN_INPUT);
+        system.executePlugin(id, input);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        system.close();
+    }
+}
