@@ -54,7 +54,12 @@ record Pipeline(Path file, String name, Stage provider, List<Stage> transforms, 
     }
 
     List<Stage> stages() {
-        List<Stage> all = new ArrayList<>();
+        return inOrder(provider, transforms, evaluators, filters);
+    }
+
+    /** The stages of a pipeline in execution order: provider (if any), transforms, evaluators, filters. */
+    static <T> List<T> inOrder(T provider, List<T> transforms, List<T> evaluators, List<T> filters) {
+        List<T> all = new ArrayList<>();
         if (provider != null) {
             all.add(provider);
         }

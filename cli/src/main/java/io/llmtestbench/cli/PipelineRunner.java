@@ -71,14 +71,7 @@ final class PipelineRunner {
     }
 
     List<Loaded> stages() {
-        List<Loaded> all = new ArrayList<>();
-        if (provider != null) {
-            all.add(provider);
-        }
-        all.addAll(transforms);
-        all.addAll(evaluators);
-        all.addAll(filters);
-        return all;
+        return Pipeline.inOrder(provider, transforms, evaluators, filters);
     }
 
     boolean hasProvider() {
