@@ -130,17 +130,7 @@ public final class PluginArtifact {
      */
     public static List<Entry> readJar(Path jar, String id) throws IOException {
         try (var zip = new java.util.zip.ZipFile(jar.toFile())) {
-            java.util.function.Function<String, byte[]> lookup = name -> {
-                ZipEntry entry = zip.getEntry(name);
-                if (entry == null) {
-                    return null;
-                }
-                try (InputStream in = zip.getInputStream(entry)) {
-                    return in.readAllBytes();
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            };
+            java.util.function.Function<String, byte[]> lookup = entries(zip);
             try {
                 return id == null ? read(lookup, jar.toString()) : List.of(read(lookup, jar.toString(), id));
             } catch (java.io.UncheckedIOException e) {
@@ -151,19 +141,22 @@ public final class PluginArtifact {
         }
     }
 
-    /** The plugin ids a jar's index lists. */
-    public static List<String> ids(Path jar) throws IOException {
-        try (var zip = new java.util.zip.ZipFile(jar.toFile())) {
-            ZipEntry entry = zip.getEntry(INDEX);
+    /**
+     * A resource lookup over an open jar for {@link #read}: the bytes of an entry, or null when it is absent;
+     * read errors surface as {@link java.io.UncheckedIOException}.
+     */
+    public static java.util.function.Function<String, byte[]> entries(java.util.zip.ZipFile zip) {
+        return name -> {
+            ZipEntry entry = zip.getEntry(name);
             if (entry == null) {
-                throw new IOException(jar + " is not a pre-compiled plugin jar: it has no " + INDEX);
+                return null;
             }
             try (InputStream in = zip.getInputStream(entry)) {
-                return ids(in.readAllBytes(), jar.toString());
+                return in.readAllBytes();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
-        } catch (java.util.zip.ZipException e) {
-            throw new IOException(jar + " is not a readable jar: " + e.getMessage(), e);
-        }
+        };
     }
 
     private static List<String> ids(byte[] indexBytes, String where) throws IOException {

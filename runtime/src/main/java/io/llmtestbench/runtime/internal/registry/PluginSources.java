@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
@@ -113,17 +112,7 @@ public final class PluginSources {
             throw new PluginLoadException(Reason.NOT_A_PLUGIN, label, notAPlugin(head), null);
         }
         try (ZipFile zip = new ZipFile(path.toFile())) {
-            Function<String, byte[]> lookup = memo(name -> {
-                ZipEntry e = zip.getEntry(name);
-                if (e == null) {
-                    return null;
-                }
-                try (InputStream in = zip.getInputStream(e)) {
-                    return in.readAllBytes();
-                } catch (IOException ex) {
-                    throw new UncheckedIOException(ex);
-                }
-            });
+            Function<String, byte[]> lookup = memo(PluginArtifact.entries(zip));
             String id = pickId(label, ids(lookup, path.toString()), artifactId);
             return fromArtifact(label, path.toString(), path, new Locator(path, null, id), lookup);
         } catch (IOException | UncheckedIOException e) {
@@ -149,16 +138,8 @@ public final class PluginSources {
     public List<String> ids(Path jar) {
         String label = jar.getFileName().toString();
         try (ZipFile zip = new ZipFile(jar.toFile())) {
-            ZipEntry e = zip.getEntry(PluginArtifact.INDEX);
-            byte[] index = null;
-            if (e != null) {
-                try (InputStream in = zip.getInputStream(e)) {
-                    index = in.readAllBytes();
-                }
-            }
-            byte[] found = index;
-            return ids(name -> found, jar.toString());
-        } catch (IOException e) {
+            return ids(PluginArtifact.entries(zip), jar.toString());
+        } catch (IOException | UncheckedIOException e) {
             throw new PluginLoadException(Reason.NOT_A_PLUGIN, label, "cannot read " + jar + " as a pre-compiled plugin jar: " + e.getMessage(), e);
         }
     }
