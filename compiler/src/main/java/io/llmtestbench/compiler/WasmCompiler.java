@@ -16,6 +16,7 @@ import io.llmtestbench.compiler.internal.ChicoryBackend;
 import io.llmtestbench.compiler.internal.ClassFiles;
 import io.llmtestbench.compiler.internal.CostModel;
 import io.llmtestbench.compiler.internal.FuelInjector;
+import io.llmtestbench.compiler.internal.FunctionInstrumenter;
 import io.llmtestbench.compiler.internal.ModuleDiagnostics;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,8 +29,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.objectweb.asm.MethodTooLargeException;
 
 /**
  * Compiles WebAssembly modules to JVM classes, with deterministic fuel metering. Thread-safe and
@@ -63,8 +67,9 @@ public final class WasmCompiler {
     private static String codeHash() {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (Class<?> c : List.of(FuelInjector.class, BytecodeTransformer.class, CostModel.class, ChicoryBackend.class,
-                    io.llmtestbench.compiler.internal.RuntimeContract.class, WasmCompiler.class)) {
+            for (Class<?> c : List.of(FuelInjector.class, BytecodeTransformer.class, FunctionInstrumenter.class,
+                    CostModel.class, ChicoryBackend.class, io.llmtestbench.compiler.internal.RuntimeContract.class,
+                    WasmCompiler.class)) {
                 try (InputStream in = c.getResourceAsStream(c.getSimpleName() + ".class")) {
                     digest.update(in.readAllBytes());
                 }
@@ -199,27 +204,34 @@ public final class WasmCompiler {
         }
 
         Backend backend = new ChicoryBackend(CHICORY_VERSION);
-        Backend.Output output;
-        try {
-            output = backend.translate(compiledModule, className);
-        } catch (RuntimeException e) {
-            throw new CompilationException(CompilationException.Kind.INTERNAL,
-                    "code generation failed: " + e, null, -1, -1, e);
-        }
-
         var transformer = new BytecodeTransformer(stamp.format(), fuelFunction, bulkFunction);
-        Map<String, byte[]> classes = new LinkedHashMap<>();
-        List<CompilationReport.LargeMethod> large = new ArrayList<>();
-        for (var entry : output.classes().entrySet()) {
-            byte[] transformed;
+        // Instrumentation grows a method; one that no longer fits in 64 KB is left to the interpreter (metered
+        // the same way, through the fuel calls in its wasm body) and the module translated again.
+        Set<Integer> interpret = new TreeSet<>();
+        Backend.Output output;
+        Map<String, byte[]> classes;
+        while (true) {
             try {
-                transformed = transformer.transform(entry.getValue());
+                output = backend.translate(compiledModule, className, interpret);
             } catch (RuntimeException e) {
                 throw new CompilationException(CompilationException.Kind.INTERNAL,
-                        "bytecode transformation of " + entry.getKey() + " failed: " + e, null, -1, -1, e);
+                        "code generation failed: " + e, null, -1, -1, e);
             }
-            classes.put(entry.getKey(), transformed);
-            ClassFiles.codeLengths(transformed).forEach((method, length) -> {
+            try {
+                classes = transformAll(transformer, output);
+                break;
+            } catch (MethodTooLargeException e) {
+                Matcher m = FUNC.matcher(e.getMethodName());
+                interpret.addAll(output.interpretedFunctions());
+                if (!m.matches() || !interpret.add(Integer.parseInt(m.group(1)))) {
+                    throw new CompilationException(CompilationException.Kind.INTERNAL,
+                            "bytecode transformation of " + e.getClassName() + " failed: " + e, null, -1, -1, e);
+                }
+            }
+        }
+        List<CompilationReport.LargeMethod> large = new ArrayList<>();
+        for (var entry : classes.entrySet()) {
+            ClassFiles.codeLengths(entry.getValue()).forEach((method, length) -> {
                 if (length > CompilationReport.HUGE_METHOD_LIMIT) {
                     String name = method.substring(0, method.indexOf('('));
                     Matcher m = FUNC.matcher(name);
@@ -236,6 +248,22 @@ public final class WasmCompiler {
                 segments,
                 (System.nanoTime() - start) / 1_000_000);
         return new CompiledModule(stamp, output.mainClass(), classes, compiledWasm, report);
+    }
+
+    private static Map<String, byte[]> transformAll(BytecodeTransformer transformer, Backend.Output output)
+            throws CompilationException {
+        Map<String, byte[]> classes = new LinkedHashMap<>();
+        for (var entry : output.classes().entrySet()) {
+            try {
+                classes.put(entry.getKey(), transformer.transform(entry.getValue()));
+            } catch (MethodTooLargeException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new CompilationException(CompilationException.Kind.INTERNAL,
+                        "bytecode transformation of " + entry.getKey() + " failed: " + e, null, -1, -1, e);
+            }
+        }
+        return classes;
     }
 
     private static WasmModule parse(byte[] wasm) throws CompilationException {

@@ -103,4 +103,58 @@ class WasmCompilerTest {
                 })
                 .hasMessageContaining("SIMD").hasMessageContaining("function 0");
     }
+
+    @Test
+    void aFunctionThatInstrumentationPushesPastTheMethodLimitIsLeftToTheInterpreter() throws Exception {
+        // 5,000 calls are about 40 KB of bytecode from the backend; writing the fuel back around each call
+        // takes the method past the JVM's 64 KB.
+        byte[] wasm = callHeavyModule(5_000);
+        CompiledModule metered = WasmCompiler.compile(wasm, CompilerOptions.defaults());
+        assertThat(metered.report().interpretedFunctions()).containsExactly(1);
+        for (Map.Entry<String, byte[]> c : metered.classes().entrySet()) {
+            StringWriter problems = new StringWriter();
+            CheckClassAdapter.verify(new ClassReader(c.getValue()), WasmCompilerTest.class.getClassLoader(), false, new PrintWriter(problems));
+            assertThat(problems.toString()).as("verification of %s", c.getKey()).isEmpty();
+        }
+        CompiledModule unmetered = WasmCompiler.compile(wasm, CompilerOptions.defaults().withMetering(false));
+        assertThat(unmetered.report().interpretedFunctions()).isEmpty();
+    }
+
+    /** (func $leaf) (func (export "calls") call $leaf ... call $leaf), with {@code calls} calls. */
+    static byte[] callHeavyModule(int calls) {
+        var body = new java.io.ByteArrayOutputStream();
+        body.write(0); // no locals
+        for (int i = 0; i < calls; i++) {
+            body.write(0x10);
+            body.write(0x00);
+        }
+        body.write(0x0b);
+        byte[] big = body.toByteArray();
+        var out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(new byte[] {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00});
+        section(out, 1, new byte[] {0x01, 0x60, 0x00, 0x00});
+        section(out, 3, new byte[] {0x02, 0x00, 0x00});
+        section(out, 7, new byte[] {0x01, 0x05, 'c', 'a', 'l', 'l', 's', 0x00, 0x01});
+        var code = new java.io.ByteArrayOutputStream();
+        code.write(0x02);
+        code.writeBytes(new byte[] {0x02, 0x00, 0x0b});
+        leb(code, big.length);
+        code.writeBytes(big);
+        section(out, 10, code.toByteArray());
+        return out.toByteArray();
+    }
+
+    private static void section(java.io.ByteArrayOutputStream out, int id, byte[] content) {
+        out.write(id);
+        leb(out, content.length);
+        out.writeBytes(content);
+    }
+
+    private static void leb(java.io.ByteArrayOutputStream out, int value) {
+        do {
+            int b = value & 0x7f;
+            value >>>= 7;
+            out.write(value != 0 ? b | 0x80 : b);
+        } while (value != 0);
+    }
 }

@@ -23,5 +23,10 @@ public interface Backend {
 
     String version();
 
-    Output translate(WasmModule module, String className);
+    /**
+     * @param interpret functions to leave to the interpreter even if they would fit in a JVM method (the
+     *     compiler asks for this when its instrumentation would push a method past the JVM's 64 KB limit);
+     *     when not empty, it includes every function an earlier translation left to the interpreter
+     */
+    Output translate(WasmModule module, String className, Set<Integer> interpret);
 }

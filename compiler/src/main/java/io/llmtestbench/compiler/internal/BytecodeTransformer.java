@@ -1,27 +1,24 @@
 package io.llmtestbench.compiler.internal;
 
 import java.util.ArrayList;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Opcodes;
-import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.FieldNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
-import org.objectweb.asm.tree.LabelNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
-import org.objectweb.asm.tree.TryCatchBlockNode;
 import org.objectweb.asm.tree.VarInsnNode;
 
 /**
- * Post-processes the classes a backend generated: links the metering calls to the runtime's meter, adds
- * the deterministic call-depth accounting to every wasm function, and stamps every class.
+ * Post-processes the classes a backend generated: instruments every wasm function with the call-depth limit
+ * and, when metered, the fuel ({@link FunctionInstrumenter}), gives the injected metering functions bodies
+ * that call the runtime's meter (for the interpreter fallback), and stamps every class.
  */
 public final class BytecodeTransformer {
     private static final Pattern FUNC = Pattern.compile("func_(\\d+)");
@@ -45,6 +42,9 @@ public final class BytecodeTransformer {
     public byte[] transform(byte[] classBytes) {
         var node = new ClassNode();
         new ClassReader(classBytes).accept(node, 0);
+        boolean metered = fuelFunction >= 0;
+        String fuelName = metered ? "func_" + fuelFunction : null;
+        String bulkName = metered ? "func_" + bulkFunction : null;
         boolean needsFrames = false;
         for (MethodNode method : node.methods) {
             Matcher m = FUNC.matcher(method.name);
@@ -55,9 +55,10 @@ public final class BytecodeTransformer {
                 replaceBody(method, RuntimeContract.CHARGE_BULK, RuntimeContract.CHARGE_BULK_DESC, 2);
             } else {
                 redirectHelperCalls(method);
-                linkMeterCalls(method);
-                if (funcId >= 0) {
-                    needsFrames |= addDepthAccounting(method);
+                if (funcId >= 0 && FunctionInstrumenter.instrument(method, fuelName, bulkName)) {
+                    needsFrames = true;
+                } else if (metered) {
+                    FunctionInstrumenter.dropInterruptionChecks(method);
                 }
             }
         }
@@ -107,115 +108,6 @@ public final class BytecodeTransformer {
                 }
             }
         }
-    }
-
-    /** Turns calls to the injected functions into direct meter calls, dropping the interruption check before them. */
-    private void linkMeterCalls(MethodNode method) {
-        if (fuelFunction < 0) {
-            return;
-        }
-        String fuelName = "func_" + fuelFunction;
-        String bulkName = "func_" + bulkFunction;
-        for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
-            if (insn.getOpcode() != Opcodes.INVOKESTATIC) {
-                continue;
-            }
-            var call = (MethodInsnNode) insn;
-            boolean fuel = call.name.equals(fuelName) && call.desc.equals(RuntimeContract.CHARGE_DESC);
-            boolean bulk = call.name.equals(bulkName) && call.desc.equals(RuntimeContract.CHARGE_BULK_DESC);
-            if (!fuel && !bulk) {
-                continue;
-            }
-            call.owner = RuntimeContract.METER;
-            call.name = fuel ? RuntimeContract.CHARGE : RuntimeContract.CHARGE_BULK;
-            // The backend checks for thread interruption before every call; the meter checks the deadline
-            // itself, so the check in front of a meter call is redundant work on the hottest path.
-            AbstractInsnNode candidate = previousReal(previousReal(previousReal(call)));
-            if (candidate instanceof MethodInsnNode
-                    && candidate.getOpcode() == Opcodes.INVOKESTATIC
-                    && ((MethodInsnNode) candidate).name.equals("checkInterruption")
-                    && ((MethodInsnNode) candidate).desc.equals("()V")) {
-                method.instructions.remove(candidate);
-            }
-        }
-    }
-
-    private static AbstractInsnNode previousReal(AbstractInsnNode insn) {
-        if (insn == null) {
-            return null;
-        }
-        AbstractInsnNode p = insn.getPrevious();
-        while (p != null && p.getOpcode() < 0) {
-            p = p.getPrevious();
-        }
-        return p;
-    }
-
-    /**
-     * Counts call depth: enter at the start, exit before every return, and restore the depth saved at entry
-     * in every exception handler (a wasm exception caught here unwound the frames above without exits).
-     * Returns whether the method now needs its stack map frames recomputed.
-     */
-    private static boolean addDepthAccounting(MethodNode method) {
-        Type[] args = Type.getArgumentTypes(method.desc);
-        if (args.length < 2
-                || !args[args.length - 2].getDescriptor().equals(RuntimeContract.MEMORY)
-                || !args[args.length - 1].getDescriptor().equals(RuntimeContract.INSTANCE)) {
-            return false;
-        }
-        int memorySlot = 0;
-        for (int i = 0; i < args.length - 2; i++) {
-            memorySlot += args[i].getSize();
-        }
-        int instanceSlot = memorySlot + 1;
-        boolean handlers = !method.tryCatchBlocks.isEmpty();
-        int savedSlot = method.maxLocals;
-
-        var entry = new InsnList();
-        entry.add(new VarInsnNode(Opcodes.ALOAD, memorySlot));
-        entry.add(new VarInsnNode(Opcodes.ALOAD, instanceSlot));
-        entry.add(new MethodInsnNode(Opcodes.INVOKESTATIC, RuntimeContract.METER, RuntimeContract.ENTER, RuntimeContract.ENTER_DESC, false));
-        if (handlers) {
-            entry.add(new VarInsnNode(Opcodes.ISTORE, savedSlot));
-            method.maxLocals = savedSlot + 1;
-        } else {
-            entry.add(new InsnNode(Opcodes.POP));
-        }
-        List<AbstractInsnNode> returns = new ArrayList<>();
-        for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
-            int op = insn.getOpcode();
-            if (op >= Opcodes.IRETURN && op <= Opcodes.RETURN) {
-                returns.add(insn);
-            }
-        }
-        for (AbstractInsnNode ret : returns) {
-            var exit = new InsnList();
-            exit.add(new VarInsnNode(Opcodes.ALOAD, memorySlot));
-            exit.add(new VarInsnNode(Opcodes.ALOAD, instanceSlot));
-            exit.add(new MethodInsnNode(Opcodes.INVOKESTATIC, RuntimeContract.METER, RuntimeContract.EXIT, RuntimeContract.EXIT_DESC, false));
-            method.instructions.insertBefore(ret, exit);
-        }
-        if (handlers) {
-            List<LabelNode> seen = new ArrayList<>();
-            for (TryCatchBlockNode tcb : method.tryCatchBlocks) {
-                if (seen.contains(tcb.handler)) {
-                    continue;
-                }
-                seen.add(tcb.handler);
-                var restore = new InsnList();
-                restore.add(new VarInsnNode(Opcodes.ILOAD, savedSlot));
-                restore.add(new VarInsnNode(Opcodes.ALOAD, memorySlot));
-                restore.add(new VarInsnNode(Opcodes.ALOAD, instanceSlot));
-                restore.add(new MethodInsnNode(Opcodes.INVOKESTATIC, RuntimeContract.METER, RuntimeContract.RESTORE_DEPTH, RuntimeContract.RESTORE_DEPTH_DESC, false));
-                AbstractInsnNode after = tcb.handler;
-                while (after.getNext() != null && after.getNext().getOpcode() < 0) {
-                    after = after.getNext();
-                }
-                method.instructions.insert(after, restore);
-            }
-        }
-        method.instructions.insert(entry);
-        return handlers;
     }
 
     /** Frame computation that resolves types through the compiler's own class path. */

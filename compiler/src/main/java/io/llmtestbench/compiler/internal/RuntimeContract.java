@@ -1,9 +1,13 @@
 package io.llmtestbench.compiler.internal;
 
 /**
- * The names generated code links against in the runtime. The runtime implements them (its tests check
- * each signature against this class), the compiler only emits references to them, so the compiler does not
- * depend on the runtime.
+ * The names generated code links against in the runtime. The runtime implements them (its
+ * {@code RuntimeContractTest} checks each name and descriptor against this class), the compiler only emits
+ * references to them, so the compiler does not depend on the runtime.
+ *
+ * <p>A metered function keeps the fuel of its instance's budget in a local variable (see
+ * {@link FunctionInstrumenter}); it reads and writes the budget's fields directly and calls into the meter
+ * only on its slow paths.
  */
 public final class RuntimeContract {
     private RuntimeContract() {}
@@ -14,7 +18,57 @@ public final class RuntimeContract {
     static final String MEMORY = "Lcom/dylibso/chicory/runtime/Memory;";
     static final String INSTANCE = "Lcom/dylibso/chicory/runtime/Instance;";
 
-    /** {@code static void charge(int fuel, Memory, Instance)}: charge a straight-line segment. */
+    /** The per-instance CPU limits: fuel, call depth. */
+    public static final String BUDGET = "io/llmtestbench/runtime/internal/exec/Budget";
+
+    /** {@code public int fuel} in {@link #BUDGET}: fuel left in the current slice (negative: overdrawn). */
+    public static final String BUDGET_FUEL = "fuel";
+
+    /** {@code public long slices} in {@link #BUDGET}: whole slices left after the current one. */
+    public static final String BUDGET_SLICES = "slices";
+
+    /** {@code public volatile boolean stop} in {@link #BUDGET}: a stop was requested (deadline, cancel). */
+    public static final String BUDGET_STOP = "stop";
+
+    /** {@code public int depth} in {@link #BUDGET}: the current wasm call depth. */
+    public static final String BUDGET_DEPTH = "depth";
+
+    /** {@code public int maxDepth} in {@link #BUDGET}. */
+    public static final String BUDGET_MAX_DEPTH = "maxDepth";
+
+    /** The fuel in one slice: the most one {@code iinc} adds. The runtime's {@code Budget.SLICE} is this. */
+    public static final int SLICE = Short.MAX_VALUE;
+
+    /** {@code public void tooDeep()} in {@link #BUDGET}: undoes the depth increment and throws. */
+    public static final String TOO_DEEP = "tooDeep";
+
+    public static final String TOO_DEEP_DESC = "()V";
+
+    /** {@code static Budget budget(Memory, Instance)}: the budget of the instance running this code. */
+    public static final String BUDGET_OF = "budget";
+
+    public static final String BUDGET_OF_DESC = "(" + MEMORY + INSTANCE + ")L" + BUDGET + ";";
+
+    /**
+     * {@code static RuntimeException stop(Budget, int fuel)}: the stop flag is up or no slice is left; stores
+     * the fuel and throws (the return type lets generated code end the path with {@code athrow}).
+     */
+    public static final String STOP = "stop";
+
+    public static final String STOP_DESC = "(L" + BUDGET + ";I)Ljava/lang/RuntimeException;";
+
+    /**
+     * {@code static int refill(Budget, int fuel)}: the fuel is still negative after taking a slice; settles
+     * it against the remaining slices and returns the new fuel, or throws.
+     */
+    public static final String REFILL = "refill";
+
+    public static final String REFILL_DESC = "(L" + BUDGET + ";I)I";
+
+    /**
+     * {@code static void charge(int fuel, Memory, Instance)}: charge a straight-line segment. The body of the
+     * injected {@code $fuel} function, so that code run by the interpreter fallback is metered.
+     */
     public static final String CHARGE = "charge";
 
     public static final String CHARGE_DESC = "(I" + MEMORY + INSTANCE + ")V";
@@ -23,21 +77,6 @@ public final class RuntimeContract {
     public static final String CHARGE_BULK = "chargeBulk";
 
     public static final String CHARGE_BULK_DESC = "(II" + MEMORY + INSTANCE + ")V";
-
-    /** {@code static int enter(Memory, Instance)}: a wasm function starts; returns the new call depth. */
-    public static final String ENTER = "enter";
-
-    public static final String ENTER_DESC = "(" + MEMORY + INSTANCE + ")I";
-
-    /** {@code static void exit(Memory, Instance)}: a wasm function returns normally. */
-    public static final String EXIT = "exit";
-
-    public static final String EXIT_DESC = "(" + MEMORY + INSTANCE + ")V";
-
-    /** {@code static void restoreDepth(int depth, Memory, Instance)}: an exception was caught in a function. */
-    public static final String RESTORE_DEPTH = "restoreDepth";
-
-    public static final String RESTORE_DEPTH_DESC = "(I" + MEMORY + INSTANCE + ")V";
 
     /**
      * {@code static String property(String name)} in {@link #GUEST}: what generated code gets instead of

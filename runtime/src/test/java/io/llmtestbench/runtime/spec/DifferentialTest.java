@@ -316,12 +316,56 @@ class DifferentialTest {
         assertSame("unmetered compiled", reference, unmetered, seed);
         assertSame("metered compiled", reference, metered, seed);
         List<Step> meteredAgain = execute(METERED, wasm);
+        List<Long> charged = chargesExecutedByInterpreter(wasm);
         for (int k = 0; k < metered.size(); k++) {
             Step s = metered.get(k);
             assertThat(s.fuel()).as("fuel charged by run%s (seed %d)", Arrays.toString(s.args()), seed).isPositive();
             assertThat(meteredAgain.get(k).fuel()).as("fuel of run%s on a fresh instance (seed %d): metering is deterministic",
                     Arrays.toString(s.args()), seed).isEqualTo(s.fuel());
+            assertThat(s.fuel()).as("fuel of run%s (seed %d, %s): the charges the interpreter executed",
+                    Arrays.toString(s.args()), seed, s.trap() == null ? "returned" : "trapped: " + s.trap())
+                    .isEqualTo(charged.get(k));
         }
+    }
+
+    /**
+     * The oracle for fuel: the metered module as injected (before code generation) in Chicory's interpreter,
+     * where {@code $fuel} and {@code $bulk} are empty wasm functions; a listener adds up what each executed
+     * call to them charges. Compiled code must charge exactly that on every call, including those that trap
+     * (its fuel local is written back when a trap leaves a function).
+     */
+    private static List<Long> chargesExecutedByInterpreter(byte[] wasm) throws CompilationException {
+        byte[] metered = WasmCompiler.compile(wasm, CompilerOptions.defaults()).wasm();
+        var original = com.dylibso.chicory.wasm.Parser.parse(wasm);
+        int fuelFunction = original.importSection().count(com.dylibso.chicory.wasm.types.ExternalType.FUNCTION)
+                + original.functionSection().functionCount();
+        long[] sum = new long[1];
+        Instance instance = Instance.builder(com.dylibso.chicory.wasm.Parser.parse(metered))
+                .withUnsafeExecutionListener((ins, stack) -> {
+                    if (ins.opcode() == com.dylibso.chicory.wasm.types.OpCode.CALL) {
+                        long[] values = stack.array();
+                        int top = stack.size() - 1;
+                        if (ins.operand(0) == fuelFunction) {
+                            sum[0] += (int) values[top];
+                        } else if (ins.operand(0) == fuelFunction + 1) {
+                            sum[0] += io.llmtestbench.compiler.internal.CostModel.bulkCost((int) values[top - 1], (int) values[top]);
+                        }
+                    }
+                })
+                .withInitialize(false)
+                .build()
+                .initialize(false);
+        List<Long> charged = new ArrayList<>();
+        for (long[] args : ARGS) {
+            sum[0] = 0;
+            try {
+                instance.export("run").apply(args);
+            } catch (RuntimeException trapped) {
+                // the charges up to the trap count
+            }
+            charged.add(sum[0]);
+        }
+        return charged;
     }
 
     private static void assertSame(String engine, List<Step> reference, List<Step> actual, long seed) {

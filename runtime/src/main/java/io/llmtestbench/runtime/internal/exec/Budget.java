@@ -5,27 +5,35 @@ package io.llmtestbench.runtime.internal.exec;
  * watchdog raises at the wall-clock deadline. Owned by one thread at a time (the one executing the
  * instance); only {@link #requestStop} is called from other threads.
  *
- * <p>Fuel is handed to the guest in slices of at most {@link #SLICE}: generated code decrements the plain
- * field {@code fuel} and calls {@link #refill()} only when it goes negative. The refill moves the next
- * slice out of the reserve, or ends the execution when the total is spent, and is also where the stop flag
- * is read. So the hot path has no volatile read (which would block loop optimisations), exhaustion is
- * exact and deterministic, and a deadline is noticed within one slice of work.
+ * <p>Unspent fuel is {@link #fuel}, the current slice (at most {@link #SLICE}), plus {@link #slices} whole
+ * slices. A compiled function copies {@code fuel} into a local, decrements the local per straight-line
+ * segment, and stores it back around calls and at returns. When a check finds the local negative, the
+ * function itself reads the stop flag, takes one slice ({@code slices--}, {@code fuel += SLICE}) and goes on:
+ * field operations, no call. A call on that path, however rarely taken, would cost a quarter of a hot
+ * loop's speed (C2 keeps the loop's values in memory around it; see docs/metering.md). Only when the stop flag
+ * is up or no slice is left does it call {@link Meter#stop}, which throws. So the hot path has no volatile
+ * read, exhaustion is exact and deterministic, and a deadline is noticed within one slice of work.
  */
 public final class Budget {
     /** Fuel limit meaning "no limit". */
     public static final long UNLIMITED = Long.MAX_VALUE / 4;
 
-    /** The most fuel handed out between two looks at the stop flag (well under a millisecond of compiled code). */
-    static final long SLICE = 100_000;
+    /** The size of a slice: the most one {@code iinc} instruction adds. */
+    public static final int SLICE = io.llmtestbench.compiler.internal.RuntimeContract.SLICE;
 
-    /** Fuel left in the current slice; negative when the last charge crossed it. */
-    long fuel;
-    /** Fuel not yet handed out. */
+    /** Fuel left in the current slice; negative when charges crossed it. Generated code uses it. */
+    public int fuel;
+    /** Whole slices left after the current one. Generated code takes them one at a time. */
+    public long slices;
+    /** Normally zero: fuel a host charge took beyond the slices, until the next refill settles it. */
     private long reserve;
     private long limit;
-    int depth;
-    int maxDepth;
-    private volatile boolean stop;
+    /** The current wasm call depth (generated code counts it). */
+    public int depth;
+    /** The deepest call allowed (generated code reads it). */
+    public int maxDepth;
+    /** Raised by {@link #requestStop}; generated code reads it once per slice. */
+    public volatile boolean stop;
     private volatile Interrupted.Reason stopReason;
 
     public Budget(long fuelLimit, int maxDepth) {
@@ -35,8 +43,7 @@ public final class Budget {
     /** Starts a new execution: full fuel, depth 0, no stop request. */
     public void reset(long fuelLimit, int maxDepth) {
         this.limit = fuelLimit <= 0 || fuelLimit >= UNLIMITED ? UNLIMITED : fuelLimit;
-        this.fuel = Math.min(SLICE, limit);
-        this.reserve = limit - fuel;
+        distribute(limit);
         this.depth = 0;
         this.maxDepth = maxDepth;
         this.stopReason = null;
@@ -45,15 +52,26 @@ public final class Budget {
 
     /**
      * Fuel charged since the last reset. When the budget ran out this is a little above the limit: the
-     * segment that crossed it was charged in full before it was refused. Deterministic either way.
+     * charges made since the last check were applied in full before the check refused them. Deterministic
+     * either way.
      */
     public long fuelUsed() {
-        return limit - (reserve + fuel);
+        return limit - remaining();
     }
 
-    /** Charges fuel from host code (host function costs). */
+    private long remaining() {
+        return reserve + slices * SLICE + fuel;
+    }
+
+    /** Charges fuel from host code (host function costs, bulk operations). */
     public void charge(long amount) {
-        if ((fuel -= amount) < 0) {
+        long left = fuel - amount;
+        if (left >= 0) {
+            fuel = (int) left;
+        } else {
+            // account the whole charge in the reserve so that a huge one cannot overflow the int
+            reserve += left;
+            fuel = 0;
             refill();
         }
     }
@@ -65,22 +83,28 @@ public final class Budget {
     }
 
     /**
-     * The current slice is spent: stop if asked to, end the execution if the whole budget is spent, else hand
-     * out the next slice.
+     * The slice is overdrawn: stop if asked to, end the execution if the whole budget is spent, else settle
+     * the overdraft against the slices.
      */
     void refill() {
         checkStop();
-        long remaining = reserve + fuel;
+        long remaining = remaining();
         if (remaining < 0) {
             throw new Interrupted(Interrupted.Reason.FUEL_EXHAUSTED, this);
         }
-        long grant = Math.min(SLICE, remaining);
-        reserve = remaining - grant;
-        fuel = grant;
+        distribute(remaining);
     }
 
-    /** The call-depth limit was crossed: undo the increment and stop the guest. */
-    void tooDeep() {
+    /** Splits unspent fuel into the current slice (the odd part, 1..SLICE when any is left) and whole slices. */
+    private void distribute(long remaining) {
+        long whole = remaining > 0 ? (remaining - 1) / SLICE : 0;
+        slices = whole;
+        fuel = (int) (remaining - whole * SLICE);
+        reserve = 0;
+    }
+
+    /** The call-depth limit was crossed: undo the increment and stop the guest (generated code calls this). */
+    public void tooDeep() {
         depth--;
         throw new Interrupted(Interrupted.Reason.CALL_DEPTH, this);
     }
