@@ -4,6 +4,8 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
+import com.sun.management.HotSpotDiagnosticMXBean;
+import io.llmtestbench.compiler.CompilationReport;
 import io.llmtestbench.compiler.CompilerStamp;
 import io.llmtestbench.compiler.PluginArtifact;
 import io.llmtestbench.compiler.WasmCompiler;
@@ -14,12 +16,14 @@ import io.llmtestbench.runtime.internal.load.PluginClassLoader;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.FieldNode;
+import org.slf4j.LoggerFactory;
 
 /**
  * One plugin version's compiled code, checked and defined in its own class loader: the parsed wasm the
@@ -96,7 +100,35 @@ public final class LoadedCode {
             throw new PluginLoadException(PluginLoadException.Reason.NOT_A_PLUGIN, label,
                     "cannot link generated class " + entry.mainClass() + ": " + e, e);
         }
+        warnAboutHugeMethods(label, entry.largeMethods());
         return new LoadedCode(label, entry.stamp(), module, ctor, List.copyOf(entry.interpretedFunctions()), loader);
+    }
+
+    /** Whether this JVM leaves methods over HotSpot's HugeMethodLimit uncompiled (its default). */
+    private static final boolean HUGE_METHODS_STAY_INTERPRETED = hugeMethodsStayInterpreted();
+
+    private static boolean hugeMethodsStayInterpreted() {
+        try {
+            var hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+            return hotspot == null || Boolean.parseBoolean(hotspot.getVMOption("DontCompileHugeMethods").getValue());
+        } catch (RuntimeException | LinkageError e) {
+            return false; // not HotSpot: nothing known to say
+        }
+    }
+
+    /**
+     * Generated methods over 8,000 bytes of bytecode are never JIT-compiled under HotSpot's default
+     * {@code -XX:+DontCompileHugeMethods}: say so once per load, with the cure, since it can cost a plugin
+     * several times its speed.
+     */
+    private static void warnAboutHugeMethods(String label, List<CompilationReport.LargeMethod> large) {
+        if (large.isEmpty() || !HUGE_METHODS_STAY_INTERPRETED) {
+            return;
+        }
+        LoggerFactory.getLogger(LoadedCode.class).warn(
+                "{}: {} generated method(s) exceed HotSpot's HugeMethodLimit (largest {} bytes of bytecode) and will never"
+                        + " be JIT-compiled in this JVM; run it with -XX:-DontCompileHugeMethods (`llmtb inspect` lists them)",
+                label, large.size(), large.stream().mapToInt(CompilationReport.LargeMethod::bytecodeBytes).max().orElse(0));
     }
 
     static String stampOf(byte[] classBytes) {
