@@ -119,13 +119,14 @@ public final class LoadedCode {
     /**
      * Generated methods over 8,000 bytes of bytecode are never JIT-compiled under HotSpot's default
      * {@code -XX:+DontCompileHugeMethods}: say so once per load, with the cure, since it can cost a plugin
-     * several times its speed.
+     * several times its speed. At info level: the plugin works either way, and tools that print only warnings
+     * (the CLI by default) keep their error output clean.
      */
     private static void warnAboutHugeMethods(String label, List<CompilationReport.LargeMethod> large) {
         if (large.isEmpty() || !HUGE_METHODS_STAY_INTERPRETED) {
             return;
         }
-        LoggerFactory.getLogger(LoadedCode.class).warn(
+        LoggerFactory.getLogger(LoadedCode.class).info(
                 "{}: {} generated method(s) exceed HotSpot's HugeMethodLimit (largest {} bytes of bytecode) and will never"
                         + " be JIT-compiled in this JVM; run it with -XX:-DontCompileHugeMethods (`llmtb inspect` lists them)",
                 label, large.size(), large.stream().mapToInt(CompilationReport.LargeMethod::bytecodeBytes).max().orElse(0));
