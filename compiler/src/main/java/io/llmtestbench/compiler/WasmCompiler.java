@@ -18,6 +18,7 @@ import io.llmtestbench.compiler.internal.CostModel;
 import io.llmtestbench.compiler.internal.FuelInjector;
 import io.llmtestbench.compiler.internal.FunctionInstrumenter;
 import io.llmtestbench.compiler.internal.ModuleDiagnostics;
+import io.llmtestbench.compiler.internal.StoreGuards;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -68,8 +69,8 @@ public final class WasmCompiler {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             for (Class<?> c : List.of(FuelInjector.class, BytecodeTransformer.class, FunctionInstrumenter.class,
-                    CostModel.class, ChicoryBackend.class, io.llmtestbench.compiler.internal.RuntimeContract.class,
-                    WasmCompiler.class)) {
+                    StoreGuards.class, CostModel.class, ChicoryBackend.class,
+                    io.llmtestbench.compiler.internal.RuntimeContract.class, WasmCompiler.class)) {
                 try (InputStream in = c.getResourceAsStream(c.getSimpleName() + ".class")) {
                     digest.update(in.readAllBytes());
                 }
@@ -206,8 +207,10 @@ public final class WasmCompiler {
         Backend backend = new ChicoryBackend(CHICORY_VERSION);
         var transformer = new BytecodeTransformer(stamp.format(), fuelFunction, bulkFunction);
         // Instrumentation grows a method; one that no longer fits in 64 KB is left to the interpreter (metered
-        // the same way, through the fuel calls in its wasm body) and the module translated again.
+        // the same way, through the fuel calls in its wasm body) and the module translated again. Functions
+        // left to the interpreter get guards where Chicory's interpreter gets stores wrong (StoreGuards).
         Set<Integer> interpret = new TreeSet<>();
+        Set<Integer> guarded = new TreeSet<>();
         Backend.Output output;
         Map<String, byte[]> classes;
         while (true) {
@@ -216,6 +219,20 @@ public final class WasmCompiler {
             } catch (RuntimeException e) {
                 throw new CompilationException(CompilationException.Kind.INTERNAL,
                         "code generation failed: " + e, null, -1, -1, e);
+            }
+            Set<Integer> unguarded = new TreeSet<>(output.interpretedFunctions());
+            unguarded.removeAll(guarded);
+            guarded.addAll(unguarded);
+            if (StoreGuards.needed(compiledModule, unguarded)) {
+                compiledWasm = StoreGuards.apply(compiledWasm, compiledModule, unguarded);
+                try {
+                    compiledModule = Parser.parse(compiledWasm);
+                } catch (ChicoryException e) {
+                    throw new CompilationException(CompilationException.Kind.INTERNAL,
+                            "guarded module does not validate (a compiler bug): " + e.getMessage(), null, -1, -1, e);
+                }
+                interpret.addAll(output.interpretedFunctions());
+                continue;
             }
             try {
                 classes = transformAll(transformer, output);

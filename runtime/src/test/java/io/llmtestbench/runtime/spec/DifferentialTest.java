@@ -44,8 +44,10 @@ import org.junit.jupiter.api.TestFactory;
  *       {@value #SEED}+i): i32/i64 arithmetic, loops, calls, loads/stores, bulk memory, memory.grow, traps;
  *       each engine runs {@code run} on one instance with the same argument sequence. Plus
  *       {@value #HUGE_MODULES} modules whose function is too big for a JVM method (the compiled module runs
- *       it in Chicory's interpreter). Metered fuel must be positive and the same on a fresh instance.
- *   <li>A spec-conformance check where the interpreter is wrong (stores past 4 GiB).
+ *       it in Chicory's interpreter). Metered fuel must be positive, the same on a fresh instance, and equal
+ *       to the sum of the charges Chicory's interpreter executes on the metered module (trapping calls too).
+ *   <li>A spec-conformance check where the interpreter is wrong (stores past 4 GiB), in compiled code and in
+ *       functions left to the interpreter (which the compiler guards).
  *   <li>Modules the spec says are invalid but that {@code WasmCompiler} accepts (its known validation gaps):
  *       metering must not make one of them instantiable when the unmetered module is not.
  * </ol>
@@ -435,6 +437,91 @@ class DifferentialTest {
                 assertThat(instance.memory().readBytes(0, 16)).as("memory after %s(-1)", f).containsOnly(0);
             }
         }
+    }
+
+    /**
+     * The same stores in functions too large for a JVM method, which run in Chicory's interpreter: the compiler
+     * guards them ({@code StoreGuards}), so they trap too, and stores that do not wrap still land.
+     */
+    @Test
+    void storesPastFourGibibytesTrapInInterpretedFunctionsToo() throws Exception {
+        byte[] wasm = hugeStoreModule();
+        for (Engine engine : List.of(METERED, UNMETERED)) {
+            Engine.Prepared p = engine.prepare("wrap-huge", wasm);
+            assertThat(p.compiled().report().interpretedFunctions()).as("%s: functions left to the interpreter", engine.name())
+                    .containsExactlyInAnyOrder(0, 1, 2);
+            Budget budget = new Budget(Budget.UNLIMITED, ScriptRunner.MAX_DEPTH);
+            Instance instance = engine.instantiate(p, ImportValues.empty(), budget);
+            for (String f : List.of("st8", "st64_8", "st64_32")) {
+                for (int base : new int[] {-1, -3}) {
+                    budget.reset(Budget.UNLIMITED, ScriptRunner.MAX_DEPTH);
+                    Throwable thrown = null;
+                    try {
+                        instance.export(f).apply(base);
+                    } catch (RuntimeException e) {
+                        thrown = e;
+                    }
+                    assertThat(thrown).as("%s %s(%d)", engine.name(), f, base).isNotNull();
+                    assertThat(trapKind(thrown)).isEqualTo("out of bounds memory access");
+                    assertThat(instance.memory().readBytes(0, 16)).as("memory after %s(%d)", f, base).containsOnly(0);
+                }
+                budget.reset(Budget.UNLIMITED, ScriptRunner.MAX_DEPTH);
+                instance.export(f).apply(0);
+                assertThat(instance.memory().read(3)).as("%s %s(0) stores at 3", engine.name(), f).isEqualTo((byte) 1);
+                instance.memory().writeByte(3, (byte) 0);
+            }
+        }
+    }
+
+    /**
+     * Three exported functions (param i32) of 15,000 straight-line statements each (too large for one JVM
+     * method), ending in {@code i32.store8}, {@code i64.store8} or {@code i64.store32} of 1 at offset 3 from the
+     * parameter.
+     */
+    private static byte[] hugeStoreModule() {
+        byte[][] tails = {
+            {0x20, 0x00, 0x41, 0x01, 0x3a, 0x00, 0x03, 0x0b}, // local.get 0 i32.const 1 i32.store8 offset=3
+            {0x20, 0x00, 0x42, 0x01, 0x3c, 0x00, 0x03, 0x0b}, // local.get 0 i64.const 1 i64.store8 offset=3
+            {0x20, 0x00, 0x42, 0x01, 0x3e, 0x00, 0x03, 0x0b}, // local.get 0 i64.const 1 i64.store32 offset=3
+        };
+        var code = new java.io.ByteArrayOutputStream();
+        code.write(tails.length);
+        for (byte[] tail : tails) {
+            var body = new java.io.ByteArrayOutputStream();
+            body.writeBytes(new byte[] {0x01, 0x01, 0x7f}); // one i32 local
+            for (int i = 0; i < 15_000; i++) {
+                // local.set 1 (local.get 0 + 1000): 6 bytes of JVM bytecode each
+                body.writeBytes(new byte[] {0x20, 0x00, 0x41, (byte) 0xe8, 0x07, 0x6a, 0x21, 0x01});
+            }
+            body.writeBytes(tail);
+            leb(code, body.size());
+            code.writeBytes(body.toByteArray());
+        }
+        var out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(new byte[] {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00});
+        section(out, 1, new byte[] {0x01, 0x60, 0x01, 0x7f, 0x00});
+        section(out, 3, new byte[] {0x03, 0x00, 0x00, 0x00});
+        section(out, 5, new byte[] {0x01, 0x00, 0x01});
+        section(out, 7, new byte[] {0x03,
+            0x03, 's', 't', '8', 0x00, 0x00,
+            0x06, 's', 't', '6', '4', '_', '8', 0x00, 0x01,
+            0x07, 's', 't', '6', '4', '_', '3', '2', 0x00, 0x02});
+        section(out, 10, code.toByteArray());
+        return out.toByteArray();
+    }
+
+    private static void section(java.io.ByteArrayOutputStream out, int id, byte[] content) {
+        out.write(id);
+        leb(out, content.length);
+        out.writeBytes(content);
+    }
+
+    private static void leb(java.io.ByteArrayOutputStream out, int value) {
+        do {
+            int b = value & 0x7f;
+            value >>>= 7;
+            out.write(value != 0 ? b | 0x80 : b);
+        } while (value != 0);
     }
 
     // ---- 3. spec-invalid modules that WasmCompiler accepts ------------------------------------------------
