@@ -50,8 +50,14 @@ public final class FunctionInstrumenter {
             RuntimeContract.CHICORY_OPCODES, RuntimeContract.FLOAT, RuntimeContract.GUEST,
             "com/dylibso/chicory/runtime/Memory");
 
-    /** The methods of the module's copy of Chicory's {@code Shaded} helpers that call guest or host code. */
-    private static final Set<String> SHADED_CALLS = Set.of("callHostFunction", "callIndirect");
+    /**
+     * Name prefixes of the methods of the module's copy of Chicory's {@code Shaded} helpers that only touch
+     * memory, tables, globals and GC objects or throw traps. Any other helper ({@code callHostFunction},
+     * {@code callIndirect}, or one a later Chicory adds) is treated as able to run guest or host code.
+     */
+    private static final List<String> PURE_SHADED_PREFIXES = List.of(
+            "memory", "readGlobal", "writeGlobal", "table", "array", "struct", "ref", "i31", "isRefNull", "cast",
+            "heapTypeMatch", "exceptionMatches", "createWasmException", "throw", "getAddr", "dataDrop", "i32_ge_u");
 
     private static final String CHECK_INTERRUPTION = "checkInterruption";
 
@@ -239,7 +245,7 @@ public final class FunctionInstrumenter {
             return false;
         }
         if (call.owner.endsWith("Shaded")) {
-            return SHADED_CALLS.contains(call.name);
+            return PURE_SHADED_PREFIXES.stream().noneMatch(call.name::startsWith);
         }
         return true;
     }

@@ -53,4 +53,54 @@ class BudgetTest {
                 e -> assertThat(e.reason()).isEqualTo(Interrupted.Reason.CALL_DEPTH));
         assertThat(b.depth).isEqualTo(1);
     }
+
+    @Test
+    void theOddPartComesFirstSoThatWholeSlicesAreLeft() {
+        var b = new Budget(3L * Budget.SLICE + 17, 10);
+        assertThat(b.fuel).isEqualTo(17);
+        assertThat(b.slices).isEqualTo(3);
+        b.reset(Budget.SLICE, 10);
+        assertThat(b.fuel).isEqualTo(Budget.SLICE);
+        assertThat(b.slices).isZero();
+    }
+
+    /** What a compiled function does: work on a copy of the fuel, take slices itself, call the meter to stop. */
+    @Test
+    void generatedCodeProtocolIsExact() {
+        long limit = 2L * Budget.SLICE + 100;
+        var b = new Budget(limit, 10);
+        int fuel = b.fuel; // 100
+        fuel -= 150; // a charge overdraws the slice
+        // the check: no stop requested, a slice is left: take it
+        assertThat(b.stop).isFalse();
+        assertThat(--b.slices).isNotNegative();
+        fuel += Budget.SLICE;
+        b.fuel = fuel; // written back at a call or return
+        assertThat(b.fuelUsed()).isEqualTo(150);
+        // a charge of more than a slice at once: the rare path settles it against the slices left
+        fuel = Meter.refill(b, fuel - Budget.SLICE - 10);
+        assertThat(fuel).isNotNegative();
+        assertThat(b.fuelUsed()).isEqualTo(150 + Budget.SLICE + 10);
+        // spend the rest and overdraw by 7: no slice left, so the meter stops the guest, counting every unit
+        int overdrawn = (int) (-(limit - b.fuelUsed()) - 7) + fuel;
+        assertThat(--b.slices).isNegative();
+        int last = overdrawn;
+        assertThatThrownBy(() -> { throw Meter.stop(b, last); })
+                .isInstanceOfSatisfying(Interrupted.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Interrupted.Reason.FUEL_EXHAUSTED);
+                    assertThat(e.fuelUsed()).isEqualTo(limit + 7);
+                });
+    }
+
+    @Test
+    void theStopPathReportsTheDeadline() {
+        var b = new Budget(Budget.UNLIMITED, 10);
+        b.requestStop(Interrupted.Reason.DEADLINE);
+        assertThat(b.stop).isTrue();
+        assertThatThrownBy(() -> { throw Meter.stop(b, -1); })
+                .isInstanceOfSatisfying(Interrupted.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Interrupted.Reason.DEADLINE);
+                    assertThat(e.fuelUsed()).isEqualTo(b.fuelUsed());
+                });
+    }
 }
