@@ -275,13 +275,7 @@ public final class FunctionInstrumenter {
             c.add(check());
         }
         // depth = ++budget.depth; if (depth > budget.maxDepth) budget.tooDeep();
-        c.add(new VarInsnNode(Opcodes.ALOAD, budget));
-        c.add(new InsnNode(Opcodes.DUP));
-        c.add(field(Opcodes.GETFIELD, RuntimeContract.BUDGET_DEPTH));
-        c.add(new InsnNode(Opcodes.ICONST_1));
-        c.add(new InsnNode(Opcodes.IADD));
-        c.add(new InsnNode(Opcodes.DUP_X1));
-        c.add(field(Opcodes.PUTFIELD, RuntimeContract.BUDGET_DEPTH));
+        c.add(stepDepth(Opcodes.IADD, true));
         if (keepDepth) {
             c.add(new InsnNode(Opcodes.DUP));
             c.add(new VarInsnNode(Opcodes.ISTORE, savedDepth));
@@ -379,11 +373,21 @@ public final class FunctionInstrumenter {
             c.add(check());
             c.add(storeFuel());
         }
+        c.add(stepDepth(Opcodes.ISUB, false));
+        return c;
+    }
+
+    /** {@code budget.depth += 1} or {@code -= 1} ({@code IADD}/{@code ISUB}), optionally leaving the new depth on the stack. */
+    private InsnList stepDepth(int opcode, boolean leaveDepth) {
+        var c = new InsnList();
         c.add(new VarInsnNode(Opcodes.ALOAD, budget));
         c.add(new InsnNode(Opcodes.DUP));
         c.add(field(Opcodes.GETFIELD, RuntimeContract.BUDGET_DEPTH));
         c.add(new InsnNode(Opcodes.ICONST_1));
-        c.add(new InsnNode(Opcodes.ISUB));
+        c.add(new InsnNode(opcode));
+        if (leaveDepth) {
+            c.add(new InsnNode(Opcodes.DUP_X1));
+        }
         c.add(field(Opcodes.PUTFIELD, RuntimeContract.BUDGET_DEPTH));
         return c;
     }

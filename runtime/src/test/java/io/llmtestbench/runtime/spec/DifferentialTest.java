@@ -494,34 +494,20 @@ class DifferentialTest {
                 body.writeBytes(new byte[] {0x20, 0x00, 0x41, (byte) 0xe8, 0x07, 0x6a, 0x21, 0x01});
             }
             body.writeBytes(tail);
-            leb(code, body.size());
+            RandomModules.uleb(code, body.size());
             code.writeBytes(body.toByteArray());
         }
         var out = new java.io.ByteArrayOutputStream();
         out.writeBytes(new byte[] {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00});
-        section(out, 1, new byte[] {0x01, 0x60, 0x01, 0x7f, 0x00});
-        section(out, 3, new byte[] {0x03, 0x00, 0x00, 0x00});
-        section(out, 5, new byte[] {0x01, 0x00, 0x01});
-        section(out, 7, new byte[] {0x03,
+        RandomModules.section(out, 1, new byte[] {0x01, 0x60, 0x01, 0x7f, 0x00});
+        RandomModules.section(out, 3, new byte[] {0x03, 0x00, 0x00, 0x00});
+        RandomModules.section(out, 5, new byte[] {0x01, 0x00, 0x01});
+        RandomModules.section(out, 7, new byte[] {0x03,
             0x03, 's', 't', '8', 0x00, 0x00,
             0x06, 's', 't', '6', '4', '_', '8', 0x00, 0x01,
             0x07, 's', 't', '6', '4', '_', '3', '2', 0x00, 0x02});
-        section(out, 10, code.toByteArray());
+        RandomModules.section(out, 10, code.toByteArray());
         return out.toByteArray();
-    }
-
-    private static void section(java.io.ByteArrayOutputStream out, int id, byte[] content) {
-        out.write(id);
-        leb(out, content.length);
-        out.writeBytes(content);
-    }
-
-    private static void leb(java.io.ByteArrayOutputStream out, int value) {
-        do {
-            int b = value & 0x7f;
-            value >>>= 7;
-            out.write(value != 0 ? b | 0x80 : b);
-        } while (value != 0);
     }
 
     // ---- 3. spec-invalid modules that WasmCompiler accepts ------------------------------------------------

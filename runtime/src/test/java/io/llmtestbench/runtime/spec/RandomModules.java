@@ -417,7 +417,7 @@ final class RandomModules {
         return out.toByteArray();
     }
 
-    private static void section(ByteArrayOutputStream m, int id, byte[] payload) {
+    static void section(ByteArrayOutputStream m, int id, byte[] payload) {
         m.write(id);
         uleb(m, payload.length);
         m.writeBytes(payload);
