@@ -223,7 +223,7 @@ public final class WasmCompiler {
             Set<Integer> unguarded = new TreeSet<>(output.interpretedFunctions());
             unguarded.removeAll(guarded);
             guarded.addAll(unguarded);
-            if (StoreGuards.needed(compiledModule, unguarded)) {
+            if (StoreGuards.needed(compiledWasm, compiledModule, unguarded)) {
                 compiledWasm = StoreGuards.apply(compiledWasm, compiledModule, unguarded);
                 try {
                     compiledModule = Parser.parse(compiledWasm);

@@ -38,16 +38,13 @@ public final class StoreGuards {
     private StoreGuards() {}
 
     /** Whether any of these functions (absolute indices) has a store this pass would guard. */
-    public static boolean needed(WasmModule module, Set<Integer> functions) {
+    public static boolean needed(byte[] wasm, WasmModule module, Set<Integer> functions) {
         int imported = module.importSection().count(ExternalType.FUNCTION);
         for (int f : functions) {
             int i = f - imported;
-            if (i >= 0 && i < module.functionSection().functionCount()) {
-                for (AnnotatedInstruction ins : module.codeSection().getFunctionBody(i).instructions()) {
-                    if (isGuarded(ins.opcode()) && ins.address() >= 0) {
-                        return true;
-                    }
-                }
+            if (i >= 0 && i < module.functionSection().functionCount()
+                    && !guardedStores(wasm, module.codeSection().getFunctionBody(i)).isEmpty()) {
+                return true;
             }
         }
         return false;
@@ -98,25 +95,12 @@ public final class StoreGuards {
 
     private static byte[] guard(byte[] wasm, int bodyStart, int bodyEnd, WasmModule module, int definedIndex) {
         FunctionBody body = module.codeSection().getFunctionBody(definedIndex);
-        List<int[]> stores = new ArrayList<>(); // {address, offset}
-        int first = -1;
-        for (AnnotatedInstruction ins : body.instructions()) {
-            if (ins.address() < 0) {
-                continue;
-            }
-            if (first < 0) {
-                first = ins.address();
-            }
-            if (isGuarded(ins.opcode())) {
-                long offset = memargOffset(wasm, ins.address() + 1);
-                if (offset > 0) {
-                    stores.add(new int[] {ins.address(), (int) offset});
-                }
-            }
-        }
-        if (stores.isEmpty() || first < 0) {
+        List<int[]> stores = guardedStores(wasm, body);
+        if (stores.isEmpty()) {
             return java.util.Arrays.copyOfRange(wasm, bodyStart, bodyEnd);
         }
+        int first = body.instructions().stream()
+                .mapToInt(AnnotatedInstruction::address).filter(a -> a >= 0).min().getAsInt();
         int params = module.typeSection().getType(module.functionSection().getFunctionType(definedIndex)).params().size();
         int base = params + body.localTypes().size();
         int i32Base = base;
@@ -151,6 +135,20 @@ public final class StoreGuards {
         }
         out.write(wasm, cursor, bodyEnd - cursor);
         return out.toByteArray();
+    }
+
+    /** The stores of a body that can wrap in the interpreter: {address, offset}, offset > 0, in order. */
+    private static List<int[]> guardedStores(byte[] wasm, FunctionBody body) {
+        List<int[]> stores = new ArrayList<>();
+        for (AnnotatedInstruction ins : body.instructions()) {
+            if (ins.address() >= 0 && isGuarded(ins.opcode())) {
+                long offset = memargOffset(wasm, ins.address() + 1);
+                if (offset > 0) {
+                    stores.add(new int[] {ins.address(), (int) offset});
+                }
+            }
+        }
+        return stores;
     }
 
     private static boolean isGuarded(OpCode op) {

@@ -104,15 +104,20 @@ public final class LoadedCode {
         return new LoadedCode(label, entry.stamp(), module, ctor, List.copyOf(entry.interpretedFunctions()), loader);
     }
 
-    /** Whether this JVM leaves methods over HotSpot's HugeMethodLimit uncompiled (its default). */
-    private static final boolean HUGE_METHODS_STAY_INTERPRETED = hugeMethodsStayInterpreted();
+    /**
+     * Whether this JVM leaves methods over HotSpot's HugeMethodLimit uncompiled (its default). In a holder, so
+     * that the management beans are only looked up when a plugin has such methods, not on every start-up.
+     */
+    private static final class HugeMethodPolicy {
+        static final boolean STAY_INTERPRETED = lookUp();
 
-    private static boolean hugeMethodsStayInterpreted() {
-        try {
-            var hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-            return hotspot == null || Boolean.parseBoolean(hotspot.getVMOption("DontCompileHugeMethods").getValue());
-        } catch (RuntimeException | LinkageError e) {
-            return false; // not HotSpot: nothing known to say
+        private static boolean lookUp() {
+            try {
+                var hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+                return hotspot == null || Boolean.parseBoolean(hotspot.getVMOption("DontCompileHugeMethods").getValue());
+            } catch (RuntimeException | LinkageError e) {
+                return false; // not HotSpot: nothing known to say
+            }
         }
     }
 
@@ -123,7 +128,7 @@ public final class LoadedCode {
      * (the CLI by default) keep their error output clean.
      */
     private static void warnAboutHugeMethods(String label, List<CompilationReport.LargeMethod> large) {
-        if (large.isEmpty() || !HUGE_METHODS_STAY_INTERPRETED) {
+        if (large.isEmpty() || !HugeMethodPolicy.STAY_INTERPRETED) {
             return;
         }
         LoggerFactory.getLogger(LoadedCode.class).info(
