@@ -86,6 +86,22 @@ public final class PluginAbi {
         return HOST_HTTP_REQUEST.equals(name) || HOST_HTTP_RESPONSE.equals(name) ? 1 : 0;
     }
 
+    /**
+     * Checks a module against the ABI's structural rules (§2 of {@code docs/plugin-abi.md}): its own memory
+     * exported as {@code memory}, the six required function exports with their signatures, and imports only of
+     * host functions (with their signatures) or of WASI. The one implementation of these rules: the runtime
+     * refuses a module at load on the first error, the build tools report every problem at build time.
+     *
+     * <p>Importing WASI is not a problem here: whether WASI is enabled is host configuration. Nor is
+     * {@code api_version}, which only running {@code plugin_metadata} tells (see {@link #isCompatible}).
+     *
+     * @return every problem, errors before warnings, in the order: memory, required exports, imports; empty when
+     *     the module is a plugin
+     */
+    public static java.util.List<AbiProblem> check(com.dylibso.chicory.wasm.WasmModule module) {
+        return ModuleCheck.check(module);
+    }
+
     /** The symbolic name of a result code, e.g. {@code RESULT_ERROR}; empty for an undocumented code. */
     public static Optional<String> resultName(int code) {
         switch (code) {

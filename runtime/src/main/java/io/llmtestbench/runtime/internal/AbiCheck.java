@@ -1,20 +1,19 @@
 package io.llmtestbench.runtime.internal;
 
 import com.dylibso.chicory.wasm.WasmModule;
-import com.dylibso.chicory.wasm.types.Export;
-import com.dylibso.chicory.wasm.types.ExternalType;
-import com.dylibso.chicory.wasm.types.FunctionImport;
-import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.Import;
+import io.llmtestbench.abi.AbiProblem;
 import io.llmtestbench.abi.PluginAbi;
 import io.llmtestbench.runtime.PluginLoadException;
 import io.llmtestbench.runtime.PluginLoadException.Reason;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
-/** Checks a module against the plugin ABI before anything runs; every refusal names what and shows what was expected. */
+/**
+ * Refuses a module that is not a plugin before anything runs: the first error of {@link PluginAbi#check} (the
+ * one implementation of the ABI's structural rules, shared with the build tools), and WASI imports when WASI is
+ * not enabled. Every refusal names the export or import and shows what was expected.
+ */
 public final class AbiCheck {
     private AbiCheck() {}
 
@@ -22,86 +21,35 @@ public final class AbiCheck {
     public record Imports(List<String> hostFunctions, List<String> wasiFunctions) {}
 
     public static Imports check(String label, WasmModule module, boolean enableWasi) {
-        Map<String, Export> exports = new LinkedHashMap<>();
-        for (int i = 0; i < module.exportSection().exportCount(); i++) {
-            Export e = module.exportSection().getExport(i);
-            exports.put(e.name(), e);
-        }
-        Export memory = exports.get(PluginAbi.MEMORY);
-        if (memory == null || memory.exportType() != ExternalType.MEMORY) {
-            throw new PluginLoadException(Reason.MISSING_EXPORT, label,
-                    "missing export `memory` (expected: the module's own linear memory, exported as \"memory\")", null);
-        }
-        if (memory.index() < module.importSection().count(ExternalType.MEMORY)) {
-            throw new PluginLoadException(Reason.MISSING_EXPORT, label,
-                    "export `memory` is an imported memory; a plugin must define its own memory", null);
-        }
-        for (var required : PluginAbi.REQUIRED_EXPORTS.entrySet()) {
-            Export e = exports.get(required.getKey());
-            String expected = PluginAbi.wat(required.getValue());
-            if (e == null || e.exportType() != ExternalType.FUNCTION) {
-                throw new PluginLoadException(Reason.MISSING_EXPORT, label,
-                        "missing export `" + required.getKey() + "` (expected: " + expected + ")", null);
-            }
-            FunctionType actual = functionType(module, e.index());
-            if (!sameSignature(actual, required.getValue())) {
-                throw new PluginLoadException(Reason.MISSING_EXPORT, label,
-                        "export `" + required.getKey() + "` has signature " + PluginAbi.wat(actual) + " (expected: " + expected + ")", null);
+        for (AbiProblem problem : PluginAbi.check(module)) {
+            if (problem.isError()) {
+                throw new PluginLoadException(reason(problem.kind()), label, problem.message(), null);
             }
         }
         List<String> host = new ArrayList<>();
         List<String> wasi = new ArrayList<>();
         for (int i = 0; i < module.importSection().importCount(); i++) {
             Import imp = module.importSection().getImport(i);
-            String name = imp.module() + "." + imp.name();
-            if (imp.importType() != ExternalType.FUNCTION) {
-                throw new PluginLoadException(Reason.UNKNOWN_IMPORT, label,
-                        "imports " + imp.importType().name().toLowerCase(java.util.Locale.ROOT) + " `" + name
-                                + "`; plugins may import only host functions from \"env\" (and WASI when enabled)", null);
-            }
-            FunctionType type = module.typeSection().getType(((FunctionImport) imp).typeIndex());
             if (imp.module().equals(PluginAbi.HOST_MODULE)) {
-                FunctionType expected = PluginAbi.HOST_FUNCTIONS.get(imp.name());
-                if (expected == null) {
-                    throw new PluginLoadException(Reason.UNKNOWN_IMPORT, label,
-                            "unknown import `" + name + "`; the host provides " + String.join(", ", PluginAbi.HOST_FUNCTIONS.keySet()), null);
-                }
-                if (!sameSignature(type, expected)) {
-                    throw new PluginLoadException(Reason.UNKNOWN_IMPORT, label,
-                            "import `" + name + "` has signature " + PluginAbi.wat(type) + " (expected: " + PluginAbi.wat(expected) + ")", null);
-                }
                 host.add(imp.name());
-            } else if (imp.module().equals(PluginAbi.WASI_MODULE)) {
+            } else {
                 if (!enableWasi) {
-                    throw new PluginLoadException(Reason.WASI_NOT_ENABLED, label,
-                            "imports WASI function `" + name + "` but WASI is not enabled (RuntimeConfig.enableWasi)", null);
+                    throw new PluginLoadException(Reason.WASI_NOT_ENABLED, label, "imports WASI function `" + imp.module() + "."
+                            + imp.name() + "` but WASI is not enabled (RuntimeConfig.enableWasi)", null);
                 }
                 wasi.add(imp.name());
-            } else {
-                throw new PluginLoadException(Reason.UNKNOWN_IMPORT, label,
-                        "unknown import `" + name + "`; plugins may import from \"env\" and \"" + PluginAbi.WASI_MODULE + "\" only", null);
             }
         }
         return new Imports(List.copyOf(host), List.copyOf(wasi));
     }
 
-    static FunctionType functionType(WasmModule module, int functionIndex) {
-        int imported = module.importSection().count(ExternalType.FUNCTION);
-        if (functionIndex < imported) {
-            int seen = 0;
-            for (int i = 0; i < module.importSection().importCount(); i++) {
-                Import imp = module.importSection().getImport(i);
-                if (imp.importType() == ExternalType.FUNCTION) {
-                    if (seen++ == functionIndex) {
-                        return module.typeSection().getType(((FunctionImport) imp).typeIndex());
-                    }
-                }
-            }
+    private static Reason reason(AbiProblem.Kind kind) {
+        switch (kind) {
+            case UNKNOWN_IMPORT:
+            case MISTYPED_IMPORT:
+                return Reason.UNKNOWN_IMPORT;
+            default:
+                return Reason.MISSING_EXPORT;
         }
-        return module.typeSection().getType(module.functionSection().getFunctionType(functionIndex - imported));
-    }
-
-    static boolean sameSignature(FunctionType a, FunctionType b) {
-        return a.params().equals(b.params()) && a.returns().equals(b.returns());
     }
 }

@@ -1,0 +1,128 @@
+package io.llmtestbench.abi;
+
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.Export;
+import com.dylibso.chicory.wasm.types.ExternalType;
+import com.dylibso.chicory.wasm.types.FunctionImport;
+import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.Import;
+import io.llmtestbench.abi.AbiProblem.Kind;
+import io.llmtestbench.abi.AbiProblem.Severity;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The structural ABI check behind {@link PluginAbi#check}: memory, required exports, imports. */
+final class ModuleCheck {
+    private ModuleCheck() {}
+
+    static List<AbiProblem> check(WasmModule module) {
+        List<AbiProblem> problems = new ArrayList<>();
+        Map<String, Export> exports = new LinkedHashMap<>();
+        for (int i = 0; i < module.exportSection().exportCount(); i++) {
+            Export e = module.exportSection().getExport(i);
+            exports.putIfAbsent(e.name(), e);
+        }
+
+        Export memory = exports.get(PluginAbi.MEMORY);
+        if (memory == null || memory.exportType() != ExternalType.MEMORY) {
+            problems.add(error(Kind.MEMORY, PluginAbi.MEMORY,
+                    "missing export `memory` (expected: the module's own linear memory, exported as \"memory\")"));
+        } else if (memory.index() < module.importSection().count(ExternalType.MEMORY)) {
+            problems.add(error(Kind.MEMORY, PluginAbi.MEMORY,
+                    "export `memory` is an imported memory; a plugin must define its own memory"));
+        }
+
+        for (var required : PluginAbi.REQUIRED_EXPORTS.entrySet()) {
+            String name = required.getKey();
+            Export e = exports.get(name);
+            String expected = PluginAbi.wat(required.getValue());
+            if (e == null || e.exportType() != ExternalType.FUNCTION) {
+                problems.add(error(Kind.MISSING_EXPORT, name, "missing export `" + name + "` (expected: " + expected + ")"));
+                continue;
+            }
+            FunctionType actual = functionType(module, e.index());
+            if (actual == null) {
+                problems.add(error(Kind.MISSING_EXPORT, name,
+                        "export `" + name + "` refers to function " + e.index() + ", which does not exist (expected: " + expected + ")"));
+            } else if (!sameSignature(actual, required.getValue())) {
+                problems.add(error(Kind.MISTYPED_EXPORT, name,
+                        "export `" + name + "` has signature " + PluginAbi.wat(actual) + " (expected: " + expected + ")"));
+            }
+        }
+
+        for (int i = 0; i < module.importSection().importCount(); i++) {
+            Import imp = module.importSection().getImport(i);
+            String name = imp.module() + "." + imp.name();
+            if (imp.importType() != ExternalType.FUNCTION) {
+                problems.add(error(Kind.UNKNOWN_IMPORT, name,
+                        "imports " + imp.importType().name().toLowerCase(Locale.ROOT) + " `" + name
+                                + "`; plugins may import only host functions from \"env\" (and WASI when enabled)"));
+                continue;
+            }
+            if (imp.module().equals(PluginAbi.HOST_MODULE)) {
+                FunctionType expected = PluginAbi.HOST_FUNCTIONS.get(imp.name());
+                if (expected == null) {
+                    problems.add(error(Kind.UNKNOWN_IMPORT, name,
+                            "unknown import `" + name + "`; the host provides " + String.join(", ", PluginAbi.HOST_FUNCTIONS.keySet())));
+                    continue;
+                }
+                FunctionType type = type(module, ((FunctionImport) imp).typeIndex());
+                if (type == null || !sameSignature(type, expected)) {
+                    problems.add(error(Kind.MISTYPED_IMPORT, name, "import `" + name + "` has signature "
+                            + (type == null ? "(unknown type " + ((FunctionImport) imp).typeIndex() + ")" : PluginAbi.wat(type))
+                            + " (expected: " + PluginAbi.wat(expected) + ")"));
+                }
+            } else if (!imp.module().equals(PluginAbi.WASI_MODULE)) {
+                problems.add(error(Kind.UNKNOWN_IMPORT, name,
+                        "unknown import `" + name + "`; plugins may import from \"env\" and \"" + PluginAbi.WASI_MODULE + "\" only"));
+            }
+        }
+
+        Export start = exports.get("_start");
+        if (start != null && start.exportType() == ExternalType.FUNCTION) {
+            problems.add(new AbiProblem(Severity.WARNING, Kind.START_EXPORT, "_start",
+                    "exports `_start`, which the host never runs: the module is linked as a WASI command, not a reactor,"
+                            + " so what `_start` initialises (C/C++ constructors, Rust's main) never happens; link it as a"
+                            + " reactor (clang -mexec-model=reactor, or a Rust cdylib), whose `_initialize` the host calls"));
+        }
+        return List.copyOf(problems);
+    }
+
+    private static AbiProblem error(Kind kind, String subject, String message) {
+        return new AbiProblem(Severity.ERROR, kind, subject, message);
+    }
+
+    /** The type of a function (imported or defined) by index, or null when there is no such function. */
+    static FunctionType functionType(WasmModule module, int functionIndex) {
+        int imported = module.importSection().count(ExternalType.FUNCTION);
+        if (functionIndex < 0) {
+            return null;
+        }
+        if (functionIndex < imported) {
+            int seen = 0;
+            for (int i = 0; i < module.importSection().importCount(); i++) {
+                Import imp = module.importSection().getImport(i);
+                if (imp.importType() == ExternalType.FUNCTION && seen++ == functionIndex) {
+                    return type(module, ((FunctionImport) imp).typeIndex());
+                }
+            }
+            return null;
+        }
+        int defined = functionIndex - imported;
+        if (defined >= module.functionSection().functionCount()) {
+            return null;
+        }
+        return type(module, module.functionSection().getFunctionType(defined));
+    }
+
+    private static FunctionType type(WasmModule module, int typeIndex) {
+        return typeIndex >= 0 && typeIndex < module.typeSection().typeCount() ? module.typeSection().getType(typeIndex) : null;
+    }
+
+    static boolean sameSignature(FunctionType a, FunctionType b) {
+        return a.params().equals(b.params()) && a.returns().equals(b.returns());
+    }
+}

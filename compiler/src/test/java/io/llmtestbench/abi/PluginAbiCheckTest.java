@@ -1,0 +1,93 @@
+package io.llmtestbench.abi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.dylibso.chicory.wasm.Parser;
+import io.llmtestbench.abi.AbiProblem.Kind;
+import io.llmtestbench.abi.AbiProblem.Severity;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** {@link PluginAbi#check}: the structural ABI rules, shared by the runtime and the build tools. */
+class PluginAbiCheckTest {
+
+    static List<AbiProblem> check(byte[] wasm) {
+        return PluginAbi.check(Parser.parse(wasm));
+    }
+
+    static byte[] resource(String name) throws IOException {
+        try (InputStream in = PluginAbiCheckTest.class.getResourceAsStream("/wasm/" + name)) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
+    void reportsEveryProblemNamingTheExportOrImport() throws Exception {
+        List<AbiProblem> problems = check(resource("abi_every_problem.wasm"));
+        assertThat(problems).extracting(AbiProblem::severity, AbiProblem::kind, AbiProblem::subject).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(Severity.ERROR, Kind.MEMORY, "memory"),
+                org.assertj.core.groups.Tuple.tuple(Severity.ERROR, Kind.MISTYPED_EXPORT, "plugin_free"),
+                org.assertj.core.groups.Tuple.tuple(Severity.ERROR, Kind.MISSING_EXPORT, "plugin_execute"),
+                org.assertj.core.groups.Tuple.tuple(Severity.ERROR, Kind.UNKNOWN_IMPORT, "env.host_launch_missiles"),
+                org.assertj.core.groups.Tuple.tuple(Severity.ERROR, Kind.MISTYPED_IMPORT, "env.host_log"),
+                org.assertj.core.groups.Tuple.tuple(Severity.ERROR, Kind.UNKNOWN_IMPORT, "other.thing"),
+                org.assertj.core.groups.Tuple.tuple(Severity.ERROR, Kind.UNKNOWN_IMPORT, "env.table"),
+                org.assertj.core.groups.Tuple.tuple(Severity.ERROR, Kind.UNKNOWN_IMPORT, "env.memory"),
+                org.assertj.core.groups.Tuple.tuple(Severity.WARNING, Kind.START_EXPORT, "_start"));
+        assertThat(problems).extracting(AbiProblem::message).containsExactly(
+                "export `memory` is an imported memory; a plugin must define its own memory",
+                "export `plugin_free` has signature (func (param i32)) (expected: (func (param i32 i32)))",
+                "missing export `plugin_execute` (expected: (func (param i32 i32 i32 i32) (result i32)))",
+                "unknown import `env.host_launch_missiles`; the host provides host_log, host_current_time_ms, host_random,"
+                        + " host_set_state, host_get_state, host_get_context, host_http_request, host_http_response",
+                "import `env.host_log` has signature (func (param i32 i32) (result i32)) (expected: (func (param i32 i32 i32) (result i32)))",
+                "unknown import `other.thing`; plugins may import from \"env\" and \"wasi_snapshot_preview1\" only",
+                "imports table `env.table`; plugins may import only host functions from \"env\" (and WASI when enabled)",
+                "imports memory `env.memory`; plugins may import only host functions from \"env\" (and WASI when enabled)",
+                problems.get(8).message());
+        assertThat(problems.get(8).message()).contains("`_start`", "never runs", "-mexec-model=reactor");
+        assertThat(problems.get(8).isError()).isFalse();
+    }
+
+    @Test
+    void aModuleWithoutMemoryOrExportsMissesAllOfThem() {
+        List<AbiProblem> problems = check(new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0});
+        assertThat(problems).extracting(AbiProblem::subject).containsExactly("memory", "plugin_alloc", "plugin_free",
+                "plugin_metadata", "plugin_init", "plugin_execute", "plugin_shutdown");
+        assertThat(problems.get(0).message())
+                .isEqualTo("missing export `memory` (expected: the module's own linear memory, exported as \"memory\")");
+    }
+
+    static Stream<Path> testPlugins() throws IOException {
+        Path dir = Path.of(System.getProperty("llmtb.testplugins.dir", "../test-plugins/wasm"));
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.toString().endsWith(".wasm")).sorted().toList().stream();
+        }
+    }
+
+    /** The test plugins that break the structural rules on purpose, and how. */
+    static final Map<String, String> BROKEN = Map.of(
+            "missing_export_execute.wasm", "missing export `plugin_execute` (expected: (func (param i32 i32 i32 i32) (result i32)))",
+            "mistyped_export_execute.wasm", "export `plugin_execute` has signature",
+            "unknown_import.wasm", "unknown import `env.");
+
+    @ParameterizedTest
+    @MethodSource("testPlugins")
+    void everyTestPluginPassesUnlessBrokenOnPurpose(Path plugin) throws Exception {
+        List<AbiProblem> errors = check(Files.readAllBytes(plugin)).stream().filter(AbiProblem::isError).toList();
+        String name = plugin.getFileName().toString();
+        if (BROKEN.containsKey(name)) {
+            assertThat(errors).singleElement().extracting(AbiProblem::message).asString().startsWith(BROKEN.get(name));
+        } else {
+            assertThat(errors).as(name).isEmpty();
+        }
+    }
+}
