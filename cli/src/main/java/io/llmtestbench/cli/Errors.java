@@ -1,9 +1,9 @@
 package io.llmtestbench.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmtestbench.pipeline.PipelineRunner;
 import io.llmtestbench.runtime.ErrorKind;
 import io.llmtestbench.runtime.PluginException;
-import io.llmtestbench.runtime.PluginExecutionException;
 
 /** The {@code {"kind", "message", "code"}} form of a plugin failure. */
 final class Errors {
@@ -11,10 +11,7 @@ final class Errors {
 
     /** The plugin's result code, or null when the failure is not a result code (a trap, a limit, a load failure). */
     static Integer code(PluginException e) {
-        if (e instanceof PluginExecutionException pe && pe.resultCode() != 0) {
-            return pe.resultCode();
-        }
-        return null;
+        return PipelineRunner.resultCode(e);
     }
 
     static ObjectNode json(PluginException e) {

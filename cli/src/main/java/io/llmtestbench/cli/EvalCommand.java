@@ -1,7 +1,12 @@
 package io.llmtestbench.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmtestbench.pipeline.EvalSummary;
+import io.llmtestbench.pipeline.InvalidPipelineException;
+import io.llmtestbench.pipeline.Pipeline;
+import io.llmtestbench.pipeline.PipelineLoadException;
+import io.llmtestbench.pipeline.PipelineRunner;
+import io.llmtestbench.pipeline.RecordResult;
 import io.llmtestbench.runtime.ManagerConfig;
 import io.llmtestbench.runtime.PluginSystem;
 import io.llmtestbench.runtime.RegistryConfig;
@@ -10,9 +15,6 @@ import io.llmtestbench.runtime.SignaturePolicy;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -100,8 +102,8 @@ final class EvalCommand implements Callable<Integer> {
         }
         Pipeline pipeline;
         try {
-            pipeline = Pipeline.read(pipelineFile, warnings);
-        } catch (Pipeline.Invalid e) {
+            pipeline = Pipeline.read(pipelineFile, warnings::warn);
+        } catch (InvalidPipelineException e) {
             throw usage(e.getMessage());
         }
         SignaturePolicy policy;
@@ -123,14 +125,14 @@ final class EvalCommand implements Callable<Integer> {
                 .withCacheDir(cache.dir())
                 .withSignaturePolicy(policy);
         try (PluginSystem system = PluginSystem.withConfig(mc, RegistryConfig.defaults())) {
-            PipelineRunner runner = new PipelineRunner(system, pipeline);
+            PipelineRunner runner;
             long loadStart = System.nanoTime();
             try {
-                runner.load(!allowUnmetered, warnings);
-            } catch (PipelineRunner.LoadFailure e) {
-                err.println("llmtb eval: " + e.getMessage());
+                runner = PipelineRunner.load(system, pipeline, !allowUnmetered, warnings::warn);
+            } catch (PipelineLoadException e) {
+                err.println("llmtb eval: pipeline " + pipeline.file() + ": " + e.stage().where() + ": " + Errors.message(e.getCause(), "\"id\""));
                 return Main.FAILURE;
-            } catch (Pipeline.Invalid e) {
+            } catch (InvalidPipelineException e) {
                 throw usage(e.getMessage());
             }
             long loadMs = (System.nanoTime() - loadStart) / 1_000_000;
@@ -159,10 +161,10 @@ final class EvalCommand implements Callable<Integer> {
             BufferedWriter w) throws IOException {
         PrintStream stdout = System.out;
         PrintStream err = System.err;
-        EvalStats stats = new EvalStats(runner.evaluatorNames());
+        EvalSummary stats = new EvalSummary(runner.evaluatorNames());
 
         long start = System.nanoTime();
-        List<CompletableFuture<ObjectNode>> results = new ArrayList<>(lines.size());
+        List<CompletableFuture<RecordResult>> results = new ArrayList<>(lines.size());
         for (int i = 0; i < lines.size(); i++) {
             results.add(new CompletableFuture<>());
         }
@@ -177,7 +179,7 @@ final class EvalCommand implements Callable<Integer> {
                     int i;
                     while (!stop.get() && (i = next.getAndIncrement()) < lines.size()) {
                         try {
-                            results.get(i).complete(processLine(runner, lines.get(i)));
+                            results.get(i).complete(runner.processLine(lines.get(i).number(), lines.get(i).bytes()));
                         } catch (RuntimeException | Error e) {
                             results.get(i).completeExceptionally(e);
                             stop.set(true);
@@ -189,17 +191,18 @@ final class EvalCommand implements Callable<Integer> {
                     return null;
                 }));
             }
-            for (CompletableFuture<ObjectNode> f : results) {
-                ObjectNode r;
+            for (int i = 0; i < results.size(); i++) {
+                RecordResult r;
                 try {
-                    r = f.join();
+                    r = results.get(i).join();
                 } catch (CompletionException e) {
                     stop.set(true);
                     throw e.getCause() instanceof RuntimeException re ? re : e;
                 }
+                results.set(i, null); // written: let it go
                 stats.add(r);
                 if (w != null) {
-                    w.write(Json.write(r));
+                    w.write(Json.write(r.toJson()));
                     w.write('\n');
                 }
             }
@@ -247,59 +250,6 @@ final class EvalCommand implements Callable<Integer> {
                 .setConsumer(new ConsoleProgressBarConsumer(System.err))
                 .clearDisplayOnFinish()
                 .build();
-    }
-
-    /** Parses and checks one line, then runs it through the pipeline; invalid lines give an "invalid" result. */
-    private static ObjectNode processLine(PipelineRunner runner, Line line) {
-        String problem;
-        JsonNode record = null;
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(line.bytes())).toString();
-            problem = null;
-        } catch (CharacterCodingException e) {
-            text = null;
-            problem = "not valid UTF-8";
-        }
-        if (text != null) {
-            try {
-                record = Json.parse("the line", text);
-                problem = check(record, runner.hasProvider());
-            } catch (Json.BadJson e) {
-                problem = e.getMessage();
-            }
-        }
-        if (problem != null) {
-            ObjectNode r = Json.object();
-            r.put("line", line.number());
-            r.set("id", record != null && record.isObject() && record.has("id") ? record.get("id") : null);
-            r.put("status", "invalid");
-            r.putObject("error").put("message", problem);
-            return r;
-        }
-        return runner.process(line.number(), (ObjectNode) record);
-    }
-
-    /** Why a parsed line is not a usable record, or null. */
-    private static String check(JsonNode record, boolean hasProvider) {
-        if (!record.isObject()) {
-            return "a record must be a JSON object, got " + RunCommand.abbreviate(Json.write(record));
-        }
-        JsonNode response = record.get("response");
-        if (response != null && !response.isNull() && !response.isTextual()) {
-            return "\"response\" must be a string";
-        }
-        if (response == null || response.isNull()) {
-            if (!hasProvider) {
-                return "no \"response\", and the pipeline has no provider to generate one";
-            }
-            JsonNode prompt = record.get("prompt");
-            if (prompt == null || !prompt.isTextual()) {
-                return "no \"response\", and no string \"prompt\" to generate one from";
-            }
-        }
-        return null;
     }
 
     /** Non-blank lines, with their 1-based line numbers; the bytes are decoded per line so one bad line is one bad record. */

@@ -14,6 +14,7 @@ import io.llmtestbench.compiler.CompilerStamp;
 import io.llmtestbench.compiler.PluginArtifact;
 import io.llmtestbench.compiler.WasmCompiler;
 import io.llmtestbench.compiler.internal.ClassFiles;
+import io.llmtestbench.pipeline.internal.PluginPaths;
 import io.llmtestbench.runtime.LoadOptions;
 import io.llmtestbench.runtime.ManagerConfig;
 import io.llmtestbench.runtime.PluginException;

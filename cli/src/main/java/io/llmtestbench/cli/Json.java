@@ -1,10 +1,7 @@
 package io.llmtestbench.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -14,12 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
-/** JSON helpers shared by the commands: one strict mapper, and the {@code <json | @file>} argument form. */
+/** JSON helpers shared by the commands: the pipelines' strict mapper, and the {@code <json | @file>} argument form. */
 final class Json {
     /** Strict: trailing garbage after the value is an error, as it is for the runtime's JSON checks. */
-    static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    static final ObjectMapper MAPPER = io.llmtestbench.pipeline.internal.Json.MAPPER;
 
     private Json() {}
 
@@ -74,44 +69,18 @@ final class Json {
 
     /** Parses one JSON value; {@code source} names where it came from in the error. */
     static JsonNode parse(String source, String text) throws BadJson {
-        if (text.isBlank()) {
-            throw new BadJson(source + " is empty; expected a JSON value", null);
-        }
         try {
-            JsonNode node = MAPPER.readTree(text);
-            if (node == null || node.isMissingNode()) {
-                throw new BadJson(source + " is empty; expected a JSON value", null);
-            }
-            return node;
-        } catch (JsonProcessingException e) {
-            throw new BadJson(source + " is not valid JSON: " + e.getOriginalMessage() + location(e), e);
+            return io.llmtestbench.pipeline.internal.Json.parse(source, text);
+        } catch (io.llmtestbench.pipeline.internal.Json.BadJson e) {
+            throw new BadJson(e.getMessage(), e.getCause());
         }
-    }
-
-    private static String location(JsonProcessingException e) {
-        var loc = e.getLocation();
-        if (loc == null || loc.getLineNr() < 0) {
-            return "";
-        }
-        if (loc.getLineNr() == 1) {
-            return " (column " + loc.getColumnNr() + ")";
-        }
-        return " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
     }
 
     static String write(JsonNode node) {
-        try {
-            return MAPPER.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return io.llmtestbench.pipeline.internal.Json.write(node);
     }
 
     static String pretty(JsonNode node) {
-        try {
-            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return io.llmtestbench.pipeline.internal.Json.pretty(node);
     }
 }

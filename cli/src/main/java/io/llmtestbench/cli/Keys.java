@@ -2,10 +2,9 @@ package io.llmtestbench.cli;
 
 import io.llmtestbench.compiler.PluginSignature;
 import io.llmtestbench.compiler.PluginSigner;
-import java.io.IOException;
+import io.llmtestbench.pipeline.internal.KeyFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -24,8 +23,8 @@ import java.util.Arrays;
  * {@link PluginSigner#decodePrivateKey} and {@link PluginSigner#decodePublicKey} read.
  */
 final class Keys {
-    static final String PRIVATE_SUFFIX = ".key";
-    static final String PUBLIC_SUFFIX = ".pub";
+    static final String PRIVATE_SUFFIX = KeyFiles.PRIVATE_SUFFIX;
+    static final String PUBLIC_SUFFIX = KeyFiles.PUBLIC_SUFFIX;
 
     private Keys() {}
 
@@ -39,13 +38,10 @@ final class Keys {
     }
 
     static PublicKey readPublic(Path file, String what) throws BadKey {
-        String text = read(file, what);
         try {
-            return PluginSigner.decodePublicKey(text);
-        } catch (IllegalArgumentException e) {
-            boolean looksPrivate = isPrivate(text);
-            throw new BadKey(what + " " + file + ": " + e.getMessage()
-                    + (looksPrivate ? " (this is a private key: pass the public key, " + PUBLIC_SUFFIX + ")" : ""));
+            return KeyFiles.readPublic(file, what);
+        } catch (KeyFiles.BadKey e) {
+            throw new BadKey(e.getMessage());
         }
     }
 
@@ -98,22 +94,11 @@ final class Keys {
         return PluginSignature.fingerprint(key);
     }
 
-    private static boolean isPrivate(String text) {
-        try {
-            PluginSigner.decodePrivateKey(text);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
     private static String read(Path file, String what) throws BadKey {
         try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new BadKey(what + ": no such file: " + file);
-        } catch (IOException | java.io.UncheckedIOException e) {
-            throw new BadKey(what + ": cannot read " + file + ": " + e.getMessage());
+            return KeyFiles.read(file, what);
+        } catch (KeyFiles.BadKey e) {
+            throw new BadKey(e.getMessage());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.llmtestbench.cli;
 
+import io.llmtestbench.pipeline.internal.Permissions;
 import io.llmtestbench.runtime.PluginPermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,6 @@ final class PermissionOptions {
 
     /** Builds the permissions; throws IllegalArgumentException (a usage error) for a bad flag. */
     PluginPermissions build(java.nio.file.Path base, Warnings warnings) {
-        return Permissions.build(allowDirs, allowHosts, allowEnv, base, warnings, true);
+        return Permissions.build(allowDirs, allowHosts, allowEnv, base, warnings::warn, true);
     }
 }

@@ -2,6 +2,7 @@ package io.llmtestbench.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmtestbench.pipeline.internal.PluginPaths;
 import io.llmtestbench.runtime.LoadOptions;
 import io.llmtestbench.runtime.ManagerConfig;
 import io.llmtestbench.runtime.PluginException;

@@ -3,6 +3,7 @@ package io.llmtestbench.cli;
 import io.llmtestbench.compiler.PluginArtifact;
 import io.llmtestbench.compiler.PluginSignature;
 import io.llmtestbench.compiler.PluginSigner;
+import io.llmtestbench.pipeline.internal.PluginPaths;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;

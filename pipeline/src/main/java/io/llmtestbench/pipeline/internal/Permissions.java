@@ -1,4 +1,4 @@
-package io.llmtestbench.cli;
+package io.llmtestbench.pipeline.internal;
 
 import io.llmtestbench.runtime.DirGrant;
 import io.llmtestbench.runtime.PluginPermissions;
@@ -8,13 +8,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
- * Turns the CLI's and pipelines' permission grants into {@link PluginPermissions}. Every entry is parsed by the
+ * Turns the pipelines' and the CLI's permission grants into {@link PluginPermissions}. Every entry is parsed by the
  * runtime ({@link DirGrant#parse}, {@link PluginPermissions}'s host and environment checks), so the CLI accepts
  * exactly what the runtime accepts and an invalid entry carries the runtime's reason.
  */
-final class Permissions {
+public final class Permissions {
     private Permissions() {}
 
     /**
@@ -25,7 +26,7 @@ final class Permissions {
      * @param cli name the grants as the CLI flags (--allow-dir...) in messages, else as pipeline keys
      * @throws IllegalArgumentException naming the entry and why it is refused
      */
-    static PluginPermissions build(List<String> dirs, List<String> hosts, List<String> env, Path base, Warnings warnings,
+    public static PluginPermissions build(List<String> dirs, List<String> hosts, List<String> env, Path base, Consumer<String> warnings,
             boolean cli) {
         String whatDir = cli ? "--allow-dir " : "allow_dirs: ";
         String whatHost = cli ? "--allow-host " : "allow_hosts: ";
@@ -64,7 +65,7 @@ final class Permissions {
                         + (e.indexOf('=') >= 0 ? " (pass NAME, not NAME=VALUE: the value comes from this command's environment)" : ""), ex);
             }
             if (System.getenv(e) == null) {
-                warnings.warn(whatEnv + e + ": the variable is not set; the plugin will not see it");
+                warnings.accept(whatEnv + e + ": the variable is not set; the plugin will not see it");
             }
         }
         return new PluginPermissions(!grants.isEmpty(), grants, !hosts.isEmpty(), List.copyOf(hosts), List.copyOf(env));

@@ -1,8 +1,9 @@
-package io.llmtestbench.cli;
+package io.llmtestbench.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmtestbench.pipeline.internal.Json;
 import io.llmtestbench.runtime.ErrorKind;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,8 +12,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Accumulates result lines (in input order) into the eval summary. Not thread-safe: fed by one thread. */
-final class EvalStats {
+/**
+ * The summary of a batch: accumulates {@link RecordResult}s (in input order) and gives the summary as JSON
+ * ({@code llmtb eval --format json}) or as a table. Not thread-safe: fed by one thread.
+ */
+public final class EvalSummary {
     private static final int LISTED = 20;
 
     private final Map<String, double[]> scores = new LinkedHashMap<>();
@@ -20,15 +24,16 @@ final class EvalStats {
     private final Map<String, int[]> passes = new LinkedHashMap<>(); // {passed, reported}
     private final Map<String, Integer> failuresByKind = new LinkedHashMap<>();
     private final List<Integer> invalidLines = new ArrayList<>();
-    private final List<ObjectNode> failedSamples = new ArrayList<>();
-    private final List<ObjectNode> invalidSamples = new ArrayList<>();
+    private final List<RecordResult> failedSamples = new ArrayList<>();
+    private final List<RecordResult> invalidSamples = new ArrayList<>();
     private int records;
     private int kept;
     private int filtered;
     private int failed;
     private int providerCalls;
 
-    EvalStats(List<String> evaluators) {
+    /** @param evaluators the pipeline's evaluator names, in order (each gets a row, even without scores) */
+    public EvalSummary(List<String> evaluators) {
         for (String e : evaluators) {
             scores.put(e, new double[16]);
             scoreCounts.put(e, 0);
@@ -36,59 +41,61 @@ final class EvalStats {
         }
     }
 
-    void add(ObjectNode r) {
+    /** Counts one record's result. */
+    public void add(RecordResult r) {
         records++;
-        switch (r.path("status").asText()) {
-            case "kept": kept++; break;
-            case "filtered": filtered++; break;
-            case "invalid":
-                invalidLines.add(r.path("line").asInt());
+        switch (r.status()) {
+            case KEPT: kept++; break;
+            case FILTERED: filtered++; break;
+            case INVALID:
+                invalidLines.add(r.line());
                 if (invalidSamples.size() < LISTED) {
                     invalidSamples.add(r);
                 }
                 return;
             default:
                 failed++;
-                failuresByKind.merge(r.path("error").path("kind").asText("UNKNOWN"), 1, Integer::sum);
+                failuresByKind.merge(r.error() == null || r.error().kind() == null ? "UNKNOWN" : r.error().kind(), 1, Integer::sum);
                 if (failedSamples.size() < LISTED) {
                     failedSamples.add(r);
                 }
         }
-        if ("provider".equals(r.path("response_source").asText())) {
+        if ("provider".equals(r.responseSource())) {
             providerCalls++;
         }
-        r.path("scores").properties().forEach(f -> {
-            String name = f.getKey();
+        r.scores().forEach((name, score) -> {
             double[] arr = scores.computeIfAbsent(name, k -> new double[16]);
             int n = scoreCounts.getOrDefault(name, 0);
             if (n == arr.length) {
                 arr = Arrays.copyOf(arr, n * 2);
                 scores.put(name, arr);
             }
-            arr[n] = f.getValue().asDouble();
+            arr[n] = score;
             scoreCounts.put(name, n + 1);
         });
-        r.path("passed").properties().forEach(f -> {
-            if (f.getValue().isBoolean()) {
-                int[] p = passes.computeIfAbsent(f.getKey(), k -> new int[2]);
-                p[1]++;
-                if (f.getValue().asBoolean()) {
-                    p[0]++;
+        r.passed().forEach((name, p) -> {
+            if (p != null) {
+                int[] c = passes.computeIfAbsent(name, k -> new int[2]);
+                c[1]++;
+                if (p) {
+                    c[0]++;
                 }
             }
         });
     }
 
-    int failed() {
+    /** Records that failed. */
+    public int failed() {
         return failed;
     }
 
-    int invalid() {
+    /** Lines that were not usable records. */
+    public int invalid() {
         return invalidLines.size();
     }
 
     /** The summary; {@code info} holds the run's facts (pipeline, data, out, threads, times), put first. */
-    ObjectNode json(ObjectNode info, double elapsedSeconds) {
+    public ObjectNode json(ObjectNode info, double elapsedSeconds) {
         ObjectNode o = Json.object();
         o.setAll(info);
         o.put("records", records);
@@ -148,21 +155,12 @@ final class EvalStats {
         return o;
     }
 
-    /** Failed and invalid records worth showing in the table (the first few of each). */
-    List<ObjectNode> failedSamples() {
-        return failedSamples;
-    }
-
-    List<ObjectNode> invalidSamples() {
-        return invalidSamples;
-    }
-
     static double round(double x) {
         return Math.round(x * 10000) / 10000.0;
     }
 
     /** The summary as a table, for people. */
-    String table(ObjectNode s, boolean listProblems) {
+    public String table(ObjectNode s, boolean listProblems) {
         StringBuilder sb = new StringBuilder();
         sb.append("Pipeline ").append(s.path("pipeline_name").asText()).append(" (").append(s.path("pipeline").asText())
                 .append(") on ").append(s.path("data").asText()).append('\n');
@@ -203,20 +201,19 @@ final class EvalStats {
             if (!failedSamples.isEmpty()) {
                 sb.append("\nFailed records").append(failed > failedSamples.size() ? " (first " + failedSamples.size() + ")" : "")
                         .append(":\n");
-                for (ObjectNode r : failedSamples) {
-                    JsonNode e = r.path("error");
-                    sb.append("  line ").append(r.path("line").asInt()).append(" (id ").append(Json.write(r.path("id")))
-                            .append("): ").append(e.path("kind").asText()).append(" in ").append(e.path("stage").asText())
-                            .append(" '").append(e.path("plugin").asText()).append("': ").append(oneLine(e.path("message").asText()))
+                for (RecordResult r : failedSamples) {
+                    RecordResult.Failure e = r.error();
+                    sb.append("  line ").append(r.line()).append(" (id ").append(Json.write(r.id()))
+                            .append("): ").append(e.kind()).append(" in ").append(e.stage())
+                            .append(" '").append(e.plugin()).append("': ").append(oneLine(e.message()))
                             .append('\n');
                 }
             }
             if (!invalidSamples.isEmpty()) {
                 sb.append("\nInvalid records").append(invalidLines.size() > invalidSamples.size() ? " (first " + invalidSamples.size() + ")" : "")
                         .append(":\n");
-                for (ObjectNode r : invalidSamples) {
-                    sb.append("  line ").append(r.path("line").asInt()).append(": ").append(oneLine(r.path("error").path("message").asText()))
-                            .append('\n');
+                for (RecordResult r : invalidSamples) {
+                    sb.append("  line ").append(r.line()).append(": ").append(oneLine(r.error().message())).append('\n');
                 }
             }
         }

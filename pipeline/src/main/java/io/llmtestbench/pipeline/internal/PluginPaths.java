@@ -1,4 +1,4 @@
-package io.llmtestbench.cli;
+package io.llmtestbench.pipeline.internal;
 
 import java.io.IOException;
 import java.nio.file.FileSystems;
@@ -12,13 +12,13 @@ import java.util.stream.Stream;
 /**
  * Resolves plugin paths: relative paths against a base directory, and a glob in the file name (e.g.
  * {@code ../test-plugins/target/llmtb-test-plugins-*.jar}) to the one file it matches, so that pipelines
- * need not hard-code the project version.
+ * need not hard-code the project version. Used by the pipeline file and by the CLI's plugin arguments.
  */
-final class PluginPaths {
+public final class PluginPaths {
     private PluginPaths() {}
 
     /** Thrown when a path cannot be resolved; the message says why. */
-    static final class Unresolved extends Exception {
+    public static final class Unresolved extends Exception {
         private static final long serialVersionUID = 1L;
         private final String reason;
 
@@ -28,12 +28,12 @@ final class PluginPaths {
         }
 
         /** Why, without the path. */
-        String reason() {
+        public String reason() {
             return reason;
         }
     }
 
-    static boolean isGlob(String s) {
+    public static boolean isGlob(String s) {
         return s.indexOf('*') >= 0 || s.indexOf('?') >= 0 || s.indexOf('[') >= 0 || s.indexOf('{') >= 0;
     }
 
@@ -42,7 +42,7 @@ final class PluginPaths {
      * ({@code * ? [ {}) must match exactly one regular file; a spec without is returned as is (existence is
      * the loader's business, which reports a missing file precisely).
      */
-    static Path resolve(String spec, Path base) throws Unresolved {
+    public static Path resolve(String spec, Path base) throws Unresolved {
         if (spec.startsWith("~/")) {
             spec = System.getProperty("user.home") + spec.substring(1);
         }

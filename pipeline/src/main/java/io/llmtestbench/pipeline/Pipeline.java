@@ -1,8 +1,13 @@
-package io.llmtestbench.cli;
+package io.llmtestbench.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmtestbench.pipeline.internal.Json;
+import io.llmtestbench.pipeline.internal.KeyFiles;
+import io.llmtestbench.pipeline.internal.Permissions;
+import io.llmtestbench.pipeline.internal.PluginPaths;
 import io.llmtestbench.runtime.PluginPermissions;
+import io.llmtestbench.runtime.PluginType;
 import io.llmtestbench.runtime.ResourceLimits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,9 +20,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
- * An evaluation pipeline, as read from its JSON file (format documented in cli/README.md):
+ * An evaluation pipeline, as read from its JSON file (format documented in cli/README.md, "Pipeline file"):
  *
  * <pre>
  * {
@@ -37,23 +43,30 @@ import java.util.Set;
  * Signatures are checked for the whole pipeline (one {@link io.llmtestbench.runtime.SignaturePolicy} per system), so
  * {@code trusted_keys} and {@code require_signature} exist in {@code defaults} only.
  */
-record Pipeline(Path file, String name, Stage provider, List<Stage> transforms, List<Stage> evaluators, List<Stage> filters,
-        List<PublicKey> trustedKeys, boolean requireSignature) {
+public record Pipeline(Path file, String name, Stage provider, List<Stage> transforms, List<Stage> evaluators,
+        List<Stage> filters, List<PublicKey> trustedKeys, boolean requireSignature) {
 
-    /** One plugin of the pipeline. {@code path} is null when {@code pathError} says why it could not be resolved. */
-    record Stage(String kind, String where, String name, String pluginSpec, Path path, String pathError, String id,
+    /**
+     * One plugin of the pipeline.
+     *
+     * @param kind what the stage does (its input and output contract)
+     * @param where the stage's place in the pipeline file: {@code provider}, {@code transforms[0]},
+     *     {@code evaluators[1]}, {@code filters[0]}; unique within a pipeline
+     * @param name the stage's {@code "name"}, or null for the plugin's metadata name
+     * @param path the resolved plugin file; null when {@code pathError} says why it could not be resolved
+     */
+    public record Stage(PluginType kind, String where, String name, String pluginSpec, Path path, String pathError, String id,
             ObjectNode config, ResourceLimits limits, PluginPermissions permissions, Long randomSeed, ObjectNode input) {}
 
-    /** A pipeline file that cannot be used; the message says where and why (a usage error). */
-    static final class Invalid extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        Invalid(String message) {
-            super(message);
-        }
+    public Pipeline {
+        transforms = List.copyOf(transforms);
+        evaluators = List.copyOf(evaluators);
+        filters = List.copyOf(filters);
+        trustedKeys = List.copyOf(trustedKeys);
     }
 
-    List<Stage> stages() {
+    /** Every stage, in execution order. */
+    public List<Stage> stages() {
         return inOrder(provider, transforms, evaluators, filters);
     }
 
@@ -77,29 +90,41 @@ record Pipeline(Path file, String name, Stage provider, List<Stage> transforms, 
             "max_call_depth", "max_output_bytes", "max_http_response_bytes");
     private static final Set<String> PERMISSIONS = Set.of("allow_dirs", "allow_env", "allow_hosts");
 
-    static Pipeline read(Path file, Warnings warnings) throws Invalid {
+    /**
+     * Reads a pipeline file. Relative paths in it are resolved against its directory.
+     *
+     * @param warnings receives advice that does not make the pipeline invalid (e.g. an {@code allow_env} variable
+     *     that is not set)
+     */
+    public static Pipeline read(Path file, Consumer<String> warnings) throws InvalidPipelineException {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw new Invalid("pipeline file not found: " + file);
+            throw new InvalidPipelineException("pipeline file not found: " + file);
         } catch (IOException | java.io.UncheckedIOException e) {
-            throw new Invalid("cannot read pipeline file " + file + ": " + e.getMessage());
+            throw new InvalidPipelineException("cannot read pipeline file " + file + ": " + e.getMessage());
         }
         JsonNode root;
         try {
             root = Json.parse("pipeline " + file, text);
         } catch (Json.BadJson e) {
-            throw new Invalid(e.getMessage());
+            throw new InvalidPipelineException(e.getMessage());
         }
         Path base = file.toAbsolutePath().getParent();
         return parse(file, root, base, warnings);
     }
 
-    static Pipeline parse(Path file, JsonNode root, Path base, Warnings warnings) throws Invalid {
+    /**
+     * Reads a pipeline from its JSON.
+     *
+     * @param file names the pipeline in messages (and gives its default name)
+     * @param base the directory relative paths are resolved against (null: the working directory)
+     */
+    public static Pipeline parse(Path file, JsonNode root, Path base, Consumer<String> warnings) throws InvalidPipelineException {
         String at = "pipeline " + file;
         if (!root.isObject()) {
-            throw new Invalid(at + ": must be a JSON object");
+            throw new InvalidPipelineException(at + ": must be a JSON object");
         }
         keys(root, TOP, at);
         String name = optText(root, "name", at);
@@ -109,7 +134,7 @@ record Pipeline(Path file, String name, Stage provider, List<Stage> transforms, 
         }
         JsonNode defaults = root.path("defaults");
         if (!defaults.isMissingNode() && !defaults.isObject()) {
-            throw new Invalid(at + ": \"defaults\" must be an object");
+            throw new InvalidPipelineException(at + ": \"defaults\" must be an object");
         }
         if (defaults.isObject()) {
             keys(defaults, DEFAULTS, at + ": defaults");
@@ -129,35 +154,35 @@ record Pipeline(Path file, String name, Stage provider, List<Stage> transforms, 
                 f = base.resolve(f);
             }
             try {
-                keys.add(Keys.readPublic(f.normalize(), "defaults.trusted_keys"));
-            } catch (Keys.BadKey e) {
-                throw new Invalid(at + ": " + e.getMessage());
+                keys.add(KeyFiles.readPublic(f.normalize(), "defaults.trusted_keys"));
+            } catch (KeyFiles.BadKey e) {
+                throw new InvalidPipelineException(at + ": " + e.getMessage());
             }
         }
         boolean requireSignature = false;
         JsonNode rs = defaults.path("require_signature");
         if (!rs.isMissingNode() && !rs.isNull()) {
             if (!rs.isBoolean()) {
-                throw new Invalid(at + ": defaults.require_signature must be true or false, got " + rs);
+                throw new InvalidPipelineException(at + ": defaults.require_signature must be true or false, got " + rs);
             }
             requireSignature = rs.asBoolean();
         }
         Stage provider = null;
         JsonNode p = root.get("provider");
         if (p != null && !p.isNull()) {
-            provider = stage("provider", "provider", p, defLimits, defPerms, base, warnings, at);
+            provider = stage(PluginType.PROVIDER, "provider", p, defLimits, defPerms, base, warnings, at);
         }
-        List<Stage> transforms = list(root, "transforms", "transform", defLimits, defPerms, base, warnings, at);
-        List<Stage> evaluators = list(root, "evaluators", "evaluator", defLimits, defPerms, base, warnings, at);
-        List<Stage> filters = list(root, "filters", "filter", defLimits, defPerms, base, warnings, at);
+        List<Stage> transforms = list(root, "transforms", PluginType.TRANSFORM, defLimits, defPerms, base, warnings, at);
+        List<Stage> evaluators = list(root, "evaluators", PluginType.EVALUATOR, defLimits, defPerms, base, warnings, at);
+        List<Stage> filters = list(root, "filters", PluginType.FILTER, defLimits, defPerms, base, warnings, at);
         if (provider == null && transforms.isEmpty() && evaluators.isEmpty() && filters.isEmpty()) {
-            throw new Invalid(at + ": names no plugin (expected \"provider\", \"transforms\", \"evaluators\" or \"filters\")");
+            throw new InvalidPipelineException(at + ": names no plugin (expected \"provider\", \"transforms\", \"evaluators\" or \"filters\")");
         }
         return new Pipeline(file, name, provider, transforms, evaluators, filters, List.copyOf(keys), requireSignature);
     }
 
-    private static List<Stage> list(JsonNode root, String key, String kind, JsonNode defLimits, JsonNode defPerms, Path base,
-            Warnings warnings, String at) throws Invalid {
+    private static List<Stage> list(JsonNode root, String key, PluginType kind, JsonNode defLimits, JsonNode defPerms, Path base,
+            Consumer<String> warnings, String at) throws InvalidPipelineException {
         JsonNode arr = root.get(key);
         List<Stage> out = new ArrayList<>();
         if (arr == null || arr.isNull()) {
@@ -168,7 +193,7 @@ record Pipeline(Path file, String name, Stage provider, List<Stage> transforms, 
             return out;
         }
         if (!arr.isArray()) {
-            throw new Invalid(at + ": \"" + key + "\" must be an array of stages");
+            throw new InvalidPipelineException(at + ": \"" + key + "\" must be an array of stages");
         }
         for (int i = 0; i < arr.size(); i++) {
             out.add(stage(kind, key + "[" + i + "]", arr.get(i), defLimits, defPerms, base, warnings, at));
@@ -176,8 +201,8 @@ record Pipeline(Path file, String name, Stage provider, List<Stage> transforms, 
         return out;
     }
 
-    private static Stage stage(String kind, String where, JsonNode s, JsonNode defLimits, JsonNode defPerms, Path base,
-            Warnings warnings, String file) throws Invalid {
+    private static Stage stage(PluginType kind, String where, JsonNode s, JsonNode defLimits, JsonNode defPerms, Path base,
+            Consumer<String> warnings, String file) throws InvalidPipelineException {
         String at = file + ": " + where;
         if (s.isTextual()) {
             // shorthand: just the plugin path
@@ -186,12 +211,12 @@ record Pipeline(Path file, String name, Stage provider, List<Stage> transforms, 
             s = o;
         }
         if (!s.isObject()) {
-            throw new Invalid(at + ": must be an object with at least \"plugin\"");
+            throw new InvalidPipelineException(at + ": must be an object with at least \"plugin\"");
         }
         keys(s, STAGE, at);
         String plugin = optText(s, "plugin", at);
         if (plugin == null || plugin.isBlank()) {
-            throw new Invalid(at + ": \"plugin\" (the path of a .wasm or plugin jar) is required");
+            throw new InvalidPipelineException(at + ": \"plugin\" (the path of a .wasm or plugin jar) is required");
         }
         Path path = null;
         String pathError = null;
@@ -203,13 +228,13 @@ record Pipeline(Path file, String name, Stage provider, List<Stage> transforms, 
         String id = optText(s, "id", at);
         String name = optText(s, "name", at);
         if (name != null && name.isBlank()) {
-            throw new Invalid(at + ": \"name\" must not be empty");
+            throw new InvalidPipelineException(at + ": \"name\" must not be empty");
         }
         ObjectNode config = null;
         JsonNode c = s.get("config");
         if (c != null && !c.isNull()) {
             if (!c.isObject()) {
-                throw new Invalid(at + ": \"config\" must be an object");
+                throw new InvalidPipelineException(at + ": \"config\" must be an object");
             }
             config = (ObjectNode) c;
         }
@@ -227,31 +252,31 @@ record Pipeline(Path file, String name, Stage provider, List<Stage> transforms, 
             permissions = Permissions.build(strings(perm, defPerms, "allow_dirs", at), strings(perm, defPerms, "allow_hosts", at),
                     strings(perm, defPerms, "allow_env", at), base, warnings, false);
         } catch (IllegalArgumentException e) {
-            throw new Invalid(at + ".permissions: " + e.getMessage());
+            throw new InvalidPipelineException(at + ".permissions: " + e.getMessage());
         }
         Long seed = null;
         JsonNode rs = s.get("random_seed");
         if (rs != null && !rs.isNull()) {
             if (!rs.canConvertToLong() || !rs.isIntegralNumber()) {
-                throw new Invalid(at + ": \"random_seed\" must be an integer");
+                throw new InvalidPipelineException(at + ": \"random_seed\" must be an integer");
             }
             seed = rs.asLong();
         }
         ObjectNode input = null;
         JsonNode in = s.get("input");
         if (in != null && !in.isNull()) {
-            if (!kind.equals("provider")) {
-                throw new Invalid(at + ": \"input\" is for the provider only");
+            if (kind != PluginType.PROVIDER) {
+                throw new InvalidPipelineException(at + ": \"input\" is for the provider only");
             }
             if (!in.isObject()) {
-                throw new Invalid(at + ": \"input\" must be an object (extra provider input fields, e.g. {\"max_tokens\": 64})");
+                throw new InvalidPipelineException(at + ": \"input\" must be an object (extra provider input fields, e.g. {\"max_tokens\": 64})");
             }
             input = (ObjectNode) in;
         }
         return new Stage(kind, where, name, plugin, path, pathError, id, config, limits, permissions, seed, input);
     }
 
-    private static ResourceLimits limits(JsonNode defaults, JsonNode own, String at) throws Invalid {
+    private static ResourceLimits limits(JsonNode defaults, JsonNode own, String at) throws InvalidPipelineException {
         ResourceLimits.Builder b = ResourceLimits.builder();
         for (JsonNode src : new JsonNode[] {defaults, own}) {
             if (src == null) {
@@ -264,7 +289,7 @@ record Pipeline(Path file, String name, Stage provider, List<Stage> transforms, 
                 JsonNode v = e.getValue();
                 boolean zeroOk = e.getKey().equals("max_http_response_bytes");
                 if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < (zeroOk ? 0 : 1)) {
-                    throw new Invalid(w + "." + e.getKey() + ": must be a " + (zeroOk ? "non-negative" : "positive") + " integer, got " + v);
+                    throw new InvalidPipelineException(w + "." + e.getKey() + ": must be a " + (zeroOk ? "non-negative" : "positive") + " integer, got " + v);
                 }
                 long n = v.asLong();
                 switch (e.getKey()) {
@@ -274,31 +299,31 @@ record Pipeline(Path file, String name, Stage provider, List<Stage> transforms, 
                     case "max_call_depth": b.maxCallDepth(toInt(n, w + "." + e.getKey())); break;
                     case "max_output_bytes": b.maxOutputBytes(toInt(n, w + "." + e.getKey())); break;
                     case "max_http_response_bytes": b.maxHttpResponseBytes(toInt(n, w + "." + e.getKey())); break;
-                    default: throw new Invalid(w + ": unknown limit \"" + e.getKey() + "\"");
+                    default: throw new InvalidPipelineException(w + ": unknown limit \"" + e.getKey() + "\"");
                 }
             }
         }
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
-            throw new Invalid(at + ".limits: " + e.getMessage());
+            throw new InvalidPipelineException(at + ".limits: " + e.getMessage());
         }
     }
 
-    private static int toInt(long n, String at) throws Invalid {
+    private static int toInt(long n, String at) throws InvalidPipelineException {
         if (n > Integer.MAX_VALUE) {
-            throw new Invalid(at + ": too large (at most " + Integer.MAX_VALUE + ")");
+            throw new InvalidPipelineException(at + ": too large (at most " + Integer.MAX_VALUE + ")");
         }
         return (int) n;
     }
 
-    private static List<String> strings(JsonNode own, JsonNode defaults, String key, String at) throws Invalid {
+    private static List<String> strings(JsonNode own, JsonNode defaults, String key, String at) throws InvalidPipelineException {
         JsonNode v = own != null && own.has(key) ? own.get(key) : defaults != null ? defaults.get(key) : null;
         return strings(v, at + ".permissions." + key);
     }
 
     /** A string or an array of strings (null: none). */
-    private static List<String> strings(JsonNode v, String at) throws Invalid {
+    private static List<String> strings(JsonNode v, String at) throws InvalidPipelineException {
         List<String> out = new ArrayList<>();
         if (v == null || v.isNull() || v.isMissingNode()) {
             return out;
@@ -308,45 +333,45 @@ record Pipeline(Path file, String name, Stage provider, List<Stage> transforms, 
             return out;
         }
         if (!v.isArray()) {
-            throw new Invalid(at + ": must be an array of strings");
+            throw new InvalidPipelineException(at + ": must be an array of strings");
         }
         for (JsonNode x : v) {
             if (!x.isTextual()) {
-                throw new Invalid(at + ": must be an array of strings");
+                throw new InvalidPipelineException(at + ": must be an array of strings");
             }
             out.add(x.asText());
         }
         return out;
     }
 
-    private static JsonNode object(JsonNode parent, String key, String at) throws Invalid {
+    private static JsonNode object(JsonNode parent, String key, String at) throws InvalidPipelineException {
         JsonNode v = parent.get(key);
         if (v == null || v.isNull()) {
             return null;
         }
         if (!v.isObject()) {
-            throw new Invalid(at + ": \"" + key + "\" must be an object");
+            throw new InvalidPipelineException(at + ": \"" + key + "\" must be an object");
         }
         return v;
     }
 
-    private static String optText(JsonNode o, String key, String at) throws Invalid {
+    private static String optText(JsonNode o, String key, String at) throws InvalidPipelineException {
         JsonNode v = o.get(key);
         if (v == null || v.isNull()) {
             return null;
         }
         if (!v.isTextual()) {
-            throw new Invalid(at + ": \"" + key + "\" must be a string");
+            throw new InvalidPipelineException(at + ": \"" + key + "\" must be a string");
         }
         return v.asText();
     }
 
-    private static void keys(JsonNode o, Set<String> allowed, String at) throws Invalid {
+    private static void keys(JsonNode o, Set<String> allowed, String at) throws InvalidPipelineException {
         Iterator<String> it = o.fieldNames();
         while (it.hasNext()) {
             String k = it.next();
             if (!allowed.contains(k) && !k.startsWith("_") && !k.startsWith("$")) {
-                throw new Invalid(at + ": unknown key \"" + k + "\" (expected one of " + new java.util.TreeSet<>(allowed) + ")");
+                throw new InvalidPipelineException(at + ": unknown key \"" + k + "\" (expected one of " + new java.util.TreeSet<>(allowed) + ")");
             }
         }
     }

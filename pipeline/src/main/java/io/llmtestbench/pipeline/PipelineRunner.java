@@ -1,0 +1,384 @@
+package io.llmtestbench.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmtestbench.pipeline.internal.Json;
+import io.llmtestbench.runtime.ErrorKind;
+import io.llmtestbench.runtime.LoadOptions;
+import io.llmtestbench.runtime.PluginException;
+import io.llmtestbench.runtime.PluginExecutionException;
+import io.llmtestbench.runtime.PluginId;
+import io.llmtestbench.runtime.PluginInput;
+import io.llmtestbench.runtime.PluginLoadException;
+import io.llmtestbench.runtime.PluginMetadata;
+import io.llmtestbench.runtime.PluginOutput;
+import io.llmtestbench.runtime.PluginSystem;
+import io.llmtestbench.runtime.PluginType;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+
+/**
+ * A pipeline loaded into a {@link PluginSystem}: runs records through it, one {@link RecordResult} each. This is
+ * the per-record logic of every batch driver ({@code llmtb eval}, Spark). Thread-safe: call
+ * {@link #process}/{@link #processLine} from any number of threads (from inside {@link PluginSystem#submit} to save
+ * the hand-off to a plugin thread on every call).
+ *
+ * <p>Per record, in order, the first failure ending the record: the provider (only for a record without a
+ * {@code "response"}), the transforms, the evaluators, the filters (cli/README.md, "eval", documents the input and
+ * output of each).
+ */
+public final class PipelineRunner {
+    /** A loaded stage: the pipeline's stage, the runtime's plugin, and the stage's name (its own, or the plugin's). */
+    public record LoadedStage(Pipeline.Stage spec, PluginId id, String name, PluginMetadata metadata) {}
+
+    /** A stage that failed on one record. */
+    private static final class StageFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+        final transient LoadedStage stage;
+        final ErrorKind kind;
+        final Integer code;
+
+        StageFailure(LoadedStage stage, ErrorKind kind, String message, Integer code) {
+            super(message, null, false, false);
+            this.stage = stage;
+            this.kind = kind;
+            this.code = code;
+        }
+    }
+
+    private final PluginSystem system;
+    private final Pipeline pipeline;
+    private final LoadedStage provider;
+    private final List<LoadedStage> transforms;
+    private final List<LoadedStage> evaluators;
+    private final List<LoadedStage> filters;
+
+    private PipelineRunner(PluginSystem system, Pipeline pipeline, List<LoadedStage> loaded) {
+        this.system = system;
+        this.pipeline = pipeline;
+        int i = 0;
+        provider = pipeline.provider() != null ? loaded.get(i++) : null;
+        transforms = List.copyOf(loaded.subList(i, i += pipeline.transforms().size()));
+        evaluators = List.copyOf(loaded.subList(i, i += pipeline.evaluators().size()));
+        filters = List.copyOf(loaded.subList(i, i + pipeline.filters().size()));
+    }
+
+    /**
+     * Loads every stage's plugin into {@code system}, several at a time (loading a plugin jar is mostly reading and
+     * verifying it). One loader per processor: loading is CPU-bound (and the JIT competes for the same cores), so for
+     * the example's 4 plugins on 2 cores, 4 loaders were no faster than 2 (about 515 ms), and 2 saved about 10% over 1
+     * (cli/README.md, "Load time").
+     *
+     * @param requireMetering refuse plugin jars compiled without fuel metering
+     * @param warnings receives advice that does not stop the load (a plugin whose declared type differs from its stage)
+     * @throws PipelineLoadException when a plugin cannot be loaded (the first in pipeline order when several cannot)
+     * @throws InvalidPipelineException when the loaded plugins contradict the pipeline (two evaluators with one name)
+     */
+    public static PipelineRunner load(PluginSystem system, Pipeline pipeline, boolean requireMetering, Consumer<String> warnings)
+            throws PipelineLoadException, InvalidPipelineException {
+        List<Pipeline.Stage> specs = pipeline.stages();
+        List<CompletableFuture<LoadedStage>> futures = new ArrayList<>();
+        int parallel = Math.max(1, Math.min(specs.size(), Runtime.getRuntime().availableProcessors()));
+        ExecutorService loaders = Executors.newFixedThreadPool(parallel, r -> {
+            Thread t = new Thread(r, "llmtb-load");
+            t.setDaemon(true);
+            return t;
+        });
+        List<LoadedStage> loaded = new ArrayList<>();
+        try {
+            for (Pipeline.Stage s : specs) {
+                futures.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return loadStage(system, pipeline, s, requireMetering, warnings);
+                    } catch (PipelineLoadException e) {
+                        throw new CompletionException(e);
+                    }
+                }, loaders));
+            }
+            for (CompletableFuture<LoadedStage> f : futures) {
+                try {
+                    loaded.add(f.join());
+                } catch (CompletionException e) {
+                    if (e.getCause() instanceof PipelineLoadException le) {
+                        throw le;
+                    }
+                    throw e.getCause() instanceof RuntimeException re ? re : e;
+                }
+            }
+        } finally {
+            loaders.shutdown();
+        }
+        PipelineRunner runner = new PipelineRunner(system, pipeline, loaded);
+        Set<String> names = new HashSet<>();
+        for (LoadedStage e : runner.evaluators) {
+            if (!names.add(e.name())) {
+                throw new InvalidPipelineException("pipeline " + pipeline.file() + ": two evaluators are named '" + e.name()
+                        + "' (scores are keyed by evaluator name); give one a \"name\"");
+            }
+        }
+        return runner;
+    }
+
+    private static LoadedStage loadStage(PluginSystem system, Pipeline pipeline, Pipeline.Stage s, boolean requireMetering,
+            Consumer<String> warnings) throws PipelineLoadException {
+        if (s.path() == null) {
+            throw new PipelineLoadException(pipeline, s,
+                    new PluginLoadException(PluginLoadException.Reason.NOT_FOUND, s.pluginSpec(), s.pathError(), null));
+        }
+        LoadOptions options = LoadOptions.defaults().withConfig(s.config()).withLimits(s.limits())
+                .withPermissions(s.permissions()).withRandomSeed(s.randomSeed()).withRequireMetering(requireMetering);
+        PluginId id;
+        try {
+            id = system.loadPlugin(s.path(), s.id(), options);
+        } catch (PluginException e) {
+            throw new PipelineLoadException(pipeline, s, e);
+        }
+        PluginMetadata m = system.getMetadata(id);
+        if (m.pluginType() != s.kind()) {
+            warnings.accept("pipeline " + pipeline.file() + ": " + s.where() + ": plugin '" + m.name() + "' declares plugin_type "
+                    + m.pluginType().jsonName() + ", used here as a " + s.kind().jsonName());
+        }
+        String name = s.name() != null ? s.name() : m.name();
+        return new LoadedStage(s, id, name, m);
+    }
+
+    public Pipeline pipeline() {
+        return pipeline;
+    }
+
+    /** The evaluators' names, in pipeline order: the keys of {@link RecordResult#scores()}. */
+    public List<String> evaluatorNames() {
+        return evaluators.stream().map(LoadedStage::name).toList();
+    }
+
+    /** Every loaded stage, in execution order. */
+    public List<LoadedStage> stages() {
+        return Pipeline.inOrder(provider, transforms, evaluators, filters);
+    }
+
+    /**
+     * Runs one data line: decodes it (strict UTF-8), parses it (one JSON object) and runs it through the pipeline;
+     * a line that is not a usable record gives an {@link RecordResult.Status#INVALID} result. Never throws for a
+     * plugin's failure: that is the result's {@link RecordResult#error()}.
+     *
+     * @param line the line's number in its data file (1-based), reported in the result
+     */
+    public RecordResult processLine(int line, byte[] utf8) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(utf8)).toString();
+        } catch (CharacterCodingException e) {
+            return invalid(line, null, "not valid UTF-8");
+        }
+        JsonNode record;
+        try {
+            record = Json.parse("the line", text);
+        } catch (Json.BadJson e) {
+            return invalid(line, null, e.getMessage());
+        }
+        return process(line, record);
+    }
+
+    /**
+     * Runs one record (a parsed data line) through the pipeline; a value that is not a usable record gives an
+     * {@link RecordResult.Status#INVALID} result. Never throws for a plugin's failure.
+     */
+    public RecordResult process(int line, JsonNode record) {
+        String problem = check(record);
+        if (problem != null) {
+            return invalid(line, record, problem);
+        }
+        return run(line, (ObjectNode) record);
+    }
+
+    private static RecordResult invalid(int line, JsonNode record, String problem) {
+        RecordResult r = new RecordResult(line, record != null && record.isObject() && record.has("id") ? record.get("id") : null, null);
+        r.status = RecordResult.Status.INVALID;
+        r.error = new RecordResult.Failure(null, null, null, null, problem, null);
+        return r;
+    }
+
+    /** Why a parsed line is not a usable record, or null. */
+    private String check(JsonNode record) {
+        if (!record.isObject()) {
+            return "a record must be a JSON object, got " + Json.abbreviate(Json.write(record), 80);
+        }
+        JsonNode response = record.get("response");
+        if (response != null && !response.isNull() && !response.isTextual()) {
+            return "\"response\" must be a string";
+        }
+        if (response == null || response.isNull()) {
+            if (provider == null) {
+                return "no \"response\", and the pipeline has no provider to generate one";
+            }
+            JsonNode prompt = record.get("prompt");
+            if (prompt == null || !prompt.isTextual()) {
+                return "no \"response\", and no string \"prompt\" to generate one from";
+            }
+        }
+        return null;
+    }
+
+    private RecordResult run(int line, ObjectNode record) {
+        long start = System.nanoTime();
+        RecordResult res = new RecordResult(line, record.has("id") ? record.get("id") : null, record);
+        if (record.has("category")) {
+            res.category = record.get("category");
+        }
+        ObjectNode context = Json.object();
+        context.put("pipeline", pipeline.name());
+        if (record.hasNonNull("id")) {
+            context.put("record_id", record.get("id").isTextual() ? record.get("id").asText() : Json.write(record.get("id")));
+        }
+        context.put("line", line);
+        if (!filters.isEmpty()) {
+            res.filters = new java.util.LinkedHashMap<>();
+        }
+        try {
+            JsonNode resp = record.get("response");
+            String response;
+            if (resp != null && resp.isTextual()) {
+                response = resp.asText();
+                res.responseSource = "record";
+            } else {
+                ObjectNode in = Json.object();
+                in.set("prompt", record.get("prompt"));
+                if (provider.spec().input() != null) {
+                    provider.spec().input().properties().forEach(f -> {
+                        if (!f.getKey().equals("prompt")) {
+                            in.set(f.getKey(), f.getValue());
+                        }
+                    });
+                }
+                JsonNode out = exec(provider, in, context, res);
+                JsonNode text = out.get("text");
+                if (text == null || !text.isTextual()) {
+                    throw contract(provider, "provider output has no string \"text\"", out, res);
+                }
+                response = text.asText();
+                res.responseSource = "provider";
+                res.providerOutput = out;
+            }
+            ObjectNode cur = Json.object();
+            cur.put("text", response);
+            record.properties().forEach(f -> {
+                if (!f.getKey().equals("response") && !f.getKey().equals("text")) {
+                    cur.set(f.getKey(), f.getValue());
+                }
+            });
+            ObjectNode current = cur;
+            for (LoadedStage t : transforms) {
+                JsonNode out = exec(t, current, context, res);
+                if (!out.isObject() || !out.path("text").isTextual()) {
+                    throw contract(t, "transform output must be an object with a string \"text\"", out, res);
+                }
+                current = (ObjectNode) out;
+            }
+            String text = current.get("text").asText();
+            res.text = text;
+            ObjectNode scores = Json.object();
+            for (LoadedStage e : evaluators) {
+                ObjectNode in = Json.object();
+                in.put("text", text);
+                if (record.hasNonNull("expected")) {
+                    in.set("expected", record.get("expected"));
+                }
+                if (record.hasNonNull("prompt")) {
+                    in.set("prompt", record.get("prompt"));
+                }
+                JsonNode out = exec(e, in, context, res);
+                JsonNode score = out.get("score");
+                if (!out.isObject() || score == null || !score.isNumber() || !Double.isFinite(score.asDouble())
+                        || score.asDouble() < 0 || score.asDouble() > 1) {
+                    throw contract(e, "evaluator output must be an object with a number \"score\" in [0, 1]", out, res);
+                }
+                JsonNode p = out.get("passed");
+                if (p != null && !p.isNull() && !p.isBoolean()) {
+                    throw contract(e, "evaluator output's \"passed\" must be a boolean", out, res);
+                }
+                scores.put(e.name(), score.asDouble());
+                res.scores.put(e.name(), score.asDouble());
+                res.passed.put(e.name(), p != null && p.isBoolean() ? p.asBoolean() : null);
+                res.evaluations.put(e.name(), out);
+            }
+            boolean keep = true;
+            for (LoadedStage f : filters) {
+                ObjectNode in = Json.object();
+                in.put("text", text);
+                in.set("scores", scores.deepCopy());
+                Iterator<Map.Entry<String, JsonNode>> it = current.properties().iterator();
+                while (it.hasNext()) {
+                    var field = it.next();
+                    if (!field.getKey().equals("text") && !field.getKey().equals("scores")) {
+                        in.set(field.getKey(), field.getValue());
+                    }
+                }
+                JsonNode out = exec(f, in, context, res);
+                JsonNode k = out.get("keep");
+                if (!out.isObject() || k == null || !k.isBoolean()) {
+                    throw contract(f, "filter output must be an object with a boolean \"keep\"", out, res);
+                }
+                res.filters.put(f.name(), out);
+                keep &= k.asBoolean();
+            }
+            res.status = keep ? RecordResult.Status.KEPT : RecordResult.Status.FILTERED;
+        } catch (StageFailure f) {
+            res.status = RecordResult.Status.FAILED;
+            res.error = new RecordResult.Failure(f.stage.spec().kind().jsonName(), f.stage.spec().where(), f.stage.name(),
+                    f.kind.name(), f.getMessage(), f.code);
+        }
+        res.elapsedMs = Math.round((System.nanoTime() - start) / 1e4) / 100.0;
+        return res;
+    }
+
+    private JsonNode exec(LoadedStage stage, ObjectNode input, ObjectNode context, RecordResult res) throws StageFailure {
+        ObjectNode ctx = context.deepCopy();
+        String kind = stage.spec().kind().jsonName();
+        ctx.put("stage", kind);
+        ctx.put("plugin", stage.name());
+        long start = System.nanoTime();
+        try {
+            PluginOutput out = system.executePlugin(stage.id(), new PluginInput(input, ctx));
+            res.stages.add(new RecordResult.StageRun(stage.spec().where(), kind, stage.name(),
+                    RecordResult.millis(System.nanoTime() - start), out.metadata().fuelUsed(), true));
+            return out.data();
+        } catch (PluginException e) {
+            long fuel = e instanceof PluginExecutionException pe ? pe.fuelUsed() : 0;
+            res.stages.add(new RecordResult.StageRun(stage.spec().where(), kind, stage.name(),
+                    RecordResult.millis(System.nanoTime() - start), fuel, false));
+            throw new StageFailure(stage, e.kind(), e.getMessage(), resultCode(e));
+        }
+    }
+
+    /** The plugin's result code, or null when the failure is not a result code (a trap, a limit, a load failure). */
+    public static Integer resultCode(PluginException e) {
+        if (e instanceof PluginExecutionException pe && pe.resultCode() != 0) {
+            return pe.resultCode();
+        }
+        return null;
+    }
+
+    /** A stage whose output broke its contract: the call succeeded, but it fails the record. */
+    private static StageFailure contract(LoadedStage stage, String what, JsonNode out, RecordResult res) {
+        int last = res.stages.size() - 1;
+        RecordResult.StageRun run = res.stages.get(last);
+        res.stages.set(last, new RecordResult.StageRun(run.where(), run.stage(), run.plugin(), run.timeMs(), run.fuel(), false));
+        String shown = Json.abbreviate(Json.write(out), 200);
+        return new StageFailure(stage, ErrorKind.INVALID_OUTPUT, "Plugin '" + stage.name() + "' broke the "
+                + stage.spec().kind().jsonName() + " contract: " + what + "; got " + shown, null);
+    }
+}

@@ -1,0 +1,138 @@
+package io.llmtestbench.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.llmtestbench.pipeline.internal.Json;
+import io.llmtestbench.runtime.PluginSystem;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The per-record logic every batch driver shares, in process. */
+class PipelineRunnerTest {
+    @TempDir
+    static Path dir;
+
+    static PluginSystem system;
+    static PipelineRunner runner;
+    static final List<String> warnings = new ArrayList<>();
+
+    @BeforeAll
+    static void load() throws Exception {
+        Path file = Fixtures.pipeline(dir, """
+                {"name": "unit",
+                 "defaults": {"limits": {"max_instructions": 50000000, "timeout_ms": 10000}},
+                 "provider": {"plugin": "plugins/canned-provider.wasm"},
+                 "transforms": [{"plugin": "plugins/text-normalizer.wasm"}],
+                 "evaluators": [{"name": "sim", "plugin": "plugins/similarity-evaluator.wasm", "config": {"threshold": 0.5}}],
+                 "filters": [{"plugin": "plugins/threshold-filter.wasm", "config": {"min_score": 0.5}}]}
+                """, "canned-provider", "text-normalizer", "similarity-evaluator", "threshold-filter");
+        Pipeline p = Pipeline.read(file, warnings::add);
+        system = Fixtures.system();
+        runner = PipelineRunner.load(system, p, true, warnings::add);
+    }
+
+    @AfterAll
+    static void close() {
+        system.close();
+    }
+
+    private static RecordResult line(int n, String text) {
+        return runner.processLine(n, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aKeptRecordHasItsScoresVerdictsAndWhatEachStageCost() {
+        RecordResult r = line(3, "{\"id\":\"r1\",\"category\":\"geo\",\"response\":\"  PARIS  \",\"expected\":\"Paris\"}");
+        assertThat(r.status()).isEqualTo(RecordResult.Status.KEPT);
+        assertThat(r.line()).isEqualTo(3);
+        assertThat(r.id().asText()).isEqualTo("r1");
+        assertThat(r.category().asText()).isEqualTo("geo");
+        assertThat(r.text()).isEqualTo("paris");
+        assertThat(r.scores()).containsEntry("sim", 1.0);
+        assertThat(r.passed()).containsEntry("sim", true);
+        assertThat(r.filters()).containsKey("threshold-filter");
+        assertThat(r.error()).isNull();
+        assertThat(r.stages()).extracting(RecordResult.StageRun::where).containsExactly("transforms[0]", "evaluators[0]", "filters[0]");
+        assertThat(r.stages()).allSatisfy(s -> {
+            assertThat(s.ok()).isTrue();
+            assertThat(s.fuel()).isPositive();
+            assertThat(s.timeMs()).isPositive();
+        });
+        assertThat(r.input().path("expected").asText()).isEqualTo("Paris");
+    }
+
+    @Test
+    void aRecordWithoutResponseGetsOneFromTheProvider() {
+        RecordResult r = line(1, "{\"id\":2,\"prompt\":\"echo: The capital is Paris\",\"expected\":\"Paris\"}");
+        assertThat(r.responseSource()).isEqualTo("provider");
+        assertThat(r.providerOutput().path("text").asText()).isEqualTo("The capital is Paris");
+        assertThat(r.stages().get(0).where()).isEqualTo("provider");
+        assertThat(r.status()).isEqualTo(RecordResult.Status.FILTERED);
+    }
+
+    @Test
+    void aFailingStageEndsTheRecordWithItsKindAndCode() {
+        RecordResult r = line(4, "{\"id\":\"r4\",\"response\":\"good\",\"expected\":5}");
+        assertThat(r.status()).isEqualTo(RecordResult.Status.FAILED);
+        assertThat(r.error().stage()).isEqualTo("evaluator");
+        assertThat(r.error().where()).isEqualTo("evaluators[0]");
+        assertThat(r.error().plugin()).isEqualTo("sim");
+        assertThat(r.error().kind()).isEqualTo("PLUGIN_ERROR");
+        assertThat(r.error().code()).isEqualTo(-2);
+        assertThat(r.stages()).extracting(RecordResult.StageRun::ok).containsExactly(true, false);
+        assertThat(r.scores()).isEmpty();
+    }
+
+    @Test
+    void unusableLinesAreInvalidRecordsNotExceptions() {
+        assertThat(runner.processLine(1, new byte[] {'{', (byte) 0xC3, '}'}).error().message()).isEqualTo("not valid UTF-8");
+        assertThat(line(2, "this is not json").error().message()).contains("not valid JSON");
+        assertThat(line(3, "[1, 2]").error().message()).contains("must be a JSON object");
+        assertThat(line(4, "{\"id\": 7, \"response\": 5}").error().message()).contains("\"response\" must be a string");
+        assertThat(line(4, "{\"id\": 7, \"response\": 5}").id().asInt()).isEqualTo(7);
+        assertThat(line(5, "{\"id\": 8}").error().message()).contains("no string \"prompt\"");
+        assertThat(line(2, "this is not json").status()).isEqualTo(RecordResult.Status.INVALID);
+        assertThat(line(2, "this is not json").stages()).isEmpty();
+    }
+
+    @Test
+    void aResultLineReadsBackToTheSameResult() throws Exception {
+        for (String rec : List.of("{\"id\":\"r1\",\"category\":\"geo\",\"response\":\"  PARIS  \",\"expected\":\"Paris\"}",
+                "{\"id\":\"r4\",\"response\":\"good\",\"expected\":5}", "{\"id\":2,\"prompt\":\"echo: x\",\"expected\":\"x\"}", "nope")) {
+            RecordResult r = line(9, rec);
+            JsonNode json = Json.parse("line", Json.write(r.toJson()));
+            assertThat(RecordResult.fromJson(json).toJson()).isEqualTo(r.toJson());
+        }
+    }
+
+    @Test
+    void twoEvaluatorsWithOneNameAreRefused() throws Exception {
+        Path file = Fixtures.pipeline(dir.resolve("dup"), """
+                {"evaluators": ["plugins/similarity-evaluator.wasm", "plugins/similarity-evaluator.wasm"]}
+                """, "similarity-evaluator");
+        Pipeline p = Pipeline.read(file, warnings::add);
+        assertThatThrownBy(() -> PipelineRunner.load(system, p, true, warnings::add))
+                .isInstanceOf(InvalidPipelineException.class).hasMessageContaining("two evaluators are named 'similarity-evaluator'");
+    }
+
+    @Test
+    void aPluginThatCannotLoadNamesItsStage() throws Exception {
+        Path file = Fixtures.pipeline(dir.resolve("load"), """
+                {"evaluators": ["plugins/similarity-evaluator.wasm", "plugins/missing_export_execute.wasm"]}
+                """, "similarity-evaluator", "missing_export_execute");
+        Pipeline p = Pipeline.read(file, warnings::add);
+        assertThatThrownBy(() -> PipelineRunner.load(system, p, true, warnings::add))
+                .isInstanceOfSatisfying(PipelineLoadException.class, e -> {
+                    assertThat(e.stage().where()).isEqualTo("evaluators[1]");
+                    assertThat(e.getCause().getMessage()).contains("plugin_execute");
+                });
+    }
+}
