@@ -3,24 +3,32 @@
 #
 #   benchmarks/run.sh [--short|--full] [--jdk PATH]... [--no-build] [--only SUITE[,SUITE]]
 #
-#   --short      (default) a few minutes per JDK: 1 fork, short iterations, a subset on the 2nd JDK
-#   --full       2 forks (10 for start-up), 5 warm-up + 5 measurement iterations, everything on every JDK
+#   --short      (default) 1 fork, short iterations, everything on every JDK: ~40 min for two JDKs here
+#   --full       2 forks (10 for start-up and compile), 5 warm-up + 5 measurement iterations: a few hours
 #   --jdk PATH   a JDK home to run on; repeatable. Default: the java on PATH (Java 17 here) and, if present,
 #                /usr/lib/jvm/temurin-25-jdk-amd64
 #   --no-build   reuse benchmarks/target/benchmarks.jar and the native build
-#   --only       suites to run: native,accuracy,kernels,baseline,call,batch,startup,profile
+#   --only       suites to run: native,v8,accuracy,kernels,once,baseline,call,batch,startup,compile,profile
+#
+# Every JMH fork runs with HotSpot's default flags (the benchmarks' @Fork(jvmArgs=...) replaces the launching
+# JVM's arguments); the only exception is the "huge JIT" kernel variant below, which asks for
+# -XX:-DontCompileHugeMethods with -jvmArgsAppend, and CallOverheadBench's *HugeJit methods. Kernels tagged
+# "interp" in kernels/sizes.txt also run on Chicory's interpreter; those tagged "huge" (a function over
+# HotSpot's HugeMethodLimit) also run the huge-JIT variant. Run it under the machine's benchmark lock, niced:
+#   flock /work/bench.lock nice -n 5 benchmarks/run.sh
 #
 # Writes raw results under benchmarks/results/<UTC timestamp>-<mode>/ (JMH JSON, native JSON, the fuel
 # accuracy table, the inlining log, meta.json) and regenerates the tables in benchmarks/RESULTS.md from
 # them (benchmarks/tools/report.py; hand-written notes outside the generated block are kept).
-# Build needs: Maven (offline repo in ~/.m2), clang for the native kernels (skipped if absent), python3.
+# Build needs: Maven (offline repo in ~/.m2), clang for the native kernels (skipped if absent), node for V8
+# (skipped if absent), python3.
 set -euo pipefail
 
 orig_args="$*"
 mode=short
 jdks=()
 build=1
-only="native,accuracy,kernels,baseline,call,batch,startup,profile"
+only="native,v8,accuracy,kernels,once,baseline,call,batch,startup,compile,profile"
 while [ $# -gt 0 ]; do
   case "$1" in
     --short) mode=short ;;
@@ -55,11 +63,11 @@ uptime > "$out/load-before.txt" || true
 
 # ---- build ----
 if [ "$build" = 1 ]; then
-  log "building compiler, runtime (install) and benchmarks.jar"
-  mvn_try() { mvn -q -o "$@" || { log "offline build failed; retrying online"; mvn -q "$@"; }; }
-  mvn_try install -DskipTests -pl compiler,runtime
+  # A reactor build of this checkout: nothing is installed into ~/.m2 (other checkouts share it).
+  log "building benchmarks.jar (reactor build of compiler, runtime, benchmarks)"
+  mvn_try() { mvn -q -o -B "$@" || { log "offline build failed; retrying online"; mvn -q -B "$@"; }; }
   [ -f "$bench/src/main/resources/kernels/json.wasm" ] || "$bench/kernels/build.sh" wasm
-  mvn_try -f "$bench/pom.xml" package -DskipTests
+  mvn_try package -DskipTests -pl benchmarks -am
   if command -v "${CLANG:-clang}" > /dev/null; then
     "$bench/kernels/build.sh" native "$bench/target/native" > /dev/null
   else
@@ -75,14 +83,24 @@ log "preparing plugin data in $LLMTB_BENCH_DATA"
 
 # ---- native ----
 sizes=$(awk '!/^#/ && NF >= 2 {printf "%s:%s ", $1, $2}' "$bench/kernels/sizes.txt")
+tagged() { awk -v t="$1" '!/^#/ && NF >= 4 { for (i = 4; i <= NF; i++) if ($i == t) { printf "%s%s", sep, $1; sep = "," } }' "$bench/kernels/sizes.txt"; }
+if [ "$mode" = full ]; then nargs="--warmup-ms 2000 --iter-ms 2000 --iters 5"; else nargs="--warmup-ms 500 --iter-ms 500 --iters 3"; fi
 if want native && [ -x "$bench/target/native/native_bench" ]; then
-  if [ "$mode" = full ]; then nargs="--warmup-ms 2000 --iter-ms 2000 --iters 5"; else nargs="--warmup-ms 500 --iter-ms 500 --iters 3"; fi
-  log "native kernels ($nargs)"
+  log "native command: benchmarks/target/native/native_bench $nargs $sizes"
   # shellcheck disable=SC2086
   "$bench/target/native/native_bench" $nargs $sizes > "$out/native.json"
+  log "native command: benchmarks/target/native/native_bench_scalar $nargs $sizes"
   # shellcheck disable=SC2086
   "$bench/target/native/native_bench_scalar" $nargs $sizes > "$out/native-scalar.json"
   "${CLANG:-clang}" --version | head -1 > "$out/clang-version.txt"
+fi
+
+# ---- V8 (node), the same .wasm files ----
+if want v8 && command -v node > /dev/null; then
+  log "v8 command: node benchmarks/kernels/v8_bench.mjs --dir benchmarks/src/main/resources/kernels $nargs $sizes"
+  # shellcheck disable=SC2086
+  node "$bench/kernels/v8_bench.mjs" --dir "$bench/src/main/resources/kernels" $nargs $sizes > "$out/v8.json" \
+    || log "v8 FAILED"
 fi
 
 # ---- fuel accuracy (deterministic: once, on the first JDK) ----
@@ -108,15 +126,32 @@ for jdk in "${jdks[@]}"; do
   major=$("$java" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2}')
   tag="jdk$major"
   "$java" -version > "$out/$tag-version.txt" 2>&1
+  interp_kernels=$(tagged interp)
+  huge_kernels=$(tagged huge)
+  if [ "$mode" = full ]; then kf="-f 2 -wi 5 -w 2s -i 5 -r 2s"; of="-f 2"; cf="-f 10"; else kf="-f 1 -wi 3 -w 500ms -i 3 -r 500ms"; of="-f 1"; cf="-f 5"; fi
+  if want kernels; then
+    # shellcheck disable=SC2086
+    jmh "$java" "$tag" kernels 'KernelBench' $kf $CPU
+    # shellcheck disable=SC2086
+    [ -n "$interp_kernels" ] && jmh "$java" "$tag" kernels-interp 'KernelBench' -p runtime=chicory-interp -p kernel="$interp_kernels" $kf $CPU
+    # shellcheck disable=SC2086
+    [ -n "$huge_kernels" ] && jmh "$java" "$tag" kernels-hugejit 'KernelBench' -p runtime=ours-metered,chicory-aot -p kernel="$huge_kernels" \
+      -jvmArgsAppend -XX:-DontCompileHugeMethods $kf $CPU
+  fi
+  # shellcheck disable=SC2086
+  want once && jmh "$java" "$tag" once 'KernelOnceBench' $of
+  if want compile; then
+    # shellcheck disable=SC2086
+    jmh "$java" "$tag" compile-cold 'CompileBench' $cf
+    jmh "$java" "$tag" compile-warm 'CompileBench' -bm avgt -f 1 -wi 5 -w 1s -i 5 -r 1s
+  fi
   if [ "$mode" = full ]; then
-    want kernels && jmh "$java" "$tag" kernels 'KernelBench' -f 2 -wi 5 -w 2s -i 5 -r 2s $CPU
     want baseline && jmh "$java" "$tag" baseline 'KernelBaselineBench' -f 2 -wi 5 -w 1s -i 5 -r 1s $CPU
     want call && jmh "$java" "$tag" call-host "CallOverheadBench.($HOST_PIECES)\$" -f 2 -wi 5 -w 1s -i 5 -r 1s -prof gc $CPU
     want call && jmh "$java" "$tag" call "CallOverheadBench.($GUEST_PIECES)\$" -f 2 -wi 15 -w 1s -i 5 -r 2s -prof gc $CPU
     want batch && jmh "$java" "$tag" batch 'BatchBench' -f 2 -wi 15 -w 1s -i 5 -r 2s $CPU
     want startup && jmh "$java" "$tag" startup 'StartupBench' -f 10
   else
-    want kernels && jmh "$java" "$tag" kernels 'KernelBench' -f 1 -wi 3 -w 500ms -i 3 -r 500ms $CPU
     want baseline && jmh "$java" "$tag" baseline 'KernelBaselineBench' -f 1 -wi 3 -w 500ms -i 3 -r 500ms $CPU
     # host-side pieces warm up fast; anything running the plugin needs seconds of JIT warm-up
     want call && jmh "$java" "$tag" call-host "CallOverheadBench.($HOST_PIECES)\$" -f 1 -wi 3 -w 500ms -i 3 -r 500ms -prof gc $CPU

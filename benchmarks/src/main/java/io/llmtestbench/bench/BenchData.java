@@ -16,15 +16,15 @@ import java.util.Map;
  * {@link Prepare} fills for the start-up benchmark.
  */
 public final class BenchData {
-    /** The kernels, in report order. */
-    public static final List<String> KERNELS = List.of("matmul", "stencil", "sha256", "memmove", "mix64", "tokenize", "json");
-
     /** A ~200-byte evaluator input: a model response and a reference answer. */
     public static final String PLUGIN_INPUT = "{\"text\":\"The capital of France is Paris, which has been the seat of government "
             + "since the Capetian kings.\",\"expected\":\"Paris is the capital of France.\",\"id\":\"case-0042\",\"tags\":[\"geo\",\"qa\"]}";
 
-    private static final Map<String, Integer> SIZES = readPairs("kernels/sizes.txt", true);
+    private static final Map<String, Integer> SIZES = readColumn("kernels/sizes.txt", 1);
+    private static final Map<String, Integer> TEST_SIZES = readColumn("kernels/sizes.txt", 2);
     private static final Map<String, String> EXPECTED = readExpected();
+    /** The kernels, in report order (the order of kernels/sizes.txt). */
+    public static final List<String> KERNELS = List.copyOf(SIZES.keySet());
 
     private BenchData() {}
 
@@ -40,9 +40,27 @@ public final class BenchData {
         return n;
     }
 
-    /** The checksum the native build of the kernel returns for its size (kernels/build.sh writes it). */
+    /** The smaller size the unit tests run the kernel at. */
+    public static int kernelTestSize(String kernel) {
+        Integer n = TEST_SIZES.get(kernel);
+        if (n == null) {
+            throw new IllegalArgumentException("unknown kernel " + kernel);
+        }
+        return n;
+    }
+
+    /** The checksum the native build of the kernel returns for its benchmark size (kernels/build.sh writes it). */
     public static long expectedChecksum(String kernel) {
-        return Long.parseUnsignedLong(EXPECTED.get(kernel).substring(2), 16);
+        return expectedChecksum(kernel, kernelSize(kernel));
+    }
+
+    /** The checksum the native build returns for size n (the benchmark size or the test size). */
+    public static long expectedChecksum(String kernel, int n) {
+        String hex = EXPECTED.get(kernel + " " + n);
+        if (hex == null) {
+            throw new IllegalArgumentException("no native checksum for " + kernel + " at size " + n + " (run kernels/build.sh wasm)");
+        }
+        return Long.parseUnsignedLong(hex.substring(2), 16);
     }
 
     public static byte[] resource(String name) {
@@ -56,7 +74,8 @@ public final class BenchData {
         }
     }
 
-    private static Map<String, Integer> readPairs(String name, boolean ints) {
+    /** Column {@code col} (an int) of a whitespace-separated file, by its first column; # starts a comment line. */
+    private static Map<String, Integer> readColumn(String name, int col) {
         Map<String, Integer> m = new LinkedHashMap<>();
         for (String line : new String(resource(name), StandardCharsets.UTF_8).split("\n")) {
             String t = line.strip();
@@ -64,17 +83,18 @@ public final class BenchData {
                 continue;
             }
             String[] f = t.split("\\s+");
-            m.put(f[0], Integer.parseInt(f[1]));
+            m.put(f[0], Integer.parseInt(f.length > col && f[col].matches("\\d+") ? f[col] : f[1]));
         }
         return m;
     }
 
+    /** expected.txt: "kernel n checksum" lines, by "kernel n". */
     private static Map<String, String> readExpected() {
         Map<String, String> m = new LinkedHashMap<>();
         for (String line : new String(resource("kernels/expected.txt"), StandardCharsets.UTF_8).split("\n")) {
             String[] f = line.strip().split("\\s+");
             if (f.length == 3) {
-                m.put(f[0], f[2]);
+                m.put(f[0] + " " + f[1], f[2]);
             }
         }
         return m;

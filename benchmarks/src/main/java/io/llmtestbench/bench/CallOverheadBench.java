@@ -25,6 +25,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * Per-call cost of {@code PluginSystem.executePlugin} on the evaluator plugin with a ~200-byte input,
@@ -36,12 +37,16 @@ import org.openjdk.jmh.annotations.Warmup;
  * </pre>
  * and the same guest function called directly through Chicory's API (its compiler, no metering).
  * Run with {@code -prof gc} for bytes allocated per call. Only the states a method takes are set up.
+ *
+ * <p>Every fork runs with HotSpot's default flags ({@code jvmArgs} replaces the launching JVM's arguments;
+ * {@link JvmFlags} refuses a fork that JIT-compiles huge methods without asking), except the {@code *HugeJit}
+ * variants, which declare {@code -XX:-DontCompileHugeMethods} in their own {@code @Fork}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(value = 2, jvmArgs = {"-Xms1g", "-Xmx1g"})
 public class CallOverheadBench {
 
     /** The plugin on one engine, started up, outside the plugin system. */
@@ -54,7 +59,8 @@ public class CallOverheadBench {
         abstract Engine engine();
 
         @Setup(Level.Trial)
-        public void setup() {
+        public void setup(BenchmarkParams params) {
+            JvmFlags.requireAsDeclared(params);
             byte[] wasm = BenchData.pluginBytes();
             Guest g = Guest.create(engine(), wasm, "plugin.wasm", new HostStubs(null).importsFor(wasm));
             abi = new AbiClient(g);
@@ -216,20 +222,20 @@ public class CallOverheadBench {
     // so by default HotSpot never compiles it and it stays in the bytecode interpreter.
 
     @Benchmark
-    @Fork(jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:-DontCompileHugeMethods"})
+    @Fork(jvmArgs = {"-Xms1g", "-Xmx1g", JvmFlags.HUGE_JIT})
     public PluginOutput executePluginHugeJit(EvaluatorSystem s) {
         return s.system.executePlugin(s.id, s.input);
     }
 
     @Benchmark
-    @Fork(jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:-DontCompileHugeMethods"})
+    @Fork(jvmArgs = {"-Xms1g", "-Xmx1g", JvmFlags.HUGE_JIT})
     public int guestExecuteOnlyMeteredHugeJit(OursMetered g) {
         g.abi.guest.resetBudget();
         return g.prepared.executeOnly();
     }
 
     @Benchmark
-    @Fork(jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:-DontCompileHugeMethods"})
+    @Fork(jvmArgs = {"-Xms1g", "-Xmx1g", JvmFlags.HUGE_JIT})
     public int chicoryExecuteOnlyHugeJit(ChicoryAot g) {
         return g.prepared.executeOnly();
     }

@@ -10,6 +10,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * A plugin system with the evaluator loaded (compiled on load, metered, default limits) and executed once,
@@ -22,7 +23,8 @@ public class EvaluatorSystem {
     public PluginInput input;
 
     @Setup(Level.Trial)
-    public void setup() {
+    public void setup(BenchmarkParams params) {
+        JvmFlags.requireAsDeclared(params);
         system = PluginSystem.withConfig(ManagerConfig.defaults().withCacheDir(null), RegistryConfig.defaults());
         id = system.loadPlugin(BenchData.pluginWasm());
         input = PluginInput.of(BenchData.PLUGIN_INPUT);

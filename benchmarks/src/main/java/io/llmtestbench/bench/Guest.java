@@ -8,6 +8,7 @@ import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.ImportFunction;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
@@ -21,6 +22,7 @@ import io.llmtestbench.runtime.internal.LoadedCode;
 import io.llmtestbench.runtime.internal.exec.Budget;
 import io.llmtestbench.runtime.internal.exec.PluginMemory;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * One instance of a wasm module on one {@link Engine}, outside the plugin system: what the kernel and
@@ -53,51 +55,77 @@ public final class Guest {
      * @param listener Chicory's per-instruction listener; only the interpreter calls it
      */
     public static Guest create(Engine engine, byte[] wasm, String label, List<ImportFunction> imports, ExecutionListener listener) {
-        ImportValues values = ImportValues.builder().withFunctions(imports).build();
-        switch (engine) {
-            case OURS_METERED:
-            case OURS_UNMETERED: {
-                CompiledModule cm;
-                try {
-                    cm = WasmCompiler.compile(wasm, CompilerOptions.defaults().withMetering(engine == Engine.OURS_METERED));
-                } catch (CompilationException e) {
-                    throw new IllegalStateException("cannot compile " + label + ": " + e.getMessage(), e);
+        return Code.prepare(engine, wasm, label).instantiate(imports, listener);
+    }
+
+    /**
+     * A module compiled (and its classes defined) once for one engine, from which any number of fresh instances
+     * are made, as the runtime's instance pool does: the instances share the generated classes, so the JIT's
+     * work on them carries over from one instance to the next.
+     */
+    public static final class Code {
+        private final Engine engine;
+        private final CompiledModule compiled;
+        private final LoadedCode loaded;
+        private final WasmModule module;
+        private final Function<Instance, Machine> factory;
+
+        private Code(Engine engine, CompiledModule compiled, LoadedCode loaded, WasmModule module, Function<Instance, Machine> factory) {
+            this.engine = engine;
+            this.compiled = compiled;
+            this.loaded = loaded;
+            this.module = module;
+            this.factory = factory;
+        }
+
+        public static Code prepare(Engine engine, byte[] wasm, String label) {
+            switch (engine) {
+                case OURS_METERED:
+                case OURS_UNMETERED: {
+                    CompiledModule cm;
+                    try {
+                        cm = WasmCompiler.compile(wasm, CompilerOptions.defaults().withMetering(engine == Engine.OURS_METERED));
+                    } catch (CompilationException e) {
+                        throw new IllegalStateException("cannot compile " + label + ": " + e.getMessage(), e);
+                    }
+                    LoadedCode code = LoadedCode.define(label, PluginArtifact.Entry.of(PluginArtifact.idFor(label), label, cm), false);
+                    return new Code(engine, cm, code, code.module(), code.machineFactory());
                 }
-                LoadedCode code = LoadedCode.define(label, PluginArtifact.Entry.of(PluginArtifact.idFor(label), label, cm), false);
-                Budget budget = new Budget(Budget.UNLIMITED, ResourceLimits.DEFAULT_MAX_CALL_DEPTH);
+                case CHICORY_AOT: {
+                    WasmModule module = Parser.parse(wasm);
+                    Function<Instance, Machine> factory = MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.WARN).compile();
+                    return new Code(engine, null, null, module, factory);
+                }
+                case CHICORY_INTERP:
+                    return new Code(engine, null, null, Parser.parse(wasm), null);
+                default:
+                    throw new IllegalArgumentException(String.valueOf(engine));
+            }
+        }
+
+        public Guest instantiate(List<ImportFunction> imports) {
+            return instantiate(imports, null);
+        }
+
+        public Guest instantiate(List<ImportFunction> imports, ExecutionListener listener) {
+            ImportValues values = ImportValues.builder().withFunctions(imports).build();
+            Instance.Builder builder = Instance.builder(module).withImportValues(values).withStart(false);
+            Budget budget = null;
+            if (loaded != null) {
+                Budget b = new Budget(Budget.UNLIMITED, ResourceLimits.DEFAULT_MAX_CALL_DEPTH);
                 int capPages = (int) (ResourceLimits.DEFAULT_MAX_MEMORY_BYTES / 65536);
-                Instance inst = Instance.builder(code.module())
-                        .withImportValues(values)
-                        .withMachineFactory(code.machineFactory())
-                        .withMemoryFactory(limits -> new PluginMemory(limits, capPages, budget))
-                        .withStart(false)
-                        .build();
-                return new Guest(engine, inst, budget, cm);
+                builder.withMemoryFactory(limits -> new PluginMemory(limits, capPages, b));
+                budget = b;
+            } else {
+                builder.withMemoryFactory(ByteArrayMemory::new);
             }
-            case CHICORY_AOT: {
-                WasmModule module = Parser.parse(wasm);
-                var factory = MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.WARN).compile();
-                Instance inst = Instance.builder(module)
-                        .withImportValues(values)
-                        .withMachineFactory(factory)
-                        .withMemoryFactory(ByteArrayMemory::new)
-                        .withStart(false)
-                        .build();
-                return new Guest(engine, inst, null, null);
+            if (factory != null) {
+                builder.withMachineFactory(factory);
             }
-            case CHICORY_INTERP: {
-                WasmModule module = Parser.parse(wasm);
-                var builder = Instance.builder(module)
-                        .withImportValues(values)
-                        .withMemoryFactory(ByteArrayMemory::new)
-                        .withStart(false);
-                if (listener != null) {
-                    builder.withUnsafeExecutionListener(listener);
-                }
-                return new Guest(engine, builder.build(), null, null);
+            if (listener != null && engine == Engine.CHICORY_INTERP) {
+                builder.withUnsafeExecutionListener(listener);
             }
-            default:
-                throw new IllegalArgumentException(String.valueOf(engine));
+            return new Guest(engine, builder.build(), budget, compiled);
         }
     }
 

@@ -37,7 +37,8 @@ public final class HugeMethods {
         for (String k : BenchData.KERNELS) {
             modules.put("kernel " + k, BenchData.kernelWasm(k));
         }
-        System.out.println("module | compiler | functions | largest JVM method (bytes) | methods over 8000 bytes (never JIT-compiled by default)");
+        System.out.println("module | compiler | functions | largest JVM method (bytes) | methods over 8000 bytes (never JIT-compiled by default) "
+                + "| functions left to Chicory's interpreter (no JVM method: too large once translated)");
         for (var m : modules.entrySet()) {
             for (boolean metering : new boolean[] {true, false}) {
                 CompiledModule cm = WasmCompiler.compile(m.getValue(), CompilerOptions.defaults().withMetering(metering));
@@ -51,8 +52,10 @@ public final class HugeMethods {
                 for (CompilationReport.LargeMethod lm : cm.report().largeMethods()) {
                     huge.add(lm.method() + "=" + lm.bytecodeBytes());
                 }
+                var interpreted = cm.report().interpretedFunctions();
                 System.out.println(m.getKey() + " | ours " + (metering ? "metered" : "unmetered") + " | "
-                        + cm.report().definedFunctions() + " | " + largest + " | " + (huge.isEmpty() ? "none" : String.join(", ", huge)));
+                        + cm.report().definedFunctions() + " | " + largest + " | " + (huge.isEmpty() ? "none" : String.join(", ", huge))
+                        + " | " + (interpreted.isEmpty() ? "none" : interpreted.stream().map(f -> "func_" + f).collect(java.util.stream.Collectors.joining(", "))));
             }
             WasmModule module = Parser.parse(m.getValue());
             var result = Compiler.builder(module).withClassCollectorFactory(com.dylibso.chicory.compiler.internal.ByteClassCollector::new).build().compile();
@@ -67,7 +70,8 @@ public final class HugeMethods {
                 }
             }
             System.out.println(m.getKey() + " | Chicory compiler | " + module.functionSection().functionCount() + " | " + largest + " | "
-                    + (huge.isEmpty() ? "none" : String.join(", ", huge)));
+                    + (huge.isEmpty() ? "none" : String.join(", ", huge)) + " | " + (result.interpretedFunctions().isEmpty() ? "none"
+                    : result.interpretedFunctions().stream().map(f -> "func_" + f).collect(java.util.stream.Collectors.joining(", "))));
         }
     }
 }

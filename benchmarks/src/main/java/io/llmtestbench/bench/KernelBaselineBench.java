@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * The baseline beside {@link KernelBench}: the same call path with no work ({@code run(0)}), per engine,
@@ -24,7 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(value = 2, jvmArgs = {"-Xms1g", "-Xmx1g"})
 @State(Scope.Thread)
 public class KernelBaselineBench {
     @Param({"ours-metered", "ours-unmetered", "chicory-aot", "chicory-interp"})
@@ -35,7 +36,8 @@ public class KernelBaselineBench {
     private int zero;
 
     @Setup(Level.Trial)
-    public void setup() {
+    public void setup(BenchmarkParams params) {
+        JvmFlags.requireAsDeclared(params);
         guest = Guest.create(Engine.of(runtime), BenchData.kernelWasm("mix64"), "mix64.wasm", List.of());
         guest.export("init").apply(1);
         run = guest.export("run");
