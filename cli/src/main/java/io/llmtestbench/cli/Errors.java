@@ -39,6 +39,14 @@ final class Errors {
         return m;
     }
 
+    /**
+     * The message of a load failure the CLI finds before the runtime sees the plugin (a path or name that resolves
+     * to nothing): the runtime's form, {@code Failed to load WASM module: <plugin>: <detail>}.
+     */
+    static String loadMessage(String plugin, String detail) {
+        return "Failed to load WASM module: " + plugin + ": " + detail;
+    }
+
     static ObjectNode json(ErrorKind kind, String message, Integer code) {
         ObjectNode o = Json.object();
         o.put("kind", kind.name());

@@ -130,7 +130,7 @@ final class EvalCommand implements Callable<Integer> {
             try {
                 runner = PipelineRunner.load(system, pipeline, !allowUnmetered, warnings::warn);
             } catch (PipelineLoadException e) {
-                err.println("llmtb eval: pipeline " + pipeline.file() + ": " + e.stage().where() + ": " + Errors.message(e.getCause(), "\"id\""));
+                err.println("llmtb eval: pipeline " + pipeline.file() + ": " + e.stage().where() + ": " + (e.getCause() != null ? Errors.message(e.getCause(), "\"id\"") : e.failure()));
                 return Main.FAILURE;
             } catch (InvalidPipelineException e) {
                 throw usage(e.getMessage());

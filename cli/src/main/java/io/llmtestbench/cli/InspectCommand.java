@@ -32,11 +32,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -348,34 +346,18 @@ final class InspectCommand implements Callable<Integer> {
         return o;
     }
 
-    /** Load refusals that are the ABI check's own verdict (exports and imports). */
-    private static final Set<PluginLoadException.Reason> ABI_FAILURES = EnumSet.of(PluginLoadException.Reason.MISSING_EXPORT,
-            PluginLoadException.Reason.UNKNOWN_IMPORT, PluginLoadException.Reason.WASI_NOT_ENABLED);
-
     /**
-     * Refusals that come after the ABI check passed: the runtime checks exports and imports before it instantiates
-     * the module, and these arise from instantiating it or from its metadata and plugin_init (docs/plugin-abi.md §5).
-     */
-    private static final Set<PluginLoadException.Reason> AFTER_ABI = EnumSet.of(PluginLoadException.Reason.MEMORY_LIMIT,
-            PluginLoadException.Reason.INIT_FAILED, PluginLoadException.Reason.INVALID_METADATA,
-            PluginLoadException.Reason.INCOMPATIBLE_API_VERSION, PluginLoadException.Reason.DUPLICATE);
-
-    /**
-     * The ABI check's verdict, as the load reports it: ok when the plugin loaded (or failed after the check), failed
-     * with the loader's message, or null (not reached: the load failed earlier, e.g. on a signature or a malformed
-     * module).
+     * The ABI check's verdict, as the load reports it: ok when the plugin loaded or failed at a later stage, failed
+     * (with the loader's message) when the exports and imports were refused, or null (not reached: the load failed
+     * earlier, e.g. on a signature or a malformed module). The runtime checks exports and imports before it
+     * instantiates the module (docs/plugin-abi.md §5).
      */
     private static Boolean abiVerdict(Loaded l) {
-        if (l.info() != null) {
-            return true;
+        if (l.info() != null || !(l.error() instanceof PluginLoadException le)) {
+            return true; // loaded, or an execution failure during the first instance's start: the ABI check had passed
         }
-        if (l.error() instanceof PluginLoadException le) {
-            if (ABI_FAILURES.contains(le.reason())) {
-                return false;
-            }
-            return AFTER_ABI.contains(le.reason()) ? Boolean.TRUE : null;
-        }
-        return true; // an execution failure during the first instance's start: the ABI check had passed
+        int order = le.stage().compareTo(PluginLoadException.Stage.UNLINKABLE);
+        return order < 0 ? null : order > 0;
     }
 
     /** Adds abi, exports, imports and permissions; returns the function counts. */

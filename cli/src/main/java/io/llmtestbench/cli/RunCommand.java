@@ -3,12 +3,12 @@ package io.llmtestbench.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmtestbench.pipeline.internal.PluginPaths;
+import io.llmtestbench.runtime.ErrorKind;
 import io.llmtestbench.runtime.LoadOptions;
 import io.llmtestbench.runtime.ManagerConfig;
 import io.llmtestbench.runtime.PluginException;
 import io.llmtestbench.runtime.PluginId;
 import io.llmtestbench.runtime.PluginInput;
-import io.llmtestbench.runtime.PluginLoadException;
 import io.llmtestbench.runtime.PluginOutput;
 import io.llmtestbench.runtime.PluginPermissions;
 import io.llmtestbench.runtime.PluginSystem;
@@ -135,7 +135,7 @@ final class RunCommand implements Callable<Integer> {
             path = PluginPaths.resolve(plugin, null);
         } catch (PluginPaths.Unresolved e) {
             ObjectNode result = Json.object();
-            result.set("error", Errors.json(new PluginLoadException(PluginLoadException.Reason.NOT_FOUND, plugin, e.reason(), null)));
+            result.set("error", Errors.json(ErrorKind.INVALID_PLUGIN, Errors.loadMessage(plugin, e.reason()), null));
             out.println(pretty ? Json.pretty(result) : Json.write(result));
             out.flush();
             return Main.FAILURE;

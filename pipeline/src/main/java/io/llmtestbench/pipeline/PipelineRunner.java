@@ -9,7 +9,6 @@ import io.llmtestbench.runtime.PluginException;
 import io.llmtestbench.runtime.PluginExecutionException;
 import io.llmtestbench.runtime.PluginId;
 import io.llmtestbench.runtime.PluginInput;
-import io.llmtestbench.runtime.PluginLoadException;
 import io.llmtestbench.runtime.PluginMetadata;
 import io.llmtestbench.runtime.PluginOutput;
 import io.llmtestbench.runtime.PluginSystem;
@@ -135,8 +134,7 @@ public final class PipelineRunner {
     private static LoadedStage loadStage(PluginSystem system, Pipeline pipeline, Pipeline.Stage s, boolean requireMetering,
             Consumer<String> warnings) throws PipelineLoadException {
         if (s.path() == null) {
-            throw new PipelineLoadException(pipeline, s,
-                    new PluginLoadException(PluginLoadException.Reason.NOT_FOUND, s.pluginSpec(), s.pathError(), null));
+            throw new PipelineLoadException(pipeline, s, s.pathError());
         }
         LoadOptions options = LoadOptions.defaults().withConfig(s.config()).withLimits(s.limits())
                 .withPermissions(s.permissions()).withRandomSeed(s.randomSeed()).withRequireMetering(requireMetering);

@@ -9,7 +9,7 @@ import java.util.List;
  *     same content, e.g. as a {@code .wasm} and as its pre-compiled jar, is listed once: the first found)
  * @param problems candidates that could not be indexed, each naming its source and the reason: files that are
  *     not plugins, plugins that fail to load or to pass the {@link SignaturePolicy}, and two plugins claiming
- *     one name and version with different content ({@link PluginLoadException.Reason#DUPLICATE}; neither is
+ *     one name and version with different content ({@link PluginLoadException.Stage#CONFLICTING}; neither is
  *     loaded by that version)
  */
 public record Discovery(List<PluginDescriptor> plugins, List<PluginLoadException> problems) {

@@ -10,12 +10,12 @@ public final class FuelExhaustedException extends PluginExecutionException {
      * @param limit the budget ({@code maxInstructions})
      * @param charged fuel charged when it stopped: the limit plus the part of the last segment that crossed it
      */
-    public FuelExhaustedException(String plugin, long limit, long charged) {
-        super(ErrorKind.FUEL_EXHAUSTED, plugin,
-                "Plugin '" + plugin + "' exhausted its instruction budget of " + limit + " (FuelExhausted)", 0, charged, null);
+    FuelExhaustedException(String plugin, long limit, long charged) {
+        super(ErrorKind.FUEL_EXHAUSTED, plugin, "exhausted its instruction budget of " + limit + " (FuelExhausted)", 0, charged, null);
         this.limit = limit;
     }
 
+    /** The budget, {@code maxInstructions}. */
     public long limit() {
         return limit;
     }

@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
  *     {@code sha256sum} prints), or for a plugin in a pre-compiled jar, of its manifest
  *     {@code META-INF/llmtb/plugins/<id>/plugin.json} (which lists the SHA-256 of its module and of every class,
  *     all checked at load; {@link PluginDescriptor#sha256()} shows it). A mismatch is refused at load
- *     ({@link PluginLoadException.Reason#DIGEST_MISMATCH}), naming both digests.
+ *     ({@link PluginLoadException.Stage#UNTRUSTED}), naming both digests.
  * @param maxExecutionsPerSecond a token bucket per loaded plugin, or 0 for no limit (the default): up to
  *     {@code ceil(rate)} executions at once, refilled at {@code rate} per second; a call finding the bucket empty
  *     fails at once with {@link RateLimitedException}

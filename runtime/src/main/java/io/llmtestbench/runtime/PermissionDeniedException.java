@@ -8,11 +8,8 @@ package io.llmtestbench.runtime;
 public final class PermissionDeniedException extends PluginExecutionException {
     private static final long serialVersionUID = 1L;
 
-    public PermissionDeniedException(String plugin, String detail) {
-        this(plugin, detail, 0);
-    }
-
-    public PermissionDeniedException(String plugin, String detail, long fuelUsed) {
-        super(ErrorKind.PERMISSION_DENIED, plugin, "Plugin '" + plugin + "' permission denied: " + detail, 0, fuelUsed, null);
+    /** @param refused what was refused and why, e.g. {@code host_http_request https://x/: network access not granted} */
+    PermissionDeniedException(String plugin, String refused, long fuelUsed) {
+        super(ErrorKind.PERMISSION_DENIED, plugin, "permission denied: " + refused, 0, fuelUsed, null);
     }
 }

@@ -1,20 +1,27 @@
 package io.llmtestbench.runtime;
 
 /**
- * An execution that failed. {@link #kind()} tells which way; {@link #resultCode()} is the plugin's result
- * code for {@link ErrorKind#PLUGIN_ERROR} (and plugin-reported timeouts or out-of-memory), else 0.
+ * An execution that failed, with one of the execution kinds: {@link ErrorKind#PLUGIN_ERROR},
+ * {@link ErrorKind#TRAP}, {@link ErrorKind#MEMORY_LIMIT} and {@link ErrorKind#INVALID_OUTPUT} as this class, and
+ * the four kinds with a class of their own ({@link PluginTimeoutException}, {@link FuelExhaustedException},
+ * {@link PermissionDeniedException}, {@link RateLimitedException}). Message: {@code Plugin '<plugin>' <detail>}.
  */
-public class PluginExecutionException extends PluginException {
+public sealed class PluginExecutionException extends PluginException
+        permits PluginTimeoutException, FuelExhaustedException, PermissionDeniedException, RateLimitedException {
     private static final long serialVersionUID = 1L;
     private final int resultCode;
     private final long fuelUsed;
 
-    public PluginExecutionException(ErrorKind kind, String plugin, String message, int resultCode, long fuelUsed, Throwable cause) {
-        super(kind, plugin, message, cause);
+    PluginExecutionException(ErrorKind kind, String plugin, String detail, int resultCode, long fuelUsed, Throwable cause) {
+        super(kind, plugin, detail, cause);
         this.resultCode = resultCode;
         this.fuelUsed = fuelUsed;
     }
 
+    /**
+     * The plugin's result code when the failure is one (docs/plugin-abi.md §7: {@link ErrorKind#PLUGIN_ERROR}, and
+     * plugin-reported timeouts and out-of-memory), else 0.
+     */
     public int resultCode() {
         return resultCode;
     }

@@ -1,5 +1,6 @@
 package io.llmtestbench.runtime;
 
+import io.llmtestbench.runtime.internal.Failures;
 import io.llmtestbench.runtime.internal.GuestThreads;
 import io.llmtestbench.runtime.internal.InstancePermits;
 import io.llmtestbench.runtime.internal.LoadedCode;
@@ -132,7 +133,7 @@ public final class PluginSystem implements AutoCloseable {
 
     /**
      * Loads one plugin. For a jar holding several plugins, {@code artifactId} names which (its id in the
-     * jar's index); it is ignored for a {@code .wasm}. Refused ({@link PluginLoadException.Reason#DUPLICATE})
+     * jar's index); it is ignored for a {@code .wasm}. Refused ({@link PluginLoadException.Stage#CONFLICTING})
      * when another plugin with the same name and version but a different module is loaded: unload it first, or
      * use {@link #reloadPlugin(Path, LoadOptions)}.
      *
@@ -161,7 +162,7 @@ public final class PluginSystem implements AutoCloseable {
         var found = idx.find(name, VersionRange.parse(versionRange)).orElseThrow(() -> notDiscovered(idx, name, versionRange));
         PluginSources.Candidate c = sources.open(found.getValue());
         if (!c.sha256.equals(found.getKey().sha256())) {
-            throw new PluginLoadException(PluginLoadException.Reason.DIGEST_MISMATCH, name, c.source + " changed since it was discovered"
+            throw new PluginLoadException(PluginLoadException.Stage.UNTRUSTED, name, c.source + " changed since it was discovered"
                     + " (SHA-256 was " + found.getKey().sha256() + ", is " + c.sha256 + "); call discover() again", null);
         }
         return start(c, options, false).id();
@@ -169,7 +170,7 @@ public final class PluginSystem implements AutoCloseable {
 
     private PluginLoadException notDiscovered(PluginIndex idx, String name, String range) {
         List<String> versions = idx.versions(name);
-        return new PluginLoadException(PluginLoadException.Reason.NOT_FOUND, name, "no plugin named '" + name + "'"
+        return new PluginLoadException(PluginLoadException.Stage.UNREADABLE, name, "no plugin named '" + name + "'"
                 + (range != null && !range.isBlank() ? " in version range '" + range + "'" : "") + " was discovered"
                 + (versions.isEmpty() ? "" : " (versions found: " + String.join(", ", versions) + ")")
                 + "; searched " + (registry.pluginDirs().isEmpty() ? "no directories" : registry.pluginDirs().toString())
@@ -191,7 +192,7 @@ public final class PluginSystem implements AutoCloseable {
      * Hot reload by name: discovers again and reloads {@code name} from the newest version found, with the load
      * options of the current version (its SHA-256 pin, if any, dropped).
      *
-     * @throws PluginExecutionException when no version of {@code name} is loaded
+     * @throws PluginException {@link ErrorKind#NOT_LOADED} when no version of {@code name} is loaded
      */
     public PluginId reloadPlugin(String name) {
         PluginHandle cur = current.get(name);
@@ -221,7 +222,7 @@ public final class PluginSystem implements AutoCloseable {
         PluginException refused = null;
         synchronized (routes) {
             if (closing) {
-                refused = new PluginLoadException(PluginLoadException.Reason.INIT_FAILED, name, "the PluginSystem was closed during the load", null);
+                refused = new PluginLoadException(PluginLoadException.Stage.UNINSTANTIABLE, name, "the PluginSystem was closed during the load", null);
             } else if (!replace) {
                 refused = sameVersionOtherContent(handle, c).orElse(null);
             }
@@ -257,7 +258,7 @@ public final class PluginSystem implements AutoCloseable {
         for (PluginHandle other : plugins.values()) {
             if (other.id().name().equals(handle.id().name()) && other.id().version().equals(handle.id().version())
                     && !other.plugin().code().stamp().wasmSha256().equals(wasm)) {
-                return Optional.of(new PluginLoadException(PluginLoadException.Reason.DUPLICATE, handle.id().name(),
+                return Optional.of(new PluginLoadException(PluginLoadException.Stage.CONFLICTING, handle.id().name(),
                         handle.id().name() + "@" + handle.id().version() + " is already loaded (" + other.id() + ") from " + other.source()
                                 + " with module SHA-256 " + other.plugin().code().stamp().wasmSha256() + ", but " + c.source
                                 + " claims the same name and version with module SHA-256 " + wasm
@@ -377,7 +378,7 @@ public final class PluginSystem implements AutoCloseable {
             try (Stream<Path> list = Files.list(dir)) {
                 files = list.filter(Files::isRegularFile).sorted().toList();
             } catch (IOException e) {
-                idx.problem(new PluginLoadException(PluginLoadException.Reason.NOT_FOUND, dir.toString(),
+                idx.problem(new PluginLoadException(PluginLoadException.Stage.UNREADABLE, dir.toString(),
                         "cannot list plugin directory " + dir + ": " + e, e));
                 continue;
             }
@@ -423,11 +424,9 @@ public final class PluginSystem implements AutoCloseable {
             PluginMetadata metadata = seen != null ? seen.metadata() : probe(c);
             idx.add(new PluginDescriptor(metadata, c.source, c.artifactId(), c.sha256, c.wasmSha256, c.signedBy), c.locator);
         } catch (PluginLoadException e) {
-            String prefix = "Failed to load WASM module: " + e.plugin() + ": ";
-            String detail = e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length()) : e.getMessage();
-            idx.problem(detail.contains(where) ? e : new PluginLoadException(e.reason(), e.plugin(), where + ": " + detail, e));
+            idx.problem(Failures.at(where, e));
         } catch (RuntimeException | StackOverflowError e) {
-            idx.problem(new PluginLoadException(PluginLoadException.Reason.INVALID, where, "cannot read its metadata: " + e, e));
+            idx.problem(new PluginLoadException(PluginLoadException.Stage.UNINSTANTIABLE, where, "cannot read its metadata: " + e, e));
         }
     }
 
@@ -481,6 +480,9 @@ public final class PluginSystem implements AutoCloseable {
      * Runs one execution and waits for it. Safe from any number of threads at once.
      *
      * @throws PluginExecutionException (or a subclass) when the plugin fails, with its {@link ErrorKind}
+     * @throws PluginLoadException when a fresh instance the execution needed could not start
+     * @throws PluginException {@link ErrorKind#NOT_LOADED} when {@code id} names no loaded plugin (never loaded here,
+     *     unloaded, or replaced by a reload)
      */
     public PluginOutput executePlugin(PluginId id, PluginInput input) {
         PluginHandle h = handle(id);
@@ -497,7 +499,8 @@ public final class PluginSystem implements AutoCloseable {
      * Runs one execution on the current version of the loaded plugin called {@code name} (see the class comment),
      * and waits for it. During a hot reload each execution runs entirely on one version.
      *
-     * @throws PluginExecutionException when no version of {@code name} is loaded, or the plugin fails
+     * @throws PluginException {@link ErrorKind#NOT_LOADED} when no version of {@code name} is loaded; otherwise as
+     *     {@link #executePlugin(PluginId, PluginInput)}
      */
     public PluginOutput executePlugin(String name, PluginInput input) {
         Objects.requireNonNull(name, "name");
@@ -630,13 +633,13 @@ public final class PluginSystem implements AutoCloseable {
         return h;
     }
 
-    private static PluginExecutionException unknown(PluginId id) {
-        return new PluginExecutionException(ErrorKind.INVALID_PLUGIN, String.valueOf(id), "no plugin loaded with id " + id, 0, 0, null);
+    private static PluginException unknown(PluginId id) {
+        return new PluginException(ErrorKind.NOT_LOADED, String.valueOf(id), "no plugin loaded with id " + id, null);
     }
 
-    private static PluginExecutionException notLoaded(String name) {
-        return new PluginExecutionException(ErrorKind.INVALID_PLUGIN, name,
-                "no version of plugin '" + name + "' is loaded; load it with loadPlugin first", 0, 0, null);
+    private static PluginException notLoaded(String name) {
+        return new PluginException(ErrorKind.NOT_LOADED, name,
+                "no version of plugin '" + name + "' is loaded; load it with loadPlugin first", null);
     }
 
     private boolean evictOneIdle() {

@@ -8,8 +8,8 @@ public final class RateLimitedException extends PluginExecutionException {
     private static final long serialVersionUID = 1L;
     private final double limit;
 
-    public RateLimitedException(String plugin, double executionsPerSecond) {
-        super(ErrorKind.RATE_LIMITED, plugin, "Plugin '" + plugin + "' rate limited: more than " + format(executionsPerSecond)
+    RateLimitedException(String plugin, double executionsPerSecond) {
+        super(ErrorKind.RATE_LIMITED, plugin, "rate limited: more than " + format(executionsPerSecond)
                 + " executions per second (LoadOptions.maxExecutionsPerSecond)", 0, 0, null);
         this.limit = executionsPerSecond;
     }

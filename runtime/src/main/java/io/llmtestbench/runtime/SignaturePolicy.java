@@ -19,8 +19,9 @@ import java.util.Objects;
  *   <li>{@link #required(List)}: every plugin needs a signature that verifies with one of the trusted keys.</li>
  * </ul>
  *
- * Refusals are {@link PluginLoadException}s with reason {@code UNSIGNED}, {@code UNTRUSTED_SIGNATURE} or
- * {@code BAD_SIGNATURE}, naming the key's fingerprint and the digests. Because the compile cache's entries are not
+ * Refusals are {@link PluginLoadException}s at stage {@link PluginLoadException.Stage#UNTRUSTED} whose detail says
+ * which: {@code not signed}, {@code signed by key … which the signature policy does not trust}, or a malformed or
+ * non-matching signature, naming the key's fingerprint and the digests. Because the compile cache's entries are not
  * covered by a {@code .wasm}'s signature, a {@code .wasm} whose signature was verified is compiled from the verified
  * bytes, not taken from the cache (sign a pre-compiled jar to avoid that cost).
  *

@@ -102,6 +102,11 @@ class EndToEndTest {
         system.unloadPlugin(id);
         assertThat(system.listPlugins()).doesNotContain(id);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> system.executePlugin(id, PluginInput.of("{}")))
-                .isInstanceOf(PluginException.class).hasMessageContaining("no plugin loaded");
+                .isInstanceOfSatisfying(PluginException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_LOADED))
+                .hasMessageContaining("no plugin loaded");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> system.unloadPlugin(id))
+                .isInstanceOfSatisfying(PluginException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_LOADED));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> system.describePlugin(id))
+                .isInstanceOfSatisfying(PluginException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_LOADED));
     }
 }

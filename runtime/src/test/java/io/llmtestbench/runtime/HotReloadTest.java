@@ -63,7 +63,7 @@ class HotReloadTest {
             assertThat(version(system.executePlugin("reload", PluginInput.of("{}")))).isEqualTo("2.0.0");
             assertThat(system.listPlugins()).containsExactly(v2);
             assertThatThrownBy(() -> system.executePlugin(v1, PluginInput.of("{}")))
-                    .isInstanceOfSatisfying(PluginExecutionException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_PLUGIN));
+                    .isExactlyInstanceOf(PluginException.class).satisfies(e -> assertThat(((PluginException) e).kind()).isEqualTo(ErrorKind.NOT_LOADED));
 
             assertThat(version(inFlight.get(30, TimeUnit.SECONDS))).as("the old version finished its execution").isEqualTo("1.0.0");
         }
@@ -165,7 +165,7 @@ class HotReloadTest {
     void executionsByNameGoToTheNewestLoadedVersionAndFallBackOnUnload() throws Exception {
         try (PluginSystem system = system()) {
             assertThatThrownBy(() -> system.executePlugin("reload", PluginInput.of("{}")))
-                    .isInstanceOfSatisfying(PluginExecutionException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_PLUGIN))
+                    .isExactlyInstanceOf(PluginException.class).satisfies(e -> assertThat(((PluginException) e).kind()).isEqualTo(ErrorKind.NOT_LOADED))
                     .hasMessageContaining("no version of plugin 'reload' is loaded");
             PluginId v2 = system.loadPlugin(V2);
             PluginId v1 = system.loadPlugin(V1); // loaded later, but older: by-name still goes to 2.0.0

@@ -74,8 +74,8 @@ class IntegrityTest {
         }
     }
 
-    private static PluginLoadException.Reason reason(Throwable e) {
-        return ((PluginLoadException) e).reason();
+    private static PluginLoadException.Stage stage(Throwable e) {
+        return ((PluginLoadException) e).stage();
     }
 
     // ---- SHA-256 pins ---------------------------------------------------------------------------------------
@@ -89,7 +89,7 @@ class IntegrityTest {
             PluginId id = system.loadPlugin(echo, LoadOptions.defaults().withSha256(sha.toUpperCase(java.util.Locale.ROOT)));
             assertThat(system.executePlugin(id, PluginInput.of("[1]")).data().get(0).asInt()).isEqualTo(1);
             assertThatThrownBy(() -> system.loadPlugin(echo, LoadOptions.defaults().withSha256(wrong)))
-                    .satisfies(e -> assertThat(reason(e)).isEqualTo(PluginLoadException.Reason.DIGEST_MISMATCH))
+                    .satisfies(e -> assertThat(stage(e)).isEqualTo(PluginLoadException.Stage.UNTRUSTED))
                     .hasMessageContaining("LoadOptions.sha256 pins " + wrong)
                     .hasMessageContaining("the .wasm file has SHA-256 " + sha);
         }
@@ -106,7 +106,7 @@ class IntegrityTest {
             system.loadPlugin(jar, LoadOptions.defaults().withSha256(manifestSha));
             // the source module's digest is only a claim inside a jar: it is not accepted as a pin
             assertThatThrownBy(() -> system.loadPlugin(jar, LoadOptions.defaults().withSha256(wasmSha)))
-                    .satisfies(e -> assertThat(reason(e)).isEqualTo(PluginLoadException.Reason.DIGEST_MISMATCH))
+                    .satisfies(e -> assertThat(stage(e)).isEqualTo(PluginLoadException.Stage.UNTRUSTED))
                     .hasMessageContaining("its manifest META-INF/llmtb/plugins/echo/plugin.json has SHA-256 " + manifestSha);
         }
     }
@@ -131,7 +131,7 @@ class IntegrityTest {
         try (PluginSystem strict = system(SignaturePolicy.required(List.of(TRUSTED.getPublic())));
                 PluginSystem lax = system(SignaturePolicy.none())) {
             assertThatThrownBy(() -> strict.loadPlugin(echo))
-                    .satisfies(e -> assertThat(reason(e)).isEqualTo(PluginLoadException.Reason.UNSIGNED))
+                    .satisfies(e -> assertThat(stage(e)).isEqualTo(PluginLoadException.Stage.UNTRUSTED))
                     .hasMessageContaining("not signed, and the signature policy requires a signature by a trusted key")
                     .hasMessageContaining(echo + ".sig").hasMessageContaining("PluginSigner.signWasm");
             lax.loadPlugin(echo); // no policy: unsigned is fine
@@ -152,7 +152,7 @@ class IntegrityTest {
                 PluginSystem trusting = system(SignaturePolicy.required(List.of(TRUSTED.getPublic(), STRANGER.getPublic())))) {
             for (PluginSystem s : List.of(strict, optional)) {
                 assertThatThrownBy(() -> s.loadPlugin(echo))
-                        .satisfies(e -> assertThat(reason(e)).isEqualTo(PluginLoadException.Reason.UNTRUSTED_SIGNATURE))
+                        .satisfies(e -> assertThat(stage(e)).isEqualTo(PluginLoadException.Stage.UNTRUSTED))
                         .hasMessageContaining("signed by key " + PluginSignature.fingerprint(STRANGER.getPublic()))
                         .hasMessageContaining("does not trust (trusted: " + PluginSignature.fingerprint(TRUSTED.getPublic()) + ")");
             }
@@ -172,7 +172,7 @@ class IntegrityTest {
                 PluginSystem unchecked = system(SignaturePolicy.none())) {
             for (PluginSystem s : List.of(strict, optional)) {
                 assertThatThrownBy(() -> s.loadPlugin(echo))
-                        .satisfies(e -> assertThat(reason(e)).isEqualTo(PluginLoadException.Reason.BAD_SIGNATURE))
+                        .satisfies(e -> assertThat(stage(e)).isEqualTo(PluginLoadException.Stage.UNTRUSTED))
                         .hasMessageContaining("does not match: it signs SHA-256 " + signedSha)
                         .hasMessageContaining("the wasm loaded has SHA-256 " + tamperedSha)
                         .hasMessageContaining("modified after signing");
@@ -188,13 +188,13 @@ class IntegrityTest {
         Files.copy(PluginSigner.signWasm(other, TRUSTED), echo.resolveSibling("echo.wasm.sig"));
         try (PluginSystem strict = system(SignaturePolicy.required(List.of(TRUSTED.getPublic())))) {
             assertThatThrownBy(() -> strict.loadPlugin(echo))
-                    .satisfies(e -> assertThat(reason(e)).isEqualTo(PluginLoadException.Reason.BAD_SIGNATURE))
+                    .satisfies(e -> assertThat(stage(e)).isEqualTo(PluginLoadException.Stage.UNTRUSTED))
                     .hasMessageContaining("the signature belongs to another file");
             strict.loadPlugin(other);
 
             Files.writeString(echo.resolveSibling("echo.wasm.sig"), "{\"format\": 1, \"algorithm\": \"RSA\"}", StandardCharsets.UTF_8);
             assertThatThrownBy(() -> strict.loadPlugin(echo))
-                    .satisfies(e -> assertThat(reason(e)).isEqualTo(PluginLoadException.Reason.BAD_SIGNATURE))
+                    .satisfies(e -> assertThat(stage(e)).isEqualTo(PluginLoadException.Stage.UNTRUSTED))
                     .hasMessageContaining("is malformed: unsupported algorithm 'RSA'");
 
             // right digest, forged bytes
@@ -227,7 +227,7 @@ class IntegrityTest {
         Path jar = jar("echo");
         try (PluginSystem strict = system(SignaturePolicy.required(List.of(TRUSTED.getPublic())))) {
             assertThatThrownBy(() -> strict.loadPlugin(jar))
-                    .satisfies(e -> assertThat(reason(e)).isEqualTo(PluginLoadException.Reason.UNSIGNED))
+                    .satisfies(e -> assertThat(stage(e)).isEqualTo(PluginLoadException.Stage.UNTRUSTED))
                     .hasMessageContaining("META-INF/llmtb/plugins/echo/plugin.json.sig").hasMessageContaining("PluginSigner.signJar");
             assertThat(PluginSigner.signJar(jar, TRUSTED)).containsExactly("echo");
             PluginId id = strict.loadPlugin(jar);
@@ -261,14 +261,14 @@ class IntegrityTest {
             both.put(manifestPath, manifest.getBytes(StandardCharsets.UTF_8));
             zip(jar, both);
             assertThatThrownBy(() -> strict.loadPlugin(jar))
-                    .satisfies(e -> assertThat(reason(e)).isEqualTo(PluginLoadException.Reason.BAD_SIGNATURE))
+                    .satisfies(e -> assertThat(stage(e)).isEqualTo(PluginLoadException.Stage.UNTRUSTED))
                     .hasMessageContaining("the manifest loaded has SHA-256 " + WasmCompiler.sha256(both.get(manifestPath)));
 
             // and the signature removed: unsigned
             both.remove(manifestPath + ".sig");
             zip(jar, both);
             assertThatThrownBy(() -> strict.loadPlugin(jar))
-                    .satisfies(e -> assertThat(reason(e)).isEqualTo(PluginLoadException.Reason.UNSIGNED));
+                    .satisfies(e -> assertThat(stage(e)).isEqualTo(PluginLoadException.Stage.UNTRUSTED));
         }
     }
 
@@ -282,7 +282,7 @@ class IntegrityTest {
         zip(jar, files);
         try (PluginSystem strict = system(SignaturePolicy.required(List.of(TRUSTED.getPublic())))) {
             assertThatThrownBy(() -> strict.loadPlugin(jar))
-                    .satisfies(e -> assertThat(reason(e)).isEqualTo(PluginLoadException.Reason.BAD_SIGNATURE))
+                    .satisfies(e -> assertThat(stage(e)).isEqualTo(PluginLoadException.Stage.UNTRUSTED))
                     .hasMessageContaining("signs a wasm, but it is used for a manifest");
         }
     }
@@ -302,7 +302,7 @@ class IntegrityTest {
             assertThat(found.plugins()).extracting(PluginDescriptor::name).containsExactly("echo", "threshold-filter");
             assertThat(found.plugins()).allSatisfy(d -> assertThat(d.signedBy()).isEqualTo(PluginSignature.fingerprint(TRUSTED.getPublic())));
             assertThat(found.problems()).singleElement().satisfies(e -> {
-                assertThat(e.reason()).isEqualTo(PluginLoadException.Reason.UNSIGNED);
+                assertThat(e.stage()).isEqualTo(PluginLoadException.Stage.UNTRUSTED);
                 assertThat(e.getMessage()).contains("reload_v1.wasm");
             });
             assertThat(system.loadPlugin("threshold-filter").name()).isEqualTo("threshold-filter");

@@ -81,7 +81,7 @@ class IsolationTest {
         try (PluginSystem system = TestPlugins.system()) {
             Path jar = jar(evil);
             assertThatThrownBy(() -> system.loadPlugin(jar))
-                    .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.reason()).isEqualTo(PluginLoadException.Reason.FORBIDDEN_REFERENCE))
+                    .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.stage()).isEqualTo(PluginLoadException.Stage.INVALID))
                     .hasMessageContaining("sneaky")
                     .hasMessageContaining("java.lang.Runtime");
         }
@@ -97,7 +97,7 @@ class IsolationTest {
         try (PluginSystem system = TestPlugins.system()) {
             Path jar = jar(evil);
             assertThatThrownBy(() -> system.loadPlugin(jar))
-                    .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.reason()).isEqualTo(PluginLoadException.Reason.FORBIDDEN_REFERENCE))
+                    .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.stage()).isEqualTo(PluginLoadException.Stage.INVALID))
                     .hasMessageContaining("java.lang.System");
         }
     }
@@ -112,7 +112,7 @@ class IsolationTest {
         try (PluginSystem system = TestPlugins.system()) {
             Path jar = jar(old);
             assertThatThrownBy(() -> system.loadPlugin(jar))
-                    .isInstanceOfSatisfying(PluginLoadException.class, ex -> assertThat(ex.reason()).isEqualTo(PluginLoadException.Reason.STAMP_MISMATCH))
+                    .isInstanceOfSatisfying(PluginLoadException.class, ex -> assertThat(ex.stage()).isEqualTo(PluginLoadException.Stage.INVALID))
                     .hasMessageContaining("compiler version is 0.0.1, expected " + WasmCompiler.VERSION);
         }
     }

@@ -35,6 +35,7 @@ class MisbehavingPluginsTest {
         "trap_out_of_bounds_load   | TRAP           | out of bounds",
         "returns_error_code        | PLUGIN_ERROR   | Plugin execution failed with code: -1 (RESULT_ERROR)",
         "returns_invalid_input_code| PLUGIN_ERROR   | code: -2 (RESULT_INVALID_INPUT)",
+        "returns_timeout_code      | TIMEOUT        | code: -3 (RESULT_TIMEOUT): upstream took too long",
         "undocumented_result_code  | PLUGIN_ERROR   | code: 7 (undocumented result code)",
         "length_exceeds_capacity   | INVALID_OUTPUT | larger than capacity",
         "alloc_out_of_bounds       | INVALID_OUTPUT | outside linear memory",
@@ -52,6 +53,7 @@ class MisbehavingPluginsTest {
         for (int attempt = 0; attempt < 2; attempt++) {
             assertThatThrownBy(() -> system.executePlugin(id, PluginInput.of("{\"text\":\"x\"}")))
                     .isInstanceOfSatisfying(PluginException.class, e -> assertThat(e.kind()).isEqualTo(kind))
+                    .as("each kind is raised by one class").isExactlyInstanceOf(kind.exceptionType())
                     .hasMessageContaining(messagePart.replace("Plugin execution", "execution"))
                     .hasMessageContaining("'" + system.getMetadata(id).name() + "'");
         }
@@ -78,6 +80,16 @@ class MisbehavingPluginsTest {
     }
 
     @Test
+    void aPluginReportedTimeoutIsAPluginTimeoutExceptionWithItsCode() {
+        PluginId id = system.loadPlugin(TestPlugins.wasm("returns_timeout_code"));
+        assertThatThrownBy(() -> system.executePlugin(id, PluginInput.of("{}")))
+                .isInstanceOfSatisfying(PluginTimeoutException.class, e -> assertThat(e.resultCode()).isEqualTo(-3))
+                .hasMessage("Plugin 'returns_timeout_code' execution failed with code: -3 (RESULT_TIMEOUT): upstream took too long");
+        // a documented result code keeps the instance: the next call runs and reports the same
+        assertThatThrownBy(() -> system.executePlugin(id, PluginInput.of("{}"))).isInstanceOf(PluginTimeoutException.class);
+    }
+
+    @Test
     void bufferTooSmallIsRetriedOnceWithTheSizeAsked() {
         PluginId id = system.loadPlugin(TestPlugins.wasm("buffer_too_small_once"));
         PluginOutput out = system.executePlugin(id, PluginInput.of("{}"));
@@ -90,23 +102,23 @@ class MisbehavingPluginsTest {
     @Test
     void loadTimeMisbehaviourIsRefusedNamingWhat() {
         assertThatThrownBy(() -> system.loadPlugin(TestPlugins.wasm("missing_export_execute")))
-                .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.reason()).isEqualTo(PluginLoadException.Reason.MISSING_EXPORT))
+                .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.stage()).isEqualTo(PluginLoadException.Stage.UNLINKABLE))
                 .hasMessageStartingWith("Failed to load WASM module: missing_export_execute.wasm: missing export `plugin_execute`")
                 .hasMessageContaining("(func (param i32 i32 i32 i32) (result i32))");
         assertThatThrownBy(() -> system.loadPlugin(TestPlugins.wasm("mistyped_export_execute")))
                 .hasMessageContaining("export `plugin_execute` has signature")
                 .hasMessageContaining("expected: (func (param i32 i32 i32 i32) (result i32))");
         assertThatThrownBy(() -> system.loadPlugin(TestPlugins.wasm("unknown_import")))
-                .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.reason()).isEqualTo(PluginLoadException.Reason.UNKNOWN_IMPORT))
+                .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.stage()).isEqualTo(PluginLoadException.Stage.UNLINKABLE))
                 .hasMessageContaining("env.host_launch_missiles");
         assertThatThrownBy(() -> system.loadPlugin(TestPlugins.wasm("incompatible_api_version")))
-                .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.reason()).isEqualTo(PluginLoadException.Reason.INCOMPATIBLE_API_VERSION))
+                .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.stage()).isEqualTo(PluginLoadException.Stage.UNINSTANTIABLE))
                 .hasMessageContaining("api_version 2.0");
         assertThatThrownBy(() -> system.loadPlugin(TestPlugins.wasm("wasi_without_permission")))
-                .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.reason()).isEqualTo(PluginLoadException.Reason.WASI_NOT_ENABLED))
+                .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.stage()).isEqualTo(PluginLoadException.Stage.UNLINKABLE))
                 .hasMessageContaining("wasi_snapshot_preview1.fd_write");
         assertThatThrownBy(() -> system.loadPlugin(TestPlugins.wasm("initial_memory_too_large")))
-                .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.reason()).isEqualTo(PluginLoadException.Reason.MEMORY_LIMIT))
+                .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.stage()).isEqualTo(PluginLoadException.Stage.UNINSTANTIABLE))
                 .hasMessageContaining("exceeds the memory limit")
                 .hasMessageContaining(String.valueOf(16L << 20));
     }

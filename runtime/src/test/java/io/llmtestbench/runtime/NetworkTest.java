@@ -373,7 +373,7 @@ class NetworkTest {
         try (PluginSystem system = system()) {
             assertThatThrownBy(() -> system.loadPlugin(patched, LoadOptions.defaults()
                     .withConfig(JSON.createObjectNode().put("base_url", local()).put("model", "m"))))
-                    .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.reason()).isEqualTo(PluginLoadException.Reason.INCOMPATIBLE_API_VERSION))
+                    .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.stage()).isEqualTo(PluginLoadException.Stage.UNINSTANTIABLE))
                     .hasMessageContaining("needs plugin ABI 1.1, but declares api_version 1.0");
         }
     }

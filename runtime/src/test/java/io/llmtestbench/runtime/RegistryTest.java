@@ -105,7 +105,7 @@ class RegistryTest {
                     .isFalse();
 
             assertThatThrownBy(() -> system.loadPlugin("reload", "^3", LoadOptions.defaults()))
-                    .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.reason()).isEqualTo(PluginLoadException.Reason.NOT_FOUND))
+                    .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.stage()).isEqualTo(PluginLoadException.Stage.UNREADABLE))
                     .hasMessageContaining("no plugin named 'reload' in version range '^3' was discovered")
                     .hasMessageContaining("versions found: 2.0.0, 1.0.0");
             assertThatThrownBy(() -> system.loadPlugin("absent"))
@@ -137,7 +137,7 @@ class RegistryTest {
             Path file = dir.resolve("reload_v1.wasm");
             Files.write(file, variant(Files.readAllBytes(file), "changed"));
             assertThatThrownBy(() -> system.loadPlugin("reload"))
-                    .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.reason()).isEqualTo(PluginLoadException.Reason.DIGEST_MISMATCH))
+                    .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.stage()).isEqualTo(PluginLoadException.Stage.UNTRUSTED))
                     .hasMessageContaining("changed since it was discovered").hasMessageContaining("call discover() again");
             system.discover();
             assertThat(system.loadPlugin("reload").version()).isEqualTo("1.0.0");
@@ -153,21 +153,21 @@ class RegistryTest {
         try (PluginSystem system = system(dir)) {
             Discovery found = system.discover();
             assertThat(found.problems()).singleElement().satisfies(e -> {
-                assertThat(e.reason()).isEqualTo(PluginLoadException.Reason.DUPLICATE);
+                assertThat(e.stage()).isEqualTo(PluginLoadException.Stage.CONFLICTING);
                 assertThat(e.getMessage()).contains("two plugins claim reload@1.0.0 with different content",
                         dir.resolve("reload_v1.wasm").toString(), twin.toString());
             });
             assertThat(found.plugins()).extracting(d -> d.name() + "@" + d.version()).containsExactly("reload@2.0.0");
             assertThat(system.findPlugin("reload").orElseThrow().source()).isEqualTo(dir.resolve("reload_v2.wasm").toString());
             assertThatThrownBy(() -> system.findPlugin("reload", "^1"))
-                    .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.reason()).isEqualTo(PluginLoadException.Reason.DUPLICATE));
+                    .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.stage()).isEqualTo(PluginLoadException.Stage.CONFLICTING));
             assertThatThrownBy(() -> system.loadPlugin("reload", "1.0.0", LoadOptions.defaults()))
                     .isInstanceOf(PluginLoadException.class).hasMessageContaining(twin.toString());
 
             // loading both side by side by path is refused too, naming both
             PluginId first = system.loadPlugin(dir.resolve("reload_v1.wasm"));
             assertThatThrownBy(() -> system.loadPlugin(twin))
-                    .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.reason()).isEqualTo(PluginLoadException.Reason.DUPLICATE))
+                    .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.stage()).isEqualTo(PluginLoadException.Stage.CONFLICTING))
                     .hasMessageContaining("reload@1.0.0 is already loaded").hasMessageContaining(dir.resolve("reload_v1.wasm").toString())
                     .hasMessageContaining(twin.toString()).hasMessageContaining("reloadPlugin");
             assertThat(system.listPlugins()).containsExactly(first);
@@ -197,9 +197,9 @@ class RegistryTest {
             assertThat(filter.sha256()).isNotEqualTo(filter.wasmSha256()); // the manifest's digest
             assertThat(system.describePlugin(system.loadPlugin("threshold-filter")).origin()).isEqualTo("jar");
 
-            assertThat(found.problems()).extracting(PluginLoadException::reason).containsExactlyInAnyOrder(
-                    PluginLoadException.Reason.NOT_A_PLUGIN, PluginLoadException.Reason.MISSING_EXPORT,
-                    PluginLoadException.Reason.NOT_A_PLUGIN, PluginLoadException.Reason.NOT_FOUND);
+            assertThat(found.problems()).extracting(PluginLoadException::stage).containsExactlyInAnyOrder(
+                    PluginLoadException.Stage.UNREADABLE, PluginLoadException.Stage.UNLINKABLE,
+                    PluginLoadException.Stage.UNREADABLE, PluginLoadException.Stage.UNREADABLE);
             assertThat(found.problems()).extracting(Throwable::getMessage).anySatisfy(m -> assertThat(m)
                     .contains(dir.resolve("missing_export_execute.wasm").toString(), "missing export `plugin_execute`"));
             assertThat(found.problems()).extracting(Throwable::getMessage).anySatisfy(m -> assertThat(m)
@@ -221,10 +221,10 @@ class RegistryTest {
             assertThat(found.plugins()).extracting(PluginDescriptor::name).contains("echo", "canned-provider", "text-normalizer");
             // the deliberately broken ones are reported, naming the artifact and the plugin
             assertThat(found.problems()).anySatisfy(e -> {
-                assertThat(e.reason()).isEqualTo(PluginLoadException.Reason.MISSING_EXPORT);
+                assertThat(e.stage()).isEqualTo(PluginLoadException.Stage.UNLINKABLE);
                 assertThat(e.getMessage()).contains("(plugin missing_export_execute)", "missing export `plugin_execute`");
             });
-            assertThat(found.problems()).anySatisfy(e -> assertThat(e.reason()).isEqualTo(PluginLoadException.Reason.INCOMPATIBLE_API_VERSION));
+            assertThat(found.problems()).anySatisfy(e -> assertThat(e.stage()).isEqualTo(PluginLoadException.Stage.UNINSTANTIABLE));
 
             PluginId id = system.loadPlugin("similarity-evaluator");
             assertThat(system.describePlugin(id).origin()).isEqualTo("jar");
@@ -256,7 +256,7 @@ class RegistryTest {
             assertThatThrownBy(() -> system.loadPlugin(elf)).hasMessageContaining("not a WebAssembly module (no \\0asm header)")
                     .hasMessageContaining("starts with bytes 7f 45 4c 46");
             assertThatThrownBy(() -> system.loadPlugin(tmp.resolve("absent.wasm")))
-                    .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.reason()).isEqualTo(PluginLoadException.Reason.NOT_FOUND))
+                    .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.stage()).isEqualTo(PluginLoadException.Stage.UNREADABLE))
                     .hasMessageContaining("no such file");
             assertThatThrownBy(() -> system.loadPlugin(TestPlugins.wasm("missing_export_execute")))
                     .hasMessageContaining("missing export `plugin_execute` (expected: (func (param i32 i32 i32 i32) (result i32)))");

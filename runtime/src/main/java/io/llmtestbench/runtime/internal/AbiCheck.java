@@ -4,15 +4,15 @@ import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.Import;
 import io.llmtestbench.abi.AbiProblem;
 import io.llmtestbench.abi.PluginAbi;
-import io.llmtestbench.runtime.PluginLoadException;
-import io.llmtestbench.runtime.PluginLoadException.Reason;
+import io.llmtestbench.runtime.PluginLoadException.Stage;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Refuses a module that is not a plugin before anything runs: the first error of {@link PluginAbi#check} (the
  * one implementation of the ABI's structural rules, shared with the build tools), and WASI imports when WASI is
- * not enabled. Every refusal names the export or import and shows what was expected.
+ * not enabled. Every refusal names the export or import and shows what was expected; all are
+ * {@link Stage#UNLINKABLE}.
  */
 public final class AbiCheck {
     private AbiCheck() {}
@@ -23,7 +23,7 @@ public final class AbiCheck {
     public static Imports check(String label, WasmModule module, boolean enableWasi) {
         for (AbiProblem problem : PluginAbi.check(module)) {
             if (problem.isError()) {
-                throw new PluginLoadException(reason(problem.kind()), label, problem.message(), null);
+                throw Failures.load(Stage.UNLINKABLE, label, problem.message(), null);
             }
         }
         List<String> host = new ArrayList<>();
@@ -34,22 +34,12 @@ public final class AbiCheck {
                 host.add(imp.name());
             } else {
                 if (!enableWasi) {
-                    throw new PluginLoadException(Reason.WASI_NOT_ENABLED, label, "imports WASI function `" + imp.module() + "."
+                    throw Failures.load(Stage.UNLINKABLE, label, "imports WASI function `" + imp.module() + "."
                             + imp.name() + "` but WASI is not enabled (RuntimeConfig.enableWasi)", null);
                 }
                 wasi.add(imp.name());
             }
         }
         return new Imports(List.copyOf(host), List.copyOf(wasi));
-    }
-
-    private static Reason reason(AbiProblem.Kind kind) {
-        switch (kind) {
-            case UNKNOWN_IMPORT:
-            case MISTYPED_IMPORT:
-                return Reason.UNKNOWN_IMPORT;
-            default:
-                return Reason.MISSING_EXPORT;
-        }
     }
 }

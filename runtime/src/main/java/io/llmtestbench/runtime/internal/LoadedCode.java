@@ -10,7 +10,7 @@ import io.llmtestbench.compiler.CompilerStamp;
 import io.llmtestbench.compiler.PluginArtifact;
 import io.llmtestbench.compiler.WasmCompiler;
 import io.llmtestbench.compiler.internal.RuntimeContract;
-import io.llmtestbench.runtime.PluginLoadException;
+import io.llmtestbench.runtime.PluginLoadException.Stage;
 import io.llmtestbench.runtime.internal.load.ClassReferenceVerifier;
 import io.llmtestbench.runtime.internal.load.PluginClassLoader;
 import java.lang.invoke.MethodHandle;
@@ -57,35 +57,35 @@ public final class LoadedCode {
         CompilerStamp expected = WasmCompiler.stampFor(entry.stamp().wasmSha256(), entry.stamp().metering());
         List<String> diffs = entry.stamp().differencesFrom(expected);
         if (!diffs.isEmpty()) {
-            throw new PluginLoadException(PluginLoadException.Reason.STAMP_MISMATCH, label,
+            throw Failures.load(Stage.INVALID, label,
                     "compiled artifact does not match this runtime: " + String.join("; ", diffs)
                             + " (recompile it with llmtb " + WasmCompiler.VERSION + ")", null);
         }
         if (requireMetering && !entry.stamp().metering()) {
-            throw new PluginLoadException(PluginLoadException.Reason.STAMP_MISMATCH, label,
+            throw Failures.load(Stage.INVALID, label,
                     "compiled without fuel metering; the instruction limit could not be enforced", null);
         }
         String stampText = expected.format();
         for (Map.Entry<String, byte[]> c : entry.classes().entrySet()) {
             String found = stampOf(c.getValue());
             if (!stampText.equals(found)) {
-                throw new PluginLoadException(PluginLoadException.Reason.STAMP_MISMATCH, label,
+                throw Failures.load(Stage.INVALID, label,
                         "class " + c.getKey() + " carries stamp " + (found == null ? "(none)" : "'" + found + "'")
                                 + ", expected '" + stampText + "'", null);
             }
         }
         ClassReferenceVerifier.firstViolation(entry.classes()).ifPresent(v -> {
-            throw new PluginLoadException(PluginLoadException.Reason.FORBIDDEN_REFERENCE, label, v, null);
+            throw Failures.load(Stage.INVALID, label, v, null);
         });
         if (!entry.classes().containsKey(entry.mainClass())) {
-            throw new PluginLoadException(PluginLoadException.Reason.NOT_A_PLUGIN, label,
+            throw Failures.load(Stage.INVALID, label,
                     "main class " + entry.mainClass() + " is not in the artifact", null);
         }
         WasmModule module;
         try {
             module = Parser.parse(entry.wasm());
         } catch (RuntimeException e) {
-            throw new PluginLoadException(PluginLoadException.Reason.MALFORMED, label,
+            throw Failures.load(Stage.MALFORMED, label,
                     "bundled module does not parse: " + e.getMessage(), e);
         }
         var loader = new PluginClassLoader("llmtb-plugin:" + label, entry.classes());
@@ -97,7 +97,7 @@ public final class LoadedCode {
             ctor = MethodHandles.publicLookup().findConstructor(main, MethodType.methodType(void.class, Instance.class))
                     .asType(MethodType.methodType(Machine.class, Instance.class));
         } catch (ReflectiveOperationException | ClassCastException | LinkageError e) {
-            throw new PluginLoadException(PluginLoadException.Reason.NOT_A_PLUGIN, label,
+            throw Failures.load(Stage.INVALID, label,
                     "cannot link generated class " + entry.mainClass() + ": " + e, e);
         }
         warnAboutHugeMethods(label, entry.largeMethods());

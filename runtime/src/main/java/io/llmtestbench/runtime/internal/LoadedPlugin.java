@@ -1,23 +1,18 @@
 package io.llmtestbench.runtime.internal;
 
-import com.dylibso.chicory.runtime.ChicoryInterruptedException;
-import com.dylibso.chicory.wasm.ChicoryException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmtestbench.abi.PluginAbi;
 import io.llmtestbench.runtime.ErrorKind;
-import io.llmtestbench.runtime.FuelExhaustedException;
 import io.llmtestbench.runtime.LoadOptions;
 import io.llmtestbench.runtime.OutputMetadata;
-import io.llmtestbench.runtime.PermissionDeniedException;
 import io.llmtestbench.runtime.PluginException;
-import io.llmtestbench.runtime.PluginExecutionException;
 import io.llmtestbench.runtime.PluginId;
 import io.llmtestbench.runtime.PluginInput;
 import io.llmtestbench.runtime.PluginLoadException;
+import io.llmtestbench.runtime.PluginLoadException.Stage;
 import io.llmtestbench.runtime.PluginMetadata;
 import io.llmtestbench.runtime.PluginOutput;
-import io.llmtestbench.runtime.PluginTimeoutException;
 import io.llmtestbench.runtime.PluginType;
 import io.llmtestbench.runtime.ResourceLimits;
 import io.llmtestbench.runtime.internal.exec.Budget;
@@ -141,7 +136,7 @@ public final class LoadedPlugin {
     /** Runs one execution on the calling thread. */
     public PluginOutput execute(PluginInput input) {
         if (closed) {
-            throw new PluginExecutionException(ErrorKind.INVALID_PLUGIN, name(), "Plugin '" + name() + "' has been unloaded", 0, 0, null);
+            throw Failures.notLoaded(id.toString(), "Plugin '" + name() + "' (" + id + ") has been unloaded");
         }
         long start = System.nanoTime();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(limits.maxExecutionTimeMs());
@@ -179,11 +174,9 @@ public final class LoadedPlugin {
         } catch (GuestInstance.ResultCode rc) {
             // a documented error code leaves a healthy instance; anything else is a misbehaving one
             healthy = PluginAbi.resultName(rc.code).isPresent() && !guest.memory().growRefused();
-            throw resultCodeFailure(rc, guest);
-        } catch (PluginException e) {
-            throw e;
+            throw new FailureMapper(name(), limits).resultCode(rc, guest);
         } catch (RuntimeException | StackOverflowError e) {
-            throw failure(e, guest);
+            throw new FailureMapper(name(), limits).failure(e, guest);
         } finally {
             alarm.cancel(false);
             if (!code.stamp().metering()) {
@@ -198,8 +191,7 @@ public final class LoadedPlugin {
         try {
             text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(out)).toString();
         } catch (CharacterCodingException e) {
-            throw new PluginExecutionException(ErrorKind.INVALID_OUTPUT, name(),
-                    "Plugin '" + name() + "' returned output that is not valid UTF-8 (" + out.length + " bytes)", 0, 0, e);
+            throw Failures.execution(ErrorKind.INVALID_OUTPUT, name(), "returned output that is not valid UTF-8 (" + out.length + " bytes)", 0, e);
         }
         try {
             var parser = JSON.getFactory().createParser(text);
@@ -210,8 +202,8 @@ public final class LoadedPlugin {
             return node;
         } catch (java.io.IOException e) {
             String shown = text.length() > 80 ? text.substring(0, 80) + "…" : text;
-            throw new PluginExecutionException(ErrorKind.INVALID_OUTPUT, name(),
-                    "Plugin '" + name() + "' returned output that is not valid JSON: " + shortMessage(e) + " (output: \"" + shown + "\")", 0, 0, e);
+            throw Failures.execution(ErrorKind.INVALID_OUTPUT, name(),
+                    "returned output that is not valid JSON: " + shortMessage(e) + " (output: \"" + shown + "\")", 0, e);
         }
     }
 
@@ -219,74 +211,6 @@ public final class LoadedPlugin {
         String m = e.getMessage();
         int nl = m == null ? -1 : m.indexOf('\n');
         return nl < 0 ? String.valueOf(m) : m.substring(0, nl);
-    }
-
-    private PluginExecutionException resultCodeFailure(GuestInstance.ResultCode rc, GuestInstance guest) {
-        String symbolic = PluginAbi.resultName(rc.code).orElse("undocumented result code");
-        String message = "Plugin '" + name() + "' execution failed with code: " + rc.code + " (" + symbolic + ")"
-                + (rc.pluginMessage != null && !rc.pluginMessage.isEmpty() ? ": " + rc.pluginMessage : "");
-        long fuel = guest.budget().fuelUsed();
-        ErrorKind kind = ErrorKind.PLUGIN_ERROR;
-        if (rc.code == PluginAbi.RESULT_TIMEOUT) {
-            kind = ErrorKind.TIMEOUT;
-        } else if (rc.code == PluginAbi.RESULT_OUT_OF_MEMORY || guest.memory().growRefused()) {
-            kind = ErrorKind.MEMORY_LIMIT;
-        }
-        if (kind == ErrorKind.MEMORY_LIMIT) {
-            message += guest.memory().growRefused()
-                    ? " [memory limit of " + limits.maxMemoryBytes() + " bytes reached: memory.grow refused]"
-                    : " [plugin reported out of memory; memory limit " + limits.maxMemoryBytes() + " bytes]";
-        }
-        return new PluginExecutionException(kind, name(), message, rc.code, fuel, null);
-    }
-
-    /** Maps whatever stopped the guest to the typed failure a caller sees. */
-    private PluginException failure(Throwable e, GuestInstance guest) {
-        long fuel = guest.budget().fuelUsed();
-        if (e instanceof Interrupted) {
-            Interrupted i = (Interrupted) e;
-            switch (i.reason()) {
-                case FUEL_EXHAUSTED:
-                    return new FuelExhaustedException(name(), limits.maxInstructions(), fuel);
-                case DEADLINE:
-                    return new PluginTimeoutException(name(), limits.maxExecutionTimeMs(), fuel);
-                case CALL_DEPTH:
-                    return new PluginExecutionException(ErrorKind.TRAP, name(),
-                            "Plugin '" + name() + "' trapped: call stack exhausted (more than " + limits.maxCallDepth() + " nested calls)", 0, fuel, e);
-                default:
-                    return new PluginExecutionException(ErrorKind.TIMEOUT, name(), "Plugin '" + name() + "' execution cancelled", 0, fuel, e);
-            }
-        }
-        if (e instanceof ChicoryInterruptedException) {
-            return new PluginTimeoutException(name(), limits.maxExecutionTimeMs(), fuel);
-        }
-        if (e instanceof StackOverflowError) {
-            return new PluginExecutionException(ErrorKind.TRAP, name(), "Plugin '" + name() + "' trapped: call stack exhausted", 0, fuel, null);
-        }
-        if (e instanceof GuestInstance.AbiViolation) {
-            var v = (GuestInstance.AbiViolation) e;
-            ErrorKind kind = guest.memory().growRefused() && v.kind == ErrorKind.MEMORY_LIMIT ? ErrorKind.MEMORY_LIMIT : v.kind;
-            String prefix = kind == ErrorKind.MEMORY_LIMIT ? " hit its memory limit of " + limits.maxMemoryBytes() + " bytes: " : " broke the ABI: ";
-            return new PluginExecutionException(kind, name(), "Plugin '" + name() + "'" + prefix + v.getMessage(), v.code, fuel, null);
-        }
-        if (e instanceof HostTrap) {
-            HostTrap t = (HostTrap) e;
-            if (t.kind() == ErrorKind.PERMISSION_DENIED) {
-                return new PermissionDeniedException(name(), t.getMessage(), fuel);
-            }
-            return new PluginExecutionException(t.kind(), name(), "Plugin '" + name() + "' trapped in host call " + t.getMessage(), 0, fuel, e);
-        }
-        String detail = e.getMessage() != null ? e.getMessage() : e.toString();
-        if (guest.memory().growRefused()) {
-            return new PluginExecutionException(ErrorKind.MEMORY_LIMIT, name(),
-                    "Plugin '" + name() + "' hit its memory limit of " + limits.maxMemoryBytes() + " bytes (memory.grow refused) and then failed: " + detail,
-                    0, fuel, e);
-        }
-        if (e instanceof ChicoryException) {
-            return new PluginExecutionException(ErrorKind.TRAP, name(), "Plugin '" + name() + "' trapped: " + detail, 0, fuel, e);
-        }
-        LOG.warn("Plugin '{}' failed with an unexpected exception", name(), e);
-        return new PluginExecutionException(ErrorKind.TRAP, name(), "Plugin '" + name() + "' trapped: " + e, 0, fuel, e);
     }
 
     private GuestInstance acquire(long deadline) {
@@ -300,11 +224,12 @@ public final class LoadedPlugin {
     private GuestInstance createInstance(long deadline) {
         try {
             if (!permits.acquire(deadline)) {
-                throw new PluginTimeoutException(name(), limits.maxExecutionTimeMs(), 0);
+                throw Failures.timeout(name(), limits.maxExecutionTimeMs(), "waiting for an instance: "
+                        + "maxConcurrentPlugins are all busy", 0, null);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new PluginExecutionException(ErrorKind.TIMEOUT, name(), "Plugin '" + name() + "' interrupted while waiting for an instance", 0, 0, e);
+            throw Failures.timeout(name(), limits.maxExecutionTimeMs(), "interrupted while waiting for an instance", 0, e);
         }
         boolean ok = false;
         try {
@@ -340,12 +265,11 @@ public final class LoadedPlugin {
         try {
             g = new GuestInstance(code, imports, wasiEnvironment(), shared, budget, capPages, deadline);
         } catch (MemoryCapExceededException e) {
-            throw new PluginLoadException(PluginLoadException.Reason.MEMORY_LIMIT, name(), e.getMessage()
-                    + " (maxMemoryBytes " + limits.maxMemoryBytes() + ")", e);
+            throw Failures.load(Stage.UNINSTANTIABLE, name(), e.getMessage() + " (maxMemoryBytes " + limits.maxMemoryBytes() + ")", e);
         } catch (PluginException e) {
             throw e;
         } catch (RuntimeException | StackOverflowError e) {
-            throw new PluginLoadException(PluginLoadException.Reason.INIT_FAILED, name(), "instantiation failed: " + describe(e), e);
+            throw Failures.load(Stage.UNINSTANTIABLE, name(), "instantiation failed: " + describe(e), e);
         }
         try {
             g.callInitialize();
@@ -360,7 +284,7 @@ public final class LoadedPlugin {
             }
             int rc = g.callInit(config);
             if (rc != PluginAbi.RESULT_OK) {
-                throw new PluginLoadException(PluginLoadException.Reason.INIT_FAILED, name(),
+                throw Failures.load(Stage.UNINSTANTIABLE, name(),
                         "plugin_init failed with code: " + rc + " (" + PluginAbi.resultName(rc).orElse("undocumented result code") + ")", null);
             }
             return g;
@@ -369,12 +293,12 @@ public final class LoadedPlugin {
             throw e;
         } catch (GuestInstance.ResultCode rc) {
             g.close();
-            throw new PluginLoadException(PluginLoadException.Reason.INVALID_METADATA, name(),
+            throw Failures.load(Stage.UNINSTANTIABLE, name(),
                     "plugin_metadata failed with code: " + rc.code + " (" + PluginAbi.resultName(rc.code).orElse("undocumented result code") + ")", null);
         } catch (RuntimeException | StackOverflowError e) {
             g.close();
-            PluginException f = failure(e, g);
-            throw new PluginLoadException(PluginLoadException.Reason.INIT_FAILED, name(), "initialisation failed: " + f.getMessage(), f);
+            PluginException f = new FailureMapper(name(), limits).failure(e, g);
+            throw Failures.load(Stage.UNINSTANTIABLE, name(), "initialisation failed: " + f.getMessage(), f);
         }
     }
 
@@ -419,14 +343,14 @@ public final class LoadedPlugin {
             throw invalidMetadata("metadata api_version is missing or not a version (expected \"" + PluginAbi.VERSION + "\")");
         }
         if (!PluginAbi.isCompatible(apiVersion)) {
-            throw new PluginLoadException(PluginLoadException.Reason.INCOMPATIBLE_API_VERSION, name,
+            throw Failures.load(Stage.UNINSTANTIABLE, name,
                     "incompatible api_version " + apiVersion + ": this host implements plugin ABI " + PluginAbi.VERSION
                             + " (same major version and a minor version not above " + PluginAbi.MINOR + " required)", null);
         }
         int declaredMinor = PluginAbi.parseVersion(apiVersion)[1];
         for (String fn : imports.hostFunctions()) {
             if (PluginAbi.hostFunctionSince(fn) > declaredMinor) {
-                throw new PluginLoadException(PluginLoadException.Reason.INCOMPATIBLE_API_VERSION, name,
+                throw Failures.load(Stage.UNINSTANTIABLE, name,
                         "imports `" + PluginAbi.HOST_MODULE + "." + fn + "`, which needs plugin ABI " + PluginAbi.MAJOR + "."
                                 + PluginAbi.hostFunctionSince(fn) + ", but declares api_version " + apiVersion, null);
             }
@@ -446,7 +370,7 @@ public final class LoadedPlugin {
     }
 
     private PluginLoadException invalidMetadata(String detail) {
-        return new PluginLoadException(PluginLoadException.Reason.INVALID_METADATA, name(), detail, null);
+        return Failures.load(Stage.UNINSTANTIABLE, name(), detail, null);
     }
 
     private void release(GuestInstance g, boolean healthy) {

@@ -7,7 +7,6 @@ import io.llmtestbench.runtime.PluginException;
 import io.llmtestbench.runtime.PluginId;
 import io.llmtestbench.runtime.PluginInput;
 import io.llmtestbench.runtime.PluginOutput;
-import io.llmtestbench.runtime.RateLimitedException;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -139,7 +138,7 @@ public final class PluginHandle {
         PluginId id = plugin.id();
         try {
             if (bucket != null && !bucket.tryAcquire()) {
-                throw new RateLimitedException(id.name(), bucket.rate());
+                throw Failures.rateLimited(id.name(), bucket.rate());
             }
             PluginOutput out = plugin.execute(input);
             Object inputBytes = out.metadata().metrics().get("input_bytes");

@@ -1,8 +1,8 @@
 package io.llmtestbench.runtime.internal.registry;
 
 import io.llmtestbench.compiler.PluginSignature;
-import io.llmtestbench.runtime.PluginLoadException;
-import io.llmtestbench.runtime.PluginLoadException.Reason;
+import io.llmtestbench.runtime.PluginLoadException.Stage;
+import io.llmtestbench.runtime.internal.Failures;
 import io.llmtestbench.runtime.SignaturePolicy;
 import java.security.PublicKey;
 import java.util.stream.Collectors;
@@ -18,7 +18,7 @@ public final class Integrity {
      */
     public static void checkPin(String label, String actualSha256, String pinnedSha256, String what) {
         if (pinnedSha256 != null && !pinnedSha256.equalsIgnoreCase(actualSha256)) {
-            throw new PluginLoadException(Reason.DIGEST_MISMATCH, label, "SHA-256 mismatch: LoadOptions.sha256 pins "
+            throw Failures.load(Stage.UNTRUSTED, label, "SHA-256 mismatch: LoadOptions.sha256 pins "
                     + pinnedSha256.toLowerCase(java.util.Locale.ROOT) + ", but " + what + " has SHA-256 " + actualSha256, null);
         }
     }
@@ -40,7 +40,7 @@ public final class Integrity {
         }
         if (signature == null) {
             if (policy.required()) {
-                throw new PluginLoadException(Reason.UNSIGNED, label, "not signed, and the signature policy requires a signature by a trusted key"
+                throw Failures.load(Stage.UNTRUSTED, label, "not signed, and the signature policy requires a signature by a trusted key"
                         + " (expected " + where + "; " + howToSign + ")", null);
             }
             return null;
@@ -49,17 +49,17 @@ public final class Integrity {
         try {
             sig = PluginSignature.parse(signature);
         } catch (IllegalArgumentException e) {
-            throw new PluginLoadException(Reason.BAD_SIGNATURE, label, "signature " + where + " is malformed: " + e.getMessage(), e);
+            throw Failures.load(Stage.UNTRUSTED, label, "signature " + where + " is malformed: " + e.getMessage(), e);
         }
         PublicKey key = policy.trustedKeys().stream()
                 .filter(k -> PluginSignature.fingerprint(k).equals(sig.keyFingerprint())).findFirst().orElse(null);
         if (key == null) {
-            throw new PluginLoadException(Reason.UNTRUSTED_SIGNATURE, label, "signed by key " + sig.keyFingerprint()
+            throw Failures.load(Stage.UNTRUSTED, label, "signed by key " + sig.keyFingerprint()
                     + ", which the signature policy does not trust (trusted: "
                     + policy.trustedKeys().stream().map(PluginSignature::fingerprint).collect(Collectors.joining(", ")) + ")", null);
         }
         if (!sig.kind().equals(kind)) {
-            throw new PluginLoadException(Reason.BAD_SIGNATURE, label, "signature " + where + " signs a " + sig.kind()
+            throw Failures.load(Stage.UNTRUSTED, label, "signature " + where + " signs a " + sig.kind()
                     + ", but it is used for a " + kind + " (it belongs to another file)", null);
         }
         if (!sig.verifies(key, kind, sha256)) {
@@ -67,7 +67,7 @@ public final class Integrity {
                     ? "its signature bytes do not verify (corrupt or forged)"
                     : "it signs SHA-256 " + sig.sha256() + ", but the " + kind + " loaded has SHA-256 " + sha256
                             + " (modified after signing, or the signature belongs to another file)";
-            throw new PluginLoadException(Reason.BAD_SIGNATURE, label, "signature " + where + " by trusted key " + sig.keyFingerprint()
+            throw Failures.load(Stage.UNTRUSTED, label, "signature " + where + " by trusted key " + sig.keyFingerprint()
                     + " does not match: " + detail, null);
         }
         return sig.keyFingerprint();

@@ -2,6 +2,7 @@ package io.llmtestbench.runtime.internal.registry;
 
 import io.llmtestbench.runtime.PluginDescriptor;
 import io.llmtestbench.runtime.PluginLoadException;
+import io.llmtestbench.runtime.internal.Failures;
 import io.llmtestbench.runtime.PluginType;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -44,7 +45,7 @@ public final class PluginIndex {
         }
         List<PluginDescriptor> claims = new ArrayList<>(old.claims());
         claims.add(d);
-        PluginLoadException conflict = new PluginLoadException(PluginLoadException.Reason.DUPLICATE, d.name(),
+        PluginLoadException conflict = Failures.load(PluginLoadException.Stage.CONFLICTING, d.name(),
                 (claims.size() == 2 ? "two" : String.valueOf(claims.size())) + " plugins claim " + d.name() + "@" + d.version()
                         + " with different content: " + String.join(" and ", claims.stream().map(PluginIndex::describe).toList())
                         + "; remove all but one, or give them different versions", null);

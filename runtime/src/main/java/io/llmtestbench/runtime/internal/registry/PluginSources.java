@@ -8,8 +8,8 @@ import io.llmtestbench.compiler.CompilerOptions;
 import io.llmtestbench.compiler.PluginArtifact;
 import io.llmtestbench.compiler.PluginSignature;
 import io.llmtestbench.compiler.WasmCompiler;
-import io.llmtestbench.runtime.PluginLoadException;
-import io.llmtestbench.runtime.PluginLoadException.Reason;
+import io.llmtestbench.runtime.PluginLoadException.Stage;
+import io.llmtestbench.runtime.internal.Failures;
 import io.llmtestbench.runtime.SignaturePolicy;
 import io.llmtestbench.runtime.internal.CompileCache;
 import java.io.FileNotFoundException;
@@ -109,7 +109,7 @@ public final class PluginSources {
                     bytes, null);
         }
         if (!isZip(head)) {
-            throw new PluginLoadException(Reason.NOT_A_PLUGIN, label, notAPlugin(head), null);
+            throw Failures.load(Stage.UNREADABLE, label, notAPlugin(head), null);
         }
         try (ZipFile zip = new ZipFile(path.toFile())) {
             Function<String, byte[]> lookup = memo(PluginArtifact.entries(zip));
@@ -117,7 +117,7 @@ public final class PluginSources {
             return fromArtifact(label, path.toString(), path, new Locator(path, null, id), lookup);
         } catch (IOException | UncheckedIOException e) {
             Throwable c = e instanceof UncheckedIOException ? e.getCause() : e;
-            throw new PluginLoadException(Reason.NOT_A_PLUGIN, label, "cannot read " + path + " as a pre-compiled plugin jar: " + c.getMessage(), c);
+            throw Failures.load(Stage.UNREADABLE, label, "cannot read " + path + " as a pre-compiled plugin jar: " + c.getMessage(), c);
         }
     }
 
@@ -130,7 +130,7 @@ public final class PluginSources {
             return fromArtifact(id, where, pathOf(base), new Locator(null, base, id), lookup);
         } catch (IOException | UncheckedIOException e) {
             Throwable c = e instanceof UncheckedIOException ? e.getCause() : e;
-            throw new PluginLoadException(Reason.NOT_A_PLUGIN, artifactId, "cannot read " + where + ": " + c.getMessage(), c);
+            throw Failures.load(Stage.UNREADABLE, artifactId, "cannot read " + where + ": " + c.getMessage(), c);
         }
     }
 
@@ -140,7 +140,7 @@ public final class PluginSources {
         try (ZipFile zip = new ZipFile(jar.toFile())) {
             return ids(PluginArtifact.entries(zip), jar.toString());
         } catch (IOException | UncheckedIOException e) {
-            throw new PluginLoadException(Reason.NOT_A_PLUGIN, label, "cannot read " + jar + " as a pre-compiled plugin jar: " + e.getMessage(), e);
+            throw Failures.load(Stage.UNREADABLE, label, "cannot read " + jar + " as a pre-compiled plugin jar: " + e.getMessage(), e);
         }
     }
 
@@ -150,7 +150,7 @@ public final class PluginSources {
             return ids(name -> readUrl(base + name), describe(base));
         } catch (IOException | UncheckedIOException e) {
             Throwable c = e instanceof UncheckedIOException ? e.getCause() : e;
-            throw new PluginLoadException(Reason.NOT_A_PLUGIN, describe(base), "cannot read its plugin index: " + c.getMessage(), c);
+            throw Failures.load(Stage.UNREADABLE, describe(base), "cannot read its plugin index: " + c.getMessage(), c);
         }
     }
 
@@ -173,7 +173,7 @@ public final class PluginSources {
         String manifestPath = PluginArtifact.PLUGINS_DIR + id + "/plugin.json";
         byte[] manifest = lookup.apply(manifestPath);
         if (manifest == null) {
-            throw new PluginLoadException(Reason.NOT_A_PLUGIN, label, where + ": no plugin '" + id + "' (missing " + manifestPath + ")", null);
+            throw Failures.load(Stage.UNREADABLE, label, where + ": no plugin '" + id + "' (missing " + manifestPath + ")", null);
         }
         String sha = WasmCompiler.sha256(manifest);
         String signedBy = Integrity.checkSignature(label, PluginSignature.MANIFEST, sha, lookup.apply(manifestPath + PluginSignature.SUFFIX),
@@ -183,7 +183,7 @@ public final class PluginSources {
             entry = PluginArtifact.read(lookup, where, id);
         } catch (IOException | RuntimeException e) {
             Throwable c = e instanceof UncheckedIOException ? e.getCause() : e;
-            throw new PluginLoadException(Reason.NOT_A_PLUGIN, label, c.getMessage(), c);
+            throw Failures.load(Stage.UNREADABLE, label, c.getMessage(), c);
         }
         return new Candidate(label, where, path, locator, sha, entry.stamp().wasmSha256(), signedBy,
                 "its manifest " + manifestPath, null, entry);
@@ -217,25 +217,19 @@ public final class PluginSources {
         try {
             return WasmCompiler.compile(wasm, CompilerOptions.defaults());
         } catch (CompilationException e) {
-            Reason reason;
-            switch (e.kind()) {
-                case MALFORMED: reason = Reason.MALFORMED; break;
-                case UNSUPPORTED: reason = Reason.UNSUPPORTED_FEATURE; break;
-                default: reason = Reason.INVALID; break;
-            }
-            throw new PluginLoadException(reason, label, e.getMessage(), e);
+            throw Failures.load(e.kind() == CompilationException.Kind.MALFORMED ? Stage.MALFORMED : Stage.INVALID, label, e.getMessage(), e);
         }
     }
 
     private static String pickId(String label, List<String> ids, String artifactId) {
         if (artifactId != null) {
             if (!ids.contains(artifactId)) {
-                throw new PluginLoadException(Reason.NOT_FOUND, label, "no plugin '" + artifactId + "' in this jar; it holds " + ids, null);
+                throw Failures.load(Stage.UNREADABLE, label, "no plugin '" + artifactId + "' in this jar; it holds " + ids, null);
             }
             return artifactId;
         }
         if (ids.size() != 1) {
-            throw new PluginLoadException(Reason.NOT_A_PLUGIN, label, "the jar holds " + ids.size()
+            throw Failures.load(Stage.UNREADABLE, label, "the jar holds " + ids.size()
                     + " plugins " + ids + "; name one with loadPlugin(path, id, options)", null);
         }
         return ids.get(0);
@@ -293,9 +287,9 @@ public final class PluginSources {
         try (InputStream in = Files.newInputStream(path)) {
             return in.readNBytes(64);
         } catch (NoSuchFileException e) {
-            throw new PluginLoadException(Reason.NOT_FOUND, label, "no such file: " + path, e);
+            throw Failures.load(Stage.UNREADABLE, label, "no such file: " + path, e);
         } catch (IOException e) {
-            throw new PluginLoadException(Reason.NOT_FOUND, label, "cannot read " + path + ": " + e.getMessage(), e);
+            throw Failures.load(Stage.UNREADABLE, label, "cannot read " + path + ": " + e.getMessage(), e);
         }
     }
 
@@ -303,9 +297,9 @@ public final class PluginSources {
         try {
             return Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
-            throw new PluginLoadException(Reason.NOT_FOUND, label, "no such file: " + path, e);
+            throw Failures.load(Stage.UNREADABLE, label, "no such file: " + path, e);
         } catch (IOException e) {
-            throw new PluginLoadException(Reason.NOT_FOUND, label, "cannot read " + path + ": " + e.getMessage(), e);
+            throw Failures.load(Stage.UNREADABLE, label, "cannot read " + path + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,0 +1,104 @@
+package io.llmtestbench.runtime.internal;
+
+import io.llmtestbench.runtime.ErrorKind;
+import io.llmtestbench.runtime.FuelExhaustedException;
+import io.llmtestbench.runtime.PermissionDeniedException;
+import io.llmtestbench.runtime.PluginException;
+import io.llmtestbench.runtime.PluginExecutionException;
+import io.llmtestbench.runtime.PluginLoadException;
+import io.llmtestbench.runtime.PluginLoadException.Stage;
+import io.llmtestbench.runtime.RateLimitedException;
+
+/**
+ * How the runtime's internals create the public exceptions, whose constructors are package-private (only the
+ * runtime raises them). The public package installs the {@link Factory} when {@link PluginException} is
+ * initialized; {@link #factory()} makes sure that happened.
+ */
+public final class Failures {
+    /** Implemented in the exceptions' package ({@code ExceptionFactory}). */
+    public interface Factory {
+        PluginLoadException load(Stage stage, String plugin, String detail, Throwable cause);
+
+        PluginException notLoaded(String plugin, String detail);
+
+        /** An execution failure of {@code kind}, as the class that reports that kind (a timeout is a {@code PluginTimeoutException}). */
+        PluginExecutionException execution(ErrorKind kind, String plugin, String detail, int resultCode, long fuelUsed, Throwable cause);
+
+        FuelExhaustedException fuelExhausted(String plugin, long limit, long charged);
+
+        PermissionDeniedException permissionDenied(String plugin, String refused, long fuelUsed);
+
+        RateLimitedException rateLimited(String plugin, double executionsPerSecond);
+    }
+
+    private static volatile Factory factory;
+
+    private Failures() {}
+
+    /** Called once, by {@code PluginException}'s static initializer. */
+    public static void install(Factory f) {
+        synchronized (Failures.class) {
+            if (factory != null) {
+                throw new IllegalStateException("the exception factory is installed already");
+            }
+            factory = f;
+        }
+    }
+
+    private static Factory factory() {
+        Factory f = factory;
+        if (f == null) {
+            try {
+                Class.forName(PluginException.class.getName(), true, PluginException.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException(e);
+            }
+            f = factory;
+        }
+        return f;
+    }
+
+    /** A load refused at {@code stage}; the message is {@code Failed to load WASM module: <plugin>: <detail>}. */
+    public static PluginLoadException load(Stage stage, String plugin, String detail, Throwable cause) {
+        return factory().load(stage, plugin, detail, cause);
+    }
+
+    /** The same refusal, its detail prefixed with where the plugin was found (discovery reports many at once). */
+    public static PluginLoadException at(String where, PluginLoadException e) {
+        return e.detail().contains(where) ? e : load(e.stage(), e.plugin(), where + ": " + e.detail(), e);
+    }
+
+    /** No loaded plugin answers to {@code plugin} (an id or a name); the message is {@code detail}. */
+    public static PluginException notLoaded(String plugin, String detail) {
+        return factory().notLoaded(plugin, detail);
+    }
+
+    /** An execution failure; the message is {@code Plugin '<plugin>' <detail>}. */
+    public static PluginExecutionException execution(ErrorKind kind, String plugin, String detail, int resultCode, long fuelUsed,
+            Throwable cause) {
+        return factory().execution(kind, plugin, detail, resultCode, fuelUsed, cause);
+    }
+
+    /** The execution's trap, limit or ABI violation; no result code. */
+    public static PluginExecutionException execution(ErrorKind kind, String plugin, String detail, long fuelUsed, Throwable cause) {
+        return execution(kind, plugin, detail, 0, fuelUsed, cause);
+    }
+
+    /** The deadline passed: {@code Plugin '<plugin>' timeout after <ms>ms}, with what was waiting when it did, if not guest code. */
+    public static PluginExecutionException timeout(String plugin, long timeoutMs, String during, long fuelUsed, Throwable cause) {
+        return execution(ErrorKind.TIMEOUT, plugin, "timeout after " + timeoutMs + "ms" + (during == null ? "" : " (" + during + ")"),
+                0, fuelUsed, cause);
+    }
+
+    public static FuelExhaustedException fuelExhausted(String plugin, long limit, long charged) {
+        return factory().fuelExhausted(plugin, limit, charged);
+    }
+
+    public static PermissionDeniedException permissionDenied(String plugin, String refused, long fuelUsed) {
+        return factory().permissionDenied(plugin, refused, fuelUsed);
+    }
+
+    public static RateLimitedException rateLimited(String plugin, double executionsPerSecond) {
+        return factory().rateLimited(plugin, executionsPerSecond);
+    }
+}
