@@ -102,6 +102,34 @@ public final class PluginAbi {
         return ModuleCheck.check(module);
     }
 
+    /**
+     * The problem with a plugin's declared {@code api_version} (§15, §18), given the host functions it imports;
+     * empty when this host accepts it. The one rule for the runtime at load and the build tools at build time.
+     *
+     * @param apiVersion the declared version as text (a JSON number as its decimal text), or null when absent
+     * @param importedHostFunctions names of the functions the module imports from {@link #HOST_MODULE}
+     */
+    public static Optional<String> apiVersionProblem(String apiVersion, java.util.Collection<String> importedHostFunctions) {
+        if (apiVersion == null) {
+            return Optional.of("api_version is missing (this host implements plugin ABI " + VERSION + ")");
+        }
+        int[] declared = parseVersion(apiVersion);
+        if (declared == null) {
+            return Optional.of("api_version \"" + apiVersion + "\" is not a version (MAJOR.MINOR, e.g. \"" + VERSION + "\")");
+        }
+        if (!isCompatible(apiVersion)) {
+            return Optional.of("incompatible api_version " + apiVersion + ": this host implements plugin ABI " + VERSION
+                    + " (same major version and a minor version not above " + MINOR + " required)");
+        }
+        for (String fn : importedHostFunctions) {
+            if (hostFunctionSince(fn) > declared[1]) {
+                return Optional.of("api_version " + apiVersion + " is too old for the import `" + HOST_MODULE + "." + fn
+                        + "`, which needs plugin ABI " + MAJOR + "." + hostFunctionSince(fn));
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The symbolic name of a result code, e.g. {@code RESULT_ERROR}; empty for an undocumented code. */
     public static Optional<String> resultName(int code) {
         switch (code) {

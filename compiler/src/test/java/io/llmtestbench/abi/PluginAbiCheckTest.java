@@ -90,4 +90,21 @@ class PluginAbiCheckTest {
             assertThat(errors).as(name).isEmpty();
         }
     }
+
+    @Test
+    void apiVersionProblemIsTheLoadRuleForTheDeclaredVersionAndTheImports() {
+        assertThat(PluginAbi.apiVersionProblem("1.0", List.of("host_log"))).isEmpty();
+        assertThat(PluginAbi.apiVersionProblem("1", List.of())).isEmpty();
+        assertThat(PluginAbi.apiVersionProblem(PluginAbi.VERSION, List.of(PluginAbi.HOST_HTTP_REQUEST))).isEmpty();
+        assertThat(PluginAbi.apiVersionProblem(null, List.of())).hasValue(
+                "api_version is missing (this host implements plugin ABI " + PluginAbi.VERSION + ")");
+        assertThat(PluginAbi.apiVersionProblem("v1", List.of())).hasValueSatisfying(p -> assertThat(p)
+                .startsWith("api_version \"v1\" is not a version"));
+        assertThat(PluginAbi.apiVersionProblem("2.0", List.of())).hasValueSatisfying(p -> assertThat(p)
+                .startsWith("incompatible api_version 2.0: this host implements plugin ABI " + PluginAbi.VERSION));
+        assertThat(PluginAbi.apiVersionProblem("1." + (PluginAbi.MINOR + 1), List.of())).hasValueSatisfying(p -> assertThat(p)
+                .startsWith("incompatible api_version"));
+        assertThat(PluginAbi.apiVersionProblem("1.0", List.of("host_log", PluginAbi.HOST_HTTP_REQUEST))).hasValue(
+                "api_version 1.0 is too old for the import `env.host_http_request`, which needs plugin ABI 1.1");
+    }
 }

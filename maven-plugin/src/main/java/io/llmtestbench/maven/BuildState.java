@@ -8,60 +8,66 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.Objects;
+import java.util.Set;
 
 /**
- * What the previous {@code wasm-compile} run did, kept in {@code target/llmtb-wasm-compile/state.json}: for
- * each input, the key it was compiled under (stamp with the module's SHA-256 and the options, plugin id,
- * class name) and the single-plugin jar that caches its output; and every file written to the output
- * directory, so that outputs of removed inputs can be deleted.
+ * What the previous run of a goal wrote, kept in {@code <stateDirectory>/state.json}: the version of this
+ * Maven plugin, the directories written to, and every file written there, so that outputs of removed or
+ * renamed inputs can be deleted. A state written by another version of the plugin is ignored (and its cache
+ * with it): that version may have checked or compiled differently.
  */
 final class BuildState {
-    static final int FORMAT = 1;
+    static final int FORMAT = 2;
     static final String FILE = "state.json";
-
-    /** One compiled input: its key, plugin id, and the cache jar (relative to the state directory). */
-    record Input(String key, String id, String cache) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    String outputDirectory;
-    final Map<String, Input> inputs = new TreeMap<>();
+    final String pluginVersion;
+    /** Absolute, normalized directories the outputs were written into. */
+    final Set<String> roots = new LinkedHashSet<>();
+    /** Paths of the outputs, relative to each root, with '/'. */
     final List<String> outputs = new ArrayList<>();
 
-    /** The state in {@code dir}, or an empty one when there is none or it cannot be read. */
-    static BuildState load(Path dir) {
-        BuildState state = new BuildState();
+    BuildState(String pluginVersion) {
+        this.pluginVersion = Objects.requireNonNull(pluginVersion);
+    }
+
+    /**
+     * The state in {@code dir}. Written by another version of this plugin, its outputs are still listed (so
+     * that they can be deleted when no longer produced), but {@code cacheValid} is false: that version may have
+     * checked or compiled differently. A damaged state reads as empty, also with {@code cacheValid} false.
+     */
+    static Loaded load(Path dir, String pluginVersion) {
         Path file = dir.resolve(FILE);
         if (!Files.isRegularFile(file)) {
-            return state;
+            return new Loaded(new BuildState(pluginVersion), true);
         }
         try {
             JsonNode root = JSON.readTree(file.toFile());
             if (root.path("format").asInt() != FORMAT) {
-                return state;
+                return new Loaded(new BuildState(pluginVersion), false);
             }
-            state.outputDirectory = root.path("outputDirectory").asText(null);
-            for (var e : root.path("inputs").properties()) {
-                state.inputs.put(e.getKey(), new Input(
-                        e.getValue().path("key").asText(), e.getValue().path("id").asText(), e.getValue().path("cache").asText()));
-            }
+            BuildState state = new BuildState(pluginVersion);
+            root.path("roots").forEach(n -> state.roots.add(n.asText()));
             root.path("outputs").forEach(n -> state.outputs.add(n.asText()));
-            return state;
+            return new Loaded(state, pluginVersion.equals(root.path("plugin").asText()));
         } catch (IOException | RuntimeException e) {
-            return new BuildState(); // a damaged state only costs a full rebuild
+            return new Loaded(new BuildState(pluginVersion), false); // a damaged state only costs a full rebuild
         }
     }
+
+    /** A loaded state; {@code cacheValid} is false when it came from another plugin version or was damaged. */
+    record Loaded(BuildState state, boolean cacheValid) {}
 
     byte[] toJson() throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("format", FORMAT);
-        root.put("outputDirectory", outputDirectory);
-        ObjectNode in = root.putObject("inputs");
-        inputs.forEach((path, input) -> in.putObject(path)
-                .put("key", input.key()).put("id", input.id()).put("cache", input.cache()));
+        root.put("plugin", pluginVersion);
+        ArrayNode r = root.putArray("roots");
+        roots.forEach(r::add);
         ArrayNode out = root.putArray("outputs");
         outputs.forEach(out::add);
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);

@@ -2,7 +2,7 @@ package io.llmtestbench.maven;
 
 /**
  * One {@code <plugin>} of the goal's {@code <plugins>}: gives the module {@code file} another plugin id
- * and/or main class name than the defaults.
+ * and/or main class name than the defaults, or turns its ABI check off.
  *
  * <pre>{@code
  * <plugins>
@@ -10,6 +10,7 @@ package io.llmtestbench.maven;
  *     <file>x.wasm</file>              <!-- a file name, or a path relative to wasmDirectory -->
  *     <id>my-id</id>                   <!-- default: PluginArtifact.idFor(file name) -->
  *     <className>com.acme.MyPlugin</className>  <!-- default: derived from the module's SHA-256 -->
+ *     <checkAbi>false</checkAbi>       <!-- default true; false only for modules refused on purpose -->
  *   </plugin>
  * </plugins>
  * }</pre>
@@ -18,6 +19,7 @@ public class PluginMapping {
     private String file;
     private String id;
     private String className;
+    private Boolean checkAbi;
 
     public PluginMapping() {}
 
@@ -51,11 +53,21 @@ public class PluginMapping {
         this.className = className;
     }
 
+    /** Null when not configured (the check is on). */
+    public Boolean getCheckAbi() {
+        return checkAbi;
+    }
+
+    public void setCheckAbi(Boolean checkAbi) {
+        this.checkAbi = checkAbi;
+    }
+
     @Override
     public String toString() {
         return "<plugin><file>" + file + "</file>"
                 + (id != null ? "<id>" + id + "</id>" : "")
                 + (className != null ? "<className>" + className + "</className>" : "")
+                + (checkAbi != null ? "<checkAbi>" + checkAbi + "</checkAbi>" : "")
                 + "</plugin>";
     }
 }

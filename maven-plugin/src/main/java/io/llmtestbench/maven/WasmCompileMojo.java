@@ -1,105 +1,126 @@
 package io.llmtestbench.maven;
 
 import java.io.File;
-import java.io.IOException;
 import java.util.List;
-import org.apache.maven.plugin.AbstractMojo;
-import org.apache.maven.plugin.MojoExecutionException;
-import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.model.Resource;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
 
 /**
- * Compiles the module's WebAssembly plugins ahead of time into its class output directory, as ONE
- * pre-compiled plugin artifact ({@code META-INF/llmtb/index.json} listing every plugin, each plugin's
- * {@code plugin.json} and {@code module.wasm}, and the generated classes), so that the module's ordinary jar
- * is a pre-compiled plugin jar the runtime loads without compiling anything.
+ * Checks the module's WebAssembly plugins against the plugin ABI and compiles them ahead of time into ONE
+ * pre-compiled plugin artifact (META-INF/llmtb/index.json listing every plugin, each plugin's plugin.json and
+ * module.wasm, and the generated classes), so that the module's ordinary jar is a pre-compiled plugin jar the
+ * runtime loads without compiling anything.
  *
- * <p>Incremental: an input whose SHA-256, options and compiler stamp are unchanged since the last run is not
- * recompiled (its output is cached under {@code stateDirectory}), and files already in the output directory
- * with the right bytes are not rewritten.
+ * <p>A module that is not a plugin fails the build naming the file and the export or import: a missing or
+ * mistyped export, an import the host does not provide, or an api_version the host does not accept (read by
+ * running plugin_metadata in a sandbox at build time).
  *
- * <p>Bound by default to {@code process-classes}: after {@code javac} has written the output directory
- * (so nothing of the Java build touches or sees the generated classes) and before tests and packaging.
+ * <p>The artifact is written into generatedResourcesDirectory, which is added to the project's resources (so
+ * process-resources copies it into the class output directory, and IDEs see it), and into outputDirectory
+ * directly, so it is there whichever phase the goal runs in. Incremental: a module whose bytes, settings and
+ * compiler are unchanged is not checked or compiled again, and files that already hold the right bytes are not
+ * rewritten.
  */
-@Mojo(name = "wasm-compile", defaultPhase = LifecyclePhase.PROCESS_CLASSES, threadSafe = true)
-public class WasmCompileMojo extends AbstractMojo {
+@Mojo(name = "wasm-compile", defaultPhase = LifecyclePhase.GENERATE_RESOURCES, threadSafe = true)
+public class WasmCompileMojo extends AbstractWasmCompileMojo {
 
-    /** Where the .wasm inputs are. */
-    @Parameter(property = "llmtb.wasmDirectory", defaultValue = "${project.basedir}/src/main/wasm", required = true)
+    /**
+     * The directory of the .wasm modules. Default: src/main/wasm. Setting it makes failOnMissingSources default
+     * to true, so that a misspelt directory fails the build instead of building a jar without plugins.
+     */
+    @Parameter(property = "llmtb.wasmDirectory")
     private File wasmDirectory;
 
-    /** Ant-style patterns, relative to {@code wasmDirectory}, of the files to compile. Default: {@code **}{@code /*.wasm}. */
-    @Parameter
+    /**
+     * Fail the build when there is no module to compile: wasmDirectory does not exist, or no file in it matches
+     * includes and excludes. Default: true when wasmDirectory is set, false when it is the default src/main/wasm.
+     */
+    @Parameter(property = "llmtb.failOnMissingSources")
+    private Boolean failOnMissingSources;
+
+    /**
+     * Ant-style patterns, relative to wasmDirectory, of the modules to compile. Default: all .wasm files, in
+     * every subdirectory. On the command line: -Dllmtb.includes=a.wasm,sub/*.wasm
+     */
+    @Parameter(property = "llmtb.includes")
     private List<String> includes;
 
-    /** Ant-style patterns, relative to {@code wasmDirectory}, of files not to compile. */
-    @Parameter
+    /** Ant-style patterns, relative to wasmDirectory, of modules not to compile (applied after includes). */
+    @Parameter(property = "llmtb.excludes")
     private List<String> excludes;
 
-    /**
-     * Plugin ids and main class names other than the defaults (id: {@code PluginArtifact.idFor(file name)};
-     * class name: derived from the module's SHA-256). {@code <plugin><file>x.wasm</file><id>my-id</id>
-     * <className>com.acme.MyPlugin</className></plugin>}; {@code file} is a file name or a path relative to
-     * {@code wasmDirectory}.
-     */
-    @Parameter
-    private List<PluginMapping> plugins;
+    /** Where the artifact is generated; added to the project's resource directories. */
+    @Parameter(defaultValue = "${project.build.directory}/generated-resources/llmtb", required = true)
+    private File generatedResourcesDirectory;
 
-    /** Inject deterministic fuel metering. Turn off only for trusted code and benchmarks. */
-    @Parameter(property = "llmtb.metering", defaultValue = "true")
-    private boolean metering;
-
-    /**
-     * Fail the build on compilation warnings: functions that fall back to the interpreter, and generated
-     * methods over HotSpot's 8000-byte HugeMethodLimit. They are logged as warnings either way.
-     */
-    @Parameter(property = "llmtb.failOnWarning", defaultValue = "false")
-    private boolean failOnWarning;
-
-    /** Skip the goal. */
-    @Parameter(property = "llmtb.skip", defaultValue = "false")
-    private boolean skip;
-
-    /** Recompile every input, even the unchanged ones. */
-    @Parameter(property = "llmtb.force", defaultValue = "false")
-    private boolean force;
-
-    /** Where the compiled plugins go: the module's class output directory, so they end up in its jar. */
+    /** The class output directory, kept in sync with the artifact (written, and cleared of plugins no longer built). */
     @Parameter(defaultValue = "${project.build.outputDirectory}", required = true)
     private File outputDirectory;
 
-    /** Where the incremental state and the per-plugin cache are kept. */
+    /** Where the incremental state and the compiled-module cache are kept. */
     @Parameter(defaultValue = "${project.build.directory}/llmtb-wasm-compile", required = true)
     private File stateDirectory;
 
-    @Parameter(defaultValue = "${project.basedir}", readonly = true, required = true)
-    private File baseDirectory;
+    @Override
+    String goal() {
+        return "wasm-compile";
+    }
 
     @Override
-    public void execute() throws MojoExecutionException, MojoFailureException {
-        if (skip) {
-            getLog().info("Skipping wasm-compile (llmtb.skip)");
-            return;
-        }
-        var settings = new WasmCompileTask.Settings(
-                baseDirectory.toPath(),
-                wasmDirectory.toPath(),
-                includes,
-                excludes,
-                plugins,
-                metering,
-                failOnWarning,
-                force,
-                outputDirectory.toPath(),
-                stateDirectory.toPath());
-        try {
-            new WasmCompileTask(settings, getLog()).run();
-        } catch (WasmCompileTask.Failure e) {
-            throw new MojoFailureException(e.getMessage(), e);
-        } catch (IOException e) {
-            throw new MojoExecutionException("wasm-compile failed: " + e.getMessage(), e);
-        }
+    String skipReason() {
+        return null;
+    }
+
+    @Override
+    File configuredWasmDirectory() {
+        return wasmDirectory;
+    }
+
+    @Override
+    String defaultWasmDirectory() {
+        return "src/main/wasm";
+    }
+
+    @Override
+    Boolean failOnMissingSources() {
+        return failOnMissingSources;
+    }
+
+    @Override
+    List<String> includes() {
+        return includes;
+    }
+
+    @Override
+    List<String> excludes() {
+        return excludes;
+    }
+
+    @Override
+    File generatedResourcesDirectory() {
+        return generatedResourcesDirectory;
+    }
+
+    @Override
+    File outputDirectory() {
+        return outputDirectory;
+    }
+
+    @Override
+    File stateDirectory() {
+        return stateDirectory;
+    }
+
+    @Override
+    void addResourceRoot(MavenProject project, Resource resource) {
+        project.addResource(resource);
+    }
+
+    @Override
+    List<Resource> resourceRoots(MavenProject project) {
+        return project.getResources();
     }
 }
