@@ -253,9 +253,12 @@ final class WasmCompileTask {
         files.clearMessages(input.file());
         CompiledModule module;
         List<String> found = new ArrayList<>();
+        long checkMillis;
         try {
             WasmModule parsed = WasmCompiler.validate(wasm);
+            long start = System.nanoTime();
             PluginChecks.Findings findings = PluginChecks.check(parsed, input.checkAbi(), probe);
+            checkMillis = (System.nanoTime() - start) / 1_000_000;
             findings.notes().forEach(n -> log.info(file + ": " + n));
             if (!findings.errors().isEmpty()) {
                 for (String e : findings.errors()) {
@@ -283,7 +286,7 @@ final class WasmCompileTask {
         }
         PluginArtifact.Entry entry = PluginArtifact.Entry.of(input.id(), input.relativePath(), module);
         log.info("Compiled " + input.relativePath() + " -> plugin '" + input.id() + "' (" + module.mainClass() + ", "
-                + module.classes().size() + " classes, " + module.report().compileMillis() + " ms)");
+                + module.classes().size() + " classes, " + module.report().compileMillis() + " ms; checks " + checkMillis + " ms)");
         found.addAll(compileWarnings(entry));
         for (String w : found) {
             log.warn(file + ": " + w);
