@@ -1,10 +1,8 @@
 package io.llmtestbench.bench;
 
-import io.llmtestbench.runtime.ManagerConfig;
 import io.llmtestbench.runtime.PluginId;
 import io.llmtestbench.runtime.PluginInput;
 import io.llmtestbench.runtime.PluginSystem;
-import io.llmtestbench.runtime.RegistryConfig;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -25,7 +23,7 @@ public class EvaluatorSystem {
     @Setup(Level.Trial)
     public void setup(BenchmarkParams params) {
         JvmFlags.requireAsDeclared(params);
-        system = PluginSystem.withConfig(ManagerConfig.defaults().withCacheDir(null), RegistryConfig.defaults());
+        system = PluginSystem.builder().cacheDir(null).build();
         id = system.loadPlugin(BenchData.pluginWasm());
         input = PluginInput.of(BenchData.PLUGIN_INPUT);
         system.executePlugin(id, input);

@@ -5,11 +5,9 @@ import com.dylibso.chicory.runtime.MStack;
 import com.dylibso.chicory.wasm.types.Instruction;
 import com.dylibso.chicory.wasm.types.OpCode;
 import io.llmtestbench.compiler.internal.CostModel;
-import io.llmtestbench.runtime.ManagerConfig;
 import io.llmtestbench.runtime.PluginInput;
 import io.llmtestbench.runtime.PluginOutput;
 import io.llmtestbench.runtime.PluginSystem;
-import io.llmtestbench.runtime.RegistryConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -333,8 +331,8 @@ public final class FuelAccuracy {
         try {
             tmp = Files.createTempFile("fuel-accuracy-", ".wasm");
             Files.write(tmp, wasm);
-            try (PluginSystem system = PluginSystem.withConfig(ManagerConfig.defaults().withCacheDir(null), RegistryConfig.defaults())) {
-                PluginOutput out = system.executePlugin(system.loadPlugin(tmp, io.llmtestbench.runtime.LoadOptions.defaults().withRandomSeed(HostStubs.SEED)), PluginInput.of(input));
+            try (PluginSystem system = PluginSystem.builder().cacheDir(null).build()) {
+                PluginOutput out = system.executePlugin(system.loadPlugin(tmp, io.llmtestbench.runtime.LoadOptions.builder().randomSeed(HostStubs.SEED).build()), PluginInput.of(input));
                 systemFuel = out.metadata().fuelUsed();
             }
         } catch (RuntimeException | IOException e) {

@@ -28,7 +28,7 @@ public final class HostStubs {
     /** {@code HostEnv.CALL_COST} and bytes per fuel unit, as in the runtime. */
     public static final int CALL_COST = 50;
     public static final int BYTES_PER_FUEL = 16;
-    /** The random seed; load with {@code LoadOptions.withRandomSeed(SEED)} to get the same numbers. */
+    /** The random seed; load with {@code LoadOptions.builder().randomSeed(SEED)} to get the same numbers. */
     public static final long SEED = 42;
     /** Longest state key ({@code PluginState.MAX_KEY_BYTES}). */
     public static final int MAX_KEY_BYTES = 256;

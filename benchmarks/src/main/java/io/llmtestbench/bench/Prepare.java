@@ -3,11 +3,9 @@ package io.llmtestbench.bench;
 import io.llmtestbench.compiler.CompilerOptions;
 import io.llmtestbench.compiler.PluginArtifact;
 import io.llmtestbench.compiler.WasmCompiler;
-import io.llmtestbench.runtime.ManagerConfig;
 import io.llmtestbench.runtime.PluginId;
 import io.llmtestbench.runtime.PluginInput;
 import io.llmtestbench.runtime.PluginSystem;
-import io.llmtestbench.runtime.RegistryConfig;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +52,7 @@ public final class Prepare {
                 s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
-        try (PluginSystem system = PluginSystem.withConfig(ManagerConfig.defaults().withCacheDir(cache), RegistryConfig.defaults())) {
+        try (PluginSystem system = PluginSystem.builder().cacheDir(cache).build()) {
             PluginId id = system.loadPlugin(dir.resolve("plugin.wasm"));
             var out = system.executePlugin(id, PluginInput.of(BenchData.PLUGIN_INPUT));
             System.out.println("plugin: " + shown + " -> " + out.data());
@@ -90,7 +88,7 @@ public final class Prepare {
     }
 
     private static boolean runs(Path p) {
-        try (PluginSystem system = PluginSystem.withConfig(ManagerConfig.defaults().withCacheDir(null), RegistryConfig.defaults())) {
+        try (PluginSystem system = PluginSystem.builder().cacheDir(null).build()) {
             system.executePlugin(system.loadPlugin(p), PluginInput.of(BenchData.PLUGIN_INPUT));
             return true;
         } catch (RuntimeException e) {

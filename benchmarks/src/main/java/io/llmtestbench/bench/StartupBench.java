@@ -6,11 +6,9 @@ import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
-import io.llmtestbench.runtime.ManagerConfig;
 import io.llmtestbench.runtime.PluginInput;
 import io.llmtestbench.runtime.PluginOutput;
 import io.llmtestbench.runtime.PluginSystem;
-import io.llmtestbench.runtime.RegistryConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -80,7 +78,7 @@ public class StartupBench {
     }
 
     private PluginOutput firstResult(Path file, Path cacheDir) {
-        system = PluginSystem.withConfig(ManagerConfig.defaults().withCacheDir(cacheDir), RegistryConfig.defaults());
+        system = PluginSystem.builder().cacheDir(cacheDir).build();
         return system.executePlugin(system.loadPlugin(file), PluginInput.of(input));
     }
 

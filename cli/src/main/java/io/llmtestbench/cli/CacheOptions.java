@@ -1,6 +1,6 @@
 package io.llmtestbench.cli;
 
-import io.llmtestbench.runtime.ManagerConfig;
+import io.llmtestbench.runtime.SystemOptions;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -24,6 +24,6 @@ final class CacheOptions {
         if (env != null && !env.isBlank()) {
             return Path.of(env);
         }
-        return ManagerConfig.defaultCacheDir();
+        return SystemOptions.defaultCacheDir();
     }
 }

@@ -7,11 +7,9 @@ import io.llmtestbench.pipeline.Pipeline;
 import io.llmtestbench.pipeline.PipelineLoadException;
 import io.llmtestbench.pipeline.PipelineRunner;
 import io.llmtestbench.pipeline.RecordResult;
-import io.llmtestbench.runtime.ManagerConfig;
 import io.llmtestbench.runtime.PluginSystem;
-import io.llmtestbench.runtime.RegistryConfig;
-import io.llmtestbench.runtime.RuntimeConfig;
 import io.llmtestbench.runtime.SignaturePolicy;
+import io.llmtestbench.runtime.SystemOptions;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -119,12 +117,9 @@ final class EvalCommand implements Callable<Integer> {
         List<Line> lines = readLines(dataFile);
         int plugins = pipeline.stages().size();
         int workers = Math.max(1, Math.min(threads, lines.size()));
-        ManagerConfig mc = ManagerConfig.defaults()
-                .withRuntimeConfig(RuntimeConfig.defaults().withEnableWasi(true))
-                .withMaxConcurrentPlugins(Math.max(ManagerConfig.DEFAULT_MAX_CONCURRENT_PLUGINS, workers * plugins + plugins))
-                .withCacheDir(cache.dir())
-                .withSignaturePolicy(policy);
-        try (PluginSystem system = PluginSystem.withConfig(mc, RegistryConfig.defaults())) {
+        try (PluginSystem system = PluginSystem.builder().enableWasi(true)
+                .maxInstances(Math.max(SystemOptions.DEFAULT_MAX_INSTANCES, workers * plugins + plugins))
+                .cacheDir(cache.dir()).signaturePolicy(policy).build()) {
             PipelineRunner runner;
             long loadStart = System.nanoTime();
             try {

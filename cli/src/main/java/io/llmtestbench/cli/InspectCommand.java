@@ -16,15 +16,12 @@ import io.llmtestbench.compiler.WasmCompiler;
 import io.llmtestbench.compiler.internal.ClassFiles;
 import io.llmtestbench.pipeline.internal.PluginPaths;
 import io.llmtestbench.runtime.LoadOptions;
-import io.llmtestbench.runtime.ManagerConfig;
 import io.llmtestbench.runtime.PluginException;
 import io.llmtestbench.runtime.PluginId;
 import io.llmtestbench.runtime.PluginInfo;
 import io.llmtestbench.runtime.PluginLoadException;
 import io.llmtestbench.runtime.PluginMetadata;
 import io.llmtestbench.runtime.PluginSystem;
-import io.llmtestbench.runtime.RegistryConfig;
-import io.llmtestbench.runtime.RuntimeConfig;
 import io.llmtestbench.runtime.SignaturePolicy;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -108,13 +105,9 @@ final class InspectCommand implements Callable<Integer> {
             System.err.println("llmtb inspect: invalid: " + e.getMessage());
             return Main.FAILURE;
         }
-        LoadOptions options = LoadOptions.defaults().withConfig(cfg).withRequireMetering(!allowUnmetered);
-        ManagerConfig mc = ManagerConfig.defaults()
-                .withRuntimeConfig(RuntimeConfig.defaults().withEnableWasi(true))
-                .withCacheDir(cache.dir())
-                .withSignaturePolicy(policy);
+        LoadOptions options = LoadOptions.builder().config(cfg).requireMetering(!allowUnmetered).build();
         List<ObjectNode> reports = new ArrayList<>();
-        try (PluginSystem system = PluginSystem.withConfig(mc, RegistryConfig.defaults())) {
+        try (PluginSystem system = PluginSystem.builder().enableWasi(true).cacheDir(cache.dir()).signaturePolicy(policy).build()) {
             reports.addAll(inspect(system, path, options));
         }
         boolean valid = reports.stream().allMatch(r -> r.path("valid").asBoolean());
@@ -221,7 +214,7 @@ final class InspectCommand implements Callable<Integer> {
         }
         Loaded loaded;
         String origin;
-        if (compiled != null && !system.config().signaturePolicy().checksSignatures()) {
+        if (compiled != null && !system.options().signaturePolicy().checksSignatures()) {
             loaded = loadCompiled(system, fileName, compiled, options);
             origin = "compiled";
         } else {

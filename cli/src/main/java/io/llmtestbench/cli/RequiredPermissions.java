@@ -54,7 +54,7 @@ final class RequiredPermissions {
         boolean http = host.contains(PluginAbi.HOST_HTTP_REQUEST);
         if (!wasi.isEmpty()) {
             required.add("wasi");
-            notes.add("imports WASI preview 1 (" + String.join(", ", wasi) + "): needs RuntimeConfig.enableWasi "
+            notes.add("imports WASI preview 1 (" + String.join(", ", wasi) + "): needs SystemOptions.enableWasi "
                     + "(`llmtb run` and `llmtb eval` enable it; nothing is granted beyond the --allow-* flags)");
         }
         if (fs) {

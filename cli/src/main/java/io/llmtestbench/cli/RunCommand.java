@@ -5,16 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmtestbench.pipeline.internal.PluginPaths;
 import io.llmtestbench.runtime.ErrorKind;
 import io.llmtestbench.runtime.LoadOptions;
-import io.llmtestbench.runtime.ManagerConfig;
 import io.llmtestbench.runtime.PluginException;
 import io.llmtestbench.runtime.PluginId;
 import io.llmtestbench.runtime.PluginInput;
 import io.llmtestbench.runtime.PluginOutput;
 import io.llmtestbench.runtime.PluginPermissions;
 import io.llmtestbench.runtime.PluginSystem;
-import io.llmtestbench.runtime.RegistryConfig;
 import io.llmtestbench.runtime.ResourceLimits;
-import io.llmtestbench.runtime.RuntimeConfig;
 import io.llmtestbench.runtime.SignaturePolicy;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -125,9 +122,9 @@ final class RunCommand implements Callable<Integer> {
             lim = limits.build();
             perms = permissions.build(null, warnings);
             policy = signatures.policy();
-            options = LoadOptions.defaults().withConfig(cfg).withLimits(lim).withPermissions(perms)
-                    .withRandomSeed(randomSeed).withRequireMetering(!allowUnmetered)
-                    .withMaxExecutionsPerSecond(maxExecutionsPerSecond == null ? 0 : maxExecutionsPerSecond);
+            options = LoadOptions.builder().config(cfg).limits(lim).permissions(perms)
+                    .randomSeed(randomSeed).requireMetering(!allowUnmetered)
+                    .maxExecutionsPerSecond(maxExecutionsPerSecond == null ? 0 : maxExecutionsPerSecond).build();
         } catch (Json.BadJson | IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -140,15 +137,12 @@ final class RunCommand implements Callable<Integer> {
             out.flush();
             return Main.FAILURE;
         }
-        ManagerConfig mc = ManagerConfig.defaults()
-                .withRuntimeConfig(RuntimeConfig.defaults().withLimits(lim).withEnableWasi(true))
-                .withCacheDir(cache.dir())
-                .withSignaturePolicy(policy);
         int times = repeat == null ? 1 : repeat;
         ObjectNode result = Json.object();
         int exit;
         int executions = 0;
-        try (PluginSystem system = PluginSystem.withConfig(mc, RegistryConfig.defaults())) {
+        try (PluginSystem system = PluginSystem.builder().defaultLimits(lim).enableWasi(true).cacheDir(cache.dir())
+                .signaturePolicy(policy).build()) {
             try {
                 PluginId pid = system.loadPlugin(path, id, options);
                 PluginInput in = new PluginInput(data, ctx);

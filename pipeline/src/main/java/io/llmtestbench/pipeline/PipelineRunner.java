@@ -136,8 +136,8 @@ public final class PipelineRunner {
         if (s.path() == null) {
             throw new PipelineLoadException(pipeline, s, s.pathError());
         }
-        LoadOptions options = LoadOptions.defaults().withConfig(s.config()).withLimits(s.limits())
-                .withPermissions(s.permissions()).withRandomSeed(s.randomSeed()).withRequireMetering(requireMetering);
+        LoadOptions options = LoadOptions.builder().config(s.config()).limits(s.limits())
+                .permissions(s.permissions()).randomSeed(s.randomSeed()).requireMetering(requireMetering).build();
         PluginId id;
         try {
             id = system.loadPlugin(s.path(), s.id(), options);

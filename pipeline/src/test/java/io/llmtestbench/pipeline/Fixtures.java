@@ -1,9 +1,6 @@
 package io.llmtestbench.pipeline;
 
-import io.llmtestbench.runtime.ManagerConfig;
 import io.llmtestbench.runtime.PluginSystem;
-import io.llmtestbench.runtime.RegistryConfig;
-import io.llmtestbench.runtime.RuntimeConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,9 +25,9 @@ final class Fixtures {
     /** A system as llmtb eval makes it (WASI on), compiling into the module's cache (target/llmtb-cache). */
     static PluginSystem system() {
         String cache = System.getProperty("llmtb.cache.dir");
-        return PluginSystem.withConfig(ManagerConfig.defaults()
-                .withRuntimeConfig(RuntimeConfig.defaults().withEnableWasi(true))
-                .withCacheDir(cache == null ? null : Path.of(cache)), RegistryConfig.defaults());
+        return PluginSystem.builder()
+                .enableWasi(true)
+                .cacheDir(cache == null ? null : Path.of(cache)).build();
     }
 
     /** Writes {@code json} as {@code dir/pipeline.json} beside copies of the named test plugins ({@code plugins/NAME.wasm}). */

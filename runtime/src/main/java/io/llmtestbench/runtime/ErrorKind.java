@@ -24,7 +24,7 @@ public enum ErrorKind {
     /** The plugin broke the output contract (bad length, pointer, UTF-8 or JSON). */
     INVALID_OUTPUT(PluginExecutionException.class),
     /** The plugin asked for a capability it was not granted. */
-    PERMISSION_DENIED(PermissionDeniedException.class),
+    PERMISSION_DENIED(PluginExecutionException.class),
     /** The plugin's execution rate limit refused the call; nothing ran. */
     RATE_LIMITED(RateLimitedException.class);
 

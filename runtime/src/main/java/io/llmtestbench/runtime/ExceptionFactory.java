@@ -39,11 +39,6 @@ final class ExceptionFactory implements Failures.Factory {
     }
 
     @Override
-    public PermissionDeniedException permissionDenied(String plugin, String refused, long fuelUsed) {
-        return new PermissionDeniedException(plugin, refused, fuelUsed);
-    }
-
-    @Override
     public RateLimitedException rateLimited(String plugin, double executionsPerSecond) {
         return new RateLimitedException(plugin, executionsPerSecond);
     }

@@ -2,17 +2,20 @@ package io.llmtestbench.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.util.Locale;
+import java.util.Objects;
 
 /**
- * Per-plugin settings given at load. Immutable; start from {@link #defaults()}.
+ * How one plugin is loaded: its configuration, limits, permissions and integrity pin. Immutable; start from
+ * {@link #defaults()} or {@link #builder()}.
  *
  * @param config JSON object passed to {@code plugin_init} ({@code {}} by default)
- * @param limits resource limits, or null for the system's {@link RuntimeConfig#limits()}
- * @param permissions granted capabilities (none by default)
- * @param randomSeed seed of {@code host_random} (and of WASI {@code random_get}, per instance) for reproducible runs, or null
- *     for a random seed
+ * @param limits resource limits, or null (the default) for the system's {@link SystemOptions#defaultLimits()}
+ * @param permissions granted capabilities ({@link PluginPermissions#none()} by default)
+ * @param randomSeed seed of {@code host_random} (and of WASI {@code random_get}, per instance) for reproducible
+ *     runs, or null (the default) for a random seed
  * @param requireMetering refuse code compiled without fuel metering (true by default)
- * @param sha256 pins the plugin's content, or null: the hex SHA-256 of the {@code .wasm} file (what
+ * @param sha256 pins the plugin's content, or null (the default): the hex SHA-256 of the {@code .wasm} file (what
  *     {@code sha256sum} prints), or for a plugin in a pre-compiled jar, of its manifest
  *     {@code META-INF/llmtb/plugins/<id>/plugin.json} (which lists the SHA-256 of its module and of every class,
  *     all checked at load; {@link PluginDescriptor#sha256()} shows it). A mismatch is refused at load
@@ -25,60 +28,58 @@ public record LoadOptions(JsonNode config, ResourceLimits limits, PluginPermissi
         boolean requireMetering, String sha256, double maxExecutionsPerSecond) {
 
     public LoadOptions {
-        if (config == null) {
-            config = JsonNodeFactory.instance.objectNode();
-        }
+        Objects.requireNonNull(config, "config");
         if (!config.isObject()) {
             throw new IllegalArgumentException("plugin config must be a JSON object, got: " + config);
         }
-        if (permissions == null) {
-            permissions = PluginPermissions.none();
-        }
+        Objects.requireNonNull(permissions, "permissions");
         if (sha256 != null && !sha256.matches("[0-9a-fA-F]{64}")) {
             throw new IllegalArgumentException("sha256 must be 64 hex digits, got: " + sha256);
         }
-        sha256 = sha256 == null ? null : sha256.toLowerCase(java.util.Locale.ROOT);
+        sha256 = sha256 == null ? null : sha256.toLowerCase(Locale.ROOT);
         if (!(maxExecutionsPerSecond >= 0) || Double.isInfinite(maxExecutionsPerSecond)) {
             throw new IllegalArgumentException("maxExecutionsPerSecond must be 0 (no limit) or positive: " + maxExecutionsPerSecond);
         }
     }
 
-    /** The options of before {@code sha256} and {@code maxExecutionsPerSecond}: no pin, no rate limit. */
-    public LoadOptions(JsonNode config, ResourceLimits limits, PluginPermissions permissions, Long randomSeed, boolean requireMetering) {
-        this(config, limits, permissions, randomSeed, requireMetering, null, 0);
-    }
-
+    /** Every default: {@code {}}, the system's limits, no permissions, a random seed, metering required, no pin, no rate limit. */
     public static LoadOptions defaults() {
-        return new LoadOptions(null, null, null, null, true, null, 0);
+        return builder().build();
     }
 
-    public LoadOptions withConfig(JsonNode c) {
-        return new LoadOptions(c, limits, permissions, randomSeed, requireMetering, sha256, maxExecutionsPerSecond);
+    public static Builder builder() {
+        return new Builder();
     }
 
-    public LoadOptions withLimits(ResourceLimits l) {
-        return new LoadOptions(config, l, permissions, randomSeed, requireMetering, sha256, maxExecutionsPerSecond);
+    public Builder toBuilder() {
+        return new Builder().config(config).limits(limits).permissions(permissions).randomSeed(randomSeed)
+                .requireMetering(requireMetering).sha256(sha256).maxExecutionsPerSecond(maxExecutionsPerSecond);
     }
 
-    public LoadOptions withPermissions(PluginPermissions p) {
-        return new LoadOptions(config, limits, p, randomSeed, requireMetering, sha256, maxExecutionsPerSecond);
-    }
+    /** Builds {@link LoadOptions}; each setter takes the component of the same name, and unset ones keep their defaults. */
+    public static final class Builder {
+        private JsonNode config = JsonNodeFactory.instance.objectNode();
+        private ResourceLimits limits;
+        private PluginPermissions permissions = PluginPermissions.none();
+        private Long randomSeed;
+        private boolean requireMetering = true;
+        private String sha256;
+        private double maxExecutionsPerSecond;
 
-    public LoadOptions withRandomSeed(Long seed) {
-        return new LoadOptions(config, limits, permissions, seed, requireMetering, sha256, maxExecutionsPerSecond);
-    }
+        private Builder() {}
 
-    public LoadOptions withRequireMetering(boolean on) {
-        return new LoadOptions(config, limits, permissions, randomSeed, on, sha256, maxExecutionsPerSecond);
-    }
+        /** The {@code plugin_init} configuration; null means {@code {}}. */
+        public Builder config(JsonNode v) { config = v != null ? v : JsonNodeFactory.instance.objectNode(); return this; }
+        public Builder limits(ResourceLimits v) { limits = v; return this; }
+        /** The granted capabilities; null means {@link PluginPermissions#none()}. */
+        public Builder permissions(PluginPermissions v) { permissions = v != null ? v : PluginPermissions.none(); return this; }
+        public Builder randomSeed(Long v) { randomSeed = v; return this; }
+        public Builder requireMetering(boolean v) { requireMetering = v; return this; }
+        public Builder sha256(String v) { sha256 = v; return this; }
+        public Builder maxExecutionsPerSecond(double v) { maxExecutionsPerSecond = v; return this; }
 
-    /** Pins the plugin's SHA-256 (see {@link #sha256()}); null for no pin. */
-    public LoadOptions withSha256(String hex) {
-        return new LoadOptions(config, limits, permissions, randomSeed, requireMetering, hex, maxExecutionsPerSecond);
-    }
-
-    /** Limits executions per second with a token bucket (see {@link #maxExecutionsPerSecond()}); 0 for no limit. */
-    public LoadOptions withMaxExecutionsPerSecond(double rate) {
-        return new LoadOptions(config, limits, permissions, randomSeed, requireMetering, sha256, rate);
+        public LoadOptions build() {
+            return new LoadOptions(config, limits, permissions, randomSeed, requireMetering, sha256, maxExecutionsPerSecond);
+        }
     }
 }

@@ -7,7 +7,7 @@ import java.util.Objects;
  * plugin it concerns and a {@link #detail()}: what went wrong, without the standard prefix the message adds.
  *
  * <p>The hierarchy is closed: {@link PluginLoadException} ({@link ErrorKind#INVALID_PLUGIN}, with the
- * {@link PluginLoadException.Stage stage} that refused the plugin), {@link PluginExecutionException} and its four
+ * {@link PluginLoadException.Stage stage} that refused the plugin), {@link PluginExecutionException} and its three
  * subclasses (the execution kinds), and this class itself for {@link ErrorKind#NOT_LOADED}. Each kind is raised
  * by exactly one class ({@link ErrorKind#exceptionType()}). Only the runtime creates them.
  */

@@ -1,13 +1,14 @@
 package io.llmtestbench.runtime;
 
 /**
- * An execution that failed, with one of the execution kinds: {@link ErrorKind#PLUGIN_ERROR},
- * {@link ErrorKind#TRAP}, {@link ErrorKind#MEMORY_LIMIT} and {@link ErrorKind#INVALID_OUTPUT} as this class, and
- * the four kinds with a class of their own ({@link PluginTimeoutException}, {@link FuelExhaustedException},
- * {@link PermissionDeniedException}, {@link RateLimitedException}). Message: {@code Plugin '<plugin>' <detail>}.
+ * An execution that failed. {@link ErrorKind#PLUGIN_ERROR}, {@link ErrorKind#TRAP}, {@link ErrorKind#MEMORY_LIMIT},
+ * {@link ErrorKind#INVALID_OUTPUT} and {@link ErrorKind#PERMISSION_DENIED} are this class; a kind has a subclass
+ * only when it carries data of its own or callers retry it: {@link PluginTimeoutException},
+ * {@link FuelExhaustedException} (the budget), {@link RateLimitedException} (the rate). Message:
+ * {@code Plugin '<plugin>' <detail>}.
  */
 public sealed class PluginExecutionException extends PluginException
-        permits PluginTimeoutException, FuelExhaustedException, PermissionDeniedException, RateLimitedException {
+        permits PluginTimeoutException, FuelExhaustedException, RateLimitedException {
     private static final long serialVersionUID = 1L;
     private final int resultCode;
     private final long fuelUsed;

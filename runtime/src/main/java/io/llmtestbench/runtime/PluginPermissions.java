@@ -1,9 +1,12 @@
 package io.llmtestbench.runtime;
 
+import io.llmtestbench.runtime.internal.NetworkPolicy;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Capabilities granted to a plugin. Everything is denied by default ({@link #none()}).
+ * Capabilities granted to a plugin. Everything is denied by default ({@link #none()}); grant with
+ * {@link #builder()}.
  *
  * @param filesystem whether WASI file access is granted at all
  * @param allowedDirs directories visible to the guest through WASI (only with {@code filesystem}), each a
@@ -22,12 +25,14 @@ import java.util.List;
 public record PluginPermissions(
         boolean filesystem, List<String> allowedDirs, boolean network, List<String> allowedHosts, List<String> envVars) {
 
+    private static final PluginPermissions NONE = new PluginPermissions(false, List.of(), false, List.of(), List.of());
+
     public PluginPermissions {
         allowedDirs = List.copyOf(allowedDirs);
-        allowedHosts = List.copyOf(allowedHosts);
-        allowedHosts.forEach(io.llmtestbench.runtime.internal.NetworkPolicy::parseEntry);
-        envVars = List.copyOf(envVars);
         allowedDirs.forEach(DirGrant::parse);
+        allowedHosts = List.copyOf(allowedHosts);
+        allowedHosts.forEach(NetworkPolicy::parseEntry);
+        envVars = List.copyOf(envVars);
         for (String name : envVars) {
             if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0) {
                 throw new IllegalArgumentException("environment variable name '" + name + "' is empty or contains '=' or NUL");
@@ -35,23 +40,56 @@ public record PluginPermissions(
         }
     }
 
+    /** Nothing granted. */
+    public static PluginPermissions none() {
+        return NONE;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().filesystem(filesystem).allowedDirs(allowedDirs).network(network).allowedHosts(allowedHosts).envVars(envVars);
+    }
+
     /** The parsed {@link #allowedDirs()}. */
     public List<DirGrant> dirGrants() {
         return allowedDirs.stream().map(DirGrant::parse).toList();
     }
 
-    /** These permissions with WASI file access to exactly {@code grants} ({@code filesystem} true). */
-    public PluginPermissions withDirs(DirGrant... grants) {
-        return new PluginPermissions(true, java.util.Arrays.stream(grants).map(DirGrant::spec).toList(), network, allowedHosts, envVars);
-    }
+    /**
+     * Builds {@link PluginPermissions}, starting from nothing granted. The setters named after a component set it;
+     * {@link #grantDirs} and {@link #grantHosts} also switch on the capability they need.
+     */
+    public static final class Builder {
+        private boolean filesystem;
+        private List<String> allowedDirs = List.of();
+        private boolean network;
+        private List<String> allowedHosts = List.of();
+        private List<String> envVars = List.of();
 
-    /** These permissions passing exactly the environment variables {@code names}. */
-    public PluginPermissions withEnvVars(String... names) {
-        return new PluginPermissions(filesystem, allowedDirs, network, allowedHosts, List.of(names));
-    }
+        private Builder() {}
 
-    /** Nothing granted. */
-    public static PluginPermissions none() {
-        return new PluginPermissions(false, List.of(), false, List.of(), List.of());
+        public Builder filesystem(boolean v) { filesystem = v; return this; }
+        public Builder allowedDirs(List<String> v) { allowedDirs = List.copyOf(v); return this; }
+        public Builder network(boolean v) { network = v; return this; }
+        public Builder allowedHosts(List<String> v) { allowedHosts = List.copyOf(v); return this; }
+        public Builder envVars(List<String> v) { envVars = List.copyOf(v); return this; }
+        public Builder envVars(String... names) { return envVars(List.of(names)); }
+
+        /** WASI file access to exactly these directories: sets {@code allowedDirs} and {@code filesystem}. */
+        public Builder grantDirs(DirGrant... grants) {
+            return allowedDirs(Arrays.stream(grants).map(DirGrant::spec).toList()).filesystem(true);
+        }
+
+        /** Network access to exactly these hosts (the {@code allowedHosts} forms): sets {@code allowedHosts} and {@code network}. */
+        public Builder grantHosts(String... hosts) {
+            return allowedHosts(List.of(hosts)).network(true);
+        }
+
+        public PluginPermissions build() {
+            return new PluginPermissions(filesystem, allowedDirs, network, allowedHosts, envVars);
+        }
     }
 }

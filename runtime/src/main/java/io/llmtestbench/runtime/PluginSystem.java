@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p><b>By name.</b> {@link #discover()} finds plugins in the {@link RegistryConfig}'s directories and on the
+ * <p><b>By name.</b> {@link #discover()} finds plugins in the {@link SystemOptions#pluginDirs()} and on the
  * class path; {@link #findPlugin(String, String)} picks the newest version in a range and
  * {@link #loadPlugin(String, String, LoadOptions)} loads it. {@link #executePlugin(String, PluginInput)} runs
  * the <em>current</em> version of a loaded plugin: the newest loaded version of that name (the latest load
@@ -61,13 +61,12 @@ import org.slf4j.LoggerFactory;
  * {@link #watchPluginDirs()} does it when a loaded plugin's file changes.
  *
  * <p><b>Integrity and audit.</b> {@link LoadOptions#sha256()} pins a plugin's digest, the
- * {@link ManagerConfig#signaturePolicy()} checks Ed25519 signatures, {@link LoadOptions#maxExecutionsPerSecond()}
+ * {@link SystemOptions#signaturePolicy()} checks Ed25519 signatures, {@link LoadOptions#maxExecutionsPerSecond()}
  * rate-limits it, and every execution is logged to {@code llmtb.audit} (see docs/security.md).
  */
 public final class PluginSystem implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PluginSystem.class);
-    private final ManagerConfig config;
-    private final RegistryConfig registry;
+    private final SystemOptions options;
     private final InstancePermits permits;
     private final ScheduledExecutorService watchdog;
     private final ExecutorService guests;
@@ -88,10 +87,9 @@ public final class PluginSystem implements AutoCloseable {
     /** Set (under {@link #routes}) when close() starts: loads finishing after that are refused. */
     private boolean closing;
 
-    private PluginSystem(ManagerConfig config, RegistryConfig registry) {
-        this.config = Objects.requireNonNull(config, "config");
-        this.registry = Objects.requireNonNull(registry, "registry");
-        this.permits = new InstancePermits(config.maxConcurrentPlugins());
+    private PluginSystem(SystemOptions options) {
+        this.options = options;
+        this.permits = new InstancePermits(options.maxInstances());
         permits.evictor(this::evictOneIdle);
         var timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "llmtb-watchdog");
@@ -101,24 +99,55 @@ public final class PluginSystem implements AutoCloseable {
         timer.setRemoveOnCancelPolicy(true);
         this.watchdog = timer;
         this.guests = GuestThreads.newPool("llmtb-guest");
-        this.sources = new PluginSources(config.cacheDir(), config.signaturePolicy());
+        this.sources = new PluginSources(options.cacheDir(), options.signaturePolicy());
     }
 
-    /** A system with {@link ManagerConfig#defaults()}. */
+    /** A system with every default ({@link SystemOptions}). */
     public static PluginSystem create() {
-        return new PluginSystem(ManagerConfig.defaults(), RegistryConfig.defaults());
+        return builder().build();
     }
 
-    public static PluginSystem withConfig(ManagerConfig config, RegistryConfig registry) {
-        return new PluginSystem(config, registry);
+    /** Starts configuring a system; unset values take the defaults of {@link SystemOptions}. */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    public ManagerConfig config() {
-        return config;
+    /** How this system was set up. */
+    public SystemOptions options() {
+        return options;
     }
 
-    public RegistryConfig registryConfig() {
-        return registry;
+    /** Builds a {@link PluginSystem}: each setter takes the {@link SystemOptions} component of the same name. */
+    public static final class Builder {
+        private ResourceLimits defaultLimits = ResourceLimits.defaults();
+        private boolean enableWasi;
+        private int maxInstances = SystemOptions.DEFAULT_MAX_INSTANCES;
+        private Path cacheDir = SystemOptions.defaultCacheDir();
+        private SignaturePolicy signaturePolicy = SignaturePolicy.none();
+        private List<Path> pluginDirs = List.of();
+        private boolean scanClasspath = true;
+
+        private Builder() {}
+
+        public Builder defaultLimits(ResourceLimits v) { defaultLimits = Objects.requireNonNull(v, "defaultLimits"); return this; }
+        public Builder enableWasi(boolean v) { enableWasi = v; return this; }
+        public Builder maxInstances(int v) { maxInstances = v; return this; }
+        /** Where compiled modules are cached; null for no cache. */
+        public Builder cacheDir(Path v) { cacheDir = v; return this; }
+        public Builder signaturePolicy(SignaturePolicy v) { signaturePolicy = Objects.requireNonNull(v, "signaturePolicy"); return this; }
+        public Builder pluginDirs(List<Path> v) { pluginDirs = List.copyOf(v); return this; }
+        public Builder scanClasspath(boolean v) { scanClasspath = v; return this; }
+
+        /**
+         * Starts the system: its threads (a watchdog and a pool of guest threads, both daemon) run until
+         * {@link PluginSystem#close()}.
+         *
+         * @throws IllegalArgumentException for an invalid option (e.g. {@code maxInstances} not positive)
+         */
+        public PluginSystem build() {
+            return new PluginSystem(new SystemOptions(defaultLimits, enableWasi, maxInstances, cacheDir, signaturePolicy,
+                    pluginDirs, scanClasspath));
+        }
     }
 
     /** Loads a {@code .wasm} file or a pre-compiled plugin jar holding exactly one plugin, with default options. */
@@ -173,8 +202,8 @@ public final class PluginSystem implements AutoCloseable {
         return new PluginLoadException(PluginLoadException.Stage.UNREADABLE, name, "no plugin named '" + name + "'"
                 + (range != null && !range.isBlank() ? " in version range '" + range + "'" : "") + " was discovered"
                 + (versions.isEmpty() ? "" : " (versions found: " + String.join(", ", versions) + ")")
-                + "; searched " + (registry.pluginDirs().isEmpty() ? "no directories" : registry.pluginDirs().toString())
-                + (registry.scanClasspath() ? " and the class path" : "") + "; call discover() again after adding plugins", null);
+                + "; searched " + (options.pluginDirs().isEmpty() ? "no directories" : options.pluginDirs().toString())
+                + (options.scanClasspath() ? " and the class path" : "") + "; call discover() again after adding plugins", null);
     }
 
     /**
@@ -203,7 +232,7 @@ public final class PluginSystem implements AutoCloseable {
         PluginIndex idx = index();
         var found = idx.find(name, VersionRange.any()).orElseThrow(() -> notDiscovered(idx, name, null));
         PluginSources.Candidate c = sources.open(found.getValue());
-        return start(c, cur.options().withSha256(null), true).id();
+        return start(c, cur.options().toBuilder().sha256(null).build(), true).id();
     }
 
     /** Checks, defines and starts a candidate, then publishes it (replacing the other versions of its name if asked). */
@@ -213,9 +242,9 @@ public final class PluginSystem implements AutoCloseable {
         boolean verified = options.sha256() != null || c.signedBy != null;
         PluginSources.Compiled compiled = sources.compiled(c, !verified);
         LoadedCode code = LoadedCode.define(c.label, compiled.entry(), options.requireMetering());
-        ResourceLimits limits = options.limits() != null ? options.limits() : config.runtimeConfig().limits();
+        ResourceLimits limits = options.limits() != null ? options.limits() : this.options.defaultLimits();
         LoadedPlugin plugin = runOnGuestThread(() -> LoadedPlugin.start(c.label, code, options, limits,
-                config.runtimeConfig().enableWasi(), permits, watchdog, SERIALS.incrementAndGet()));
+                this.options.enableWasi(), permits, watchdog, SERIALS.incrementAndGet()));
         PluginHandle handle = new PluginHandle(plugin, c.path, c.artifactId(), compiled.origin(), c.sha256, c.signedBy, options);
         String name = plugin.id().name();
         List<PluginHandle> replaced = new ArrayList<>();
@@ -288,7 +317,7 @@ public final class PluginSystem implements AutoCloseable {
     }
 
     /**
-     * Watches the {@link RegistryConfig}'s plugin directories: when the file a loaded plugin was loaded from (or its
+     * Watches the {@link SystemOptions#pluginDirs()}: when the file a loaded plugin was loaded from (or its
      * {@code .sig}) is written with new content, that plugin is reloaded from it as {@link #reloadPlugin(Path,
      * LoadOptions)} would, with the load options it had (its SHA-256 pin dropped), about 200 ms after the last write.
      * If the new content fails to load or to verify, the failure is logged (WARN, this class's logger) and the
@@ -305,9 +334,9 @@ public final class PluginSystem implements AutoCloseable {
                 return;
             }
             try {
-                watcher = new DirectoryWatcher(registry.pluginDirs(), WATCH_QUIET_MS, this::filesChanged);
+                watcher = new DirectoryWatcher(options.pluginDirs(), WATCH_QUIET_MS, this::filesChanged);
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException("cannot watch the plugin directories " + registry.pluginDirs() + ": " + e.getMessage(), e);
+                throw new java.io.UncheckedIOException("cannot watch the plugin directories " + options.pluginDirs() + ": " + e.getMessage(), e);
             }
         }
     }
@@ -331,7 +360,7 @@ public final class PluginSystem implements AutoCloseable {
                 if (c.sha256.equals(h.sha256()) && Objects.equals(c.signedBy, h.signedBy())) {
                     continue; // touched, not changed
                 }
-                PluginId id = start(c, h.options().withSha256(null), true).id();
+                PluginId id = start(c, h.options().toBuilder().sha256(null).build(), true).id();
                 LOG.info("reloaded {} from {} (was {})", id, h.source(), h.id());
             } catch (RuntimeException e) {
                 LOG.warn("not reloading {} from {}; it keeps running: {}", h.id(), h.source(), e.getMessage());
@@ -349,7 +378,7 @@ public final class PluginSystem implements AutoCloseable {
     // ---- discovery ------------------------------------------------------------------------------------------
 
     /**
-     * Scans the {@link RegistryConfig}'s directories ({@code *.wasm} and {@code *.jar}, not recursively) and, if
+     * Scans the {@link SystemOptions#pluginDirs()} ({@code *.wasm} and {@code *.jar}, not recursively) and, if
      * enabled, every {@code META-INF/llmtb/index.json} on the class path, and replaces the index that
      * {@link #findPlugin} and {@link #loadPlugin(String)} use. Never throws for one bad candidate: it is reported in
      * {@link Discovery#problems()}.
@@ -373,7 +402,7 @@ public final class PluginSystem implements AutoCloseable {
 
     private PluginIndex scan(Map<String, PluginDescriptor> known, ClassLoader loader) {
         PluginIndex idx = PluginIndex.empty();
-        for (Path dir : registry.pluginDirs()) {
+        for (Path dir : options.pluginDirs()) {
             List<Path> files;
             try (Stream<Path> list = Files.list(dir)) {
                 files = list.filter(Files::isRegularFile).sorted().toList();
@@ -400,7 +429,7 @@ public final class PluginSystem implements AutoCloseable {
                 }
             }
         }
-        if (registry.scanClasspath()) {
+        if (options.scanClasspath()) {
             for (String base : PluginSources.classpathArtifacts(loader)) {
                 List<String> ids;
                 try {
@@ -433,7 +462,7 @@ public final class PluginSystem implements AutoCloseable {
     private PluginMetadata probe(PluginSources.Candidate c) {
         PluginSources.Compiled compiled = sources.compiled(c, c.signedBy == null);
         LoadedCode code = LoadedCode.define(c.label, compiled.entry(), true);
-        return LoadedPlugin.probe(c.label, code, config.runtimeConfig().limits(), config.runtimeConfig().enableWasi(), watchdog);
+        return LoadedPlugin.probe(c.label, code, options.defaultLimits(), options.enableWasi(), watchdog);
     }
 
     private PluginIndex index() {

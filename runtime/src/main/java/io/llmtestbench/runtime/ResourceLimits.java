@@ -43,11 +43,6 @@ public record ResourceLimits(
         }
     }
 
-    /** The limits of before {@code maxHttpResponseBytes} existed; it takes its default. */
-    public ResourceLimits(long maxMemoryBytes, long maxExecutionTimeMs, long maxInstructions, int maxCallDepth, int maxOutputBytes) {
-        this(maxMemoryBytes, maxExecutionTimeMs, maxInstructions, maxCallDepth, maxOutputBytes, DEFAULT_MAX_HTTP_RESPONSE_BYTES);
-    }
-
     public static ResourceLimits defaults() {
         return builder().build();
     }
@@ -62,7 +57,7 @@ public record ResourceLimits(
                 .maxHttpResponseBytes(maxHttpResponseBytes);
     }
 
-    /** Builds {@link ResourceLimits}; unset values take the defaults. */
+    /** Builds {@link ResourceLimits}; each setter takes the component of the same name, and unset ones keep their defaults. */
     public static final class Builder {
         private long maxMemoryBytes = DEFAULT_MAX_MEMORY_BYTES;
         private long maxExecutionTimeMs = DEFAULT_MAX_EXECUTION_TIME_MS;
@@ -70,6 +65,8 @@ public record ResourceLimits(
         private int maxCallDepth = DEFAULT_MAX_CALL_DEPTH;
         private int maxOutputBytes = DEFAULT_MAX_OUTPUT_BYTES;
         private int maxHttpResponseBytes = DEFAULT_MAX_HTTP_RESPONSE_BYTES;
+
+        private Builder() {}
 
         public Builder maxMemoryBytes(long v) { maxMemoryBytes = v; return this; }
         public Builder maxExecutionTimeMs(long v) { maxExecutionTimeMs = v; return this; }

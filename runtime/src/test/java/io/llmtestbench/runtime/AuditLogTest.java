@@ -85,7 +85,7 @@ class AuditLogTest {
     @Test
     void refusedExecutionsAreAuditedToo() {
         try (PluginSystem system = TestPlugins.system()) {
-            PluginId id = system.loadPlugin(TestPlugins.wasm("echo"), LoadOptions.defaults().withMaxExecutionsPerSecond(1));
+            PluginId id = system.loadPlugin(TestPlugins.wasm("echo"), LoadOptions.builder().maxExecutionsPerSecond(1).build());
             system.executePlugin(id, PluginInput.of("1"));
             assertThatThrownBy(() -> system.executePlugin(id, PluginInput.of("22"))).isInstanceOf(RateLimitedException.class);
             assertThat(events(id)).extracting(e -> e.get("outcome")).containsExactly("ok", "RATE_LIMITED");

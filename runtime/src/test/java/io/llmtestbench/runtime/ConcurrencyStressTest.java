@@ -21,9 +21,7 @@ class ConcurrencyStressTest {
     @Test
     void manyThreadsManyPluginsEveryResultChecked() throws Exception {
         var limits = ResourceLimits.builder().maxInstructions(2_000_000).maxExecutionTimeMs(20_000).build();
-        var config = ManagerConfig.defaults().withCacheDir(null).withMaxConcurrentPlugins(6)
-                .withRuntimeConfig(RuntimeConfig.defaults().withLimits(limits));
-        try (PluginSystem system = PluginSystem.withConfig(config, RegistryConfig.defaults())) {
+        try (PluginSystem system = PluginSystem.builder().cacheDir(null).maxInstances(6).defaultLimits(limits).build()) {
             PluginId echo = system.loadPlugin(TestPlugins.wasm("echo"));
             PluginId sim = system.loadPlugin(TestPlugins.wasm("similarity-evaluator"));
             PluginId norm = system.loadPlugin(TestPlugins.wasm("text-normalizer"));

@@ -26,7 +26,7 @@ class EndToEndTest {
     @Test
     void rustSimilarityEvaluatorScoresResponsesAgainstExpectedAnswers() {
         PluginId id = system.loadPlugin(TestPlugins.wasm("similarity-evaluator"),
-                LoadOptions.defaults().withConfig(JSON.createObjectNode().put("threshold", 0.5)));
+                LoadOptions.builder().config(JSON.createObjectNode().put("threshold", 0.5)).build());
         PluginMetadata meta = system.getMetadata(id);
         assertThat(meta.name()).isEqualTo("similarity-evaluator");
         assertThat(meta.pluginType()).isEqualTo(PluginType.EVALUATOR);
@@ -76,7 +76,7 @@ class EndToEndTest {
     @Test
     void rustThresholdFilterKeepsOrDrops() {
         PluginId id = system.loadPlugin(TestPlugins.wasm("threshold-filter"),
-                LoadOptions.defaults().withConfig(JSON.createObjectNode().put("min_score", 0.5)));
+                LoadOptions.builder().config(JSON.createObjectNode().put("min_score", 0.5)).build());
         assertThat(system.getMetadata(id).pluginType()).isEqualTo(PluginType.FILTER);
         assertThat(system.executePlugin(id, PluginInput.of("{\"text\":\"x\",\"scores\":{\"similarity\":0.9}}")).data().path("keep").asBoolean())
                 .isTrue();

@@ -74,7 +74,7 @@ class HostFunctionsTest {
         List<JsonNode> seen = new ArrayList<>();
         for (int round = 0; round < 2; round++) {
             try (PluginSystem system = TestPlugins.system()) {
-                PluginId id = system.loadPlugin(TestPlugins.wasm("host_functions_probe"), LoadOptions.defaults().withRandomSeed(42L));
+                PluginId id = system.loadPlugin(TestPlugins.wasm("host_functions_probe"), LoadOptions.builder().randomSeed(42L).build());
                 seen.add(run(system, id, "{\"random_max\": 1000000}", null).path("random"));
             }
         }

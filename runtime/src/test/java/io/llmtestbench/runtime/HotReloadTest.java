@@ -35,7 +35,7 @@ class HotReloadTest {
 
     /** A system with a compile cache, so that reloading the same files again compiles nothing. */
     private PluginSystem system() {
-        return PluginSystem.withConfig(ManagerConfig.defaults().withCacheDir(tmp.resolve("cache")), RegistryConfig.defaults());
+        return PluginSystem.builder().cacheDir(tmp.resolve("cache")).build();
     }
 
     private static String version(PluginOutput out) {
@@ -73,7 +73,7 @@ class HotReloadTest {
     void theOldVersionsClassLoaderIsCollectedOnceDrained() throws Exception {
         try (PluginSystem system = system()) {
             var limits = ResourceLimits.builder().maxInstructions(100_000_000).build();
-            PluginId v1 = system.loadPlugin(V1, LoadOptions.defaults().withLimits(limits));
+            PluginId v1 = system.loadPlugin(V1, LoadOptions.builder().limits(limits).build());
             WeakReference<ClassLoader> oldLoader = new WeakReference<>(system.classLoaderOf(v1));
             // exercise everything that could keep a reference: pooled instances on several threads, the watchdog,
             // a failure (discarded instance), an execution in flight during the reload
@@ -200,9 +200,8 @@ class HotReloadTest {
         Path file = dir.resolve("reload.wasm");
         java.nio.file.Files.copy(V1, file);
         var limits = ResourceLimits.builder().maxInstructions(50_000_000).build();
-        var config = ManagerConfig.defaults().withCacheDir(tmp.resolve("cache"));
-        try (PluginSystem system = PluginSystem.withConfig(config, new RegistryConfig(List.of(dir), false))) {
-            PluginId v1 = system.loadPlugin(file, LoadOptions.defaults().withLimits(limits));
+        try (PluginSystem system = PluginSystem.builder().cacheDir(tmp.resolve("cache")).pluginDirs(List.of(dir)).scanClasspath(false).build()) {
+            PluginId v1 = system.loadPlugin(file, LoadOptions.builder().limits(limits).build());
             system.watchPluginDirs();
             system.watchPluginDirs(); // idempotent
 

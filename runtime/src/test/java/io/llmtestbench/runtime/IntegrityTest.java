@@ -49,8 +49,7 @@ class IntegrityTest {
     }
 
     private static PluginSystem system(SignaturePolicy policy, Path cacheDir) {
-        return PluginSystem.withConfig(ManagerConfig.defaults().withCacheDir(cacheDir).withSignaturePolicy(policy),
-                new RegistryConfig(List.of(), false));
+        return PluginSystem.builder().cacheDir(cacheDir).signaturePolicy(policy).pluginDirs(List.of()).scanClasspath(false).build();
     }
 
     private static Map<String, byte[]> unzip(Path jar) throws Exception {
@@ -86,14 +85,14 @@ class IntegrityTest {
         String sha = WasmCompiler.sha256(Files.readAllBytes(echo));
         String wrong = "0".repeat(64);
         try (PluginSystem system = system(SignaturePolicy.none())) {
-            PluginId id = system.loadPlugin(echo, LoadOptions.defaults().withSha256(sha.toUpperCase(java.util.Locale.ROOT)));
+            PluginId id = system.loadPlugin(echo, LoadOptions.builder().sha256(sha.toUpperCase(java.util.Locale.ROOT)).build());
             assertThat(system.executePlugin(id, PluginInput.of("[1]")).data().get(0).asInt()).isEqualTo(1);
-            assertThatThrownBy(() -> system.loadPlugin(echo, LoadOptions.defaults().withSha256(wrong)))
+            assertThatThrownBy(() -> system.loadPlugin(echo, LoadOptions.builder().sha256(wrong).build()))
                     .satisfies(e -> assertThat(stage(e)).isEqualTo(PluginLoadException.Stage.UNTRUSTED))
                     .hasMessageContaining("LoadOptions.sha256 pins " + wrong)
                     .hasMessageContaining("the .wasm file has SHA-256 " + sha);
         }
-        assertThatThrownBy(() -> LoadOptions.defaults().withSha256("abc")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> LoadOptions.builder().sha256("abc").build()).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("64 hex digits");
     }
 
@@ -103,9 +102,9 @@ class IntegrityTest {
         String manifestSha = WasmCompiler.sha256(unzip(jar).get("META-INF/llmtb/plugins/echo/plugin.json"));
         String wasmSha = WasmCompiler.sha256(Files.readAllBytes(TestPlugins.wasm("echo")));
         try (PluginSystem system = system(SignaturePolicy.none())) {
-            system.loadPlugin(jar, LoadOptions.defaults().withSha256(manifestSha));
+            system.loadPlugin(jar, LoadOptions.builder().sha256(manifestSha).build());
             // the source module's digest is only a claim inside a jar: it is not accepted as a pin
-            assertThatThrownBy(() -> system.loadPlugin(jar, LoadOptions.defaults().withSha256(wasmSha)))
+            assertThatThrownBy(() -> system.loadPlugin(jar, LoadOptions.builder().sha256(wasmSha).build()))
                     .satisfies(e -> assertThat(stage(e)).isEqualTo(PluginLoadException.Stage.UNTRUSTED))
                     .hasMessageContaining("its manifest META-INF/llmtb/plugins/echo/plugin.json has SHA-256 " + manifestSha);
         }
@@ -119,7 +118,7 @@ class IntegrityTest {
         try (PluginSystem system = system(SignaturePolicy.none(), cache)) {
             system.loadPlugin(echo); // fills the cache
             assertThat(system.describePlugin(system.loadPlugin(echo)).origin()).isEqualTo("cache");
-            assertThat(system.describePlugin(system.loadPlugin(echo, LoadOptions.defaults().withSha256(sha))).origin()).isEqualTo("compiled");
+            assertThat(system.describePlugin(system.loadPlugin(echo, LoadOptions.builder().sha256(sha).build())).origin()).isEqualTo("compiled");
         }
     }
 
@@ -296,8 +295,8 @@ class IntegrityTest {
         PluginSigner.signWasm(echo, TRUSTED);
         Path jar = Files.move(jar("threshold-filter"), echo.resolveSibling("threshold-filter.jar"));
         PluginSigner.signJar(jar, TRUSTED);
-        var config = ManagerConfig.defaults().withCacheDir(null).withSignaturePolicy(SignaturePolicy.required(List.of(TRUSTED.getPublic())));
-        try (PluginSystem system = PluginSystem.withConfig(config, new RegistryConfig(List.of(echo.getParent()), false))) {
+        try (PluginSystem system = PluginSystem.builder().cacheDir(null).signaturePolicy(SignaturePolicy.required(List.of(TRUSTED.getPublic())))
+                .pluginDirs(List.of(echo.getParent())).scanClasspath(false).build()) {
             Discovery found = system.discover();
             assertThat(found.plugins()).extracting(PluginDescriptor::name).containsExactly("echo", "threshold-filter");
             assertThat(found.plugins()).allSatisfy(d -> assertThat(d.signedBy()).isEqualTo(PluginSignature.fingerprint(TRUSTED.getPublic())));
@@ -314,6 +313,8 @@ class IntegrityTest {
         assertThatThrownBy(() -> SignaturePolicy.required(List.of())).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("at least one trusted key");
         assertThat(SignaturePolicy.none().checksSignatures()).isFalse();
-        assertThat(ManagerConfig.defaults().signaturePolicy()).isEqualTo(SignaturePolicy.none());
+        try (PluginSystem system = PluginSystem.create()) {
+            assertThat(system.options().signaturePolicy()).isEqualTo(SignaturePolicy.none());
+        }
     }
 }

@@ -123,7 +123,7 @@ class IsolationTest {
         Path jar = jar(PluginArtifact.Entry.of("echo", "echo.wasm", m));
         try (PluginSystem system = TestPlugins.system()) {
             assertThatThrownBy(() -> system.loadPlugin(jar)).hasMessageContaining("without fuel metering");
-            PluginId id = system.loadPlugin(jar, LoadOptions.defaults().withRequireMetering(false));
+            PluginId id = system.loadPlugin(jar, LoadOptions.builder().requireMetering(false).build());
             assertThat(system.describePlugin(id).stamp().metering()).isFalse();
         }
     }
@@ -165,11 +165,11 @@ class IsolationTest {
 
     @Test
     void theSecondLoadOfAWasmIsServedFromTheCache() throws Exception {
-        var config = ManagerConfig.defaults().withCacheDir(tmp.resolve("cache"));
-        try (PluginSystem a = PluginSystem.withConfig(config, RegistryConfig.defaults())) {
+        var config = PluginSystem.builder().cacheDir(tmp.resolve("cache"));
+        try (PluginSystem a = config.build()) {
             assertThat(a.describePlugin(a.loadPlugin(TestPlugins.wasm("echo"))).origin()).isEqualTo("compiled");
         }
-        try (PluginSystem b = PluginSystem.withConfig(config, RegistryConfig.defaults())) {
+        try (PluginSystem b = config.build()) {
             PluginId id = b.loadPlugin(TestPlugins.wasm("echo"));
             assertThat(b.describePlugin(id).origin()).isEqualTo("cache");
             assertThat(b.executePlugin(id, PluginInput.of("[1,2]")).data().size()).isEqualTo(2);

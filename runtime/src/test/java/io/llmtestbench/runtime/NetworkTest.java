@@ -167,7 +167,7 @@ class NetworkTest {
     // ---------------------------------------------------------------------------------------------
 
     private static PluginSystem system() {
-        return PluginSystem.withConfig(ManagerConfig.defaults().withCacheDir(cacheDir), RegistryConfig.defaults());
+        return PluginSystem.builder().cacheDir(cacheDir).build();
     }
 
     private static PluginPermissions network(String... allowedHosts) {
@@ -183,9 +183,9 @@ class NetworkTest {
                 .put("base_url", local() + basePath)
                 .put("model", "test-model")
                 .put("api_key", "sk-test");
-        LoadOptions options = LoadOptions.defaults().withConfig(config).withPermissions(permissions);
+        LoadOptions options = LoadOptions.builder().config(config).permissions(permissions).build();
         if (limits != null) {
-            options = options.withLimits(limits);
+            options = options.toBuilder().limits(limits).build();
         }
         return system.loadPlugin(TestPlugins.wasm("openai-provider"), options);
     }
@@ -244,7 +244,8 @@ class NetworkTest {
         try (PluginSystem system = system()) {
             PluginId id = load(system, "/v1", PluginPermissions.none(), null);
             assertThatThrownBy(() -> complete(system, id, HELLO))
-                    .isInstanceOfSatisfying(PermissionDeniedException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED))
+                    .isExactlyInstanceOf(PluginExecutionException.class)
+                    .satisfies(e -> assertThat(((PluginException) e).kind()).isEqualTo(ErrorKind.PERMISSION_DENIED))
                     .hasMessageContaining("Plugin 'openai-provider' permission denied: host_http_request " + local() + "/v1/chat/completions")
                     .hasMessageContaining("network access is not granted");
             assertThat(requests).isEmpty();
@@ -256,7 +257,7 @@ class NetworkTest {
         try (PluginSystem system = system()) {
             PluginId id = load(system, "/v1", network("api.openai.com", "*.example.com"), null);
             assertThatThrownBy(() -> complete(system, id, HELLO))
-                    .isInstanceOf(PermissionDeniedException.class)
+                    .isInstanceOfSatisfying(PluginException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED))
                     .hasMessageContaining(local() + "/v1/chat/completions")
                     .hasMessageContaining("not in allowedHosts [api.openai.com, *.example.com]");
             assertThat(requests).isEmpty();
@@ -352,8 +353,8 @@ class NetworkTest {
                 closed = s.getLocalPort();
             }
             ObjectNode config = JSON.createObjectNode().put("base_url", "http://127.0.0.1:" + closed + "/v1").put("model", "m");
-            PluginId refused = system.loadPlugin(TestPlugins.wasm("openai-provider"), LoadOptions.defaults().withConfig(config)
-                    .withPermissions(network("http://127.0.0.1:" + closed)));
+            PluginId refused = system.loadPlugin(TestPlugins.wasm("openai-provider"), LoadOptions.builder().config(config)
+                    .permissions(network("http://127.0.0.1:" + closed)).build());
             assertThatThrownBy(() -> complete(system, refused, HELLO))
                     .isInstanceOfSatisfying(PluginException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.PLUGIN_ERROR))
                     .hasMessageContaining("host_http_request returned -3: request to http://127.0.0.1:" + closed + "/v1/chat/completions failed");
@@ -371,8 +372,8 @@ class NetworkTest {
         Path patched = cacheDir.resolve("openai-provider-abi10.wasm");
         Files.write(patched, wasm);
         try (PluginSystem system = system()) {
-            assertThatThrownBy(() -> system.loadPlugin(patched, LoadOptions.defaults()
-                    .withConfig(JSON.createObjectNode().put("base_url", local()).put("model", "m"))))
+            assertThatThrownBy(() -> system.loadPlugin(patched, LoadOptions.builder()
+                    .config(JSON.createObjectNode().put("base_url", local()).put("model", "m")).build()))
                     .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.stage()).isEqualTo(PluginLoadException.Stage.UNINSTANTIABLE))
                     .hasMessageContaining("needs plugin ABI 1.1, but declares api_version 1.0");
         }

@@ -24,7 +24,7 @@ class PluginExceptionTest {
         assertThat(PluginException.class.getPermittedSubclasses())
                 .containsExactlyInAnyOrder(PluginLoadException.class, PluginExecutionException.class);
         assertThat(PluginExecutionException.class.getPermittedSubclasses()).containsExactlyInAnyOrder(
-                PluginTimeoutException.class, FuelExhaustedException.class, PermissionDeniedException.class, RateLimitedException.class);
+                PluginTimeoutException.class, FuelExhaustedException.class, RateLimitedException.class);
         List<Class<?>> concrete = new ArrayList<>(List.of(PluginException.class, PluginLoadException.class, PluginExecutionException.class));
         concrete.addAll(List.of(PluginExecutionException.class.getPermittedSubclasses()));
         for (ErrorKind kind : ErrorKind.values()) {
@@ -85,12 +85,11 @@ class PluginExceptionTest {
 
     @Test
     void waitingForAnInstancePastTheDeadlineIsATimeout() throws Exception {
-        var config = ManagerConfig.defaults().withCacheDir(null).withMaxConcurrentPlugins(1);
-        try (PluginSystem system = PluginSystem.withConfig(config, RegistryConfig.defaults())) {
-            PluginId echo = system.loadPlugin(TestPlugins.wasm("echo"), LoadOptions.defaults()
-                    .withLimits(ResourceLimits.builder().maxExecutionTimeMs(300).build()));
-            PluginId spin = system.loadPlugin(TestPlugins.wasm("loop_forever"), LoadOptions.defaults()
-                    .withLimits(ResourceLimits.builder().maxExecutionTimeMs(5_000).maxInstructions(Long.MAX_VALUE).build()));
+        try (PluginSystem system = PluginSystem.builder().cacheDir(null).maxInstances(1).build()) {
+            PluginId echo = system.loadPlugin(TestPlugins.wasm("echo"), LoadOptions.builder()
+                    .limits(ResourceLimits.builder().maxExecutionTimeMs(300).build()).build());
+            PluginId spin = system.loadPlugin(TestPlugins.wasm("loop_forever"), LoadOptions.builder()
+                    .limits(ResourceLimits.builder().maxExecutionTimeMs(5_000).maxInstructions(Long.MAX_VALUE).build()).build());
             CompletableFuture<PluginOutput> busy = system.executePluginAsync(spin, PluginInput.of("{}"));
             while (system.inFlight(spin) == 0) {
                 Thread.sleep(5);
@@ -98,7 +97,7 @@ class PluginExceptionTest {
             Thread.sleep(50); // the spinning execution holds the only instance
             assertThatThrownBy(() -> system.executePlugin(echo, PluginInput.of("{}")))
                     .isExactlyInstanceOf(PluginTimeoutException.class)
-                    .hasMessage("Plugin 'echo' timeout after 300ms (waiting for an instance: maxConcurrentPlugins are all busy)");
+                    .hasMessage("Plugin 'echo' timeout after 300ms (waiting for an instance: all maxInstances are busy)");
             assertThatThrownBy(() -> busy.get(30, TimeUnit.SECONDS)).hasCauseExactlyInstanceOf(PluginTimeoutException.class);
         }
     }

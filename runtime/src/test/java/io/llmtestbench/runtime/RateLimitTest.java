@@ -23,7 +23,7 @@ class RateLimitTest {
     void excessCallsAreRefusedWithATypedErrorNamingThePluginAndTheLimit() throws Exception {
         try (PluginSystem system = TestPlugins.system()) {
             // one per second: a burst of one, then one more each second
-            PluginId id = system.loadPlugin(TestPlugins.wasm("echo"), LoadOptions.defaults().withMaxExecutionsPerSecond(1));
+            PluginId id = system.loadPlugin(TestPlugins.wasm("echo"), LoadOptions.builder().maxExecutionsPerSecond(1).build());
             PluginId other = system.loadPlugin(TestPlugins.wasm("reload_v1"));
             long start = System.nanoTime();
             system.executePlugin(id, PluginInput.of("[0]"));
@@ -51,7 +51,7 @@ class RateLimitTest {
     @Test
     void aBurstOfCeilRateCallsPasses() {
         try (PluginSystem system = TestPlugins.system()) {
-            PluginId id = system.loadPlugin(TestPlugins.wasm("echo"), LoadOptions.defaults().withMaxExecutionsPerSecond(3));
+            PluginId id = system.loadPlugin(TestPlugins.wasm("echo"), LoadOptions.builder().maxExecutionsPerSecond(3).build());
             system.executePlugin(id, PluginInput.of("[]")); // warm up: the refill over the next calls stays well under one token
             int ok = 0;
             for (int i = 0; i < 10; i++) {
@@ -77,8 +77,8 @@ class RateLimitTest {
 
     @Test
     void badRatesAreRefused() {
-        assertThatThrownBy(() -> LoadOptions.defaults().withMaxExecutionsPerSecond(-1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> LoadOptions.defaults().withMaxExecutionsPerSecond(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LoadOptions.builder().maxExecutionsPerSecond(-1).build()).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LoadOptions.builder().maxExecutionsPerSecond(Double.NaN).build()).isInstanceOf(IllegalArgumentException.class);
         assertThat(new RateLimitedException("p", 2.5)).hasMessageContaining("more than 2.5 executions per second");
     }
 }

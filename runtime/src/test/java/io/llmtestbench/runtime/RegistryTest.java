@@ -29,7 +29,7 @@ class RegistryTest {
     }
 
     private static PluginSystem system(Path... dirs) {
-        return PluginSystem.withConfig(ManagerConfig.defaults().withCacheDir(null), new RegistryConfig(List.of(dirs), false));
+        return PluginSystem.builder().cacheDir(null).pluginDirs(List.of(dirs)).scanClasspath(false).build();
     }
 
     /** The same module with a custom section appended: same metadata, different SHA-256. */
@@ -99,8 +99,8 @@ class RegistryTest {
             assertThat(older.version()).isEqualTo("1.0.0");
             assertThat(system.executePluginAsync("reload", PluginInput.of("{}")).get().data().path("version").asText()).isEqualTo("1.0.0");
 
-            PluginId filter = system.loadPlugin("threshold-filter", null, LoadOptions.defaults()
-                    .withConfig(new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"min_score\": 0.7}")));
+            PluginId filter = system.loadPlugin("threshold-filter", null, LoadOptions.builder()
+                    .config(new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"min_score\": 0.7}")).build());
             assertThat(system.executePlugin(filter, PluginInput.of("{\"text\":\"t\",\"scores\":{\"s\":0.5}}")).data().path("keep").asBoolean())
                     .isFalse();
 
@@ -119,7 +119,7 @@ class RegistryTest {
         var limits = ResourceLimits.builder().maxInstructions(12_345_678).build();
         try (PluginSystem system = system(dir)) {
             assertThatThrownBy(() -> system.reloadPlugin("reload")).hasMessageContaining("no version of plugin 'reload' is loaded");
-            PluginId v1 = system.loadPlugin("reload", null, LoadOptions.defaults().withLimits(limits));
+            PluginId v1 = system.loadPlugin("reload", null, LoadOptions.builder().limits(limits).build());
             Files.copy(TestPlugins.wasm("reload_v2"), dir.resolve("reload_v2.wasm"));
             PluginId v2 = system.reloadPlugin("reload");
             assertThat(v2.version()).isEqualTo("2.0.0");
@@ -211,7 +211,7 @@ class RegistryTest {
 
     @Test
     void discoversPrecompiledPluginsOnTheClassPath() throws Exception {
-        try (PluginSystem system = PluginSystem.withConfig(ManagerConfig.defaults().withCacheDir(null), RegistryConfig.defaults())) {
+        try (PluginSystem system = PluginSystem.builder().cacheDir(null).build()) {
             Discovery found = system.discover();
             // the test-plugins module (a jar, or its target/classes) is on the test class path
             PluginDescriptor sim = system.findPlugin("similarity-evaluator").orElseThrow();

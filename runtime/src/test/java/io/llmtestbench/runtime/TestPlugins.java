@@ -27,12 +27,10 @@ public final class TestPlugins {
 
     /** A system without a compile cache, so tests do not share state through the user's home. */
     public static PluginSystem system() {
-        return PluginSystem.withConfig(ManagerConfig.defaults().withCacheDir(null), RegistryConfig.defaults());
+        return PluginSystem.builder().cacheDir(null).build();
     }
 
     public static PluginSystem system(ResourceLimits limits) {
-        return PluginSystem.withConfig(
-                ManagerConfig.defaults().withCacheDir(null).withRuntimeConfig(RuntimeConfig.defaults().withLimits(limits)),
-                RegistryConfig.defaults());
+        return PluginSystem.builder().cacheDir(null).defaultLimits(limits).build();
     }
 }

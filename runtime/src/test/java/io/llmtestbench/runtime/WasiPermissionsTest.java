@@ -59,12 +59,12 @@ class WasiPermissionsTest {
     }
 
     private static PluginSystem system() {
-        return PluginSystem.withConfig(ManagerConfig.defaults().withCacheDir(cache)
-                .withRuntimeConfig(RuntimeConfig.defaults().withEnableWasi(true)), RegistryConfig.defaults());
+        return PluginSystem.builder().cacheDir(cache)
+                .enableWasi(true).build();
     }
 
     private static PluginId load(PluginSystem system, PluginPermissions permissions) {
-        return system.loadPlugin(TestPlugins.wasm("fs-probe"), LoadOptions.defaults().withPermissions(permissions));
+        return system.loadPlugin(TestPlugins.wasm("fs-probe"), LoadOptions.builder().permissions(permissions).build());
     }
 
     /** Runs one probe operation: args are key, value pairs. */
@@ -151,7 +151,7 @@ class WasiPermissionsTest {
     @Test
     void aReadWriteGrantAllowsEverythingInsideIt() throws Exception {
         try (PluginSystem system = system()) {
-            PluginId id = load(system, PluginPermissions.none().withDirs(DirGrant.readWrite(grant)));
+            PluginId id = load(system, PluginPermissions.builder().grantDirs(DirGrant.readWrite(grant)).build());
             assertThat(entries(call(system, id, "op", "preopens"))).containsExactly(grant.toString());
             assertThat(call(system, id, "op", "read", "path", g("file.txt")).path("data").asText()).isEqualTo("inside");
             assertThat(call(system, id, "op", "read", "path", g("sub/inner.txt")).path("data").asText()).isEqualTo("inner");
@@ -199,7 +199,7 @@ class WasiPermissionsTest {
         Path other = Files.createDirectories(tmp.resolve("other"));
         Files.writeString(other.resolve("o.txt"), "other");
         try (PluginSystem system = system()) {
-            PluginId id = load(system, PluginPermissions.none().withDirs(DirGrant.readOnly(grant).at("/data")));
+            PluginId id = load(system, PluginPermissions.builder().grantDirs(DirGrant.readOnly(grant).at("/data")).build());
             assertThat(entries(call(system, id, "op", "preopens"))).containsExactly("/data");
             assertThat(call(system, id, "op", "read", "path", "/data/file.txt").path("data").asText()).isEqualTo("inside");
             assertRefused(call(system, id, "op", "read", "path", g("file.txt"))); // the host path means nothing
@@ -219,7 +219,7 @@ class WasiPermissionsTest {
     @Test
     void aMissingGrantedDirectoryFailsTheLoad() {
         try (PluginSystem system = system()) {
-            assertThatThrownBy(() -> load(system, PluginPermissions.none().withDirs(DirGrant.readWrite(tmp.resolve("nope")))))
+            assertThatThrownBy(() -> load(system, PluginPermissions.builder().grantDirs(DirGrant.readWrite(tmp.resolve("nope"))).build()))
                     .isInstanceOf(PluginLoadException.class)
                     .hasMessageContaining("granted directory")
                     .hasMessageContaining("nope");
@@ -241,7 +241,7 @@ class WasiPermissionsTest {
         assertThatThrownBy(() -> DirGrant.parse("/srv:/a/../b")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new PluginPermissions(true, List.of("/srv:/x/.."), false, List.of(), List.of()))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> PluginPermissions.none().withEnvVars("A=B")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> PluginPermissions.builder().envVars("A=B").build()).isInstanceOf(IllegalArgumentException.class);
         assertThat(PluginPermissions.none().dirGrants()).isEmpty();
     }
 
@@ -255,7 +255,7 @@ class WasiPermissionsTest {
         Files.setLastModifiedTime(grant.resolve("victim.txt"), mtime);
         Path rw = Files.createDirectories(tmp.resolve("rw"));
         try (PluginSystem system = system()) {
-            PluginId id = load(system, PluginPermissions.none().withDirs(DirGrant.readOnly(grant), DirGrant.readWrite(rw)));
+            PluginId id = load(system, PluginPermissions.builder().grantDirs(DirGrant.readOnly(grant), DirGrant.readWrite(rw)).build());
             assertThat(call(system, id, "op", "read", "path", g("victim.txt")).path("data").asText()).isEqualTo("keep");
             assertThat(entries(call(system, id, "op", "list", "path", grant))).contains("victim.txt", "sub");
             assertThat(call(system, id, "op", "readlink", "path", g("link")).path("data").asText()).isEqualTo("victim.txt");
@@ -297,7 +297,7 @@ class WasiPermissionsTest {
     void dotDotAndAbsolutePathsDoNotLeaveTheGrant() throws Exception {
         FileTime mtime = Files.getLastModifiedTime(secret);
         try (PluginSystem system = system()) {
-            PluginId id = load(system, PluginPermissions.none().withDirs(DirGrant.readWrite(grant)));
+            PluginId id = load(system, PluginPermissions.builder().grantDirs(DirGrant.readWrite(grant)).build());
             // wasi-libc passes the path relative to the preopen: "../outside/secret.txt" reaches the host
             assertRefused(call(system, id, "op", "read", "path", g("../outside/secret.txt")), EPERM);
             assertRefused(call(system, id, "op", "read", "path", g("sub/../../outside/secret.txt")), EPERM);
@@ -333,7 +333,7 @@ class WasiPermissionsTest {
         Files.createSymbolicLink(grant.resolve("dangling-rel"), Path.of("../outside/created-through-rel.txt"));
         Files.createSymbolicLink(grant.resolve("loop"), Path.of("loop"));
         try (PluginSystem system = system()) {
-            PluginId id = load(system, PluginPermissions.none().withDirs(DirGrant.readWrite(grant)));
+            PluginId id = load(system, PluginPermissions.builder().grantDirs(DirGrant.readWrite(grant)).build());
             for (String link : List.of("abs", "absdir/secret.txt", "rel", "sub/up/outside/secret.txt", "chain1")) {
                 assertRefused(call(system, id, "op", "read", "path", g(link)), EPERM);
                 assertRefused(call(system, id, "op", "write", "path", g(link), "data", "x"), EPERM);
@@ -364,7 +364,7 @@ class WasiPermissionsTest {
         FileTime mtime = Files.getLastModifiedTime(secret);
         Files.createSymbolicLink(grant.resolve("hostabs"), secret);
         try (PluginSystem system = system()) {
-            PluginId id = load(system, PluginPermissions.none().withDirs(DirGrant.readWrite(grant)));
+            PluginId id = load(system, PluginPermissions.builder().grantDirs(DirGrant.readWrite(grant)).build());
             // a guest link must be relative and must not contain ".." (so it cannot escape wherever it is moved)
             assertRefused(call(system, id, "op", "symlink", "path", g("evil"), "target", "../outside/secret.txt"), EPERM);
             assertRefused(call(system, id, "op", "symlink", "path", g("evil"), "target", secret), EPERM);
@@ -389,7 +389,7 @@ class WasiPermissionsTest {
         Files.createSymbolicLink(grant.resolve("abs"), secret);
         Files.createSymbolicLink(grant.resolve("absdir"), outside);
         try (PluginSystem system = system()) {
-            PluginId id = load(system, PluginPermissions.none().withDirs(DirGrant.readWrite(grant)));
+            PluginId id = load(system, PluginPermissions.builder().grantDirs(DirGrant.readWrite(grant)).build());
             assertRefused(call(system, id, "op", "link", "path", g("hl"), "target", g("../outside/secret.txt")), EPERM);
             assertRefused(call(system, id, "op", "link", "path", g("hl"), "target", g("absdir/secret.txt")), EPERM);
             assertRefused(call(system, id, "op", "link", "path", g("hl"), "target", g("abs")), EPERM); // links only regular files
@@ -415,7 +415,7 @@ class WasiPermissionsTest {
     void procSelfLinksDoNotLeadOut() throws Exception {
         assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "needs Linux /proc");
         try (PluginSystem system = system()) {
-            PluginId id = load(system, PluginPermissions.none().withDirs(DirGrant.readOnly(Path.of("/proc/self")).at("/self")));
+            PluginId id = load(system, PluginPermissions.builder().grantDirs(DirGrant.readOnly(Path.of("/proc/self")).at("/self")).build());
             assertThat(call(system, id, "op", "read", "path", "/self/status").path("data").asText()).contains("Name:");
             assertRefused(call(system, id, "op", "read", "path", "/self/root/etc/hostname"), EPERM);
             assertRefused(call(system, id, "op", "read", "path", "/self/cwd/pom.xml"), EPERM);
@@ -436,7 +436,7 @@ class WasiPermissionsTest {
         }
         assumeTrue(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0, "mkfifo failed");
         try (PluginSystem system = system()) {
-            PluginId id = load(system, PluginPermissions.none().withDirs(DirGrant.readWrite(grant)));
+            PluginId id = load(system, PluginPermissions.builder().grantDirs(DirGrant.readWrite(grant)).build());
             // opening a FIFO would block the guest thread past any deadline
             assertRefused(call(system, id, "op", "read", "path", fifo), EACCES);
             assertRefused(call(system, id, "op", "write", "path", fifo, "data", "x"), EACCES);
@@ -473,7 +473,7 @@ class WasiPermissionsTest {
             }
         });
         try (PluginSystem system = system()) {
-            PluginId id = load(system, PluginPermissions.none().withDirs(DirGrant.readWrite(grant)));
+            PluginId id = load(system, PluginPermissions.builder().grantDirs(DirGrant.readWrite(grant)).build());
             swapper.start();
             JsonNode r = call(system, id, "op", "read_repeat", "path", g("swap/secret.txt"), "repeat", 3000);
             stop.set(true);
@@ -499,7 +499,7 @@ class WasiPermissionsTest {
             assertThat(entries(call(system, none, "op", "environ"))).isEmpty();
             assertThat(call(system, none, "op", "env", "name", "PATH").path("present").asBoolean()).isFalse();
 
-            PluginId named = load(system, PluginPermissions.none().withEnvVars("PATH", "LLMTB_SURELY_NOT_SET_42"));
+            PluginId named = load(system, PluginPermissions.builder().envVars("PATH", "LLMTB_SURELY_NOT_SET_42").build());
             assertThat(entries(call(system, named, "op", "environ"))).containsExactly("PATH=" + path);
             assertThat(call(system, named, "op", "env", "name", "PATH").path("data").asText()).isEqualTo(path);
             assertThat(call(system, named, "op", "env", "name", "LLMTB_SURELY_NOT_SET_42").path("present").asBoolean()).isFalse();
@@ -519,7 +519,7 @@ class WasiPermissionsTest {
             String b = call(system, id, "op", "random", "size", 32).path("data").asText();
             assertThat(a).hasSize(64).isNotEqualTo(b);
 
-            LoadOptions seeded = LoadOptions.defaults().withRandomSeed(42L);
+            LoadOptions seeded = LoadOptions.builder().randomSeed(42L).build();
             PluginId s1 = system.loadPlugin(TestPlugins.wasm("fs-probe"), seeded);
             String first = call(system, s1, "op", "random", "size", 32).path("data").asText();
             system.unloadPlugin(s1);
@@ -531,8 +531,8 @@ class WasiPermissionsTest {
     @Test
     void aLongSleepEndsAtTheDeadline() {
         try (PluginSystem system = system()) {
-            PluginId id = system.loadPlugin(TestPlugins.wasm("fs-probe"), LoadOptions.defaults()
-                    .withLimits(ResourceLimits.builder().maxExecutionTimeMs(1000).build()));
+            PluginId id = system.loadPlugin(TestPlugins.wasm("fs-probe"), LoadOptions.builder()
+                    .limits(ResourceLimits.builder().maxExecutionTimeMs(1000).build()).build());
             assertOk(call(system, id, "op", "sleep", "size", 20));
             long start = System.nanoTime();
             assertThatThrownBy(() -> call(system, id, "op", "sleep", "size", 600_000))
@@ -544,7 +544,7 @@ class WasiPermissionsTest {
     @Test
     void descriptorsPerInstanceAreCapped() {
         try (PluginSystem system = system()) {
-            PluginId id = load(system, PluginPermissions.none().withDirs(DirGrant.readOnly(grant)));
+            PluginId id = load(system, PluginPermissions.builder().grantDirs(DirGrant.readOnly(grant)).build());
             JsonNode r = call(system, id, "op", "open_many", "path", g("file.txt"), "repeat", 10_000);
             assertRefused(r, 33); // EMFILE
             assertThat(r.path("opened").asInt()).isEqualTo(64 - 4); // 64 per instance: stdio, the preopen, 60 files

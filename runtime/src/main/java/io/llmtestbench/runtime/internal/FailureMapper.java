@@ -79,7 +79,7 @@ final class FailureMapper {
             HostTrap t = (HostTrap) e;
             switch (t.kind()) {
                 case PERMISSION_DENIED:
-                    return Failures.permissionDenied(plugin, t.getMessage(), fuel);
+                    return Failures.execution(ErrorKind.PERMISSION_DENIED, plugin, "permission denied: " + t.getMessage(), fuel, null);
                 case TIMEOUT:
                     return Failures.timeout(plugin, limits.maxExecutionTimeMs(), t.getMessage(), fuel, e);
                 default:

@@ -2,7 +2,6 @@ package io.llmtestbench.runtime.internal;
 
 import io.llmtestbench.runtime.ErrorKind;
 import io.llmtestbench.runtime.FuelExhaustedException;
-import io.llmtestbench.runtime.PermissionDeniedException;
 import io.llmtestbench.runtime.PluginException;
 import io.llmtestbench.runtime.PluginExecutionException;
 import io.llmtestbench.runtime.PluginLoadException;
@@ -25,8 +24,6 @@ public final class Failures {
         PluginExecutionException execution(ErrorKind kind, String plugin, String detail, int resultCode, long fuelUsed, Throwable cause);
 
         FuelExhaustedException fuelExhausted(String plugin, long limit, long charged);
-
-        PermissionDeniedException permissionDenied(String plugin, String refused, long fuelUsed);
 
         RateLimitedException rateLimited(String plugin, double executionsPerSecond);
     }
@@ -92,10 +89,6 @@ public final class Failures {
 
     public static FuelExhaustedException fuelExhausted(String plugin, long limit, long charged) {
         return factory().fuelExhausted(plugin, limit, charged);
-    }
-
-    public static PermissionDeniedException permissionDenied(String plugin, String refused, long fuelUsed) {
-        return factory().permissionDenied(plugin, refused, fuelUsed);
     }
 
     public static RateLimitedException rateLimited(String plugin, double executionsPerSecond) {

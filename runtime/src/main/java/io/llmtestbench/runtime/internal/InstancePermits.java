@@ -5,7 +5,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * The system-wide bound on live plugin instances ({@code maxConcurrentPlugins}). A caller that finds none
+ * The system-wide bound on live plugin instances ({@code SystemOptions.maxInstances}). A caller that finds none
  * free first asks for an idle instance anywhere to be retired, then waits until its deadline.
  */
 public final class InstancePermits {

@@ -225,7 +225,7 @@ public final class LoadedPlugin {
         try {
             if (!permits.acquire(deadline)) {
                 throw Failures.timeout(name(), limits.maxExecutionTimeMs(), "waiting for an instance: "
-                        + "maxConcurrentPlugins are all busy", 0, null);
+                        + "all maxInstances are busy", 0, null);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
