@@ -113,11 +113,12 @@ public final class PluginAbi {
         if (apiVersion == null) {
             return Optional.of("api_version is missing (this host implements plugin ABI " + VERSION + ")");
         }
-        int[] declared = parseVersion(apiVersion);
+        int[] declared = parseApiVersion(apiVersion);
         if (declared == null) {
-            return Optional.of("api_version \"" + apiVersion + "\" is not a version (MAJOR.MINOR, e.g. \"" + VERSION + "\")");
+            return Optional.of("api_version \"" + apiVersion + "\" is not a version (\"MAJOR.MINOR\", \"MAJOR.MINOR.PATCH\" or"
+                    + " \"MAJOR\", e.g. \"" + VERSION + "\")");
         }
-        if (!isCompatible(apiVersion)) {
+        if (!isCompatible(declared[0], declared[1])) {
             return Optional.of("incompatible api_version " + apiVersion + ": this host implements plugin ABI " + VERSION
                     + " (same major version and a minor version not above " + MINOR + " required)");
         }
@@ -128,6 +129,30 @@ public final class PluginAbi {
             }
         }
         return Optional.empty();
+    }
+
+    private static final java.util.regex.Pattern API_VERSION =
+            java.util.regex.Pattern.compile("(\\d{1,4})(?:\\.(\\d{1,4})(?:\\.(\\d{1,4}))?)?");
+
+    /**
+     * {MAJOR, MINOR} of an {@code api_version} text, or null when it is not one: "MAJOR.MINOR", "MAJOR.MINOR.PATCH"
+     * (the patch does not count for compatibility) or "MAJOR" (= MAJOR.0), each part 1-4 decimal digits (§15). In
+     * the compiler so that build tools, which have no runtime, read it as the runtime does.
+     */
+    public static int[] parseApiVersion(String text) {
+        java.util.regex.Matcher m = text == null ? null : API_VERSION.matcher(text);
+        if (m == null || !m.matches()) {
+            return null;
+        }
+        return new int[] {Integer.parseInt(m.group(1)), m.group(2) == null ? 0 : Integer.parseInt(m.group(2))};
+    }
+
+    /**
+     * Whether a plugin written for ABI {@code major.minor} runs on this host: same major, minor not above ours. (The
+     * runtime reads {@code api_version} into MAJOR and MINOR with {@code io.llmtestbench.runtime.internal.Versions}.)
+     */
+    public static boolean isCompatible(int major, int minor) {
+        return major == MAJOR && minor >= 0 && minor <= MINOR;
     }
 
     /** The symbolic name of a result code, e.g. {@code RESULT_ERROR}; empty for an undocumented code. */

@@ -95,6 +95,8 @@ class PluginAbiCheckTest {
     void apiVersionProblemIsTheLoadRuleForTheDeclaredVersionAndTheImports() {
         assertThat(PluginAbi.apiVersionProblem("1.0", List.of("host_log"))).isEmpty();
         assertThat(PluginAbi.apiVersionProblem("1", List.of())).isEmpty();
+        assertThat(PluginAbi.apiVersionProblem("1.0.0", List.of())).isEmpty(); // the original guide's form: patch ignored
+        assertThat(PluginAbi.apiVersionProblem("1.0.7", List.of(PluginAbi.HOST_HTTP_REQUEST))).isPresent();
         assertThat(PluginAbi.apiVersionProblem(PluginAbi.VERSION, List.of(PluginAbi.HOST_HTTP_REQUEST))).isEmpty();
         assertThat(PluginAbi.apiVersionProblem(null, List.of())).hasValue(
                 "api_version is missing (this host implements plugin ABI " + PluginAbi.VERSION + ")");
