@@ -104,6 +104,23 @@ class RunIT {
         }
     }
 
+    /** The original "Plugin System Guide"'s example as written (test-plugins/rust/guide-example), issue #11. */
+    @Test
+    void theOriginalGuidesExampleRunsAndItsErrorReturnIsCleanWithoutGarbage() {
+        var ok = Llmtb.run("run", Llmtb.plugin("guide-example").toString(),
+                "--input", "{\"text\": \"Hello, world!\", \"expected\": \"greeting\"}");
+        assertThat(ok.exit()).as(ok.toString()).isZero();
+        assertThat(ok.json().path("data").path("score").asDouble()).isEqualTo(0.5);
+        assertThat(ok.json().path("data").path("sentiment").asText()).isEqualTo("neutral");
+
+        var bad = Llmtb.run("run", Llmtb.plugin("guide-example").toString(), "--input", "{\"txt\": \"x\"}");
+        assertThat(bad.exit()).as(bad.toString()).isEqualTo(1);
+        JsonNode e = bad.json().path("error");
+        assertThat(e.path("kind").asText()).isEqualTo("PLUGIN_ERROR");
+        assertThat(e.path("code").asInt()).isEqualTo(-2);
+        assertThat(e.path("message").asText()).isEqualTo("Plugin 'guide-example' execution failed with code: -2 (RESULT_INVALID_INPUT)");
+    }
+
     @Test
     void loadFailureMessageNamesTheFileAndTheExpectedSignature() {
         var r = Llmtb.run("run", Llmtb.plugin("missing_export_execute").toString(), "--input", "{}");

@@ -184,24 +184,6 @@ public final class PluginAbi {
         return sb.append(')').toString();
     }
 
-    /**
-     * Whether a plugin declaring {@code apiVersion} can run on this host: same major, minor not above ours.
-     * Accepts "MAJOR.MINOR" or a bare "MAJOR".
-     */
-    public static boolean isCompatible(String apiVersion) {
-        int[] v = parseVersion(apiVersion);
-        return v != null && v[0] == MAJOR && v[1] <= MINOR;
-    }
-
-    /** {MAJOR, MINOR}, or null when the text is not a version. */
-    public static int[] parseVersion(String apiVersion) {
-        if (apiVersion == null || !apiVersion.matches("\\d{1,4}(\\.\\d{1,4})?")) {
-            return null;
-        }
-        String[] parts = apiVersion.split("\\.");
-        return new int[] {Integer.parseInt(parts[0]), parts.length > 1 ? Integer.parseInt(parts[1]) : 0};
-    }
-
     private static Map<String, FunctionType> ordered(Object... kv) {
         Map<String, FunctionType> m = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) {

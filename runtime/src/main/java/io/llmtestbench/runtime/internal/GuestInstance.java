@@ -202,11 +202,7 @@ final class GuestInstance {
                     retry = true;
                 }
             } else if (code != PluginAbi.RESULT_OK) {
-                String message = null;
-                if (length > 0 && length <= capacity) {
-                    message = HostEnv.decodeLenient(memory.readBytes(outPtr, Math.min(length, 1024))).strip();
-                }
-                failure = new ResultCode(code, message);
+                failure = new ResultCode(code, errorMessage(outPtr, length, capacity));
             } else if (length < 0 || length > capacity) {
                 failure = new AbiViolation(ErrorKind.INVALID_OUTPUT, code,
                         "wrote length " + Integer.toUnsignedString(length) + " larger than capacity " + capacity);
@@ -228,6 +224,58 @@ final class GuestInstance {
             }
             return result;
         }
+    }
+
+    /** The longest plugin error message shown, in bytes (docs/plugin-abi.md §6.2, §14). */
+    static final int MAX_MESSAGE_BYTES = 1024;
+
+    /**
+     * The error message a plugin left with a non-zero result code, or null for none (docs/plugin-abi.md §6.2).
+     * A length cell still holding the capacity means "no message": plugins written by the original guide return
+     * an error code without touching the cell, and the buffer then holds whatever was in memory. A message is
+     * cut at its first NUL and at {@value #MAX_MESSAGE_BYTES} bytes (between characters); it must be UTF-8, or a
+     * note saying so replaces it.
+     */
+    private String errorMessage(int outPtr, int length, int capacity) {
+        if (length <= 0 || length >= capacity) { // signed: a cell above 2^31 is negative
+            return null;
+        }
+        int n = Math.min(length, MAX_MESSAGE_BYTES);
+        return decodeMessage(memory.readBytes(outPtr, n), length > n);
+    }
+
+    /** {@link #errorMessage}'s rule on the bytes read; {@code more}: the message went on past them. */
+    static String decodeMessage(byte[] raw, boolean more) {
+        int end = 0;
+        while (end < raw.length && raw[end] != 0) {
+            end++;
+        }
+        boolean cut = end == raw.length && more;
+        if (cut) {
+            end = completeCharacters(raw, end);
+        }
+        String text;
+        try {
+            text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(raw, 0, end)).toString().strip();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return "[the plugin's message is not shown: its " + end + (cut ? " first" : "") + " bytes are not valid UTF-8]";
+        }
+        return text.isEmpty() ? null : cut ? text + "…" : text;
+    }
+
+    /** The length of {@code raw[0, end)} without a UTF-8 sequence that the cut at {@code end} left incomplete. */
+    private static int completeCharacters(byte[] raw, int end) {
+        int start = end - 1;
+        while (start >= 0 && end - start < 4 && (raw[start] & 0xC0) == 0x80) {
+            start--;
+        }
+        if (start < 0) {
+            return end;
+        }
+        int lead = raw[start] & 0xFF;
+        int needed = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+        return end - start < needed ? start : end;
     }
 
     /** A non-zero result code, with the plugin's message if it left one. */

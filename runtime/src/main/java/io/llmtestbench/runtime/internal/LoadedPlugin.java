@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,7 +44,6 @@ public final class LoadedPlugin {
     private static final Logger LOG = LoggerFactory.getLogger(LoadedPlugin.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
-    private static final Pattern SEMVER = Pattern.compile("\\d+\\.\\d+\\.\\d+(-[0-9A-Za-z.-]+)?");
 
     private final String label;
     private final LoadedCode code;
@@ -328,26 +328,28 @@ public final class LoadedPlugin {
         if (!NAME.matcher(name).matches()) {
             throw invalidMetadata("metadata name '" + name + "' must match [a-z0-9][a-z0-9._-]{0,63}");
         }
-        String version = requireText(m, "version");
-        if (!SEMVER.matcher(version).matches()) {
-            throw invalidMetadata("metadata version '" + version + "' is not semver (MAJOR.MINOR.PATCH)");
+        String version;
+        Versions.ApiVersion api;
+        try {
+            Versions.version(m.get("version")); // the registry orders and routes by it: parseable, or refused now
+            version = m.get("version").asText();
+            api = Versions.apiVersion(m.get("api_version"));
+        } catch (Versions.InvalidVersion e) {
+            throw invalidMetadata(e.getMessage());
         }
         String type = requireText(m, "plugin_type");
-        PluginType pluginType = PluginType.fromJson(type);
+        // the original guide's PluginType is a serde enum, serialized "Evaluator": any case is accepted
+        PluginType pluginType = PluginType.fromJson(type.toLowerCase(Locale.ROOT));
         if (pluginType == null) {
-            throw invalidMetadata("metadata plugin_type '" + type + "' must be one of evaluator, provider, transform, filter");
+            throw invalidMetadata("metadata plugin_type '" + type + "' must be one of evaluator, provider, transform, filter (in any case)");
         }
-        JsonNode api = m.get("api_version");
-        String apiVersion = api == null ? null : api.isNumber() ? api.asText() : api.isTextual() ? api.asText() : null;
-        if (apiVersion == null || PluginAbi.parseVersion(apiVersion) == null) {
-            throw invalidMetadata("metadata api_version is missing or not a version (expected \"" + PluginAbi.VERSION + "\")");
-        }
-        if (!PluginAbi.isCompatible(apiVersion)) {
+        String apiVersion = api.text();
+        if (!api.compatible()) {
             throw Failures.load(Stage.UNINSTANTIABLE, name,
                     "incompatible api_version " + apiVersion + ": this host implements plugin ABI " + PluginAbi.VERSION
                             + " (same major version and a minor version not above " + PluginAbi.MINOR + " required)", null);
         }
-        int declaredMinor = PluginAbi.parseVersion(apiVersion)[1];
+        int declaredMinor = api.minor();
         for (String fn : imports.hostFunctions()) {
             if (PluginAbi.hostFunctionSince(fn) > declaredMinor) {
                 throw Failures.load(Stage.UNINSTANTIABLE, name,

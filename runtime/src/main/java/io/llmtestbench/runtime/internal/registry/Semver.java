@@ -7,15 +7,21 @@ import java.util.regex.Pattern;
 
 /** A semantic version (semver.org 2.0.0) ordered by precedence; build metadata is ignored. */
 public record Semver(BigInteger major, BigInteger minor, BigInteger patch, List<String> preRelease) implements Comparable<Semver> {
-    private static final Pattern FULL = Pattern.compile("(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-([0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*))?(?:\\+[0-9A-Za-z.-]+)?");
+    /** semver.org 2.0.0: no leading zeros in numbers, nor in numeric pre-release identifiers; no empty identifiers. */
+    private static final String PRE_ID = "(?:0|[1-9]\\d*|\\d*[A-Za-z-][0-9A-Za-z-]*)";
+    private static final Pattern FULL = Pattern.compile("(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)"
+            + "(?:-(" + PRE_ID + "(?:\\." + PRE_ID + ")*))?(?:\\+[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?");
 
     public Semver {
         preRelease = List.copyOf(preRelease);
     }
 
-    /** Parses MAJOR.MINOR.PATCH[-pre][+build]; {@link IllegalArgumentException} otherwise. */
+    /**
+     * Parses exactly MAJOR.MINOR.PATCH[-pre][+build] (no surrounding whitespace); {@link IllegalArgumentException}
+     * otherwise. The grammar of a plugin's metadata version ({@code internal.Versions} validates with it at load).
+     */
     public static Semver parse(String text) {
-        Matcher m = FULL.matcher(text.strip());
+        Matcher m = FULL.matcher(text);
         if (!m.matches()) {
             throw new IllegalArgumentException("'" + text + "' is not a semantic version (MAJOR.MINOR.PATCH)");
         }
