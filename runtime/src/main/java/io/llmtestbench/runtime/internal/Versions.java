@@ -3,13 +3,12 @@ package io.llmtestbench.runtime.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmtestbench.abi.PluginAbi;
 import io.llmtestbench.runtime.internal.registry.Semver;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The one rule for what a version is, used wherever a plugin's versions are read: the metadata
  * {@code version} (a semantic version, parsed by {@link Semver#parse}, the same parser the registry orders
- * and routes by) and the metadata {@code api_version} (the plugin ABI version it was written for).
+ * and routes by) and the metadata {@code api_version} (the plugin ABI version it was written for, parsed by
+ * {@link PluginAbi#parseApiVersion}, which the build tools use too).
  * Everything is validated here, at load, so nothing downstream can meet a version it cannot parse.
  */
 public final class Versions {
@@ -27,13 +26,11 @@ public final class Versions {
     /** Longer versions are refused before any parsing (they come from untrusted plugins). */
     public static final int MAX_VERSION_LENGTH = 256;
 
-    private static final Pattern API = Pattern.compile("(\\d{1,4})(?:\\.(\\d{1,4})(?:\\.(\\d{1,4}))?)?");
-
     /** A plugin's {@code api_version}: what it declared, and the MAJOR and MINOR that compatibility is judged by. */
     public record ApiVersion(String text, int major, int minor) {
         /** Same major as the host's ABI, minor not above the host's. */
         public boolean compatible() {
-            return major == PluginAbi.MAJOR && minor <= PluginAbi.MINOR;
+            return PluginAbi.isCompatible(major, minor);
         }
     }
 
@@ -101,12 +98,12 @@ public final class Versions {
      * @throws InvalidVersion when it is not in one of {@link #API_VERSION_FORMS}
      */
     public static ApiVersion apiVersion(String text) {
-        Matcher m = text == null ? null : API.matcher(text);
-        if (m == null || !m.matches()) {
+        int[] v = PluginAbi.parseApiVersion(text); // the grammar build tools read it with, too
+        if (v == null) {
             throw new InvalidVersion("metadata api_version " + quoted(text) + " is not an ABI version; expected " + API_VERSION_FORMS
                     + " (this host implements " + PluginAbi.VERSION + ")");
         }
-        return new ApiVersion(text, Integer.parseInt(m.group(1)), m.group(2) == null ? 0 : Integer.parseInt(m.group(2)));
+        return new ApiVersion(text, v[0], v[1]);
     }
 
     private static String quoted(String text) {
