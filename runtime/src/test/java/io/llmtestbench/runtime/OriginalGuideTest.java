@@ -126,23 +126,23 @@ class OriginalGuideTest {
 
     @ParameterizedTest(name = "api_version {0}")
     @CsvSource(delimiter = '|', value = {
-        "'\"1.2.0\"'       | INCOMPATIBLE_API_VERSION | incompatible api_version 1.2.0: this host implements plugin ABI 1.1",
-        "'\"2.0.0\"'       | INCOMPATIBLE_API_VERSION | incompatible api_version 2.0.0",
-        "'\"0.9\"'         | INCOMPATIBLE_API_VERSION | incompatible api_version 0.9",
-        "'1.5'             | INCOMPATIBLE_API_VERSION | incompatible api_version 1.5",
-        "'\"1.0.0-beta\"'  | INVALID_METADATA | metadata api_version \"1.0.0-beta\" is not an ABI version; expected \"MAJOR.MINOR\"",
-        "'\"1.0.0.0\"'     | INVALID_METADATA | metadata api_version \"1.0.0.0\" is not an ABI version",
-        "'\"v1\"'          | INVALID_METADATA | metadata api_version \"v1\" is not an ABI version",
-        "'\"\"'            | INVALID_METADATA | metadata api_version \"\" is not an ABI version",
-        "'-1'              | INVALID_METADATA | metadata api_version \"-1\" is not an ABI version",
-        "'true'            | INVALID_METADATA | metadata field 'api_version' must be a string or a number, not boolean true",
-        "'null'            | INVALID_METADATA | metadata field 'api_version' is missing; expected \"MAJOR.MINOR\" (e.g. \"1.1\"), \"MAJOR.MINOR.PATCH\" (the patch is ignored",
+        "'\"1.2.0\"'       | incompatible api_version 1.2.0: this host implements plugin ABI 1.1",
+        "'\"2.0.0\"'       | incompatible api_version 2.0.0",
+        "'\"0.9\"'         | incompatible api_version 0.9",
+        "'1.5'             | incompatible api_version 1.5",
+        "'\"1.0.0-beta\"'  | metadata api_version \"1.0.0-beta\" is not an ABI version; expected \"MAJOR.MINOR\"",
+        "'\"1.0.0.0\"'     | metadata api_version \"1.0.0.0\" is not an ABI version",
+        "'\"v1\"'          | metadata api_version \"v1\" is not an ABI version",
+        "'\"\"'            | metadata api_version \"\" is not an ABI version",
+        "'-1'              | metadata api_version \"-1\" is not an ABI version",
+        "'true'            | metadata field 'api_version' must be a string or a number, not boolean true",
+        "'null'            | metadata field 'api_version' is missing; expected \"MAJOR.MINOR\" (e.g. \"1.1\"), \"MAJOR.MINOR.PATCH\" (the patch is ignored",
     })
-    void refusedApiVersionsNameTheFieldAndTheAcceptedForms(String json, PluginLoadException.Reason reason, String message) throws IOException {
+    void refusedApiVersionsNameTheFieldAndTheAcceptedForms(String json, String message) throws IOException {
         Path file = write("api-refused", AbiModules.withMetadata(AbiModules.metadata("api-refused", "\"1.0.0\"", json)));
         assertThatThrownBy(() -> system.loadPlugin(file))
                 .isInstanceOfSatisfying(PluginLoadException.class, e -> {
-                    assertThat(e.reason()).isEqualTo(reason);
+                    assertThat(e.stage()).isEqualTo(PluginLoadException.Stage.UNINSTANTIABLE);
                     assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_PLUGIN);
                 })
                 .hasMessageStartingWith("Failed to load WASM module: api-refused")
@@ -179,7 +179,7 @@ class OriginalGuideTest {
         Path file = write("bad-version", AbiModules.withMetadata(AbiModules.metadata("bad-version", json, "\"1.0\"")));
         List<PluginId> before = system.listPlugins();
         assertThatThrownBy(() -> system.loadPlugin(file))
-                .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.reason()).isEqualTo(PluginLoadException.Reason.INVALID_METADATA))
+                .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.stage()).isEqualTo(PluginLoadException.Stage.UNINSTANTIABLE))
                 .hasMessageStartingWith("Failed to load WASM module: bad-version.wasm: ")
                 .hasMessageContaining(message);
         assertThat(system.listPlugins()).isEqualTo(before);
