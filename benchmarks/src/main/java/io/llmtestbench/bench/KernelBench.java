@@ -38,7 +38,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @State(Scope.Thread)
 public class KernelBench {
     @Param({"matmul", "stencil", "sha256", "memmove", "mix64", "tokenize", "json", "lu", "cholesky", "syrk", "seidel",
-            "qsort", "msort", "hashmap", "crc32", "utf8", "strsearch", "regex", "interp", "prog_emu", "prog_suite", "prog_big"})
+            "qsort", "msort", "hashmap", "crc32", "utf8", "strsearch", "regex", "interp", "prog_linalg", "prog_emu", "prog_suite", "prog_big"})
     public String kernel;
 
     /** Named so that it sorts after "kernel": JMH then runs all runtimes of one kernel back to back, so that
