@@ -12,6 +12,11 @@ normalizing transform makes a difference.
 Deterministic: standard library only, fixed seed. Regenerate with
     python3 examples/generate_data.py            # writes examples/data.jsonl
     python3 examples/generate_data.py -o out.jsonl
+    python3 examples/generate_data.py --candidate   # writes examples/data-candidate.jsonl
+
+--candidate writes the same records answered by a second, imaginary model (the baseline/report example of
+examples/README.md): same ids, prompts and categories; some answers fixed, some gone off-topic, some padded
+with filler, and two expected answers given as JSON numbers, as a careless export would.
 """
 
 import argparse
@@ -1479,13 +1484,49 @@ def generate(seed=SEED):
     return out
 
 
+FILLER = ("To give you the full picture, it is worth restating the question, considering the context in which it "
+          "was asked, and walking through the reasoning step by step before settling on a final answer. ")
+
+
+def candidate(records, seed=SEED + 1):
+    """The same records as answered by a second model: the baseline/report example's candidate run."""
+    rng = random.Random(seed)
+    out = []
+    numbers_left = 2
+    for r in records:
+        c = dict(r)
+        x = rng.random()
+        if x < 0.14:
+            # fixed: the reference answer, sometimes in a sentence
+            e = r["expected"]
+            c["response"] = e if len(e) > 40 or rng.random() < 0.5 else "The answer is %s." % e
+        elif x < 0.21:
+            # regressed: off-topic
+            c["response"] = rng.choice(OFF_TOPIC)
+        elif x < 0.26:
+            # padded: the same answer buried in filler (long texts cost the evaluators more fuel)
+            c["response"] = "%s %s%s %s" % (rng.choice(OPENERS), FILLER * rng.choice([4, 6, 8]), r["response"].strip(),
+                                            rng.choice(CLOSERS))
+        if numbers_left and r["category"] == "arithmetic" and r["expected"].isdigit():
+            c["expected"] = int(r["expected"])
+            numbers_left -= 1
+        out.append(c)
+    return out
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("-o", "--output", default=os.path.join(here, "data.jsonl"))
+    ap.add_argument("-o", "--output")
     ap.add_argument("--seed", type=int, default=SEED)
+    ap.add_argument("--candidate", action="store_true",
+                    help="write the second model's answers (default output: examples/data-candidate.jsonl)")
     args = ap.parse_args()
+    if args.output is None:
+        args.output = os.path.join(here, "data-candidate.jsonl" if args.candidate else "data.jsonl")
     records = generate(args.seed)
+    if args.candidate:
+        records = candidate(records, args.seed + 1)
     with open(args.output, "w", encoding="utf-8", newline="\n") as f:
         for r in records:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")

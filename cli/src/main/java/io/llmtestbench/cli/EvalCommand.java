@@ -1,7 +1,9 @@
 package io.llmtestbench.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmtestbench.pipeline.BaselineComparison;
 import io.llmtestbench.pipeline.EvalSummary;
+import io.llmtestbench.pipeline.HtmlReport;
 import io.llmtestbench.pipeline.InvalidPipelineException;
 import io.llmtestbench.pipeline.Pipeline;
 import io.llmtestbench.pipeline.PipelineLoadException;
@@ -24,10 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,7 +34,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code llmtb eval --pipeline <pipeline.json> --data <data.jsonl> [--out results.jsonl] [--threads N] [--format table|json]}. */
+/**
+ * {@code llmtb eval --pipeline <pipeline.json> --data <data.jsonl> [--out results.jsonl] [--report report.html]
+ * [--baseline earlier-results.jsonl] [--group-by FIELD] [--threads N] [--format table|json]}.
+ */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Runs every record of a JSONL data set through a pipeline of plugins (provider -> transforms -> "
@@ -43,9 +45,10 @@ import picocli.CommandLine.Spec;
             "Data lines: {\"id\", \"category\", \"prompt\", \"response\", \"expected\"}; the provider runs only for "
                     + "records without a \"response\".",
             "Per-record results (one JSON line per input record, in input order) go to --out; the summary goes to "
-                    + "stdout (a table, or JSON with --format json). A record whose plugin fails is reported with its "
-                    + "error kind and does not stop the batch; lines that are not valid records are counted as "
-                    + "invalid_records.",
+                    + "stdout (a table, or JSON with --format json); --report writes it, with charts and the lowest-scoring "
+                    + "records, as one self-contained HTML file; --baseline compares with an earlier run's --out. A record "
+                    + "whose plugin fails is reported with its error kind and does not stop the batch; lines that are not "
+                    + "valid records are counted as invalid_records.",
             "Exit codes: 0 the batch ran (even with failed records, unless --strict), 1 a plugin could not be loaded "
                     + "(or --strict and some record failed or was invalid), 2 usage error (options, pipeline file, "
                     + "unreadable data file)."
@@ -65,6 +68,20 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "<results.jsonl>", description = "Where to write the per-record results (JSONL).")
     Path out;
 
+    @Option(names = "--report", paramLabel = "<report.html>",
+            description = "Write an HTML report: summary, score histograms, pass rates by group, time and fuel per stage, "
+                    + "grouped failures, the baseline comparison, the lowest-scoring records. One file; opens offline.")
+    Path report;
+
+    @Option(names = "--baseline", paramLabel = "<results.jsonl>",
+            description = "Compare with an earlier run's --out results, record by record (matched by id): mean score "
+                    + "differences with 95%% bootstrap intervals, pass/fail flips, new failures.")
+    Path baseline;
+
+    @Option(names = "--group-by", paramLabel = "FIELD",
+            description = "Break the summary down by this record field (default: ${DEFAULT-VALUE}).")
+    String groupBy = EvalSummary.CATEGORY;
+
     @Option(names = "--threads", paramLabel = "N",
             description = "Records processed in parallel (default: the number of processors, ${DEFAULT-VALUE} here).")
     int threads = Runtime.getRuntime().availableProcessors();
@@ -72,7 +89,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "table|json", description = "Summary format (default: ${DEFAULT-VALUE}).")
     Format format = Format.table;
 
-    @Option(names = "--no-progress", description = "No progress bar (there is none anyway unless on a terminal).")
+    @Option(names = "--no-progress",
+            description = "No progress line (records/s, ETA) on stderr; there is none anyway unless stderr is a terminal.")
     boolean noProgress;
 
     @Option(names = "--strict", description = "Exit 1 when any record failed or was invalid.")
@@ -114,6 +132,23 @@ final class EvalCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
+        if (groupBy.isBlank()) {
+            throw usage("--group-by needs a field name");
+        }
+        if (report != null && out != null && report.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
+            throw usage("--report and --out name the same file: " + out);
+        }
+        if (report != null) {
+            checkWritable(report, "--report");
+        }
+        BaselineComparison comparison = null;
+        if (baseline != null) {
+            try {
+                comparison = BaselineComparison.read(baseline);
+            } catch (BaselineComparison.UnusableBaselineException e) {
+                throw usage(e.getMessage());
+            }
+        }
         List<Line> lines = readLines(dataFile);
         int plugins = pipeline.stages().size();
         int workers = Math.max(1, Math.min(threads, lines.size()));
@@ -131,9 +166,28 @@ final class EvalCommand implements Callable<Integer> {
                 throw usage(e.getMessage());
             }
             long loadMs = (System.nanoTime() - loadStart) / 1_000_000;
+            runner = runner.carrying(List.of(groupBy));
             try (BufferedWriter w = open(out)) {
-                return evaluate(system, runner, pipeline, lines, workers, loadMs, w);
+                return evaluate(system, runner, pipeline, lines, workers, loadMs, w, comparison, warnings);
             }
+        }
+    }
+
+    /** Fails early (a usage error) when {@code file} cannot be written, rather than after the batch. */
+    private void checkWritable(Path file, String option) {
+        Path abs = file.toAbsolutePath();
+        if (Files.isDirectory(abs)) {
+            throw usage(option + ": " + file + " is a directory");
+        }
+        try {
+            if (abs.getParent() != null) {
+                Files.createDirectories(abs.getParent());
+            }
+        } catch (IOException e) {
+            throw usage(option + ": cannot write " + file + ": " + e.getMessage());
+        }
+        if (abs.getParent() != null && !Files.isWritable(abs.getParent()) || Files.exists(abs) && !Files.isWritable(abs)) {
+            throw usage(option + ": cannot write " + file + ": permission denied");
         }
     }
 
@@ -153,18 +207,18 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     private int evaluate(PluginSystem system, PipelineRunner runner, Pipeline pipeline, List<Line> lines, int workers, long loadMs,
-            BufferedWriter w) throws IOException {
+            BufferedWriter w, BaselineComparison comparison, Warnings warnings) throws IOException {
         PrintStream stdout = System.out;
         PrintStream err = System.err;
-        EvalSummary stats = new EvalSummary(runner.evaluatorNames());
+        EvalSummary stats = runner.summary(groupBy, comparison);
 
         long start = System.nanoTime();
         List<CompletableFuture<RecordResult>> results = new ArrayList<>(lines.size());
         for (int i = 0; i < lines.size(); i++) {
             results.add(new CompletableFuture<>());
         }
-        boolean progress = !noProgress && System.console() != null && !lines.isEmpty();
-        try (ProgressBar bar = progress ? progressBar(lines.size()) : null) {
+        boolean progress = !noProgress && EvalProgress.stderrIsTerminal() && !lines.isEmpty();
+        try (ProgressBar bar = progress ? EvalProgress.bar(lines.size()) : null) {
             AtomicInteger next = new AtomicInteger();
             AtomicBoolean stop = new AtomicBoolean();
             List<CompletableFuture<Void>> pool = new ArrayList<>();
@@ -216,35 +270,40 @@ final class EvalCommand implements Callable<Integer> {
         } else {
             info.putNull("out");
         }
+        if (report != null) {
+            info.put("report", report.toString());
+        } else {
+            info.putNull("report");
+        }
         info.put("threads", workers);
         info.put("load_ms", loadMs);
         ObjectNode summary = stats.json(info, elapsed);
+        if (!stats.groupFieldSeen() && spec.commandLine().getParseResult().hasMatchedOption("--group-by") && stats.records() > stats.invalid()) {
+            warnings.warn("--group-by " + groupBy + ": no record has a field \"" + groupBy + "\"");
+        }
+        boolean reportFailed = false;
+        if (report != null) {
+            try {
+                HtmlReport.write(report, stats, summary);
+            } catch (IOException | RuntimeException e) {
+                summary.putNull("report");
+                err.println("llmtb eval: --report: cannot write " + report + ": " + e);
+                reportFailed = true;
+            }
+        }
         if (format == Format.json) {
             stdout.println(Json.pretty(summary));
         } else {
-            stdout.print(stats.table(summary, true));
+            stdout.print(EvalSummary.table(summary));
             if (out == null && !lines.isEmpty()) {
                 err.println("(per-record results were not saved: add --out results.jsonl)");
             }
         }
         stdout.flush();
-        if (strict && (stats.failed() > 0 || stats.invalid() > 0)) {
+        if (reportFailed || strict && (stats.failed() > 0 || stats.invalid() > 0)) {
             return Main.FAILURE;
         }
         return Main.OK;
-    }
-
-    private static ProgressBar progressBar(int total) {
-        return new ProgressBarBuilder()
-                .setTaskName("eval")
-                .setInitialMax(total)
-                .setUnit(" records", 1)
-                .showSpeed()
-                .setUpdateIntervalMillis(200)
-                .setStyle(ProgressBarStyle.ASCII)
-                .setConsumer(new ConsoleProgressBarConsumer(System.err))
-                .clearDisplayOnFinish()
-                .build();
     }
 
     /** Non-blank lines, with their 1-based line numbers; the bytes are decoded per line so one bad line is one bad record. */

@@ -36,7 +36,8 @@ import java.util.function.Consumer;
  * }
  * stage = {"plugin": "path (.wasm or plugin jar; a glob in the file name)", "id": "plugin id in a jar",
  *          "name": "...", "config": {...}, "limits": {...}, "permissions": {...}, "random_seed": N,
- *          "input": {...} (provider only: extra input fields, e.g. model, max_tokens)}
+ *          "input": {...} (provider only: extra input fields, e.g. model, max_tokens),
+ *          "scores": ["evaluator name", ...] (filter only: the scores it gets; all by default)}
  * </pre>
  *
  * Relative paths (plugins, allowed directories and trusted keys) are resolved against the pipeline file's directory.
@@ -54,9 +55,17 @@ public record Pipeline(Path file, String name, Stage provider, List<Stage> trans
      *     {@code evaluators[1]}, {@code filters[0]}; unique within a pipeline
      * @param name the stage's {@code "name"}, or null for the plugin's metadata name
      * @param path the resolved plugin file; null when {@code pathError} says why it could not be resolved
+     * @param input provider only: extra input fields; else null
+     * @param scores filter only: the evaluators whose scores the filter gets (each must name an evaluator of the
+     *     pipeline); null for every score
      */
     public record Stage(PluginType kind, String where, String name, String pluginSpec, Path path, String pathError, String id,
-            ObjectNode config, ResourceLimits limits, PluginPermissions permissions, Long randomSeed, ObjectNode input) {}
+            ObjectNode config, ResourceLimits limits, PluginPermissions permissions, Long randomSeed, ObjectNode input,
+            List<String> scores) {
+        public Stage {
+            scores = scores == null ? null : List.copyOf(scores);
+        }
+    }
 
     public Pipeline {
         transforms = List.copyOf(transforms);
@@ -84,7 +93,7 @@ public record Pipeline(Path file, String name, Stage provider, List<Stage> trans
 
     private static final Set<String> TOP = Set.of("name", "description", "defaults", "provider", "transforms", "evaluators", "filters");
     private static final Set<String> STAGE = Set.of("plugin", "id", "name", "config", "limits", "permissions", "random_seed", "input",
-            "description");
+            "scores", "description");
     private static final Set<String> DEFAULTS = Set.of("limits", "permissions", "trusted_keys", "require_signature");
     private static final Set<String> LIMITS = Set.of("max_instructions", "timeout_ms", "max_execution_time_ms", "max_memory_bytes",
             "max_call_depth", "max_output_bytes", "max_http_response_bytes");
@@ -273,7 +282,18 @@ public record Pipeline(Path file, String name, Stage provider, List<Stage> trans
             }
             input = (ObjectNode) in;
         }
-        return new Stage(kind, where, name, plugin, path, pathError, id, config, limits, permissions, seed, input);
+        List<String> scores = null;
+        JsonNode sc = s.get("scores");
+        if (sc != null && !sc.isNull()) {
+            if (kind != PluginType.FILTER) {
+                throw new InvalidPipelineException(at + ": \"scores\" is for filters only (the evaluator scores a filter gets)");
+            }
+            scores = strings(sc, at + ".scores");
+            if (scores.isEmpty() || scores.stream().anyMatch(String::isBlank)) {
+                throw new InvalidPipelineException(at + ".scores: must name at least one evaluator (leave it out to pass every score)");
+            }
+        }
+        return new Stage(kind, where, name, plugin, path, pathError, id, config, limits, permissions, seed, input, scores);
     }
 
     private static ResourceLimits limits(JsonNode defaults, JsonNode own, String at) throws InvalidPipelineException {

@@ -12,14 +12,13 @@ import io.llmtestbench.runtime.PluginInput;
 import io.llmtestbench.runtime.PluginMetadata;
 import io.llmtestbench.runtime.PluginOutput;
 import io.llmtestbench.runtime.PluginSystem;
-import io.llmtestbench.runtime.PluginType;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +27,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * A pipeline loaded into a {@link PluginSystem}: runs records through it, one {@link RecordResult} each. This is
@@ -41,7 +41,12 @@ import java.util.function.Consumer;
  */
 public final class PipelineRunner {
     /** A loaded stage: the pipeline's stage, the runtime's plugin, and the stage's name (its own, or the plugin's). */
-    public record LoadedStage(Pipeline.Stage spec, PluginId id, String name, PluginMetadata metadata) {}
+    public record LoadedStage(Pipeline.Stage spec, PluginId id, String name, PluginMetadata metadata) {
+        /** The stage as the summary names it. */
+        public EvalSummary.Stage ref() {
+            return new EvalSummary.Stage(spec.where(), spec.kind().jsonName(), name);
+        }
+    }
 
     /** A stage that failed on one record. */
     private static final class StageFailure extends Exception {
@@ -64,6 +69,7 @@ public final class PipelineRunner {
     private final List<LoadedStage> transforms;
     private final List<LoadedStage> evaluators;
     private final List<LoadedStage> filters;
+    private final List<String> carried;
 
     private PipelineRunner(PluginSystem system, Pipeline pipeline, List<LoadedStage> loaded) {
         this.system = system;
@@ -73,6 +79,25 @@ public final class PipelineRunner {
         transforms = List.copyOf(loaded.subList(i, i += pipeline.transforms().size()));
         evaluators = List.copyOf(loaded.subList(i, i += pipeline.evaluators().size()));
         filters = List.copyOf(loaded.subList(i, i + pipeline.filters().size()));
+        carried = List.of();
+    }
+
+    private PipelineRunner(PipelineRunner base, List<String> carried) {
+        this.system = base.system;
+        this.pipeline = base.pipeline;
+        this.provider = base.provider;
+        this.transforms = base.transforms;
+        this.evaluators = base.evaluators;
+        this.filters = base.filters;
+        this.carried = List.copyOf(carried);
+    }
+
+    /**
+     * The same runner, copying these record fields into each result's {@link RecordResult#fields()} (so that a
+     * summary can group by them: {@code --group-by}). {@code id} and {@code category} are always carried.
+     */
+    public PipelineRunner carrying(List<String> fields) {
+        return new PipelineRunner(this, fields.stream().filter(f -> !f.equals("id") && !f.equals("category")).distinct().toList());
     }
 
     /**
@@ -121,14 +146,39 @@ public final class PipelineRunner {
             loaders.shutdown();
         }
         PipelineRunner runner = new PipelineRunner(system, pipeline, loaded);
-        Set<String> names = new HashSet<>();
-        for (LoadedStage e : runner.evaluators) {
+        runner.check(warnings);
+        return runner;
+    }
+
+    /** What the loaded plugins' names make of the pipeline: evaluator names are unique; filters get scores that exist. */
+    private void check(Consumer<String> warnings) throws InvalidPipelineException {
+        String at = "pipeline " + pipeline.file() + ": ";
+        Set<String> names = new LinkedHashSet<>();
+        for (LoadedStage e : evaluators) {
             if (!names.add(e.name())) {
-                throw new InvalidPipelineException("pipeline " + pipeline.file() + ": two evaluators are named '" + e.name()
+                throw new InvalidPipelineException(at + "two evaluators are named '" + e.name()
                         + "' (scores are keyed by evaluator name); give one a \"name\"");
             }
         }
-        return runner;
+        String produced = names.isEmpty() ? "the pipeline has no evaluators"
+                : "the evaluators are " + names.stream().map(n -> "'" + n + "'").collect(Collectors.joining(", "));
+        for (LoadedStage f : filters) {
+            List<String> wanted = f.spec().scores();
+            if (wanted == null) {
+                if (names.isEmpty()) {
+                    warnings.accept(at + f.spec().where() + ": filter '" + f.name() + "' gets no scores: " + produced);
+                }
+                continue;
+            }
+            for (String w : wanted) {
+                if (!names.contains(w)) {
+                    throw new InvalidPipelineException(at + f.spec().where() + ".scores: names '" + w
+                            + "', which no evaluator produces (" + produced + "), so filter '" + f.name()
+                            + "' could never judge a record by it and the pipeline would keep nothing; name an evaluator"
+                            + " (its \"name\", or its plugin's name)");
+                }
+            }
+        }
     }
 
     private static LoadedStage loadStage(PluginSystem system, Pipeline pipeline, Pipeline.Stage s, boolean requireMetering,
@@ -165,6 +215,11 @@ public final class PipelineRunner {
     /** Every loaded stage, in execution order. */
     public List<LoadedStage> stages() {
         return Pipeline.inOrder(provider, transforms, evaluators, filters);
+    }
+
+    /** A summary of this pipeline's results: every stage gets its row, even without calls. */
+    public EvalSummary summary(String groupBy, BaselineComparison baseline) {
+        return new EvalSummary(stages().stream().map(LoadedStage::ref).toList(), groupBy, baseline);
     }
 
     /**
@@ -236,6 +291,11 @@ public final class PipelineRunner {
         RecordResult res = new RecordResult(line, record.has("id") ? record.get("id") : null, record);
         if (record.has("category")) {
             res.category = record.get("category");
+        }
+        for (String f : carried) {
+            if (record.has(f)) {
+                res.fields.put(f, record.get(f));
+            }
         }
         ObjectNode context = Json.object();
         context.put("pipeline", pipeline.name());
@@ -317,7 +377,14 @@ public final class PipelineRunner {
             for (LoadedStage f : filters) {
                 ObjectNode in = Json.object();
                 in.put("text", text);
-                in.set("scores", scores.deepCopy());
+                if (f.spec().scores() == null) {
+                    in.set("scores", scores.deepCopy());
+                } else {
+                    ObjectNode some = in.putObject("scores");
+                    for (String name : f.spec().scores()) {
+                        some.set(name, scores.get(name));
+                    }
+                }
                 Iterator<Map.Entry<String, JsonNode>> it = current.properties().iterator();
                 while (it.hasNext()) {
                     var field = it.next();

@@ -1,6 +1,7 @@
 package io.llmtestbench.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmtestbench.pipeline.internal.Json;
@@ -181,6 +182,10 @@ public final class RecordResult {
         if (category != null) {
             o.set("category", category);
         }
+        if (!fields.isEmpty()) {
+            ObjectNode f = o.putObject("fields");
+            fields.forEach(f::set);
+        }
         o.put("status", status.jsonName());
         if (responseSource != null) {
             o.put("response_source", responseSource);
@@ -197,6 +202,7 @@ public final class RecordResult {
         if (error != null) {
             ObjectNode err = o.putObject("error");
             err.put("stage", error.stage());
+            err.put("where", error.where());
             err.put("plugin", error.plugin());
             err.put("kind", error.kind());
             err.put("message", error.message());
@@ -221,6 +227,16 @@ public final class RecordResult {
         if (filters != null) {
             ObjectNode fs = o.putObject("filters");
             filters.forEach(fs::set);
+        }
+        ArrayNode st = o.putArray("stages");
+        for (StageRun s : stages) {
+            ObjectNode j = st.addObject();
+            j.put("where", s.where());
+            j.put("stage", s.stage());
+            j.put("plugin", s.plugin());
+            j.put("time_ms", s.timeMs());
+            j.put("fuel", s.fuel());
+            j.put("ok", s.ok());
         }
         o.put("elapsed_ms", elapsedMs);
         return o;

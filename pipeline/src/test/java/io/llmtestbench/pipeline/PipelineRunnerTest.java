@@ -135,4 +135,59 @@ class PipelineRunnerTest {
                     assertThat(e.getCause().getMessage()).contains("plugin_execute");
                 });
     }
+
+    @Test
+    void aFilterNamingItsScoresGetsOnlyThoseAndAnUnknownNameIsRefusedAtLoad() throws Exception {
+        Path d = dir.resolve("scores");
+        String evaluators = "\"evaluators\": [{\"name\": \"sim\", \"plugin\": \"plugins/similarity-evaluator.wasm\"},"
+                + " {\"name\": \"sim2\", \"plugin\": \"plugins/similarity-evaluator.wasm\"}]";
+        Path file = Fixtures.pipeline(d, "{" + evaluators + ", \"filters\": [{\"plugin\": \"plugins/threshold-filter.wasm\","
+                + " \"scores\": [\"sim2\"]}]}", "similarity-evaluator", "threshold-filter");
+        PipelineRunner r = PipelineRunner.load(system, Pipeline.read(file, warnings::add), true, warnings::add);
+        RecordResult res = r.process(1, Json.parse("record", "{\"id\": 1, \"response\": \"a b\", \"expected\": \"a b\"}"));
+        assertThat(res.scores()).containsOnlyKeys("sim", "sim2");
+        assertThat(res.filters().get("threshold-filter").path("reason").asText()).as("the filter saw one score")
+                .isEqualTo("all 1 scores >= 0.5");
+
+        Path bad = Fixtures.pipeline(d, "{" + evaluators + ", \"filters\": [{\"plugin\": \"plugins/threshold-filter.wasm\","
+                + " \"scores\": [\"sim\", \"exact\"]}]}", "similarity-evaluator", "threshold-filter");
+        Pipeline p = Pipeline.read(bad, warnings::add);
+        assertThatThrownBy(() -> PipelineRunner.load(system, p, true, warnings::add)).isInstanceOf(InvalidPipelineException.class)
+                .hasMessageContaining("filters[0].scores: names 'exact', which no evaluator produces (the evaluators are 'sim', 'sim2')")
+                .hasMessageContaining("the pipeline would keep nothing");
+
+        Path none = Fixtures.pipeline(d, "{\"filters\": [{\"plugin\": \"plugins/threshold-filter.wasm\", \"scores\": [\"sim\"]}]}",
+                "threshold-filter");
+        Pipeline pn = Pipeline.read(none, warnings::add);
+        assertThatThrownBy(() -> PipelineRunner.load(system, pn, true, warnings::add))
+                .hasMessageContaining("names 'sim', which no evaluator produces (the pipeline has no evaluators)");
+
+        Path unnamed = Fixtures.pipeline(d, "{\"filters\": [\"plugins/threshold-filter.wasm\"]}", "threshold-filter");
+        List<String> seen = new ArrayList<>();
+        PipelineRunner.load(system, Pipeline.read(unnamed, seen::add), true, seen::add);
+        assertThat(seen).anySatisfy(w -> assertThat(w).contains("filters[0]: filter 'threshold-filter' gets no scores: the pipeline has no evaluators"));
+    }
+
+    @Test
+    void scoresAreForFiltersOnly() {
+        Path d = dir.resolve("scores-kind");
+        Path file = Fixtures.pipeline(d, "{\"evaluators\": [{\"plugin\": \"plugins/similarity-evaluator.wasm\", \"scores\": [\"x\"]}]}",
+                "similarity-evaluator");
+        assertThatThrownBy(() -> Pipeline.read(file, warnings::add)).isInstanceOf(InvalidPipelineException.class)
+                .hasMessageContaining("evaluators[0]: \"scores\" is for filters only");
+        Path empty = Fixtures.pipeline(d, "{\"filters\": [{\"plugin\": \"plugins/similarity-evaluator.wasm\", \"scores\": []}]}",
+                "similarity-evaluator");
+        assertThatThrownBy(() -> Pipeline.read(empty, warnings::add)).hasMessageContaining("filters[0].scores: must name at least one evaluator");
+    }
+
+    @Test
+    void carriedFieldsComeWithTheResult() throws Exception {
+        RecordResult r = runner.carrying(List.of("lang", "category", "absent"))
+                .process(1, Json.parse("record", "{\"id\": 1, \"lang\": \"de\", \"category\": \"c\", \"response\": \"x\", \"expected\": \"x\"}"));
+        assertThat(r.fields()).containsOnlyKeys("lang");
+        assertThat(r.fields().get("lang").asText()).isEqualTo("de");
+        assertThat(r.toJson().path("fields").toString()).isEqualTo("{\"lang\":\"de\"}");
+        assertThat(runner.process(1, Json.parse("record", "{\"id\": 1, \"lang\": \"de\", \"response\": \"x\"}")).toJson().has("fields"))
+                .as("nothing carried unless asked").isFalse();
+    }
 }
