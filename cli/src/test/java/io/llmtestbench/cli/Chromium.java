@@ -79,6 +79,7 @@ final class Chromium implements AutoCloseable {
         Files.createDirectories(profile);
         List<String> cmd = List.of(executable.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-extensions",
+                "--disable-dev-shm-usage",
                 "--user-data-dir=" + profile.toAbsolutePath(), "--remote-debugging-port=0", "about:blank");
         Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         StringBuilder err = new StringBuilder();
