@@ -13,7 +13,7 @@ import me.tongfei.progressbar.ProgressState;
 
 /**
  * The progress line of {@code llmtb eval} on a terminal (stderr):
- * {@code eval  37% [=====        ] 508/1340 records, 169.3 records/s, 0:00:03 elapsed, ETA 0:00:05}.
+ * {@code eval  37% [=====        ] 508/1340 records, 169.3 records/s, 0:00:03 elapsed, ETA 0:00:04}.
  */
 final class EvalProgress implements ProgressBarRenderer {
     private EvalProgress() {}
