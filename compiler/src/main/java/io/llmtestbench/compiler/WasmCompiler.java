@@ -11,6 +11,7 @@ import com.dylibso.chicory.wasm.types.FunctionBody;
 import com.dylibso.chicory.wasm.types.ValType;
 import io.llmtestbench.abi.PluginAbi;
 import io.llmtestbench.compiler.internal.Backend;
+import io.llmtestbench.compiler.internal.BlockTypeIndices;
 import io.llmtestbench.compiler.internal.BytecodeTransformer;
 import io.llmtestbench.compiler.internal.ChicoryBackend;
 import io.llmtestbench.compiler.internal.ClassFiles;
@@ -18,7 +19,7 @@ import io.llmtestbench.compiler.internal.CostModel;
 import io.llmtestbench.compiler.internal.FuelInjector;
 import io.llmtestbench.compiler.internal.FunctionInstrumenter;
 import io.llmtestbench.compiler.internal.ModuleDiagnostics;
-import io.llmtestbench.compiler.internal.StoreGuards;
+import io.llmtestbench.compiler.internal.InterpreterGuards;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -69,7 +70,7 @@ public final class WasmCompiler {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             for (Class<?> c : List.of(FuelInjector.class, BytecodeTransformer.class, FunctionInstrumenter.class,
-                    StoreGuards.class, CostModel.class, ChicoryBackend.class,
+                    InterpreterGuards.class, BlockTypeIndices.class, CostModel.class, ChicoryBackend.class,
                     io.llmtestbench.compiler.internal.RuntimeContract.class, WasmCompiler.class)) {
                 try (InputStream in = c.getResourceAsStream(c.getSimpleName() + ".class")) {
                     digest.update(in.readAllBytes());
@@ -105,10 +106,19 @@ public final class WasmCompiler {
      * @throws CompilationException if it is malformed, invalid or uses an unsupported feature
      */
     public static WasmModule validate(byte[] wasm) throws CompilationException {
-        WasmModule module = parse(wasm);
+        return load(wasm).module();
+    }
+
+    /** A module as parsed, and the bytes it was parsed from (the input, or the input with workarounds applied). */
+    private record Loaded(byte[] wasm, WasmModule module) {}
+
+    private static Loaded load(byte[] wasm) throws CompilationException {
+        // Chicory 1.7.5 misreads block types given as type indices 64..127; remap them first.
+        byte[] bytes = BlockTypeIndices.rewrite(wasm);
+        WasmModule module = parse(bytes);
         checkIndices(module);
         checkSupported(module);
-        return module;
+        return new Loaded(bytes, module);
     }
 
     /**
@@ -171,13 +181,14 @@ public final class WasmCompiler {
     public static CompiledModule compile(byte[] wasm, CompilerOptions options) throws CompilationException {
         long start = System.nanoTime();
         String sha = sha256(wasm);
-        WasmModule module = validate(wasm);
+        Loaded loaded = load(wasm);
+        WasmModule module = loaded.module();
         CompilerStamp stamp = stampFor(sha, options.metering());
         String className = options.className() != null
                 ? options.className()
                 : "llmtb.gen.m" + sha.substring(0, 16) + (options.metering() ? "" : "u") + ".Module";
 
-        byte[] compiledWasm = wasm;
+        byte[] compiledWasm = loaded.wasm();
         WasmModule compiledModule = module;
         int fuelFunction = -1;
         int bulkFunction = -1;
@@ -185,7 +196,7 @@ public final class WasmCompiler {
         if (options.metering()) {
             FuelInjector.Result injected;
             try {
-                injected = FuelInjector.inject(wasm, module);
+                injected = FuelInjector.inject(loaded.wasm(), module);
             } catch (RuntimeException e) {
                 throw new CompilationException(CompilationException.Kind.INTERNAL,
                         "metering injection failed: " + e, null, -1, -1, e);
@@ -208,7 +219,7 @@ public final class WasmCompiler {
         var transformer = new BytecodeTransformer(stamp.format(), fuelFunction, bulkFunction);
         // Instrumentation grows a method; one that no longer fits in 64 KB is left to the interpreter (metered
         // the same way, through the fuel calls in its wasm body) and the module translated again. Functions
-        // left to the interpreter get guards where Chicory's interpreter gets stores wrong (StoreGuards).
+        // left to the interpreter get guards where Chicory's interpreter computes wrong results (InterpreterGuards).
         Set<Integer> interpret = new TreeSet<>();
         Set<Integer> guarded = new TreeSet<>();
         Backend.Output output;
@@ -223,8 +234,8 @@ public final class WasmCompiler {
             Set<Integer> unguarded = new TreeSet<>(output.interpretedFunctions());
             unguarded.removeAll(guarded);
             guarded.addAll(unguarded);
-            if (StoreGuards.needed(compiledWasm, compiledModule, unguarded)) {
-                compiledWasm = StoreGuards.apply(compiledWasm, compiledModule, unguarded);
+            if (InterpreterGuards.needed(compiledWasm, compiledModule, unguarded)) {
+                compiledWasm = InterpreterGuards.apply(compiledWasm, compiledModule, unguarded);
                 try {
                     compiledModule = Parser.parse(compiledWasm);
                 } catch (ChicoryException e) {

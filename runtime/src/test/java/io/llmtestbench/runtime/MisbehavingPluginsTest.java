@@ -61,6 +61,26 @@ class MisbehavingPluginsTest {
         assertThat(system.executePlugin(echo, PluginInput.of("{\"ok\":true}")).data().path("ok").asBoolean()).isTrue();
     }
 
+    /**
+     * A {@code memory.fill} whose address + length passes 2^31 (costing about 2^28 fuel, so under the default budget):
+     * the spec's trap message, not a Java exception's, and the plugin goes on.
+     */
+    @Test
+    void bulkMemoryPastTwoGibibytesTrapsWithTheSpecsMessage() {
+        try (PluginSystem defaults = TestPlugins.system(ResourceLimits.defaults())) {
+            PluginId id = defaults.loadPlugin(TestPlugins.wasm("memory_fill_past_2gib"));
+            for (int attempt = 0; attempt < 2; attempt++) {
+                assertThatThrownBy(() -> defaults.executePlugin(id, PluginInput.of("{}")))
+                        .isInstanceOfSatisfying(PluginException.class, e -> {
+                            assertThat(e.kind()).isEqualTo(ErrorKind.TRAP);
+                            assertThat(e.getCause()).isInstanceOf(com.dylibso.chicory.wasm.ChicoryException.class);
+                        })
+                        .hasMessageStartingWith("Plugin 'memory_fill_past_2gib' trapped: out of bounds memory access: memory.fill")
+                        .hasMessageNotContaining("Exception");
+            }
+        }
+    }
+
     @Test
     void afterATrapTheNextCallGetsAFreshInstanceWithNoLeftoverGuestState() {
         PluginId id = system.loadPlugin(TestPlugins.wasm("trap_after_counting"));

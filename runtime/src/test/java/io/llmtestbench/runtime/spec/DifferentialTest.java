@@ -57,7 +57,7 @@ class DifferentialTest {
     static final int HUGE_MODULES = 4;
     static final long SEED = 0x5EED_0001L;
     /** Arguments (i32, i64) each random module's {@code run} is called with, in order, on one instance. */
-    private static final long[][] ARGS = {
+    static final long[][] ARGS = {
         {0, 0}, {1, 1}, {-1, -1}, {7, 0x1_2345_6789L}, {Integer.MIN_VALUE, Long.MIN_VALUE}, {65_000, 42}, {3, -7}
     };
 
@@ -441,7 +441,7 @@ class DifferentialTest {
 
     /**
      * The same stores in functions too large for a JVM method, which run in Chicory's interpreter: the compiler
-     * guards them ({@code StoreGuards}), so they trap too, and stores that do not wrap still land.
+     * guards them ({@code InterpreterGuards}), so they trap too, and stores that do not wrap still land.
      */
     @Test
     void storesPastFourGibibytesTrapInInterpretedFunctionsToo() throws Exception {
@@ -470,6 +470,97 @@ class DifferentialTest {
                 assertThat(instance.memory().read(3)).as("%s %s(0) stores at 3", engine.name(), f).isEqualTo((byte) 1);
                 instance.memory().writeByte(3, (byte) 0);
             }
+        }
+    }
+
+    /**
+     * Arithmetic in functions too large for a JVM method, which run in Chicory's interpreter, must follow the spec
+     * where that interpreter does not (found by the V8 oracle; the compiler rewrites them, {@code InterpreterGuards}):
+     * an {@code i32.mul} product that is 0 modulo 2<sup>32</sup> must not take an {@code if}; {@code abs} clears the
+     * sign of a NaN; {@code ceil}, {@code min}, {@code max}, {@code sqrt} of a signalling NaN give a quiet NaN. One
+     * exported function {@code run (param $case i32) (result i64)} too big for a JVM method; expected results are
+     * the spec's.
+     */
+    @Test
+    void arithmeticInInterpretedFunctionsFollowsTheSpec() throws Exception {
+        // Each case: operands pushed as i64 constants a and b, code that turns them into the i64 result (local 3 is
+        // an i64 scratch), and the expected result.
+        record Case(String name, long a, long b, byte[] code, long expected) {}
+        List<Case> cases = List.of(
+                // (if (result i64) (i32.mul (i32.wrap_i64 a) (i32.wrap_i64 b)) (then 1) (else 0))
+                new Case("i32.mul before if", 0x10000, 0x10000, new byte[] {0x21, 0x03, (byte) 0xa7, 0x20, 0x03, (byte) 0xa7,
+                        0x6c, 0x04, 0x7e, 0x42, 1, 0x05, 0x42, 0, 0x0b}, 0),
+                new Case("i32.mul before if (odd)", 3, 5, new byte[] {0x21, 0x03, (byte) 0xa7, 0x20, 0x03, (byte) 0xa7,
+                        0x6c, 0x04, 0x7e, 0x42, 1, 0x05, 0x42, 0, 0x0b}, 1),
+                // drop b; (i64.extend_i32_u (i32.reinterpret_f32 (f32.abs (f32.reinterpret_i32 (wrap a)))))
+                new Case("f32.abs", 0xffc0_0000L, 0, new byte[] {0x1a, (byte) 0xa7, (byte) 0xbe, (byte) 0x8b, (byte) 0xbc, (byte) 0xad},
+                        0x7fc0_0000L),
+                new Case("f64.abs", 0xfff8_0000_0000_0001L, 0, new byte[] {0x1a, (byte) 0xbf, (byte) 0x99, (byte) 0xbd},
+                        0x7ff8_0000_0000_0001L),
+                new Case("f32.ceil", 0x7f80_0001L, 0, new byte[] {0x1a, (byte) 0xa7, (byte) 0xbe, (byte) 0x8d, (byte) 0xbc, (byte) 0xad},
+                        0x7fc0_0001L),
+                // b in local 3; (f32.min (f32 a) (f32 b))
+                new Case("f32.min", 0x3f80_0000L, 0x7fa0_0000L, new byte[] {0x21, 0x03, (byte) 0xa7, (byte) 0xbe, 0x20, 0x03, (byte) 0xa7,
+                        (byte) 0xbe, (byte) 0x96, (byte) 0xbc, (byte) 0xad}, 0x7fe0_0000L),
+                new Case("f64.max", 0x7ff0_0000_0000_0001L, 0, new byte[] {0x21, 0x03, (byte) 0xbf, 0x20, 0x03, (byte) 0xbf, (byte) 0xa5,
+                        (byte) 0xbd}, 0x7ff8_0000_0000_0001L),
+                new Case("f64.sqrt", 0xfff0_0000_0000_0002L, 0, new byte[] {0x1a, (byte) 0xbf, (byte) 0x9f, (byte) 0xbd},
+                        0xfff8_0000_0000_0002L));
+        var body = new java.io.ByteArrayOutputStream();
+        body.writeBytes(new byte[] {0x02, 0x02, 0x7f, 0x01, 0x7e}); // locals 1, 2: i32 (1 is the padding's); 3: i64
+        for (int k = 0; k < 15_000; k++) {
+            // local.set 1 (i32.const 7 + 1000): keeps the function too big for a JVM method
+            body.writeBytes(new byte[] {0x41, 0x07, 0x41, (byte) 0xe8, 0x07, 0x6a, 0x21, 0x01});
+        }
+        for (int i = 0; i < cases.size(); i++) {
+            Case c = cases.get(i);
+            // (if (i32.eq (local.get $case) (i32.const i)) (then a b <code> return))
+            body.writeBytes(new byte[] {0x20, 0x00, 0x41, (byte) i, 0x46, 0x04, 0x40, 0x42});
+            sleb(body, c.a());
+            body.write(0x42);
+            sleb(body, c.b());
+            body.writeBytes(c.code());
+            body.writeBytes(new byte[] {0x0f, 0x0b}); // return end
+        }
+        body.writeBytes(new byte[] {0x42, 0x7f, 0x0b}); // i64.const -1 end
+        byte[] bytes = body.toByteArray();
+        var code = new java.io.ByteArrayOutputStream();
+        code.write(1);
+        RandomModules.uleb(code, bytes.length);
+        code.writeBytes(bytes);
+        var out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(new byte[] {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00});
+        RandomModules.section(out, 1, new byte[] {0x01, 0x60, 0x01, 0x7f, 0x01, 0x7e}); // (i32) -> i64
+        RandomModules.section(out, 3, new byte[] {0x01, 0x00});
+        RandomModules.section(out, 7, new byte[] {0x01, 0x03, 'r', 'u', 'n', 0x00, 0x00});
+        RandomModules.section(out, 10, code.toByteArray());
+        byte[] wasm = out.toByteArray();
+        for (Engine engine : List.of(METERED, UNMETERED)) {
+            Engine.Prepared p = engine.prepare("interpreted-arithmetic", wasm);
+            assertThat(p.compiled().report().interpretedFunctions()).as("%s: functions left to the interpreter", engine.name())
+                    .containsExactly(0);
+            Budget budget = new Budget(Budget.UNLIMITED, ScriptRunner.MAX_DEPTH);
+            Instance instance = engine.instantiate(p, ImportValues.empty(), budget);
+            for (int i = 0; i < cases.size(); i++) {
+                Case c = cases.get(i);
+                budget.reset(Budget.UNLIMITED, ScriptRunner.MAX_DEPTH);
+                long result = instance.export("run").apply(i)[0];
+                assertThat(Long.toHexString(result)).as("%s: %s of 0x%x, 0x%x", engine.name(), c.name(), c.a(), c.b())
+                        .isEqualTo(Long.toHexString(c.expected()));
+            }
+        }
+    }
+
+    private static void sleb(java.io.ByteArrayOutputStream out, long value) {
+        long v = value;
+        while (true) {
+            int b = (int) (v & 0x7f);
+            v >>= 7;
+            if ((v == 0 && (b & 0x40) == 0) || (v == -1 && (b & 0x40) != 0)) {
+                out.write(b);
+                return;
+            }
+            out.write(b | 0x80);
         }
     }
 

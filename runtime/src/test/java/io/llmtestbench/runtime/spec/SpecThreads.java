@@ -26,6 +26,27 @@ final class SpecThreads {
         return Executors.newFixedThreadPool(threads, factory);
     }
 
+    /** Runs {@code task} on a fresh thread with a {@link #STACK_BYTES} stack and returns its result. */
+    static <T> T runOnBigStack(java.util.concurrent.Callable<T> task) throws Exception {
+        ExecutorService one = pool("big-stack", 1);
+        try {
+            return one.submit(task).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+        } finally {
+            one.shutdownNow();
+        }
+    }
+
+    /** The result of {@code f}, with the task's own exception rethrown. */
+    static <T> T get(java.util.concurrent.Future<T> f) throws Exception {
+        try {
+            return f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+        }
+    }
+
     /** Two on the build machines (2 cores); at least one. */
     static int parallelism() {
         return Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));

@@ -3,9 +3,13 @@ package io.llmtestbench.runtime.internal.exec;
 import com.dylibso.chicory.runtime.ByteArrayMemory;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.runtime.WasmRuntimeException;
+import com.dylibso.chicory.wasm.types.ActiveDataSegment;
 import com.dylibso.chicory.wasm.types.DataSegment;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
+import com.dylibso.chicory.wasm.types.PassiveDataSegment;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The linear memory of a plugin instance: Chicory's {@link ByteArrayMemory} under a hard page cap, with
@@ -14,12 +18,21 @@ import java.nio.charset.Charset;
  * <p>{@code memory.grow} past the cap returns -1, as the spec says; the cap applies whether or not the
  * module declares a maximum. Every method is forwarded, including the interface's default methods, so that
  * none falls back to the {@code lock()}-based defaults that {@code ByteArrayMemory} does not support.
+ *
+ * <p>Ranges are checked here, not by the delegate: {@code memory.fill}, {@code memory.copy},
+ * {@code memory.init} and the host's range reads and writes treat address and length as unsigned 32-bit
+ * numbers and trap with "out of bounds memory access" before writing anything when address + length passes
+ * the end (Chicory 1.7.5 adds them as {@code int}s, so a sum past 2<sup>31</sup> passed its check, wrote
+ * pages and then failed with a {@code NullPointerException}). Active data segments are dropped once they
+ * are copied at instantiation, as the spec says, so a later {@code memory.init} from one traps.
  */
 public final class PluginMemory implements Memory {
     private final ByteArrayMemory delegate;
     private final Budget budget;
     private final int capPages;
     private boolean growRefused;
+    /** The instance's data segments (shared with it, so {@code data.drop} shows here); null before initialisation. */
+    private DataSegment[] segments;
 
     /**
      * @param declared the module's limits
@@ -283,68 +296,98 @@ public final class PluginMemory implements Memory {
     }
 
     @Override
-    public void initialize(Instance a0, DataSegment[] a1) {
-        delegate.initialize(a0, a1);
+    public void initialize(Instance instance, DataSegment[] dataSegments) {
+        initialize(instance, dataSegments, 0);
+    }
+
+    /**
+     * Copies the active segments of this memory (the delegate checks their bounds and fails instantiation),
+     * then drops them: after instantiation an active segment behaves like a dropped passive one.
+     */
+    @Override
+    public void initialize(Instance instance, DataSegment[] dataSegments, int memoryIndex) {
+        delegate.initialize(instance, dataSegments, memoryIndex);
+        segments = dataSegments;
+        if (dataSegments != null) {
+            for (int i = 0; i < dataSegments.length; i++) {
+                if (dataSegments[i] instanceof ActiveDataSegment
+                        && ((ActiveDataSegment) dataSegments[i]).index() == memoryIndex) {
+                    dataSegments[i] = PassiveDataSegment.EMPTY;
+                }
+            }
+        }
+    }
+
+    /** {@code memory.init}: source and destination ranges checked (unsigned) before anything is written. */
+    @Override
+    public void initPassiveSegment(int segment, int dest, int offset, int size) {
+        byte[] data = segments[segment].data();
+        long end = Integer.toUnsignedLong(offset) + Integer.toUnsignedLong(size);
+        if (end > data.length) {
+            throw outOfBounds("memory.init of " + Integer.toUnsignedString(size) + " bytes from offset "
+                    + Integer.toUnsignedString(offset) + " of data segment " + segment + " (" + data.length + " bytes"
+                    + (data.length == 0 ? ", dropped or empty" : "") + ")");
+        }
+        checkRange("memory.init", dest, size);
+        if (size != 0) {
+            delegate.write(dest, data, offset, size);
+        }
     }
 
     @Override
-    public void initialize(Instance a0, DataSegment[] a1, int a2) {
-        delegate.initialize(a0, a1, a2);
+    public void writeString(int offset, String data, Charset charset) {
+        write(offset, data.getBytes(charset));
     }
 
     @Override
-    public void initPassiveSegment(int a0, int a1, int a2, int a3) {
-        delegate.initPassiveSegment(a0, a1, a2, a3);
+    public void writeString(int offset, String data) {
+        writeString(offset, data, StandardCharsets.UTF_8);
     }
 
     @Override
-    public void writeString(int a0, String a1, Charset a2) {
-        delegate.writeString(a0, a1, a2);
+    public String readString(int addr, int len) {
+        return readString(addr, len, StandardCharsets.UTF_8);
     }
 
     @Override
-    public void writeString(int a0, String a1) {
-        delegate.writeString(a0, a1);
+    public String readString(int addr, int len, Charset charset) {
+        return new String(readBytes(addr, len), charset);
     }
 
     @Override
-    public String readString(int a0, int a1) {
-        return delegate.readString(a0, a1);
+    public void writeCString(int offset, String str) {
+        writeCString(offset, str, StandardCharsets.UTF_8);
     }
 
     @Override
-    public String readString(int a0, int a1, Charset a2) {
-        return delegate.readString(a0, a1, a2);
+    public void writeCString(int offset, String str, Charset charset) {
+        writeString(offset, str + '\0', charset);
     }
 
     @Override
-    public void writeCString(int a0, String a1) {
-        delegate.writeCString(a0, a1);
+    public String readCString(int addr, Charset charset) {
+        int c = addr;
+        while (read(c) != 0) {
+            c++;
+        }
+        return new String(readBytes(addr, c - addr), charset);
     }
 
     @Override
-    public void writeCString(int a0, String a1, Charset a2) {
-        delegate.writeCString(a0, a1, a2);
+    public String readCString(int addr) {
+        return readCString(addr, StandardCharsets.UTF_8);
     }
 
     @Override
-    public String readCString(int a0, Charset a1) {
-        return delegate.readCString(a0, a1);
+    public void write(int addr, byte[] data) {
+        write(addr, data, 0, data.length);
     }
 
     @Override
-    public String readCString(int a0) {
-        return delegate.readCString(a0);
-    }
-
-    @Override
-    public void write(int a0, byte[] a1) {
-        delegate.write(a0, a1);
-    }
-
-    @Override
-    public void write(int a0, byte[] a1, int a2, int a3) {
-        delegate.write(a0, a1, a2, a3);
+    public void write(int addr, byte[] data, int offset, int size) {
+        java.util.Objects.checkFromIndexSize(offset, size, data.length);
+        checkRange("write", addr, size);
+        delegate.write(addr, data, offset, size);
     }
 
     @Override
@@ -353,8 +396,9 @@ public final class PluginMemory implements Memory {
     }
 
     @Override
-    public byte[] readBytes(int a0, int a1) {
-        return delegate.readBytes(a0, a1);
+    public byte[] readBytes(int addr, int len) {
+        checkRange("read", addr, len);
+        return delegate.readBytes(addr, len);
     }
 
     @Override
@@ -462,14 +506,39 @@ public final class PluginMemory implements Memory {
         delegate.zero();
     }
 
+    /**
+     * {@code memory.fill}: Chicory passes {@code toIndex = fromIndex + size} computed as an {@code int}, so
+     * {@code toIndex - fromIndex} is the operand again, read here as unsigned.
+     */
     @Override
-    public void fill(byte a0, int a1, int a2) {
-        delegate.fill(a0, a1, a2);
+    public void fill(byte value, int fromIndex, int toIndex) {
+        int size = toIndex - fromIndex;
+        checkRange("memory.fill", fromIndex, size);
+        if (size != 0) {
+            delegate.fill(value, fromIndex, toIndex);
+        }
     }
 
     @Override
-    public void copy(int a0, int a1, int a2) {
-        delegate.copy(a0, a1, a2);
+    public void copy(int dest, int src, int size) {
+        checkRange("memory.copy", src, size);
+        checkRange("memory.copy", dest, size);
+        if (size != 0) {
+            delegate.copy(dest, src, size);
+        }
+    }
+
+    /** Traps unless [addr, addr + size), both unsigned 32-bit, lies inside the memory. */
+    private void checkRange(String what, int addr, int size) {
+        long limit = (long) delegate.pages() * PAGE_SIZE;
+        if (Integer.toUnsignedLong(addr) + Integer.toUnsignedLong(size) > limit) {
+            throw outOfBounds(what + " of " + Integer.toUnsignedString(size) + " bytes at address "
+                    + Integer.toUnsignedString(addr) + " (memory is " + limit + " bytes)");
+        }
+    }
+
+    private static WasmRuntimeException outOfBounds(String detail) {
+        return new WasmRuntimeException("out of bounds memory access: " + detail);
     }
 
     @Override
