@@ -12,9 +12,12 @@ import java.util.Map;
  * @param classes class bytes by binary name, in a stable order
  * @param wasm the module as compiled (with metering injected when on); the runtime parses it to instantiate
  * @param report sizes and fallbacks worth knowing about
+ * @param source the module as given to the compiler (its SHA-256 is the stamp's); recompiling it reproduces
+ *     every other component byte for byte
  */
 public record CompiledModule(
-        CompilerStamp stamp, String mainClass, Map<String, byte[]> classes, byte[] wasm, CompilationReport report) {
+        CompilerStamp stamp, String mainClass, Map<String, byte[]> classes, byte[] wasm, CompilationReport report,
+        byte[] source) {
 
     public CompiledModule {
         classes = Collections.unmodifiableMap(classes);

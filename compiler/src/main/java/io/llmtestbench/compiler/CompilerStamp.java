@@ -9,7 +9,8 @@ import java.util.Objects;
 /**
  * What a compiled artifact was made from and with: compiler and backend versions, plugin ABI version,
  * metering setting, cost-model version and the SHA-256 of the source wasm. Every generated class carries
- * it; the runtime refuses classes whose stamp does not match what it expects.
+ * it, bound to the module it runs over ({@link #forClasses}); the runtime refuses classes whose stamp does not
+ * match what it expects.
  */
 public record CompilerStamp(
         String compilerVersion,
@@ -34,6 +35,16 @@ public record CompilerStamp(
                 + ";metering=" + (metering ? "on" : "off")
                 + ";cost=" + costModel
                 + ";sha256=" + wasmSha256;
+    }
+
+    /**
+     * The constant every generated class carries: this stamp and the SHA-256 of the compiled module
+     * ({@code module.wasm}, metering injected) the classes were generated for, e.g.
+     * {@code llmtb=…;sha256=<source>;module=<compiled>}. It ties each class to one module: classes of one plugin
+     * cannot run over another plugin's module, nor over a module edited after compiling.
+     */
+    public String forClasses(String moduleSha256) {
+        return format() + ";module=" + Objects.requireNonNull(moduleSha256, "moduleSha256");
     }
 
     @Override

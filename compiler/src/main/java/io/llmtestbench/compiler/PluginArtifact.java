@@ -27,26 +27,49 @@ import java.util.zip.ZipEntry;
  * META-INF/llmtb/index.json                 {"format":1,"plugins":["&lt;id&gt;", ...]}
  * META-INF/llmtb/plugins/&lt;id&gt;/plugin.json   stamp, main class, class list with SHA-256s, report
  * META-INF/llmtb/plugins/&lt;id&gt;/module.wasm   the module as compiled (metering injected)
+ * META-INF/llmtb/plugins/&lt;id&gt;/source.wasm   the module as given to the compiler (the stamp's SHA-256)
  * llmtb/gen/…/*.class                        the generated classes
  * </pre>
  *
- * The runtime discovers plugins through the index, checks each class against the manifest's digests and
- * stamp, and defines them in a class loader of their own.
+ * Everything is bound into one unit: the manifest lists the SHA-256 of every class, of {@code module.wasm} and
+ * (in its stamp) of {@code source.wasm}, and {@link #read} refuses a file that does not match; every class
+ * carries the stamp and the SHA-256 of {@code module.wasm} ({@link CompilerStamp#forClasses}), which the
+ * runtime checks. The runtime discovers plugins through the index, checks each class's references against the
+ * compiler's allow-list, and defines them in a class loader of their own.
  */
 public final class PluginArtifact {
     public static final int FORMAT = 1;
     public static final String INDEX = "META-INF/llmtb/index.json";
     public static final String PLUGINS_DIR = "META-INF/llmtb/plugins/";
+    /** The compiled module's file name in a plugin's directory. */
+    public static final String MODULE = "module.wasm";
+    /** The source module's file name in a plugin's directory. */
+    public static final String SOURCE = "source.wasm";
+    /** The largest file an artifact may hold (a bigger one is refused before it is read into memory). */
+    public static final long MAX_FILE_BYTES = 256L * 1024 * 1024;
+
+    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._-]{0,127}");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One compiled plugin inside an artifact. */
+    /**
+     * One compiled plugin inside an artifact.
+     *
+     * @param wasm the compiled module ({@code module.wasm}), which instances are built from
+     * @param source the module as given to the compiler ({@code source.wasm}), whose SHA-256 the stamp names
+     */
     public record Entry(String id, String sourceName, CompilerStamp stamp, String mainClass, Map<String, byte[]> classes,
-            byte[] wasm, List<Integer> interpretedFunctions, List<CompilationReport.LargeMethod> largeMethods) {
+            byte[] wasm, List<Integer> interpretedFunctions, List<CompilationReport.LargeMethod> largeMethods, byte[] source) {
 
         public static Entry of(String id, String sourceName, CompiledModule module) {
             return new Entry(id, sourceName, module.stamp(), module.mainClass(), module.classes(), module.wasm(),
-                    new ArrayList<>(new TreeSet<>(module.report().interpretedFunctions())), module.report().largeMethods());
+                    new ArrayList<>(new TreeSet<>(module.report().interpretedFunctions())), module.report().largeMethods(),
+                    module.source());
+        }
+
+        /** This entry with other classes (everything else kept). */
+        public Entry withClasses(Map<String, byte[]> newClasses) {
+            return new Entry(id, sourceName, stamp, mainClass, newClasses, wasm, interpretedFunctions, largeMethods, source);
         }
     }
 
@@ -77,8 +100,9 @@ public final class PluginArtifact {
             manifest.put("source", e.sourceName());
             manifest.put("stamp", e.stamp().format());
             manifest.put("mainClass", e.mainClass());
-            manifest.put("wasm", "module.wasm");
+            manifest.put("wasm", MODULE);
             manifest.put("wasmSha256", WasmCompiler.sha256(e.wasm()));
+            manifest.put("sourceWasm", SOURCE);
             ObjectNode classes = manifest.putObject("classes");
             e.classes().forEach((name, bytes) -> classes.put(name, WasmCompiler.sha256(bytes)));
             ArrayNode interpreted = manifest.putArray("interpretedFunctions");
@@ -89,7 +113,8 @@ public final class PluginArtifact {
                         .put("wasmFunction", m.wasmFunction()).put("bytecodeBytes", m.bytecodeBytes());
             }
             files.put(dir + "plugin.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
-            files.put(dir + "module.wasm", e.wasm());
+            files.put(dir + MODULE, e.wasm());
+            files.put(dir + SOURCE, e.source());
             e.classes().forEach((name, bytes) -> files.put(name.replace('.', '/') + ".class", bytes));
         }
         return files;
@@ -152,11 +177,23 @@ public final class PluginArtifact {
                 return null;
             }
             try (InputStream in = zip.getInputStream(entry)) {
-                return in.readAllBytes();
+                return readAtMost(in, name);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
         };
+    }
+
+    /**
+     * Reads a stream of an artifact file, refusing one over {@link #MAX_FILE_BYTES} (a zip entry's declared size
+     * can lie; the bytes are counted).
+     */
+    public static byte[] readAtMost(InputStream in, String name) throws IOException {
+        byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, MAX_FILE_BYTES + 1));
+        if (bytes.length > MAX_FILE_BYTES) {
+            throw new IOException(name + " is larger than " + MAX_FILE_BYTES + " bytes");
+        }
+        return bytes;
     }
 
     private static List<String> ids(byte[] indexBytes, String where) throws IOException {
@@ -165,8 +202,18 @@ public final class PluginArtifact {
             throw new IOException(where + ": unsupported artifact format " + index.path("format") + " (expected " + FORMAT + ")");
         }
         List<String> ids = new ArrayList<>();
-        index.path("plugins").forEach(n -> ids.add(n.asText()));
+        for (JsonNode n : index.path("plugins")) {
+            ids.add(checkId(n.asText(), where));
+        }
         return ids;
+    }
+
+    /** A plugin id as an index lists it: the form {@link #idFor} produces, never a path. */
+    public static String checkId(String id, String where) throws IOException {
+        if (!ID.matcher(id).matches() || id.contains("..")) {
+            throw new IOException(where + ": '" + id + "' is not a plugin id ([a-z0-9][a-z0-9._-]*)");
+        }
+        return id;
     }
 
     /** Reads every plugin through a resource lookup (a jar, a directory, a class loader). */
@@ -184,7 +231,7 @@ public final class PluginArtifact {
 
     /** Reads one plugin through a resource lookup, checking every file against its manifest's SHA-256. */
     public static Entry read(java.util.function.Function<String, byte[]> resource, String where, String id) throws IOException {
-        String dir = PLUGINS_DIR + id + "/";
+        String dir = PLUGINS_DIR + checkId(id, where) + "/";
         byte[] manifestBytes = resource.apply(dir + "plugin.json");
         if (manifestBytes == null) {
             throw new IOException(where + ": no plugin '" + id + "' (missing " + dir + "plugin.json)");
@@ -196,14 +243,25 @@ public final class PluginArtifact {
         } catch (IllegalArgumentException e) {
             throw new IOException(where + ": plugin " + id + ": " + e.getMessage(), e);
         }
-        byte[] wasm = require(resource, dir + m.path("wasm").asText("module.wasm"), where);
+        if (!m.path("wasm").asText(MODULE).equals(MODULE) || !m.path("sourceWasm").asText(SOURCE).equals(SOURCE)) {
+            throw new IOException(where + ": plugin " + id + ": plugin.json names module files other than " + MODULE + " and " + SOURCE);
+        }
+        byte[] wasm = require(resource, dir + MODULE, where);
         if (!WasmCompiler.sha256(wasm).equals(m.path("wasmSha256").asText())) {
-            throw new IOException(where + ": plugin " + id + ": module.wasm does not match its SHA-256 in plugin.json");
+            throw new IOException(where + ": plugin " + id + ": " + MODULE + " does not match its SHA-256 in plugin.json");
+        }
+        byte[] source = require(resource, dir + SOURCE, where);
+        if (!WasmCompiler.sha256(source).equals(stamp.wasmSha256())) {
+            throw new IOException(where + ": plugin " + id + ": " + SOURCE + " does not match the SHA-256 its stamp names ("
+                    + stamp.wasmSha256() + ")");
         }
         Map<String, byte[]> classes = new LinkedHashMap<>();
         var names = m.path("classes").fieldNames();
         while (names.hasNext()) {
             String name = names.next();
+            if (!isBinaryName(name)) {
+                throw new IOException(where + ": plugin " + id + ": '" + name + "' in plugin.json is not a class name");
+            }
             byte[] bytes = require(resource, name.replace('.', '/') + ".class", where);
             if (!WasmCompiler.sha256(bytes).equals(m.path("classes").path(name).asText())) {
                 throw new IOException(where + ": plugin " + id + ": class " + name + " does not match its SHA-256 in plugin.json");
@@ -216,7 +274,21 @@ public final class PluginArtifact {
         m.path("largeMethods").forEach(n -> large.add(new CompilationReport.LargeMethod(
                 n.path("class").asText(), n.path("method").asText(), n.path("wasmFunction").asInt(), n.path("bytecodeBytes").asInt())));
         return new Entry(id, m.path("source").asText(id + ".wasm"), stamp, m.path("mainClass").asText(), classes, wasm,
-                interpreted, large);
+                interpreted, large, source);
+    }
+
+    /** A Java binary class name: dot-separated identifiers (so never a path). */
+    public static boolean isBinaryName(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (String part : name.split("\\.", -1)) {
+            if (part.isEmpty() || !Character.isJavaIdentifierStart(part.charAt(0))
+                    || !part.chars().skip(1).allMatch(Character::isJavaIdentifierPart)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static byte[] require(java.util.function.Function<String, byte[]> resource, String path, String where) throws IOException {

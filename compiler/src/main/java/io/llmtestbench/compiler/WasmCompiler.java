@@ -216,7 +216,6 @@ public final class WasmCompiler {
         }
 
         Backend backend = new ChicoryBackend(CHICORY_VERSION);
-        var transformer = new BytecodeTransformer(stamp.format(), fuelFunction, bulkFunction);
         // Instrumentation grows a method; one that no longer fits in 64 KB is left to the interpreter (metered
         // the same way, through the fuel calls in its wasm body) and the module translated again. Functions
         // left to the interpreter get guards where Chicory's interpreter computes wrong results (InterpreterGuards).
@@ -246,6 +245,8 @@ public final class WasmCompiler {
                 continue;
             }
             try {
+                // every class is stamped with the module it runs over: compiledWasm is final once no guard is added
+                var transformer = new BytecodeTransformer(stamp.forClasses(sha256(compiledWasm)), fuelFunction, bulkFunction);
                 classes = transformAll(transformer, output);
                 break;
             } catch (MethodTooLargeException e) {
@@ -275,7 +276,7 @@ public final class WasmCompiler {
                 List.copyOf(large),
                 segments,
                 (System.nanoTime() - start) / 1_000_000);
-        return new CompiledModule(stamp, output.mainClass(), classes, compiledWasm, report);
+        return new CompiledModule(stamp, output.mainClass(), classes, compiledWasm, report, wasm.clone());
     }
 
     private static Map<String, byte[]> transformAll(BytecodeTransformer transformer, Backend.Output output)

@@ -29,11 +29,39 @@ class WasmCompilerTest {
                 new ClassReader(c.getValue()).accept(node, ClassReader.SKIP_CODE);
                 assertThat(node.fields).anySatisfy(f -> {
                     assertThat(f.name).isEqualTo(RuntimeContract.STAMP_FIELD);
-                    assertThat(f.value).isEqualTo(m.stamp().format());
+                    // the stamp, bound to the compiled module the classes run over
+                    assertThat(f.value).isEqualTo(m.stamp().format() + ";module=" + WasmCompiler.sha256(m.wasm()));
                 });
             }
             assertThat(m.stamp().metering()).isEqualTo(metering);
         }
+    }
+
+    /** Chicory's interruption check must not hand generated code a Thread: it asks the runtime instead. */
+    @Test
+    void generatedCodeNeverNamesThread() throws Exception {
+        for (boolean metering : new boolean[] {true, false}) {
+            CompiledModule m = WasmCompiler.compile(TestWasm.bytes("countdown.wasm"), CompilerOptions.defaults().withMetering(metering));
+            for (byte[] c : m.classes().values()) {
+                var node = new ClassNode();
+                new ClassReader(c).accept(node, 0);
+                for (var method : node.methods) {
+                    for (var insn : method.instructions) {
+                        if (insn instanceof org.objectweb.asm.tree.MethodInsnNode call) {
+                            assertThat(call.owner).isNotEqualTo("java/lang/Thread");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void theSourceModuleIsKeptAndReproducesTheCompilation() throws Exception {
+        byte[] wasm = TestWasm.bytes("countdown.wasm");
+        CompiledModule m = WasmCompiler.compile(wasm, CompilerOptions.defaults());
+        assertThat(m.source()).isEqualTo(wasm);
+        assertThat(WasmCompiler.sha256(m.source())).isEqualTo(m.stamp().wasmSha256());
     }
 
     @Test

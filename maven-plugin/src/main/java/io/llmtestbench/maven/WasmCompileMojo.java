@@ -10,8 +10,8 @@ import org.apache.maven.project.MavenProject;
 
 /**
  * Checks the module's WebAssembly plugins against the plugin ABI and compiles them ahead of time into ONE
- * pre-compiled plugin artifact (META-INF/llmtb/index.json listing every plugin, each plugin's plugin.json and
- * module.wasm, and the generated classes), so that the module's ordinary jar is a pre-compiled plugin jar the
+ * pre-compiled plugin artifact (META-INF/llmtb/index.json listing every plugin, each plugin's plugin.json,
+ * module.wasm and source.wasm, and the generated classes), so that the module's ordinary jar is a pre-compiled plugin jar the
  * runtime loads without compiling anything.
  *
  * <p>A module that is not a plugin fails the build naming the file and the export or import: a missing or

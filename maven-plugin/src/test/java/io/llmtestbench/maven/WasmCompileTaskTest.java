@@ -121,6 +121,7 @@ class WasmCompileTaskTest {
         assertThat(entries.get(0).mainClass()).isEqualTo("llmtb.gen.m" + sha.substring(0, 16) + ".Module");
         assertThat(classes.resolve("META-INF/llmtb/plugins/alpha/plugin.json")).isRegularFile();
         assertThat(classes.resolve("META-INF/llmtb/plugins/alpha/module.wasm")).isRegularFile();
+        assertThat(classes.resolve("META-INF/llmtb/plugins/alpha/source.wasm")).isRegularFile();
         assertThat(entries.get(0).stamp().wasmSha256()).isEqualTo(sha);
     }
 

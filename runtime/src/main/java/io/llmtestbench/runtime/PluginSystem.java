@@ -5,6 +5,7 @@ import io.llmtestbench.runtime.internal.GuestThreads;
 import io.llmtestbench.runtime.internal.InstancePermits;
 import io.llmtestbench.runtime.internal.LoadedCode;
 import io.llmtestbench.runtime.internal.LoadedPlugin;
+import io.llmtestbench.runtime.internal.PluginFaults;
 import io.llmtestbench.runtime.internal.PluginHandle;
 import io.llmtestbench.runtime.internal.registry.DirectoryWatcher;
 import io.llmtestbench.runtime.internal.registry.Integrity;
@@ -454,8 +455,9 @@ public final class PluginSystem implements AutoCloseable {
             idx.add(new PluginDescriptor(metadata, c.source, c.artifactId(), c.sha256, c.wasmSha256, c.signedBy), c.locator);
         } catch (PluginLoadException e) {
             idx.problem(Failures.at(where, e));
-        } catch (RuntimeException | StackOverflowError e) {
-            idx.problem(new PluginLoadException(PluginLoadException.Stage.UNINSTANTIABLE, where, "cannot read its metadata: " + e, e));
+        } catch (RuntimeException | Error e) {
+            PluginFaults.rethrowHostErrors(e);
+            idx.problem(Failures.load(PluginLoadException.Stage.UNINSTANTIABLE, where, "cannot read its metadata: " + PluginFaults.describe(e), e));
         }
     }
 

@@ -57,8 +57,7 @@ class IsolationTest {
         node.accept(writer);
         Map<String, byte[]> classes = new LinkedHashMap<>(e.classes());
         classes.put(e.mainClass(), writer.toByteArray());
-        return new PluginArtifact.Entry(e.id(), e.sourceName(), e.stamp(), e.mainClass(), classes, e.wasm(),
-                e.interpretedFunctions(), e.largeMethods());
+        return e.withClasses(classes);
     }
 
     @Test
@@ -108,7 +107,7 @@ class IsolationTest {
         CompilerStamp s = e.stamp();
         var old = new PluginArtifact.Entry(e.id(), e.sourceName(),
                 new CompilerStamp("0.0.1", s.backendVersion(), s.abiVersion(), s.metering(), s.costModel(), s.wasmSha256()),
-                e.mainClass(), e.classes(), e.wasm(), e.interpretedFunctions(), e.largeMethods());
+                e.mainClass(), e.classes(), e.wasm(), e.interpretedFunctions(), e.largeMethods(), e.source());
         try (PluginSystem system = TestPlugins.system()) {
             Path jar = jar(old);
             assertThatThrownBy(() -> system.loadPlugin(jar))

@@ -93,16 +93,25 @@ public final class BytecodeTransformer {
 
     /**
      * Routes {@code System.getProperty(String)} to the runtime's guest support, which answers only backend
-     * flags, and Chicory's NaN-unsafe float helpers to spec-exact ones.
+     * flags, {@code Thread.currentThread().isInterrupted()} to its {@code interrupted()}, and Chicory's NaN-unsafe
+     * float helpers to spec-exact ones.
      */
     private static void redirectHelperCalls(MethodNode method) {
         for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
             if (insn.getOpcode() == Opcodes.INVOKESTATIC) {
                 var call = (MethodInsnNode) insn;
+                AbstractInsnNode next = call.getNext();
                 if (call.owner.equals("java/lang/System") && call.name.equals("getProperty")
                         && call.desc.equals(RuntimeContract.PROPERTY_DESC)) {
                     call.owner = RuntimeContract.GUEST;
                     call.name = RuntimeContract.PROPERTY;
+                } else if (call.owner.equals("java/lang/Thread") && call.name.equals("currentThread")
+                        && next instanceof MethodInsnNode && ((MethodInsnNode) next).owner.equals("java/lang/Thread")
+                        && ((MethodInsnNode) next).name.equals("isInterrupted") && ((MethodInsnNode) next).desc.equals("()Z")) {
+                    call.owner = RuntimeContract.GUEST;
+                    call.name = RuntimeContract.INTERRUPTED;
+                    call.desc = RuntimeContract.INTERRUPTED_DESC;
+                    method.instructions.remove(next);
                 } else if (call.owner.equals(RuntimeContract.CHICORY_OPCODES) && RuntimeContract.FLOAT_HELPERS.contains(call.name)) {
                     call.owner = RuntimeContract.FLOAT;
                 }

@@ -89,6 +89,14 @@ public final class RuntimeContract {
     public static final String PROPERTY_DESC = "(Ljava/lang/String;)Ljava/lang/String;";
 
     /**
+     * {@code static boolean interrupted()} in {@link #GUEST}: whether the current thread is interrupted, what
+     * generated code gets instead of {@code Thread.currentThread().isInterrupted()} (Chicory's
+     * {@code checkInterruption}), so plugin code never holds a {@code Thread}.
+     */
+    public static final String INTERRUPTED = "interrupted";
+    public static final String INTERRUPTED_DESC = "()Z";
+
+    /**
      * Chicory's float helpers that differ from WebAssembly on NaNs and are replaced by methods of the same
      * name and descriptor in {@link #FLOAT}.
      */
@@ -100,6 +108,9 @@ public final class RuntimeContract {
             "F32_ABS", "F64_ABS", "F32_MIN", "F32_MAX", "F64_MIN", "F64_MAX", "F32_CEIL", "F32_FLOOR", "F32_TRUNC",
             "F32_NEAREST", "F32_SQRT", "F64_CEIL", "F64_FLOOR", "F64_TRUNC", "F64_NEAREST", "F64_SQRT");
 
-    /** The static field every generated class carries; its constant value is the artifact stamp. */
+    /**
+     * The static field every generated class carries; its constant value is the artifact stamp bound to the
+     * compiled module ({@code CompilerStamp.forClasses}).
+     */
     public static final String STAMP_FIELD = "LLMTB_STAMP";
 }

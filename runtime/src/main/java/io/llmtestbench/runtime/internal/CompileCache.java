@@ -38,7 +38,9 @@ public final class CompileCache {
         }
         try {
             List<PluginArtifact.Entry> entries = PluginArtifact.readJar(p);
-            return entries.size() == 1 ? Optional.of(entries.get(0)) : Optional.empty();
+            // the entry must be of this module (a file of another module under this name is not used)
+            return entries.size() == 1 && entries.get(0).stamp().wasmSha256().equals(wasmSha256)
+                    && entries.get(0).stamp().metering() == metering ? Optional.of(entries.get(0)) : Optional.empty();
         } catch (IOException | RuntimeException e) {
             LOG.warn("ignoring unreadable compile cache entry {}: {}", p, e.toString());
             return Optional.empty();

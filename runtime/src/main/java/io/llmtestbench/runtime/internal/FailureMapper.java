@@ -69,6 +69,13 @@ final class FailureMapper {
         if (e instanceof StackOverflowError) {
             return trap("trapped: call stack exhausted", fuel, null);
         }
+        if (e instanceof OutOfMemoryError) { // one allocation too big for the JVM's heap (PluginFaults)
+            return Failures.execution(ErrorKind.MEMORY_LIMIT, plugin, "exhausted the JVM's heap (" + PluginFaults.describe(e)
+                    + "); the instance was discarded", fuel, null);
+        }
+        if (e instanceof LinkageError) { // a plugin class failed to initialise (PluginFaults)
+            return trap("trapped: its code failed to link (" + PluginFaults.describe(e) + ")", fuel, null);
+        }
         if (e instanceof GuestInstance.AbiViolation) {
             var v = (GuestInstance.AbiViolation) e;
             boolean memory = v.kind == ErrorKind.MEMORY_LIMIT;

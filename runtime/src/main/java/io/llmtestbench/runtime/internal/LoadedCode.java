@@ -48,7 +48,12 @@ public final class LoadedCode {
     }
 
     /**
-     * Checks and defines an artifact entry.
+     * Checks and defines an artifact entry, refusing it ({@link PluginLoadException}, kind INVALID_PLUGIN) unless:
+     * its stamp is this runtime's compiler's; every class carries that stamp bound to the SHA-256 of the
+     * {@code module.wasm} it comes with ({@link CompilerStamp#forClasses}); every reference every class makes is
+     * on the compiler's allow-list or to the entry's own classes ({@link ClassReferenceVerifier}); and every class
+     * defines and links (JVM verification included) in its own {@link PluginClassLoader}. All of it happens here,
+     * before any plugin code runs, so that a bad jar never fails later with a {@code LinkageError}.
      *
      * @param label names the plugin in messages (file name)
      * @param requireMetering refuse code compiled without fuel metering
@@ -65,43 +70,71 @@ public final class LoadedCode {
             throw Failures.load(Stage.INVALID, label,
                     "compiled without fuel metering; the instruction limit could not be enforced", null);
         }
-        String stampText = expected.format();
+        String moduleSha256 = WasmCompiler.sha256(entry.wasm());
+        String classStamp = expected.forClasses(moduleSha256);
         for (Map.Entry<String, byte[]> c : entry.classes().entrySet()) {
-            String found = stampOf(c.getValue());
-            if (!stampText.equals(found)) {
+            String found;
+            try {
+                found = stampOf(c.getValue());
+            } catch (RuntimeException e) {
+                throw Failures.load(Stage.MALFORMED, label, "class " + c.getKey() + " cannot be read: " + e, e);
+            }
+            if (!classStamp.equals(found)) {
                 throw Failures.load(Stage.INVALID, label,
                         "class " + c.getKey() + " carries stamp " + (found == null ? "(none)" : "'" + found + "'")
-                                + ", expected '" + stampText + "'", null);
+                                + ", expected '" + classStamp + "'" + boundElsewhere(found, expected, moduleSha256), null);
             }
         }
-        ClassReferenceVerifier.firstViolation(entry.classes()).ifPresent(v -> {
-            throw Failures.load(Stage.INVALID, label, v, null);
-        });
         if (!entry.classes().containsKey(entry.mainClass())) {
             throw Failures.load(Stage.INVALID, label,
                     "main class " + entry.mainClass() + " is not in the artifact", null);
         }
+        ClassReferenceVerifier.firstViolation(entry.classes(), entry.mainClass()).ifPresent(v -> {
+            throw Failures.load(Stage.INVALID, label, v, null);
+        });
         WasmModule module;
         try {
             module = Parser.parse(entry.wasm());
-        } catch (RuntimeException e) {
-            throw Failures.load(Stage.MALFORMED, label,
-                    "bundled module does not parse: " + e.getMessage(), e);
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            throw Failures.load(Stage.MALFORMED, label, "bundled module does not parse: " + PluginFaults.describe(e), e);
         }
         var loader = new PluginClassLoader("llmtb-plugin:" + label, entry.classes());
-        // A method handle, not reflection: reflection would eventually generate accessor classes whose
-        // loader delegates to the plugin's, which (rightly) cannot see JDK internals.
         MethodHandle ctor;
         try {
+            link(loader, entry.classes().keySet());
             Class<? extends Machine> main = loader.loadClass(entry.mainClass()).asSubclass(Machine.class);
+            // A method handle, not reflection: reflection would eventually generate accessor classes whose
+            // loader delegates to the plugin's, which (rightly) cannot see JDK internals.
             ctor = MethodHandles.publicLookup().findConstructor(main, MethodType.methodType(void.class, Instance.class))
                     .asType(MethodType.methodType(Machine.class, Instance.class));
-        } catch (ReflectiveOperationException | ClassCastException | LinkageError e) {
+        } catch (ReflectiveOperationException | ClassCastException | SecurityException e) {
             throw Failures.load(Stage.INVALID, label,
-                    "cannot link generated class " + entry.mainClass() + ": " + e, e);
+                    "cannot link generated class " + entry.mainClass() + ": " + PluginFaults.describe(e), e);
+        } catch (LinkageError e) {
+            throw Failures.load(e instanceof ClassFormatError ? Stage.MALFORMED : Stage.INVALID, label,
+                    "its classes do not link: " + PluginFaults.describe(e), e);
         }
         warnAboutHugeMethods(label, entry.largeMethods());
         return new LoadedCode(label, entry.stamp(), module, ctor, List.copyOf(entry.interpretedFunctions()), loader);
+    }
+
+    /**
+     * Defines and links every class now, which runs the JVM's bytecode verifier on it, without initialising it
+     * (no plugin code runs): asking for a class's declared fields links it in HotSpot.
+     */
+    private static void link(PluginClassLoader loader, Iterable<String> names) throws ClassNotFoundException {
+        for (String name : names) {
+            loader.loadClass(name).getDeclaredFields();
+        }
+    }
+
+    /** For a stamp mismatch: whether the class was compiled for another module (a mixed jar) or another compiler. */
+    private static String boundElsewhere(String found, CompilerStamp expected, String moduleSha256) {
+        if (found != null && found.startsWith(expected.format() + ";module=")) {
+            return " (it was compiled for another module.wasm than this one, SHA-256 " + moduleSha256
+                    + ": the jar mixes parts of different plugins, or its module was replaced)";
+        }
+        return "";
     }
 
     /**

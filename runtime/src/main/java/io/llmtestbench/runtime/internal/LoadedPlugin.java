@@ -175,7 +175,8 @@ public final class LoadedPlugin {
             // a documented error code leaves a healthy instance; anything else is a misbehaving one
             healthy = PluginAbi.resultName(rc.code).isPresent() && !guest.memory().growRefused();
             throw new FailureMapper(name(), limits).resultCode(rc, guest);
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | Error e) {
+            PluginFaults.rethrowHostErrors(e);
             throw new FailureMapper(name(), limits).failure(e, guest);
         } finally {
             alarm.cancel(false);
@@ -268,7 +269,8 @@ public final class LoadedPlugin {
             throw Failures.load(Stage.UNINSTANTIABLE, name(), e.getMessage() + " (maxMemoryBytes " + limits.maxMemoryBytes() + ")", e);
         } catch (PluginException e) {
             throw e;
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | Error e) {
+            PluginFaults.rethrowHostErrors(e);
             throw Failures.load(Stage.UNINSTANTIABLE, name(), "instantiation failed: " + describe(e), e);
         }
         try {
@@ -295,7 +297,8 @@ public final class LoadedPlugin {
             g.close();
             throw Failures.load(Stage.UNINSTANTIABLE, name(),
                     "plugin_metadata failed with code: " + rc.code + " (" + PluginAbi.resultName(rc.code).orElse("undocumented result code") + ")", null);
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | Error e) {
+            PluginFaults.rethrowHostErrors(e);
             g.close();
             PluginException f = new FailureMapper(name(), limits).failure(e, g);
             throw Failures.load(Stage.UNINSTANTIABLE, name(), "initialisation failed: " + f.getMessage(), f);
@@ -303,7 +306,7 @@ public final class LoadedPlugin {
     }
 
     private static String describe(Throwable e) {
-        return e.getMessage() != null ? e.getMessage() : e.toString();
+        return e.getMessage() != null && !(e instanceof Error) ? e.getMessage() : PluginFaults.describe(e);
     }
 
     /** The WASI world of a new instance (null when the plugin imports no WASI function): internal.wasi.WasiEnvironment. */
@@ -393,7 +396,8 @@ public final class LoadedPlugin {
                         System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limits.maxExecutionTimeMs()));
                 g.callShutdown();
             }
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | Error e) {
+            PluginFaults.rethrowHostErrors(e);
             LOG.debug("plugin_shutdown of '{}' failed: {}", name(), e.toString());
         } finally {
             g.close();

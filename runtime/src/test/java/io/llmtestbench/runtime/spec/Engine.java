@@ -57,6 +57,7 @@ interface Engine {
         @Override
         public Prepared prepare(String label, byte[] wasm) throws CompilationException {
             CompiledModule compiled = WasmCompiler.compile(wasm, options);
+            EmittedReferences.record(label, compiled); // for AllowListAgreementTest
             // The instance must run on exactly the wasm the classes were generated from: the metered one.
             WasmModule module = Parser.parse(compiled.wasm());
             var loader = new PluginClassLoader(label, compiled.classes());

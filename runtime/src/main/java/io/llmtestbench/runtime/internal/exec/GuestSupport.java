@@ -14,4 +14,9 @@ public final class GuestSupport {
     public static String property(String name) {
         return MEM_COPY_WORKAROUND.equals(name) ? System.getProperty(MEM_COPY_WORKAROUND) : null;
     }
+
+    /** Whether the current thread is interrupted (Chicory's interruption check, without a {@code Thread} object). */
+    public static boolean interrupted() {
+        return Thread.currentThread().isInterrupted();
+    }
 }

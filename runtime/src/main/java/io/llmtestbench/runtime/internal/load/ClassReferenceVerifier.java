@@ -1,168 +1,437 @@
 package io.llmtestbench.runtime.internal.load;
 
+import io.llmtestbench.compiler.PluginArtifact;
+import io.llmtestbench.compiler.internal.AllowedReferences;
+import io.llmtestbench.compiler.internal.AllowedReferences.Kind;
+import io.llmtestbench.compiler.internal.AllowedReferences.Ref;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.objectweb.asm.ClassReader;
-import org.objectweb.asm.ClassVisitor;
-import org.objectweb.asm.FieldVisitor;
+import org.objectweb.asm.ConstantDynamic;
 import org.objectweb.asm.Handle;
-import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.FieldInsnNode;
+import org.objectweb.asm.tree.FieldNode;
+import org.objectweb.asm.tree.FrameNode;
+import org.objectweb.asm.tree.LdcInsnNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.TryCatchBlockNode;
+import org.objectweb.asm.tree.TypeInsnNode;
 
 /**
- * Checks pre-compiled classes before anything is defined: every class, field, method, constant and
- * bootstrap they reference must be one of the artifact's own classes or on the {@link ClassAllowList}.
- * A jar is JVM bytecode, trusted code unless checked; this is the check.
+ * Checks a plugin's classes before any is defined. A pre-compiled jar is JVM bytecode anyone can write; this
+ * check makes it a closed world that can reach nothing but what the compiler's generated code reaches:
+ *
+ * <ul>
+ *   <li>every reference outside the plugin's own classes (a member called or accessed, a class instantiated,
+ *       cast to, caught, extended or implemented, a type in a stack-map frame or in an own declaration) is on
+ *       the compiler's {@link AllowedReferences}, exactly: owner, name, descriptor and the instruction using it;
+ *       no {@code invokedynamic}, no method-handle, method-type or dynamic constants;</li>
+ *   <li>every reference to the plugin's own classes resolves to a member they declare, with the right kind
+ *       and access (so that no {@code LinkageError} can happen later);</li>
+ *   <li>the classes are plain final-or-not classes of one package that is not the JDK's, Chicory's or the
+ *       runtime's, without native or synchronized methods, monitors, annotations, nest or inner-class
+ *       attributes, and without overriding the {@code Object} methods host code may call
+ *       ({@code toString}, {@code equals}, {@code hashCode}, {@code finalize}, {@code clone});</li>
+ *   <li>each implements every abstract method of the interfaces it declares.</li>
+ * </ul>
+ *
+ * What this does not establish: that the code is what the compiler would generate (fuel metering, traps);
+ * {@code LoadOptions.JarVerification.REPRODUCE} checks that.
  */
 public final class ClassReferenceVerifier {
     private ClassReferenceVerifier() {}
 
-    /** The first forbidden reference, described, or empty when every class is clean. */
-    public static Optional<String> firstViolation(Map<String, byte[]> classes) {
-        java.util.Set<String> own = new java.util.HashSet<>();
-        classes.keySet().forEach(n -> own.add(n.replace('.', '/')));
-        for (var e : classes.entrySet()) {
-            var checker = new Checker(own, e.getKey());
-            try {
-                new ClassReader(e.getValue()).accept(checker, ClassReader.SKIP_DEBUG);
-            } catch (RuntimeException ex) {
-                return Optional.of("class " + e.getKey() + " cannot be read: " + ex);
-            }
-            if (checker.violation != null) {
-                return Optional.of(checker.violation);
-            }
+    /** Packages (internal-name prefixes) no plugin class may be in. */
+    private static final List<String> RESERVED_PACKAGES = List.of(
+            "java/", "javax/", "jdk/", "sun/", "com/sun/", "com/dylibso/", "io/llmtestbench/", "org/objectweb/");
+
+    /** Object's methods that host code may call on any object (logging, collections, the finalizer thread). */
+    private static final Set<String> OBJECT_METHODS = Set.of(
+            "toString()Ljava/lang/String;", "hashCode()I", "equals(Ljava/lang/Object;)Z", "finalize()V", "clone()Ljava/lang/Object;");
+
+    /** A reason to refuse, or empty when every class is clean. */
+    public static Optional<String> firstViolation(Map<String, byte[]> classes, String mainClass) {
+        try {
+            check(classes, mainClass, null);
+            return Optional.empty();
+        } catch (Refused r) {
+            return Optional.of(r.getMessage());
         }
-        return Optional.empty();
     }
 
-    private static final class Checker extends ClassVisitor {
-        private final java.util.Set<String> own;
-        private final String className;
-        String violation;
+    /**
+     * Every reference the classes make outside themselves, in the list's terms (whether allowed or not). Throws
+     * {@link IllegalArgumentException} when the classes are not well-formed enough to tell.
+     */
+    public static Set<Ref> externalReferences(Map<String, byte[]> classes) {
+        Set<Ref> out = new TreeSet<>();
+        try {
+            check(classes, null, out);
+        } catch (Refused r) {
+            throw new IllegalArgumentException(r.getMessage());
+        }
+        return out;
+    }
+
+    private static final class Refused extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * Checks (collect == null) or collects every external reference without judging it (collect != null, then
+     * only structural problems that make references unreadable are thrown).
+     */
+    private static void check(Map<String, byte[]> classes, String mainClass, Set<Ref> collect) throws Refused {
+        Map<String, ClassNode> own = new HashMap<>();
+        String pkg = null;
+        for (var e : classes.entrySet()) {
+            String internal = e.getKey().replace('.', '/');
+            if (!PluginArtifact.isBinaryName(e.getKey())) {
+                throw new Refused("class name '" + e.getKey() + "' is not a Java class name");
+            }
+            ClassNode node = new ClassNode();
+            try {
+                new ClassReader(e.getValue()).accept(node, ClassReader.SKIP_DEBUG);
+            } catch (RuntimeException ex) {
+                throw new Refused("class " + e.getKey() + " cannot be read: " + ex);
+            }
+            if (!internal.equals(node.name)) {
+                throw new Refused("the file of class " + e.getKey() + " holds class " + node.name.replace('/', '.'));
+            }
+            own.put(internal, node);
+        }
+        if (collect == null) {
+            String main = mainClass == null ? null : mainClass.replace('.', '/');
+            if (main == null || !own.containsKey(main)) {
+                throw new Refused("main class " + mainClass + " is not among the plugin's classes");
+            }
+            pkg = packageOf(main);
+            for (String reserved : RESERVED_PACKAGES) {
+                if ((pkg + "/").startsWith(reserved)) {
+                    throw new Refused("class " + mainClass + " is in package " + pkg.replace('/', '.')
+                            + ", which is reserved for the JDK, Chicory and the runtime");
+                }
+            }
+        }
+        for (ClassNode node : own.values()) {
+            new Checker(node, own, pkg, collect).check();
+        }
+    }
+
+    private static String packageOf(String internalName) {
+        int slash = internalName.lastIndexOf('/');
+        return slash < 0 ? "" : internalName.substring(0, slash);
+    }
+
+    private static final class Checker {
+        private final ClassNode node;
+        private final Map<String, ClassNode> own;
+        private final String pkg;
+        private final Set<Ref> collect;
         private String where = "";
 
-        Checker(java.util.Set<String> own, String className) {
-            super(Opcodes.ASM9);
+        Checker(ClassNode node, Map<String, ClassNode> own, String pkg, Set<Ref> collect) {
+            this.node = node;
             this.own = own;
-            this.className = className;
+            this.pkg = pkg;
+            this.collect = collect;
         }
 
-        void type(String internalName) {
-            if (violation != null || internalName == null) {
+        private Refused refused(String what) {
+            return new Refused("class " + node.name.replace('/', '.') + where + " " + what);
+        }
+
+        /** A structural rule: enforced when checking, skipped when only collecting references. */
+        private void rule(boolean holds, String what) throws Refused {
+            if (!holds && collect == null) {
+                throw refused(what);
+            }
+        }
+
+        private void external(Ref ref, String shown) throws Refused {
+            if (collect != null) {
+                collect.add(ref);
+            } else if (!AllowedReferences.allows(ref)) {
+                throw refused(shown + ", which is not on the allow-list of what generated code may use");
+            }
+        }
+
+        private static String show(Ref r) {
+            return r.owner().replace('/', '.') + (r.name() == null ? "" : "." + r.name() + (r.kind().isField() ? ":" : "") + r.desc());
+        }
+
+        /** A type named in an own declaration (field, method descriptor): own, or on the list as {@code type}. */
+        private void declaredType(String desc) throws Refused {
+            for (Type t : AllowedReferences.descriptorTypes(desc)) {
+                String n = t.getInternalName();
+                if (!own.containsKey(n)) {
+                    external(Ref.type(Kind.TYPE, n), "declares a value of type " + n.replace('/', '.'));
+                }
+            }
+        }
+
+        /** A class name the JVM may resolve through the plugin's loader (frames, throws clauses). */
+        private void resolvableName(String internalOrDesc, String role) throws Refused {
+            if (internalOrDesc == null) {
                 return;
             }
-            String n = internalName;
-            while (n.startsWith("[")) {
-                n = n.substring(1);
+            String n = internalOrDesc.startsWith("[") ? Type.getType(internalOrDesc).getElementType().getInternalName() : internalOrDesc;
+            if (n.length() == 1 && !n.contains("/") && internalOrDesc.startsWith("[")) {
+                return; // primitive array
             }
-            if (n.startsWith("L") && n.endsWith(";")) {
-                n = n.substring(1, n.length() - 1);
+            if (!own.containsKey(n) && collect == null && !AllowedReferences.resolvable(n)) {
+                throw refused(role + " " + n.replace('/', '.') + ", a class plugin code may not use");
             }
-            if (n.length() <= 1 || own.contains(n) || ClassAllowList.allowsClass(n)) {
+        }
+
+        void check() throws Refused {
+            int major = node.version & 0xFFFF;
+            rule(major <= Runtime.version().feature() + 44 && (node.version >>> 16) != 0xFFFF,
+                    "is a class file of version " + major + "." + (node.version >>> 16) + ", which this JVM cannot load");
+            rule((node.access & (Opcodes.ACC_INTERFACE | Opcodes.ACC_ABSTRACT | Opcodes.ACC_ANNOTATION | Opcodes.ACC_ENUM
+                    | Opcodes.ACC_MODULE | Opcodes.ACC_RECORD)) == 0, "is not a plain class (access flags 0x"
+                    + Integer.toHexString(node.access) + ")");
+            if (pkg != null) {
+                rule(packageOf(node.name).equals(pkg), "is not in the main class's package " + pkg.replace('/', '.'));
+            }
+            rule(node.nestHostClass == null && node.nestMembers == null && node.innerClasses.isEmpty()
+                    && node.outerClass == null && node.permittedSubclasses == null && node.recordComponents == null
+                    && node.module == null, "has nest, inner-class, record or module attributes");
+            rule(noAnnotations(node.visibleAnnotations, node.invisibleAnnotations, node.visibleTypeAnnotations,
+                    node.invisibleTypeAnnotations) && node.attrs == null, "has annotations or unknown attributes");
+            rule(!AllowedReferences.resolvable(node.name), "has the name of a class plugin code uses from the runtime");
+            if (node.superName == null || !own.containsKey(node.superName)) {
+                external(Ref.type(Kind.EXTENDS, String.valueOf(node.superName)), "extends " + String.valueOf(node.superName).replace('/', '.'));
+            } else {
+                rule(false, "extends another plugin class");
+            }
+            for (String itf : node.interfaces) {
+                external(Ref.type(Kind.IMPLEMENTS, itf), "implements " + itf.replace('/', '.'));
+                if (collect == null) {
+                    implementsAll(itf);
+                }
+            }
+            for (FieldNode f : node.fields) {
+                where = " (field " + f.name + ")";
+                rule(noAnnotations(f.visibleAnnotations, f.invisibleAnnotations, f.visibleTypeAnnotations,
+                        f.invisibleTypeAnnotations) && f.attrs == null, "has annotations or unknown attributes");
+                declaredType(f.desc);
+            }
+            for (MethodNode m : node.methods) {
+                where = " (method " + m.name + m.desc + ")";
+                method(m);
+            }
+        }
+
+        private static boolean noAnnotations(List<?>... lists) {
+            for (List<?> l : lists) {
+                if (l != null && !l.isEmpty()) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** An interface's abstract methods must be declared here, or calling them would be an AbstractMethodError. */
+        private void implementsAll(String itf) throws Refused {
+            Class<?> c;
+            try {
+                c = Class.forName(itf.replace('/', '.'), false, ClassReferenceVerifier.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                throw refused("implements " + itf.replace('/', '.') + ", which cannot be loaded: " + e);
+            }
+            for (Method m : c.getMethods()) {
+                if (!Modifier.isAbstract(m.getModifiers())) {
+                    continue;
+                }
+                String desc = Type.getMethodDescriptor(m);
+                boolean found = node.methods.stream().anyMatch(x -> x.name.equals(m.getName()) && x.desc.equals(desc)
+                        && (x.access & Opcodes.ACC_PUBLIC) != 0 && (x.access & Opcodes.ACC_STATIC) == 0);
+                rule(found, "implements " + itf.replace('/', '.') + " without a public method " + m.getName() + desc);
+            }
+        }
+
+        private void method(MethodNode m) throws Refused {
+            rule((m.access & (Opcodes.ACC_NATIVE | Opcodes.ACC_ABSTRACT | Opcodes.ACC_SYNCHRONIZED)) == 0,
+                    "is native, abstract or synchronized");
+            rule(noAnnotations(m.visibleAnnotations, m.invisibleAnnotations, m.visibleTypeAnnotations,
+                    m.invisibleTypeAnnotations, m.visibleLocalVariableAnnotations, m.invisibleLocalVariableAnnotations)
+                    && m.visibleParameterAnnotations == null && m.invisibleParameterAnnotations == null
+                    && m.annotationDefault == null && m.attrs == null, "has annotations or unknown attributes");
+            rule((m.access & (Opcodes.ACC_STATIC | Opcodes.ACC_PRIVATE)) != 0 || !OBJECT_METHODS.contains(m.name + m.desc),
+                    "overrides java.lang.Object." + m.name + ", which host code may call outside the plugin's limits");
+            declaredType(m.desc);
+            if (m.exceptions != null) {
+                for (String e : m.exceptions) {
+                    resolvableName(e, "declares that it throws");
+                }
+            }
+            for (TryCatchBlockNode t : m.tryCatchBlocks) {
+                rule(t.invisibleTypeAnnotations == null && t.visibleTypeAnnotations == null, "has annotations");
+                if (t.type != null) {
+                    external(Ref.type(Kind.CATCH, t.type), "catches " + t.type.replace('/', '.'));
+                }
+            }
+            for (AbstractInsnNode insn = m.instructions.getFirst(); insn != null; insn = insn.getNext()) {
+                rule(insn.visibleTypeAnnotations == null && insn.invisibleTypeAnnotations == null, "has annotations");
+                instruction(m, insn);
+            }
+        }
+
+        private void instruction(MethodNode m, AbstractInsnNode insn) throws Refused {
+            int op = insn.getOpcode();
+            switch (insn.getType()) {
+                case AbstractInsnNode.METHOD_INSN:
+                    call(m, (MethodInsnNode) insn);
+                    break;
+                case AbstractInsnNode.FIELD_INSN:
+                    field(m, (FieldInsnNode) insn);
+                    break;
+                case AbstractInsnNode.TYPE_INSN: {
+                    String type = ((TypeInsnNode) insn).desc;
+                    Kind kind = op == Opcodes.NEW ? Kind.NEW : op == Opcodes.CHECKCAST ? Kind.CHECKCAST
+                            : op == Opcodes.INSTANCEOF ? Kind.INSTANCEOF : Kind.ANEWARRAY;
+                    if (!own.containsKey(type)) {
+                        external(Ref.type(kind, type), "uses " + type.replace('/', '.') + " (" + kind.name().toLowerCase(java.util.Locale.ROOT) + ")");
+                    }
+                    break;
+                }
+                case AbstractInsnNode.LDC_INSN:
+                    constant(((LdcInsnNode) insn).cst);
+                    break;
+                case AbstractInsnNode.INVOKE_DYNAMIC_INSN:
+                    rule(false, "uses invokedynamic, which generated code never does");
+                    break;
+                case AbstractInsnNode.MULTIANEWARRAY_INSN:
+                    rule(false, "uses multianewarray, which generated code never does");
+                    break;
+                case AbstractInsnNode.FRAME: {
+                    FrameNode f = (FrameNode) insn;
+                    for (List<Object> types : java.util.Arrays.asList(f.local, f.stack)) {
+                        if (types != null) {
+                            for (Object t : types) {
+                                if (t instanceof String) {
+                                    resolvableName((String) t, "has a stack-map frame naming");
+                                }
+                            }
+                        }
+                    }
+                    break;
+                }
+                default:
+                    rule(op != Opcodes.MONITORENTER && op != Opcodes.MONITOREXIT, "uses a monitor, which generated code never does");
+            }
+        }
+
+        private void constant(Object cst) throws Refused {
+            if (cst instanceof Type) {
+                Type t = (Type) cst;
+                if (t.getSort() == Type.METHOD) {
+                    rule(false, "loads a method type constant, which generated code never does");
+                } else if (!own.containsKey(t.getInternalName())) {
+                    external(Ref.type(Kind.LDC, t.getInternalName()), "loads the class constant " + t.getClassName());
+                }
+            } else if (cst instanceof Handle || cst instanceof ConstantDynamic) {
+                rule(false, "loads a method handle or dynamic constant, which generated code never does");
+            }
+        }
+
+        private static Kind kindOf(int opcode) {
+            switch (opcode) {
+                case Opcodes.INVOKESTATIC: return Kind.INVOKESTATIC;
+                case Opcodes.INVOKEVIRTUAL: return Kind.INVOKEVIRTUAL;
+                case Opcodes.INVOKEINTERFACE: return Kind.INVOKEINTERFACE;
+                case Opcodes.INVOKESPECIAL: return Kind.INVOKESPECIAL;
+                case Opcodes.GETFIELD: return Kind.GETFIELD;
+                case Opcodes.PUTFIELD: return Kind.PUTFIELD;
+                case Opcodes.GETSTATIC: return Kind.GETSTATIC;
+                default: return Kind.PUTSTATIC;
+            }
+        }
+
+        private void call(MethodNode m, MethodInsnNode call) throws Refused {
+            Kind kind = kindOf(call.getOpcode());
+            ClassNode target = own.get(call.owner);
+            if (target == null) {
+                Ref ref = Ref.member(kind, call.owner, call.name, call.desc);
+                external(ref, "calls " + show(ref) + " (" + kind.name().toLowerCase(java.util.Locale.ROOT) + ")");
+                rule(call.itf == (kind == Kind.INVOKEINTERFACE), "calls " + show(ref) + " as an "
+                        + (call.itf ? "interface" : "class") + " method");
                 return;
             }
-            violation = "class " + className + where + " references " + n.replace('/', '.') + ", which plugin code may not use";
-        }
-
-        void descriptor(String desc) {
-            Type t = Type.getType(desc);
-            if (t.getSort() == Type.METHOD) {
-                for (Type a : t.getArgumentTypes()) {
-                    descriptor(a.getDescriptor());
-                }
-                descriptor(t.getReturnType().getDescriptor());
-            } else if (t.getSort() == Type.OBJECT || t.getSort() == Type.ARRAY) {
-                type(t.getSort() == Type.ARRAY ? t.getElementType().getInternalName() : t.getInternalName());
+            if (collect != null) {
+                return;
             }
-        }
-
-        void constant(Object value) {
-            if (value instanceof Type) {
-                descriptor(((Type) value).getDescriptor());
-            } else if (value instanceof Handle) {
-                Handle h = (Handle) value;
-                type(h.getOwner());
-                descriptor(h.getDesc());
-            } else if (value instanceof org.objectweb.asm.ConstantDynamic) {
-                var cd = (org.objectweb.asm.ConstantDynamic) value;
-                constant(cd.getBootstrapMethod());
-                descriptor(cd.getDescriptor());
-            }
-        }
-
-        @Override
-        public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
-            type(superName);
-            if (interfaces != null) {
-                for (String i : interfaces) {
-                    type(i);
+            MethodNode declared = null;
+            for (MethodNode x : target.methods) {
+                if (x.name.equals(call.name) && x.desc.equals(call.desc)) {
+                    declared = x;
                 }
             }
+            String shown = call.owner.replace('/', '.') + "." + call.name + call.desc;
+            rule(declared != null, "calls " + shown + ", which the plugin's classes do not declare");
+            boolean isStatic = (declared.access & Opcodes.ACC_STATIC) != 0;
+            boolean isInit = call.name.equals("<init>");
+            rule(!call.name.equals("<clinit>"), "calls a static initializer");
+            rule(!call.itf, "calls " + shown + " as an interface method");
+            switch (kind) {
+                case INVOKESTATIC:
+                    rule(isStatic, "calls instance method " + shown + " with invokestatic");
+                    break;
+                case INVOKESPECIAL:
+                    rule(!isStatic && (isInit || (declared.access & Opcodes.ACC_PRIVATE) != 0 && call.owner.equals(node.name)),
+                            "calls " + shown + " with invokespecial");
+                    break;
+                case INVOKEVIRTUAL:
+                    rule(!isStatic && !isInit, "calls " + shown + " with invokevirtual");
+                    break;
+                default:
+                    rule(false, "calls " + shown + " with invokeinterface");
+            }
+            rule((declared.access & Opcodes.ACC_PRIVATE) == 0 || call.owner.equals(node.name), "calls private " + shown);
         }
 
-        @Override
-        public FieldVisitor visitField(int access, String name, String descriptor, String signature, Object value) {
-            where = " (field " + name + ")";
-            descriptor(descriptor);
-            return null;
-        }
-
-        @Override
-        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-            where = " (method " + name + ")";
-            descriptor(descriptor);
-            if (exceptions != null) {
-                for (String e : exceptions) {
-                    type(e);
+        private void field(MethodNode m, FieldInsnNode f) throws Refused {
+            Kind kind = kindOf(f.getOpcode());
+            ClassNode target = own.get(f.owner);
+            if (target == null) {
+                Ref ref = Ref.member(kind, f.owner, f.name, f.desc);
+                external(ref, "accesses " + show(ref) + " (" + kind.name().toLowerCase(java.util.Locale.ROOT) + ")");
+                return;
+            }
+            if (collect != null) {
+                return;
+            }
+            String shown = f.owner.replace('/', '.') + "." + f.name + ":" + f.desc;
+            FieldNode declared = null;
+            for (FieldNode x : target.fields) {
+                if (x.name.equals(f.name) && x.desc.equals(f.desc)) {
+                    declared = x;
                 }
             }
-            return new MethodVisitor(Opcodes.ASM9) {
-                @Override
-                public void visitTypeInsn(int opcode, String type) {
-                    type(type);
-                }
-
-                @Override
-                public void visitFieldInsn(int opcode, String owner, String fname, String fdesc) {
-                    type(owner);
-                    descriptor(fdesc);
-                }
-
-                @Override
-                public void visitMethodInsn(int opcode, String owner, String mname, String mdesc, boolean itf) {
-                    if (!ClassAllowList.allowsMember(owner, mname)) {
-                        type(owner);
-                    }
-                    if (!ClassAllowList.allowsMember(owner, mname)) {
-                        descriptor(mdesc);
-                    }
-                }
-
-                @Override
-                public void visitInvokeDynamicInsn(String iname, String idesc, Handle bsm, Object... args) {
-                    descriptor(idesc);
-                    constant(bsm);
-                    for (Object a : args) {
-                        constant(a);
-                    }
-                }
-
-                @Override
-                public void visitLdcInsn(Object value) {
-                    constant(value);
-                }
-
-                @Override
-                public void visitMultiANewArrayInsn(String mdesc, int dims) {
-                    descriptor(mdesc);
-                }
-
-                @Override
-                public void visitTryCatchBlock(org.objectweb.asm.Label s, org.objectweb.asm.Label e, org.objectweb.asm.Label h, String type) {
-                    type(type);
-                }
-            };
+            rule(declared != null, "accesses " + shown + ", which the plugin's classes do not declare");
+            boolean isStatic = (declared.access & Opcodes.ACC_STATIC) != 0;
+            rule(isStatic == (kind == Kind.GETSTATIC || kind == Kind.PUTSTATIC), "accesses " + shown + " with the wrong instruction");
+            rule((declared.access & Opcodes.ACC_PRIVATE) == 0 || f.owner.equals(node.name), "accesses private " + shown);
+            if ((declared.access & Opcodes.ACC_FINAL) != 0 && (kind == Kind.PUTFIELD || kind == Kind.PUTSTATIC)) {
+                rule(f.owner.equals(node.name) && m.name.equals(isStatic ? "<clinit>" : "<init>"),
+                        "writes final field " + shown + " outside its class's initializer");
+            }
         }
     }
 }

@@ -1,10 +1,11 @@
 package io.llmtestbench.runtime.internal.load;
 
+import io.llmtestbench.compiler.internal.AllowedReferences;
 
 /**
- * The parent of every plugin class loader: passes through only the packages generated code may use
- * ({@link ClassAllowList}), resolved from the runtime's own loader. Anything else is "not found", so a
- * plugin cannot reach the host application's classes even by reflection on a name.
+ * The parent of every plugin class loader: resolves exactly the classes the compiler's
+ * {@link AllowedReferences} names (from the JDK or the runtime's own loader) and nothing else, so a plugin cannot
+ * reach the host application's classes, nor any JDK or Chicory class off the list, even by a name it made up.
  */
 final class GuestApiClassLoader extends ClassLoader {
     static final GuestApiClassLoader INSTANCE = new GuestApiClassLoader();
@@ -21,7 +22,7 @@ final class GuestApiClassLoader extends ClassLoader {
 
     @Override
     protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-        if (!ClassAllowList.resolvable(name.replace('.', '/'))) {
+        if (!AllowedReferences.resolvable(name.replace('.', '/'))) {
             throw new ClassNotFoundException(name + " is not available to plugin code");
         }
         if (name.startsWith("java.")) {

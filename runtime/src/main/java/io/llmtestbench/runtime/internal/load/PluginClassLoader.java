@@ -3,9 +3,10 @@ package io.llmtestbench.runtime.internal.load;
 import java.util.Map;
 
 /**
- * Defines one plugin version's generated classes. Its parent is {@link GuestApiClassLoader}, so plugin
- * code sees the JDK, Chicory's runtime and the runtime's guest entry points — nothing of the host
- * application. Dropping every reference to the loader unloads the plugin.
+ * Defines one plugin version's generated classes. It resolves a name in exactly two ways: one of the plugin's
+ * own classes (those listed in its manifest, defined here, never looked up elsewhere), or a class the compiler's
+ * allow-list names (through {@link GuestApiClassLoader}); anything else is "not found". Dropping every reference
+ * to the loader unloads the plugin.
  */
 public final class PluginClassLoader extends ClassLoader {
     static {
@@ -20,11 +21,33 @@ public final class PluginClassLoader extends ClassLoader {
     }
 
     @Override
+    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+        if (!classes.containsKey(name)) {
+            return getParent().loadClass(name); // the allow-list's classes, or ClassNotFoundException
+        }
+        synchronized (getClassLoadingLock(name)) {
+            Class<?> c = findLoadedClass(name);
+            if (c == null) {
+                c = findClass(name);
+            }
+            if (resolve) {
+                resolveClass(c);
+            }
+            return c;
+        }
+    }
+
+    @Override
     protected Class<?> findClass(String name) throws ClassNotFoundException {
         byte[] bytes = classes.get(name);
         if (bytes == null) {
-            throw new ClassNotFoundException(name);
+            throw new ClassNotFoundException(name + " is not available to plugin code");
         }
         return defineClass(name, bytes, 0, bytes.length);
+    }
+
+    /** Whether this loader defines the class with this binary name (one of the plugin's own). */
+    public boolean owns(String name) {
+        return classes.containsKey(name);
     }
 }

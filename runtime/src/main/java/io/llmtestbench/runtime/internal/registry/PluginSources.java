@@ -12,6 +12,7 @@ import io.llmtestbench.runtime.PluginLoadException.Stage;
 import io.llmtestbench.runtime.internal.Failures;
 import io.llmtestbench.runtime.SignaturePolicy;
 import io.llmtestbench.runtime.internal.CompileCache;
+import io.llmtestbench.runtime.internal.PluginFaults;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -216,6 +217,10 @@ public final class PluginSources {
     private static CompiledModule compile(String label, byte[] wasm) {
         try {
             return WasmCompiler.compile(wasm, CompilerOptions.defaults());
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            // a module that breaks the parser or code generator (nesting too deep for its stack, a size it cannot
+            // hold) is the module's fault: refused like an invalid one
+            throw Failures.load(Stage.INVALID, label, "the compiler cannot compile it: " + PluginFaults.describe(e), e);
         } catch (CompilationException e) {
             throw Failures.load(e.kind() == CompilationException.Kind.MALFORMED ? Stage.MALFORMED : Stage.INVALID, label, e.getMessage(), e);
         }
@@ -257,7 +262,7 @@ public final class PluginSources {
 
     private static byte[] readUrl(String url) {
         try (InputStream in = URI.create(url).toURL().openStream()) {
-            return in.readAllBytes();
+            return PluginArtifact.readAtMost(in, url);
         } catch (FileNotFoundException | NoSuchFileException e) {
             return null;
         } catch (IOException e) {

@@ -56,6 +56,7 @@ class RuntimeContractTest {
     void helpers() {
         assertThat(Type.getInternalName(GuestSupport.class)).isEqualTo(RuntimeContract.GUEST);
         method(GuestSupport.class, RuntimeContract.PROPERTY, RuntimeContract.PROPERTY_DESC);
+        method(GuestSupport.class, RuntimeContract.INTERRUPTED, RuntimeContract.INTERRUPTED_DESC);
         assertThat(Type.getInternalName(WasmFloat.class)).isEqualTo(RuntimeContract.FLOAT);
         for (String name : RuntimeContract.FLOAT_HELPERS) {
             assertThat(Arrays.stream(WasmFloat.class.getMethods()).anyMatch(m -> m.getName().equals(name))).as(name).isTrue();

@@ -1,0 +1,187 @@
+package io.llmtestbench.runtime.tamper;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmtestbench.compiler.CompiledModule;
+import io.llmtestbench.compiler.CompilerOptions;
+import io.llmtestbench.compiler.PluginArtifact;
+import io.llmtestbench.compiler.WasmCompiler;
+import io.llmtestbench.compiler.internal.RuntimeContract;
+import io.llmtestbench.runtime.TestPlugins;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.FieldNode;
+import org.objectweb.asm.tree.MethodNode;
+
+/**
+ * What an attacker does to a pre-compiled plugin jar with nothing but ASM and a zip tool: the jar as a map of
+ * files, its manifests as JSON, its classes as ASM trees, and a re-hash of a manifest after an edit (anyone can
+ * recompute the SHA-256s of an unsigned jar).
+ */
+public final class JarKit {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The jar's files, by path, in order. */
+    public final Map<String, byte[]> files;
+
+    private JarKit(Map<String, byte[]> files) {
+        this.files = files;
+    }
+
+    /** A real jar of these test plugins, compiled by this compiler and written as {@code llmtb compile} does. */
+    public static JarKit compile(String... plugins) throws Exception {
+        List<PluginArtifact.Entry> entries = new ArrayList<>();
+        for (String p : plugins) {
+            CompiledModule m = WasmCompiler.compile(Files.readAllBytes(TestPlugins.wasm(p)), CompilerOptions.defaults());
+            entries.add(PluginArtifact.Entry.of(p, p + ".wasm", m));
+        }
+        return new JarKit(new LinkedHashMap<>(PluginArtifact.files(entries)));
+    }
+
+    public static JarKit read(Path jar) throws IOException {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        try (var zip = new ZipInputStream(Files.newInputStream(jar))) {
+            ZipEntry e;
+            while ((e = zip.getNextEntry()) != null) {
+                if (!e.isDirectory()) {
+                    files.put(e.getName(), zip.readAllBytes());
+                }
+            }
+        }
+        return new JarKit(files);
+    }
+
+    public JarKit copy() {
+        Map<String, byte[]> c = new LinkedHashMap<>();
+        files.forEach((k, v) -> c.put(k, v.clone()));
+        return new JarKit(c);
+    }
+
+    public Path write(Path jar) throws IOException {
+        try (OutputStream out = Files.newOutputStream(jar); var zip = new ZipOutputStream(out)) {
+            for (var f : files.entrySet()) {
+                zip.putNextEntry(new ZipEntry(f.getKey()));
+                zip.write(f.getValue());
+                zip.closeEntry();
+            }
+        }
+        return jar;
+    }
+
+    public static String dir(String id) {
+        return PluginArtifact.PLUGINS_DIR + id + "/";
+    }
+
+    public ObjectNode manifest(String id) {
+        try {
+            return (ObjectNode) JSON.readTree(files.get(dir(id) + "plugin.json"));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void manifest(String id, ObjectNode m) {
+        try {
+            files.put(dir(id) + "plugin.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String mainClass(String id) {
+        return manifest(id).path("mainClass").asText();
+    }
+
+    public List<String> classNames(String id) {
+        List<String> names = new ArrayList<>();
+        manifest(id).path("classes").fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    public static String path(String className) {
+        return className.replace('.', '/') + ".class";
+    }
+
+    public ClassNode node(String className) {
+        var node = new ClassNode();
+        new ClassReader(files.get(path(className))).accept(node, 0);
+        return node;
+    }
+
+    /** Writes a class back (its stack-map frames kept as they are: edits must keep them valid or add none). */
+    public void put(String className, ClassNode node) {
+        files.put(path(className), bytes(node));
+    }
+
+    public static byte[] bytes(ClassNode node) {
+        var w = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        node.accept(w);
+        return w.toByteArray();
+    }
+
+    /** The stamp constant every class of this plugin carries (an attacker copies it onto classes it adds). */
+    public String classStamp(String id) {
+        for (FieldNode f : node(mainClass(id)).fields) {
+            if (f.name.equals(RuntimeContract.STAMP_FIELD)) {
+                return (String) f.value;
+            }
+        }
+        throw new IllegalStateException("no stamp");
+    }
+
+    /** Gives a class the plugin's stamp field, as the runtime expects of every class. */
+    public static void stamp(ClassNode node, String stamp) {
+        node.fields.removeIf(f -> f.name.equals(RuntimeContract.STAMP_FIELD));
+        node.fields.add(new FieldNode(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC | Opcodes.ACC_FINAL | Opcodes.ACC_SYNTHETIC,
+                RuntimeContract.STAMP_FIELD, "Ljava/lang/String;", null, stamp));
+    }
+
+    /** Adds a class file and (when {@code listed}) its name to the manifest. */
+    public void addClass(String id, String className, byte[] bytes, boolean listed) {
+        files.put(path(className), bytes);
+        if (listed) {
+            ObjectNode m = manifest(id);
+            ((ObjectNode) m.path("classes")).put(className, WasmCompiler.sha256(bytes));
+            manifest(id, m);
+        }
+    }
+
+    /**
+     * Recomputes every digest the manifest lists from the files as they are now: classes and module.wasm. (The
+     * source module's digest is part of the stamp and stays.)
+     */
+    public void rehash(String id) {
+        ObjectNode m = manifest(id);
+        ObjectNode classes = (ObjectNode) m.path("classes");
+        List<String> names = new ArrayList<>();
+        classes.fieldNames().forEachRemaining(names::add);
+        for (String n : names) {
+            byte[] b = files.get(path(n));
+            if (b != null) {
+                classes.put(n, WasmCompiler.sha256(b));
+            }
+        }
+        m.put("wasmSha256", WasmCompiler.sha256(files.get(dir(id) + PluginArtifact.MODULE)));
+        manifest(id, m);
+    }
+
+    /** A new public static method {@code name()V} on a class, with a body that ends in {@code return}. */
+    public static MethodNode staticMethod(ClassNode node, String name) {
+        var m = new MethodNode(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, name, "()V", null, null);
+        node.methods.add(m);
+        return m;
+    }
+}
