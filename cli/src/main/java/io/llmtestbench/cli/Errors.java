@@ -47,6 +47,17 @@ final class Errors {
         return "Failed to load WASM module: " + plugin + ": " + detail;
     }
 
+    /**
+     * A failure that is not a {@link PluginException} (which the runtime should never let through): reported as a
+     * load failure before the plugin was loaded, as a trap after, so that the output is still one error object.
+     */
+    static ObjectNode unexpected(Throwable e, boolean loaded, String plugin) {
+        String what = e.getMessage() == null || e.getMessage().isEmpty() ? e.getClass().getName()
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return json(loaded ? ErrorKind.TRAP : ErrorKind.INVALID_PLUGIN,
+                (loaded ? "Plugin '" + plugin + "' failed: " : "Failed to load WASM module: " + plugin + ": ") + what, null);
+    }
+
     static ObjectNode json(ErrorKind kind, String message, Integer code) {
         ObjectNode o = Json.object();
         o.put("kind", kind.name());

@@ -9,6 +9,7 @@ import io.llmtestbench.pipeline.Pipeline;
 import io.llmtestbench.pipeline.PipelineLoadException;
 import io.llmtestbench.pipeline.PipelineRunner;
 import io.llmtestbench.pipeline.RecordResult;
+import io.llmtestbench.runtime.ErrorKind;
 import io.llmtestbench.runtime.PluginSystem;
 import io.llmtestbench.runtime.SignaturePolicy;
 import io.llmtestbench.runtime.SystemOptions;
@@ -160,7 +161,13 @@ final class EvalCommand implements Callable<Integer> {
             try {
                 runner = PipelineRunner.load(system, pipeline, !allowUnmetered, warnings::warn);
             } catch (PipelineLoadException e) {
-                err.println("llmtb eval: pipeline " + pipeline.file() + ": " + e.stage().where() + ": " + (e.getCause() != null ? Errors.message(e.getCause(), "\"id\"") : e.failure()));
+                String message = "pipeline " + pipeline.file() + ": " + e.stage().where() + ": "
+                        + (e.getCause() != null ? Errors.message(e.getCause(), "\"id\"") : e.failure());
+                err.println("llmtb eval: " + message);
+                ObjectNode failure = Json.object();
+                failure.set("error", Errors.json(ErrorKind.INVALID_PLUGIN, message, null));
+                stdout.println(Json.write(failure));
+                stdout.flush();
                 return Main.FAILURE;
             } catch (InvalidPipelineException e) {
                 throw usage(e.getMessage());

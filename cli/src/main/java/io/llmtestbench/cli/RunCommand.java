@@ -141,10 +141,12 @@ final class RunCommand implements Callable<Integer> {
         ObjectNode result = Json.object();
         int exit;
         int executions = 0;
+        boolean loaded = false;
         try (PluginSystem system = PluginSystem.builder().defaultLimits(lim).enableWasi(true).cacheDir(cache.dir())
                 .signaturePolicy(policy).build()) {
             try {
                 PluginId pid = system.loadPlugin(path, id, options);
+                loaded = true;
                 PluginInput in = new PluginInput(data, ctx);
                 PluginOutput output = null;
                 while (executions < times) {
@@ -168,6 +170,14 @@ final class RunCommand implements Callable<Integer> {
                 }
                 exit = Main.FAILURE;
             }
+        } catch (RuntimeException | Error e) {
+            // not a PluginException: a failure the runtime did not classify; still one JSON object on stdout
+            result.removeAll();
+            result.set("error", Errors.unexpected(e, loaded, plugin));
+            if (repeat != null) {
+                result.putObject("metadata").put("executions", executions);
+            }
+            exit = Main.FAILURE;
         }
         out.println(pretty ? Json.pretty(result) : Json.write(result));
         out.flush();

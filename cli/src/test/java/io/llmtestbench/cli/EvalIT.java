@@ -207,7 +207,9 @@ class EvalIT {
         var r = Llmtb.run("eval", "--pipeline", pipeline.toString(), "--data", data.toString());
         assertThat(r.exit()).as(r.toString()).isEqualTo(1);
         assertThat(r.stderr()).contains("evaluators[0]", "missing export `plugin_execute`");
-        assertThat(r.stdout()).isEmpty();
+        assertThat(r.stdout().strip().lines()).as("one error object on stdout").hasSize(1);
+        assertThat(r.json().path("error").path("kind").asText()).isEqualTo("INVALID_PLUGIN");
+        assertThat(r.json().path("error").path("message").asText()).contains("evaluators[0]", "missing export `plugin_execute`");
     }
 
     @Test

@@ -242,7 +242,8 @@ class SignIT {
         var refused = Llmtb.run("eval", "--pipeline", bad.toString(), "--data", data.toString());
         assertThat(refused.exit()).as(refused.toString()).isEqualTo(1);
         assertThat(refused.stderr()).contains("evaluators[0]", "not signed");
-        assertThat(refused.stdout()).isEmpty();
+        assertThat(refused.json().path("error").path("kind").asText()).isEqualTo("INVALID_PLUGIN");
+        assertThat(refused.json().path("error").path("message").asText()).contains("evaluators[0]", "not signed");
 
         // --require-signature on the command line applies to a pipeline without signature settings
         Path plain = dir.resolve("plain.json");

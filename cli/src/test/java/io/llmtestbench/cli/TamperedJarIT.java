@@ -1,0 +1,154 @@
+package io.llmtestbench.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.InsnList;
+import org.objectweb.asm.tree.InsnNode;
+import org.objectweb.asm.tree.IntInsnNode;
+import org.objectweb.asm.tree.LdcInsnNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.TypeInsnNode;
+
+/**
+ * A jar made by {@code llmtb compile}, tampered with ASM and a zip tool (manifest re-hashed): {@code run} and
+ * {@code eval} print one JSON error object and exit 1, whether the jar is refused at load or its code fails
+ * with a JVM {@code Error} at run time; a payload never runs.
+ */
+class TamperedJarIT {
+
+    private static Path compiled(String name) {
+        Path jar = Llmtb.work("tampered").resolve(name + ".jar");
+        var r = Llmtb.run("compile", Llmtb.plugin("echo").toString(), "-o", jar.toString());
+        assertThat(r.exit()).as(r.toString()).isZero();
+        return jar;
+    }
+
+    /** Rewrites every generated class of the echo jar with {@code edit}, then re-hashes plugin.json. */
+    private static void tamper(Path jar, Consumer<ClassNode> edit) throws Exception {
+        tamper(jar, (node, module) -> edit.accept(node));
+    }
+
+    /** The method name of the function the module exports as {@code name}. */
+    private static String exported(byte[] module, String name) {
+        var exports = com.dylibso.chicory.wasm.Parser.parse(module).exportSection();
+        for (int i = 0; i < exports.exportCount(); i++) {
+            if (exports.getExport(i).name().equals(name)) {
+                return "func_" + exports.getExport(i).index();
+            }
+        }
+        throw new IllegalStateException("no export " + name);
+    }
+
+    private static void tamper(Path jar, java.util.function.BiConsumer<ClassNode, byte[]> edit) throws Exception {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        try (var zip = new ZipInputStream(Files.newInputStream(jar))) {
+            ZipEntry e;
+            while ((e = zip.getNextEntry()) != null) {
+                files.put(e.getName(), zip.readAllBytes());
+            }
+        }
+        String manifestPath = "META-INF/llmtb/plugins/echo/plugin.json";
+        ObjectNode manifest = (ObjectNode) Llmtb.JSON.readTree(files.get(manifestPath));
+        ObjectNode classes = (ObjectNode) manifest.path("classes");
+        for (var it = classes.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            String path = name.replace('.', '/') + ".class";
+            var node = new ClassNode();
+            new ClassReader(files.get(path)).accept(node, 0);
+            edit.accept(node, files.get("META-INF/llmtb/plugins/echo/module.wasm"));
+            var w = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+            node.accept(w);
+            files.put(path, w.toByteArray());
+            classes.put(name, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(files.get(path))));
+        }
+        files.put(manifestPath, Llmtb.JSON.writeValueAsBytes(manifest));
+        try (var zip = new ZipOutputStream(Files.newOutputStream(jar))) {
+            for (var f : files.entrySet()) {
+                zip.putNextEntry(new ZipEntry(f.getKey()));
+                zip.write(f.getValue());
+                zip.closeEntry();
+            }
+        }
+    }
+
+    private static void prependToFunctions(ClassNode node, Consumer<InsnList> code) {
+        for (MethodNode m : node.methods) {
+            if (m.name.matches("func_\\d+")) {
+                InsnList c = new InsnList();
+                code.accept(c);
+                m.instructions.insert(c);
+            }
+        }
+    }
+
+    private static void assertOneError(Llmtb.Result r, String kind) {
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.stdout().strip().lines()).as("exactly one line on stdout: " + r).hasSize(1);
+        assertThat(r.json().path("error").path("kind").asText()).as(r.toString()).isEqualTo(kind);
+        assertThat(r.stderr()).doesNotContain("\tat ", "internal error");
+    }
+
+    @Test
+    void aPayloadIsRefusedWithOneErrorObjectAndNeverRuns() throws Exception {
+        Path marker = Llmtb.work("tampered").resolve("marker");
+        Files.deleteIfExists(marker);
+        Path jar = compiled("payload");
+        tamper(jar, (ClassNode node) -> prependToFunctions(node, c -> {
+            c.add(new TypeInsnNode(Opcodes.NEW, "java/io/FileOutputStream"));
+            c.add(new InsnNode(Opcodes.DUP));
+            c.add(new LdcInsnNode(marker.toAbsolutePath().toString()));
+            c.add(new MethodInsnNode(Opcodes.INVOKESPECIAL, "java/io/FileOutputStream", "<init>", "(Ljava/lang/String;)V", false));
+            c.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, "java/io/FileOutputStream", "close", "()V", false));
+        }));
+        var r = Llmtb.run("run", jar.toString(), "--input", "{}");
+        assertOneError(r, "INVALID_PLUGIN");
+        assertThat(r.json().path("error").path("message").asText()).contains("java.io.FileOutputStream", "allow-list");
+        assertThat(marker).doesNotExist();
+
+        Path dir = Llmtb.work("tampered");
+        Path pipeline = dir.resolve("pipeline.json");
+        Files.writeString(pipeline, "{\"evaluators\": [{\"plugin\": \"" + jar.getFileName() + "\"}]}");
+        Path data = dir.resolve("data.jsonl");
+        Files.writeString(data, "{\"id\":1,\"response\":\"a\",\"expected\":\"a\"}\n");
+        var e = Llmtb.run("eval", "--pipeline", pipeline.toString(), "--data", data.toString());
+        assertOneError(e, "INVALID_PLUGIN");
+        assertThat(marker).doesNotExist();
+    }
+
+    /** plugin_execute allocates a JVM array bigger than the heap: one MEMORY_LIMIT object, not a stack trace. */
+    @Test
+    void anOutOfMemoryErrorInPluginCodeIsOneErrorObject() throws Exception {
+        Path jar = compiled("oom");
+        tamper(jar, (node, module) -> {
+            for (MethodNode m : node.methods) {
+                if (m.name.equals(exported(module, "plugin_execute"))) {
+                    InsnList c = new InsnList();
+                    c.add(new LdcInsnNode(Integer.MAX_VALUE - 8));
+                    c.add(new IntInsnNode(Opcodes.NEWARRAY, Opcodes.T_LONG));
+                    c.add(new InsnNode(Opcodes.POP));
+                    m.instructions.insert(c);
+                }
+            }
+        });
+        var r = Llmtb.run("run", jar.toString(), "--input", "{}");
+        assertOneError(r, "MEMORY_LIMIT");
+    }
+}
