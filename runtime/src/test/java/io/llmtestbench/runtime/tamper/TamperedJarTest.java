@@ -402,7 +402,7 @@ class TamperedJarTest {
         m.put("stamp", stamp.replace("metering=on", "metering=off"));
         k.manifest(ID, m);
         Path jar = k.write(tmp.resolve("stamp2.jar"));
-        assertThatThrownBy(() -> system.loadPlugin(jar, io.llmtestbench.runtime.LoadOptions.defaults().withRequireMetering(false)))
+        assertThatThrownBy(() -> system.loadPlugin(jar, io.llmtestbench.runtime.LoadOptions.builder().requireMetering(false).build()))
                 .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.stage()).isEqualTo(Stage.INVALID));
         hostStillWorks();
         // one class's stamp constant changed, or removed
