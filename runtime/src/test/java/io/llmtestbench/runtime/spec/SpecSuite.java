@@ -16,13 +16,24 @@ import java.util.regex.Pattern;
  * Runs the whole spec suite once per JVM (the JUnit runner and the threshold test share the result), and
  * classifies every command: passed, failed, skipped (text-format module, SIMD script) or excluded.
  *
- * <p>System properties: {@code llmtb.spec.dir} (the suite, set by surefire; default
- * {@code ../shared/spec-testsuite} beside the repository root), {@code llmtb.spec.metering=false} to
+ * <p>System properties: {@code llmtb.spec.dir} (the suite, set by surefire from {@code -Dspec.testsuite.dir}; else
+ * {@code $WASM_SPEC_TESTSUITE}; else {@code ../shared/spec-testsuite} beside the repository root, skipped when missing
+ * unless {@code llmtb.spec.required=true}, from {@code -Dspec.testsuite.required=true}), {@code llmtb.spec.metering=false} to
  * compile without metering (to tell metering bugs from backend ones), {@code llmtb.spec.only=<regex>} to
  * run only the scripts whose id matches (debugging; the threshold test is then skipped).
  */
 final class SpecSuite {
     static final String DIR_PROPERTY = "llmtb.spec.dir";
+    /** "true" (from {@code -Dspec.testsuite.required=true}, as CI passes it): a missing suite fails instead of skipping. */
+    static final String REQUIRED_PROPERTY = "llmtb.spec.required";
+    /** The environment variable naming the suite when {@code -Dspec.testsuite.dir} is not given. */
+    static final String ENV = "WASM_SPEC_TESTSUITE";
+    /**
+     * What the suite holds (testsuite commit 88e97b0f, converted by tools/spec-testsuite.sh): the skip line reports
+     * it, and SpecSuiteTest checks it against the suite when there is one.
+     */
+    static final int SCRIPTS = 205;
+    static final int COMMANDS = 56_905;
 
     enum Kind {
         PASSED,
@@ -74,24 +85,72 @@ final class SpecSuite {
 
     private SpecSuite() {}
 
-    /** The {@code json/} directory of the suite; throws (failing the caller) when it is missing. */
+    /**
+     * The {@code json/} directory of the suite. When no suite is found (and none is required) the caller is
+     * aborted (JUnit: skipped), and {@link SpecSuiteNotice} has said so at the top of the test output.
+     *
+     * @throws AssertionError when a configured location holds no suite, or when none is found and
+     *     {@value #REQUIRED_PROPERTY} is true
+     */
     static Path jsonRoot() {
-        String configured = System.getProperty(DIR_PROPERTY);
-        Path dir;
+        return find().orElseGet(() -> org.junit.jupiter.api.Assumptions.abort(skipLine()));
+    }
+
+    /**
+     * Where the suite is, in this order: {@code -Dspec.testsuite.dir} (passed to the tests as {@value #DIR_PROPERTY}),
+     * {@code $}{@value #ENV}, {@code ../shared/spec-testsuite} beside the repository root. Empty when none of them
+     * is set or exists.
+     *
+     * @throws AssertionError when the property or the variable names a directory that is not the suite, or when
+     *     nothing is found and {@value #REQUIRED_PROPERTY} is true
+     */
+    static java.util.Optional<Path> find() {
+        return find(System.getProperty(DIR_PROPERTY), System.getenv(ENV), defaultDir(), Boolean.getBoolean(REQUIRED_PROPERTY));
+    }
+
+    /** {@link #find()} on explicit inputs: the property's and the variable's values (null: unset), the default place. */
+    static java.util.Optional<Path> find(String configured, String env, Path shared, boolean required) {
         if (configured != null && !configured.isBlank()) {
-            dir = Path.of(configured);
-        } else {
-            Path root = repositoryRoot();
-            dir = root.resolve("../shared/spec-testsuite");
+            return java.util.Optional.of(check(Path.of(configured), "-Dspec.testsuite.dir=" + configured));
         }
-        dir = dir.toAbsolutePath().normalize();
-        Path json = dir.resolve("json");
-        if (!Files.isDirectory(json) || !Files.isRegularFile(json.resolve("i32/spec.json"))) {
-            throw new AssertionError("The WebAssembly spec test suite is missing: expected " + json
-                    + "/<script>/spec.json (set -D" + DIR_PROPERTY + "=<dir> or put the suite at ../shared/spec-testsuite"
-                    + " beside the repository root). The spec suite is required, not optional.");
+        if (env != null && !env.isBlank()) {
+            return java.util.Optional.of(check(Path.of(env), "$" + ENV + "=" + env));
         }
-        return json;
+        if (isSuite(shared)) {
+            return java.util.Optional.of(shared.toAbsolutePath().normalize().resolve("json"));
+        }
+        if (required) {
+            throw new AssertionError("The WebAssembly spec test suite is required (-Dspec.testsuite.required=true) but was not"
+                    + " found: -Dspec.testsuite.dir and $" + ENV + " are unset and " + shared + " is missing. " + HOW_TO);
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** The one line printed at the top of the test output when the suite is skipped. */
+    static String skipLine() {
+        return String.format(java.util.Locale.ROOT, "[WARNING] SPEC SUITE SKIPPED: the WebAssembly spec suite was not found, so its %,d commands"
+                + " (%d scripts: SpecSuiteTest, and DifferentialTest's spec scripts) did not run; looked at -Dspec.testsuite.dir"
+                + " and $%s (both unset) and %s (missing). %s", COMMANDS, SCRIPTS, ENV, defaultDir(), HOW_TO);
+    }
+
+    private static final String HOW_TO = "To run them: tools/spec-testsuite.sh <checkout of github.com/WebAssembly/testsuite> <dir>,"
+            + " then mvn -B verify -Dspec.testsuite.dir=<dir> (or " + ENV + "=<dir>).";
+
+    private static Path defaultDir() {
+        return repositoryRoot().resolve("../shared/spec-testsuite").toAbsolutePath().normalize();
+    }
+
+    private static boolean isSuite(Path dir) {
+        return Files.isRegularFile(dir.resolve("json/i32/spec.json"));
+    }
+
+    private static Path check(Path dir, String from) {
+        Path abs = dir.toAbsolutePath().normalize();
+        if (!isSuite(abs)) {
+            throw new AssertionError("The WebAssembly spec test suite is not at " + abs + " (from " + from + "): expected "
+                    + abs.resolve("json") + "/<script>/spec.json. " + HOW_TO);
+        }
+        return abs.resolve("json");
     }
 
     /** The nearest ancestor of the working directory with a pom.xml and both compiler/ and runtime/. */
