@@ -427,7 +427,10 @@ def startup_section(d, tag):
     L = [f"#### {tag}: time to first result in a fresh JVM, ms (one shot per fork)\n",
          "| how the plugin is loaded | mean | min | max | forks |", "|---|---:|---:|---:|---:|"]
     out = {}
-    for m, label in [("precompiledJar", "pre-compiled plugin jar"), ("wasmFromCache", ".wasm, served from the compile cache"),
+    for m, label in [("precompiledJar", "pre-compiled plugin jar"),
+                     ("precompiledJarReproduced", "pre-compiled plugin jar, --verify-jar reproduce (first load: compiles it again)"),
+                     ("precompiledJarReproducedCached", "pre-compiled plugin jar, --verify-jar reproduce (verdict in the cache directory)"),
+                     ("wasmFromCache", ".wasm, served from the compile cache"),
                      ("wasmCompiledOnLoad", ".wasm, compiled on load"), ("chicoryInterpreter", "Chicory interpreter (no compile)"),
                      ("chicoryCompiler", "Chicory compiler at run time (no metering, no cache)"),
                      ("baselineReadFile", "baseline: read the .wasm file")]:

@@ -3,6 +3,7 @@ package io.llmtestbench.bench;
 import io.llmtestbench.compiler.CompilerOptions;
 import io.llmtestbench.compiler.PluginArtifact;
 import io.llmtestbench.compiler.WasmCompiler;
+import io.llmtestbench.runtime.LoadOptions;
 import io.llmtestbench.runtime.PluginId;
 import io.llmtestbench.runtime.PluginInput;
 import io.llmtestbench.runtime.PluginSystem;
@@ -47,11 +48,7 @@ public final class Prepare {
         }
 
         Path cache = dir.resolve("cache");
-        if (Files.isDirectory(cache)) {
-            try (Stream<Path> s = Files.walk(cache)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        deleteTree(cache);
         try (PluginSystem system = PluginSystem.builder().cacheDir(cache).build()) {
             PluginId id = system.loadPlugin(dir.resolve("plugin.wasm"));
             var out = system.executePlugin(id, PluginInput.of(BenchData.PLUGIN_INPUT));
@@ -62,7 +59,22 @@ public final class Prepare {
                 throw new IllegalStateException("the compile cache in " + cache + " stayed empty");
             }
         }
+        // a cache directory holding only the verdict that plugin.jar reproduces (StartupBench.precompiledJarReproducedCached)
+        Path verified = dir.resolve("verified");
+        deleteTree(verified);
+        try (PluginSystem system = PluginSystem.builder().cacheDir(verified).build()) {
+            system.loadPlugin(dir.resolve("plugin.jar"),
+                    LoadOptions.builder().jarVerification(LoadOptions.JarVerification.REPRODUCE).build());
+        }
         System.out.println("prepared " + dir);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> s = Files.walk(dir)) {
+                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
     }
 
     /** The evaluator if it is there, else a fallback (printed, and recorded in plugin.txt). */

@@ -6,6 +6,7 @@ import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
+import io.llmtestbench.runtime.LoadOptions;
 import io.llmtestbench.runtime.PluginInput;
 import io.llmtestbench.runtime.PluginOutput;
 import io.llmtestbench.runtime.PluginSystem;
@@ -43,6 +44,8 @@ public class StartupBench {
     public Path wasm;
     public Path jar;
     public Path cache;
+    /** A cache directory holding the reproduction verdict for {@link #jar}. */
+    public Path verified;
     public String input;
     public PluginSystem system;
 
@@ -52,7 +55,8 @@ public class StartupBench {
         wasm = dir.resolve("plugin.wasm");
         jar = dir.resolve("plugin.jar");
         cache = dir.resolve("cache");
-        for (Path p : new Path[] {wasm, jar, cache}) {
+        verified = dir.resolve("verified");
+        for (Path p : new Path[] {wasm, jar, cache, verified}) {
             if (!Files.exists(p)) {
                 throw new IllegalStateException(p + " is missing: run benchmarks/run.sh (it runs " + Prepare.class.getName() + ")");
             }
@@ -82,6 +86,11 @@ public class StartupBench {
         return system.executePlugin(system.loadPlugin(file), PluginInput.of(input));
     }
 
+    private PluginOutput firstResult(Path file, Path cacheDir, LoadOptions options) {
+        system = PluginSystem.builder().cacheDir(cacheDir).build();
+        return system.executePlugin(system.loadPlugin(file, options), PluginInput.of(input));
+    }
+
     /** Baseline: read the .wasm file (the floor every variant pays). */
     @Benchmark
     public byte[] baselineReadFile() throws IOException {
@@ -92,6 +101,26 @@ public class StartupBench {
     @Benchmark
     public PluginOutput precompiledJar() {
         return firstResult(jar, null);
+    }
+
+    /**
+     * The same jar, accepted only if it is byte for byte what the compiler generates from its source.wasm
+     * (LoadOptions.JarVerification.REPRODUCE), the first time: no verdict cached, so it is compiled again.
+     */
+    @Benchmark
+    public PluginOutput precompiledJarReproduced() {
+        return firstResult(jar, null, reproduce());
+    }
+
+    /** REPRODUCE once the verdict is in the cache directory (Prepare put it there): what every later load costs. */
+    @Benchmark
+    public PluginOutput precompiledJarReproducedCached() {
+        return firstResult(jar, verified, reproduce());
+    }
+
+    /** Made inside the measured call (LoadOptions is a project class the setup must not load). */
+    private static LoadOptions reproduce() {
+        return LoadOptions.builder().jarVerification(LoadOptions.JarVerification.REPRODUCE).build();
     }
 
     /** A .wasm compiled on load (no cache). */

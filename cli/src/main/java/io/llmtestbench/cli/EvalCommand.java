@@ -10,6 +10,7 @@ import io.llmtestbench.pipeline.PipelineLoadException;
 import io.llmtestbench.pipeline.PipelineRunner;
 import io.llmtestbench.pipeline.RecordResult;
 import io.llmtestbench.runtime.ErrorKind;
+import io.llmtestbench.runtime.LoadOptions;
 import io.llmtestbench.runtime.PluginSystem;
 import io.llmtestbench.runtime.SignaturePolicy;
 import io.llmtestbench.runtime.SystemOptions;
@@ -104,6 +105,9 @@ final class EvalCommand implements Callable<Integer> {
     SignatureOptions signatures = new SignatureOptions();
 
     @Mixin
+    VerifyJarOption verifyJar = new VerifyJarOption();
+
+    @Mixin
     CacheOptions cache = new CacheOptions();
 
     /** One data line. */
@@ -159,7 +163,8 @@ final class EvalCommand implements Callable<Integer> {
             PipelineRunner runner;
             long loadStart = System.nanoTime();
             try {
-                runner = PipelineRunner.load(system, pipeline, !allowUnmetered, warnings::warn);
+                runner = PipelineRunner.load(system, pipeline,
+                        LoadOptions.builder().requireMetering(!allowUnmetered).jarVerification(verifyJar.mode).build(), warnings::warn);
             } catch (PipelineLoadException e) {
                 String message = "pipeline " + pipeline.file() + ": " + e.stage().where() + ": "
                         + (e.getCause() != null ? Errors.message(e.getCause(), "\"id\"") : e.failure());

@@ -85,6 +85,9 @@ final class RunCommand implements Callable<Integer> {
     SignatureOptions signatures = new SignatureOptions();
 
     @Mixin
+    VerifyJarOption verifyJar = new VerifyJarOption();
+
+    @Mixin
     CacheOptions cache = new CacheOptions();
 
     @Option(names = "--pretty", description = "Pretty-print the JSON.")
@@ -124,7 +127,8 @@ final class RunCommand implements Callable<Integer> {
             policy = signatures.policy();
             options = LoadOptions.builder().config(cfg).limits(lim).permissions(perms)
                     .randomSeed(randomSeed).requireMetering(!allowUnmetered)
-                    .maxExecutionsPerSecond(maxExecutionsPerSecond == null ? 0 : maxExecutionsPerSecond).build();
+                    .maxExecutionsPerSecond(maxExecutionsPerSecond == null ? 0 : maxExecutionsPerSecond)
+                    .jarVerification(verifyJar.mode).build();
         } catch (Json.BadJson | IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

@@ -151,4 +151,28 @@ class TamperedJarIT {
         var r = Llmtb.run("run", jar.toString(), "--input", "{}");
         assertOneError(r, "MEMORY_LIMIT");
     }
+
+    /** --verify-jar reproduce: an edit within the allow-list loads by default and is refused when reproducing. */
+    @Test
+    void verifyJarReproduceRefusesWhatTheAllowListLetsThrough() throws Exception {
+        Path clean = compiled("reproducible");
+        var ok = Llmtb.run("run", clean.toString(), "--input", "{\"a\":1}", "--verify-jar", "reproduce");
+        assertThat(ok.exit()).as(ok.toString()).isZero();
+        assertThat(ok.json().path("data").path("a").asInt()).isEqualTo(1);
+        try (var verdicts = Files.list(Llmtb.work("cache").resolve("reproduced"))) {
+            assertThat(verdicts.count()).as("the verdict is kept in the cache directory").isPositive();
+        }
+
+        Path edited = compiled("edited");
+        tamper(edited, (ClassNode node) -> prependToFunctions(node, c -> c.add(new InsnNode(Opcodes.NOP))));
+        var loose = Llmtb.run("run", edited.toString(), "--input", "{\"a\":1}");
+        assertThat(loose.exit()).as(loose.toString()).isZero();
+        var strict = Llmtb.run("run", edited.toString(), "--input", "{\"a\":1}", "--verify-jar", "reproduce");
+        assertOneError(strict, "INVALID_PLUGIN");
+        assertThat(strict.json().path("error").path("message").asText()).contains("not what this compiler generates");
+
+        var usage = Llmtb.run("run", clean.toString(), "--input", "{}", "--verify-jar", "trust-me");
+        assertThat(usage.exit()).isEqualTo(2);
+        assertThat(usage.stderr()).contains("allow-list or reproduce");
+    }
 }

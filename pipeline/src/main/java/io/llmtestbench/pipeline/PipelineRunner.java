@@ -113,6 +113,16 @@ public final class PipelineRunner {
      */
     public static PipelineRunner load(PluginSystem system, Pipeline pipeline, boolean requireMetering, Consumer<String> warnings)
             throws PipelineLoadException, InvalidPipelineException {
+        return load(system, pipeline, LoadOptions.builder().requireMetering(requireMetering).build(), warnings);
+    }
+
+    /**
+     * {@link #load(PluginSystem, Pipeline, boolean, Consumer)} with the load options every stage starts from (its
+     * {@code requireMetering} and {@code jarVerification}, for example); each stage sets its own config, limits,
+     * permissions and seed.
+     */
+    public static PipelineRunner load(PluginSystem system, Pipeline pipeline, LoadOptions base, Consumer<String> warnings)
+            throws PipelineLoadException, InvalidPipelineException {
         List<Pipeline.Stage> specs = pipeline.stages();
         List<CompletableFuture<LoadedStage>> futures = new ArrayList<>();
         int parallel = Math.max(1, Math.min(specs.size(), Runtime.getRuntime().availableProcessors()));
@@ -126,7 +136,7 @@ public final class PipelineRunner {
             for (Pipeline.Stage s : specs) {
                 futures.add(CompletableFuture.supplyAsync(() -> {
                     try {
-                        return loadStage(system, pipeline, s, requireMetering, warnings);
+                        return loadStage(system, pipeline, s, base, warnings);
                     } catch (PipelineLoadException e) {
                         throw new CompletionException(e);
                     }
@@ -181,13 +191,13 @@ public final class PipelineRunner {
         }
     }
 
-    private static LoadedStage loadStage(PluginSystem system, Pipeline pipeline, Pipeline.Stage s, boolean requireMetering,
+    private static LoadedStage loadStage(PluginSystem system, Pipeline pipeline, Pipeline.Stage s, LoadOptions base,
             Consumer<String> warnings) throws PipelineLoadException {
         if (s.path() == null) {
             throw new PipelineLoadException(pipeline, s, s.pathError());
         }
-        LoadOptions options = LoadOptions.builder().config(s.config()).limits(s.limits())
-                .permissions(s.permissions()).randomSeed(s.randomSeed()).requireMetering(requireMetering).build();
+        LoadOptions options = base.toBuilder().config(s.config()).limits(s.limits())
+                .permissions(s.permissions()).randomSeed(s.randomSeed()).build();
         PluginId id;
         try {
             id = system.loadPlugin(s.path(), s.id(), options);

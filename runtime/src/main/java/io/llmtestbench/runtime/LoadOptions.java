@@ -23,9 +23,28 @@ import java.util.Objects;
  * @param maxExecutionsPerSecond a token bucket per loaded plugin, or 0 for no limit (the default): up to
  *     {@code ceil(rate)} executions at once, refilled at {@code rate} per second; a call finding the bucket empty
  *     fails at once with {@link RateLimitedException}
+ * @param jarVerification how the classes of a pre-compiled plugin jar are checked before they are defined
+ *     ({@link JarVerification#ALLOW_LIST} by default); a {@code .wasm} is compiled by the runtime and needs neither
  */
 public record LoadOptions(JsonNode config, ResourceLimits limits, PluginPermissions permissions, Long randomSeed,
-        boolean requireMetering, String sha256, double maxExecutionsPerSecond) {
+        boolean requireMetering, String sha256, double maxExecutionsPerSecond, JarVerification jarVerification) {
+
+    /** How the classes of a pre-compiled plugin jar are checked (docs/security.md, "Pre-compiled jars"). */
+    public enum JarVerification {
+        /**
+         * Every reference of every class is on the compiler's exact allow-list, and the classes, module and
+         * manifest are one unit: the jar cannot reach anything outside its own instance. It may still not be what
+         * the compiler generated (an unsigned jar's fuel metering, for one, is a claim). The default.
+         */
+        ALLOW_LIST,
+        /**
+         * Also: the classes, main class and compiled module are byte for byte what this runtime's compiler
+         * generates from the jar's {@code source.wasm}, so every limit holds as for a {@code .wasm}. The first load
+         * of a jar compiles it; the verdict is remembered by content digest (for the system, and in its cache
+         * directory), so later loads cost a digest.
+         */
+        REPRODUCE
+    }
 
     public LoadOptions {
         Objects.requireNonNull(config, "config");
@@ -40,9 +59,13 @@ public record LoadOptions(JsonNode config, ResourceLimits limits, PluginPermissi
         if (!(maxExecutionsPerSecond >= 0) || Double.isInfinite(maxExecutionsPerSecond)) {
             throw new IllegalArgumentException("maxExecutionsPerSecond must be 0 (no limit) or positive: " + maxExecutionsPerSecond);
         }
+        Objects.requireNonNull(jarVerification, "jarVerification");
     }
 
-    /** Every default: {@code {}}, the system's limits, no permissions, a random seed, metering required, no pin, no rate limit. */
+    /**
+     * Every default: {@code {}}, the system's limits, no permissions, a random seed, metering required, no pin, no rate
+     * limit, jars checked against the allow-list.
+     */
     public static LoadOptions defaults() {
         return builder().build();
     }
@@ -53,7 +76,8 @@ public record LoadOptions(JsonNode config, ResourceLimits limits, PluginPermissi
 
     public Builder toBuilder() {
         return new Builder().config(config).limits(limits).permissions(permissions).randomSeed(randomSeed)
-                .requireMetering(requireMetering).sha256(sha256).maxExecutionsPerSecond(maxExecutionsPerSecond);
+                .requireMetering(requireMetering).sha256(sha256).maxExecutionsPerSecond(maxExecutionsPerSecond)
+                .jarVerification(jarVerification);
     }
 
     /** Builds {@link LoadOptions}; each setter takes the component of the same name, and unset ones keep their defaults. */
@@ -65,6 +89,7 @@ public record LoadOptions(JsonNode config, ResourceLimits limits, PluginPermissi
         private boolean requireMetering = true;
         private String sha256;
         private double maxExecutionsPerSecond;
+        private JarVerification jarVerification = JarVerification.ALLOW_LIST;
 
         private Builder() {}
 
@@ -77,9 +102,12 @@ public record LoadOptions(JsonNode config, ResourceLimits limits, PluginPermissi
         public Builder requireMetering(boolean v) { requireMetering = v; return this; }
         public Builder sha256(String v) { sha256 = v; return this; }
         public Builder maxExecutionsPerSecond(double v) { maxExecutionsPerSecond = v; return this; }
+        /** How a pre-compiled jar is checked; null means {@link JarVerification#ALLOW_LIST}. */
+        public Builder jarVerification(JarVerification v) { jarVerification = v != null ? v : JarVerification.ALLOW_LIST; return this; }
 
         public LoadOptions build() {
-            return new LoadOptions(config, limits, permissions, randomSeed, requireMetering, sha256, maxExecutionsPerSecond);
+            return new LoadOptions(config, limits, permissions, randomSeed, requireMetering, sha256, maxExecutionsPerSecond,
+                    jarVerification);
         }
     }
 }

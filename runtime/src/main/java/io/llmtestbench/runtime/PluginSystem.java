@@ -7,6 +7,7 @@ import io.llmtestbench.runtime.internal.LoadedCode;
 import io.llmtestbench.runtime.internal.LoadedPlugin;
 import io.llmtestbench.runtime.internal.PluginFaults;
 import io.llmtestbench.runtime.internal.PluginHandle;
+import io.llmtestbench.runtime.internal.load.Reproduction;
 import io.llmtestbench.runtime.internal.registry.DirectoryWatcher;
 import io.llmtestbench.runtime.internal.registry.Integrity;
 import io.llmtestbench.runtime.internal.registry.PluginIndex;
@@ -72,6 +73,8 @@ public final class PluginSystem implements AutoCloseable {
     private final ScheduledExecutorService watchdog;
     private final ExecutorService guests;
     private final PluginSources sources;
+    /** Verdicts of LoadOptions.JarVerification.REPRODUCE, remembered by content for this system. */
+    private final Reproduction reproduction;
     /** Loaded versions that admit executions. Updated, with {@link #current}, under {@link #routes}. */
     private final Map<PluginId, PluginHandle> plugins = new ConcurrentHashMap<>();
     /** The version executions by name go to. */
@@ -101,6 +104,7 @@ public final class PluginSystem implements AutoCloseable {
         this.watchdog = timer;
         this.guests = GuestThreads.newPool("llmtb-guest");
         this.sources = new PluginSources(options.cacheDir(), options.signaturePolicy());
+        this.reproduction = new Reproduction(options.cacheDir());
     }
 
     /** A system with every default ({@link SystemOptions}). */
@@ -242,6 +246,9 @@ public final class PluginSystem implements AutoCloseable {
         // verified content is compiled from the verified bytes: the compile cache is not covered by a pin or signature
         boolean verified = options.sha256() != null || c.signedBy != null;
         PluginSources.Compiled compiled = sources.compiled(c, !verified);
+        if (options.jarVerification() == LoadOptions.JarVerification.REPRODUCE && compiled.origin().equals("jar")) {
+            reproduction.check(c.label, compiled.entry());
+        }
         LoadedCode code = LoadedCode.define(c.label, compiled.entry(), options.requireMetering());
         ResourceLimits limits = options.limits() != null ? options.limits() : this.options.defaultLimits();
         LoadedPlugin plugin = runOnGuestThread(() -> LoadedPlugin.start(c.label, code, options, limits,
@@ -654,6 +661,11 @@ public final class PluginSystem implements AutoCloseable {
     /** Executions of this loaded version in flight (tests use it to reload while one runs). */
     int inFlight(PluginId id) {
         return handle(id).inFlight();
+    }
+
+    /** How many pre-compiled jars this system compiled again to verify them (tests prove verdicts are remembered). */
+    long reproductions() {
+        return reproduction.compilations();
     }
 
     private PluginHandle handle(PluginId id) {

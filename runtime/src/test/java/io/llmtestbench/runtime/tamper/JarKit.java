@@ -51,6 +51,11 @@ public final class JarKit {
         return new JarKit(new LinkedHashMap<>(PluginArtifact.files(entries)));
     }
 
+    /** A jar of these files (for example {@link PluginArtifact#files}). */
+    public static JarKit of(Map<String, byte[]> files) {
+        return new JarKit(new LinkedHashMap<>(files));
+    }
+
     public static JarKit read(Path jar) throws IOException {
         Map<String, byte[]> files = new LinkedHashMap<>();
         try (var zip = new ZipInputStream(Files.newInputStream(jar))) {
