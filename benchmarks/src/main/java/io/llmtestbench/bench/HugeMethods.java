@@ -7,7 +7,6 @@ import io.llmtestbench.compiler.CompilationReport;
 import io.llmtestbench.compiler.CompiledModule;
 import io.llmtestbench.compiler.CompilerOptions;
 import io.llmtestbench.compiler.WasmCompiler;
-import io.llmtestbench.compiler.internal.ClassFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,14 +41,9 @@ public final class HugeMethods {
         for (var m : modules.entrySet()) {
             for (boolean metering : new boolean[] {true, false}) {
                 CompiledModule cm = WasmCompiler.compile(m.getValue(), CompilerOptions.defaults().withMetering(metering));
-                int largest = 0;
-                for (byte[] c : cm.classes().values()) {
-                    for (int len : ClassFiles.codeLengths(c).values()) {
-                        largest = Math.max(largest, len);
-                    }
-                }
+                int largest = cm.report().methods().stream().mapToInt(CompilationReport.Method::bytecodeBytes).max().orElse(0);
                 List<String> huge = new ArrayList<>();
-                for (CompilationReport.LargeMethod lm : cm.report().largeMethods()) {
+                for (CompilationReport.Method lm : cm.report().largeMethods()) {
                     huge.add(lm.method() + "=" + lm.bytecodeBytes());
                 }
                 var interpreted = cm.report().interpretedFunctions();
@@ -61,12 +55,10 @@ public final class HugeMethods {
             var result = Compiler.builder(module).withClassCollectorFactory(com.dylibso.chicory.compiler.internal.ByteClassCollector::new).build().compile();
             int largest = 0;
             List<String> huge = new ArrayList<>();
-            for (var c : result.classBytes().entrySet()) {
-                for (var e : ClassFiles.codeLengths(c.getValue()).entrySet()) {
-                    largest = Math.max(largest, e.getValue());
-                    if (e.getValue() > CompilationReport.HUGE_METHOD_LIMIT) {
-                        huge.add(e.getKey().substring(0, e.getKey().indexOf('(')) + "=" + e.getValue());
-                    }
+            for (CompilationReport.Method method : CompilationReport.methodsOf(result.classBytes())) {
+                largest = Math.max(largest, method.bytecodeBytes());
+                if (method.huge()) {
+                    huge.add(method.method() + "=" + method.bytecodeBytes());
                 }
             }
             System.out.println(m.getKey() + " | Chicory compiler | " + module.functionSection().functionCount() + " | " + largest + " | "

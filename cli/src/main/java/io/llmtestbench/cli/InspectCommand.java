@@ -13,7 +13,6 @@ import io.llmtestbench.compiler.CompilerOptions;
 import io.llmtestbench.compiler.CompilerStamp;
 import io.llmtestbench.compiler.PluginArtifact;
 import io.llmtestbench.compiler.WasmCompiler;
-import io.llmtestbench.compiler.internal.ClassFiles;
 import io.llmtestbench.pipeline.internal.PluginPaths;
 import io.llmtestbench.runtime.LoadOptions;
 import io.llmtestbench.runtime.PluginException;
@@ -24,14 +23,12 @@ import io.llmtestbench.runtime.PluginMetadata;
 import io.llmtestbench.runtime.PluginSystem;
 import io.llmtestbench.runtime.SignaturePolicy;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -77,6 +74,7 @@ final class InspectCommand implements Callable<Integer> {
     @Mixin
     SignatureOptions signatures = new SignatureOptions();
 
+    /** Accepted as by {@code run} and {@code eval}; inspect never reads or writes the cache (see {@link #call()}). */
     @Mixin
     CacheOptions cache = new CacheOptions();
 
@@ -107,7 +105,8 @@ final class InspectCommand implements Callable<Integer> {
         }
         LoadOptions options = LoadOptions.builder().config(cfg).requireMetering(!allowUnmetered).build();
         List<ObjectNode> reports = new ArrayList<>();
-        try (PluginSystem system = PluginSystem.builder().enableWasi(true).cacheDir(cache.dir()).signaturePolicy(policy).build()) {
+        // no compile cache: a .wasm is compiled afresh, so that the report is of this compiler's work (and its time)
+        try (PluginSystem system = PluginSystem.builder().enableWasi(true).cacheDir(null).signaturePolicy(policy).build()) {
             reports.addAll(inspect(system, path, options));
         }
         boolean valid = reports.stream().allMatch(r -> r.path("valid").asBoolean());
@@ -194,36 +193,31 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     /**
-     * A .wasm is compiled once: by us (for the compile report: sizes and large methods), and that code is what the
-     * runtime loads, from a temporary plugin jar. Under a signature policy the runtime must verify the .wasm and its
-     * .sig itself, so it loads the file (compiling it again); so does a module that does not compile (the runtime's
-     * message is then the reason).
+     * A .wasm is compiled once, by the runtime, which loads it and reports what it compiled
+     * ({@link PluginInfo#compilation()}); this command's system has no compile cache, so that is always a fresh
+     * compilation. Only when the load fails is the module compiled again here, for its sizes (or the compiler's
+     * own account of why it does not compile).
      */
     private ObjectNode inspectWasm(PluginSystem system, Path path, byte[] wasm, LoadOptions options) {
-        String fileName = path.getFileName().toString();
         ObjectNode r = Json.object();
         r.put("file", path.toString());
         r.put("format", "wasm");
-        r.put("id", PluginArtifact.idFor(fileName));
-        CompiledModule compiled = null;
-        String compileError = null;
-        try {
-            compiled = WasmCompiler.compile(wasm, CompilerOptions.defaults());
-        } catch (CompilationException e) {
-            compileError = CompileCommand.describe(e);
-        }
-        Loaded loaded;
-        String origin;
-        if (compiled != null && !system.options().signaturePolicy().checksSignatures()) {
-            loaded = loadCompiled(system, fileName, compiled, options);
-            origin = "compiled";
+        r.put("id", PluginArtifact.idFor(path.getFileName().toString()));
+        Loaded loaded = load(system, path, null, options);
+        loadReport(r, loaded);
+        CompilationReport report = null;
+        CompilerStamp stamp = null;
+        if (loaded.info() != null) {
+            report = loaded.info().compilation();
+            stamp = loaded.info().stamp();
         } else {
-            loaded = load(system, path, null, options);
-            origin = loaded.info() == null ? null : loaded.info().origin();
-        }
-        loadReport(r, loaded, origin);
-        if (compileError != null) {
-            r.put("compile_error", compileError);
+            try {
+                CompiledModule compiled = WasmCompiler.compile(wasm, CompilerOptions.defaults());
+                report = compiled.report();
+                stamp = compiled.stamp();
+            } catch (CompilationException e) {
+                r.put("compile_error", CompileCommand.describe(e));
+            }
         }
         WasmModule module = parse(wasm);
         ObjectNode functions = module == null ? null : describeModule(r, module, false, loaded);
@@ -232,40 +226,14 @@ final class InspectCommand implements Callable<Integer> {
         if (functions != null) {
             size.set("functions", functions);
         }
-        if (compiled != null) {
-            size.put("compiled_wasm_bytes", compiled.wasm().length);
-            classes(size, compiled.classes());
-            size.put("compile_ms", compiled.report().compileMillis());
-            compiler(r, loaded.info() != null ? loaded.info().stamp() : compiled.stamp());
-            performance(r, interpreted(loaded, compiled.report().interpretedFunctions()), compiled.report().largeMethods());
+        if (report != null) {
+            size.put("compiled_wasm_bytes", report.wasmBytes());
+            classes(size, report);
+            size.put("compile_ms", report.compileMillis());
+            compiler(r, stamp);
+            performance(r, report);
         }
         return r;
-    }
-
-    /** Loads freshly compiled code: a temporary plugin jar named like the .wasm, so that messages name the .wasm. */
-    private static Loaded loadCompiled(PluginSystem system, String fileName, CompiledModule compiled, LoadOptions options) {
-        Path dir = null;
-        try {
-            dir = Files.createTempDirectory("llmtb-inspect");
-            Path jar = dir.resolve(fileName); // the runtime tells a jar from a module by content, not by name
-            try (OutputStream o = Files.newOutputStream(jar)) {
-                PluginArtifact.writeJar(o, List.of(PluginArtifact.Entry.of(PluginArtifact.idFor(fileName), fileName, compiled)));
-            }
-            return load(system, jar, null, options);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot write a temporary plugin jar for inspection: " + e.getMessage(), e);
-        } finally {
-            if (dir != null) {
-                try (var files = Files.list(dir)) {
-                    for (Path f : files.toList()) {
-                        Files.deleteIfExists(f);
-                    }
-                    Files.deleteIfExists(dir);
-                } catch (IOException e) {
-                    // a leftover temporary file is harmless
-                }
-            }
-        }
     }
 
     private ObjectNode inspectEntry(PluginSystem system, Path path, PluginArtifact.Entry e, LoadOptions options) {
@@ -275,7 +243,7 @@ final class InspectCommand implements Callable<Integer> {
         r.put("id", e.id());
         r.put("source", e.sourceName());
         Loaded loaded = load(system, path, e.id(), options);
-        loadReport(r, loaded, loaded.info() == null ? null : loaded.info().origin());
+        loadReport(r, loaded);
         WasmModule module = parse(e.wasm());
         ObjectNode functions = module == null ? null : describeModule(r, module, e.stamp().metering(), loaded);
         ObjectNode size = r.putObject("size");
@@ -283,9 +251,10 @@ final class InspectCommand implements Callable<Integer> {
         if (functions != null) {
             size.set("functions", functions);
         }
-        classes(size, e.classes());
+        CompilationReport report = loaded.info() != null ? loaded.info().compilation() : e.report();
+        classes(size, report);
         compiler(r, loaded.info() != null ? loaded.info().stamp() : e.stamp());
-        performance(r, interpreted(loaded, e.interpretedFunctions()), e.largeMethods());
+        performance(r, report);
         return r;
     }
 
@@ -309,21 +278,17 @@ final class InspectCommand implements Callable<Integer> {
         }
     }
 
-    private static void loadReport(ObjectNode r, Loaded l, String origin) {
+    private static void loadReport(ObjectNode r, Loaded l) {
         if (l.info() != null) {
             r.put("valid", true);
             r.putNull("error");
             r.set("metadata", metadata(l.info().metadata()));
-            r.put("origin", origin);
+            r.put("origin", l.info().origin());
         } else {
             r.put("valid", false);
             r.set("error", Errors.json(l.error()));
             r.putNull("metadata");
         }
-    }
-
-    private static List<Integer> interpreted(Loaded l, java.util.Collection<Integer> fallback) {
-        return new ArrayList<>(new TreeSet<>(l.info() != null ? l.info().interpretedFunctions() : fallback));
     }
 
     private static ObjectNode metadata(PluginMetadata m) {
@@ -397,26 +362,12 @@ final class InspectCommand implements Callable<Integer> {
         return functions;
     }
 
-    /**
-     * Class, method and bytecode counts. The per-method bytecode lengths come from the compiler's
-     * {@code internal.ClassFiles}: no public API reports them for a whole artifact (the compile report only lists
-     * the methods over HotSpot's limit).
-     */
-    private static void classes(ObjectNode size, Map<String, byte[]> classes) {
-        long classBytes = 0;
-        long bytecode = 0;
-        int methods = 0;
-        for (byte[] c : classes.values()) {
-            classBytes += c.length;
-            for (int len : ClassFiles.codeLengths(c).values()) {
-                bytecode += len;
-                methods++;
-            }
-        }
-        size.put("classes", classes.size());
-        size.put("class_file_bytes", classBytes);
-        size.put("methods", methods);
-        size.put("bytecode_bytes", bytecode);
+    /** Class, method and bytecode counts, from the compilation report. */
+    private static void classes(ObjectNode size, CompilationReport report) {
+        size.put("classes", report.classes());
+        size.put("class_file_bytes", report.classFileBytes());
+        size.put("methods", report.methods().size());
+        size.put("bytecode_bytes", report.bytecodeBytes());
     }
 
     private static void compiler(ObjectNode r, CompilerStamp s) {
@@ -437,15 +388,15 @@ final class InspectCommand implements Callable<Integer> {
         }
     }
 
-    private static void performance(ObjectNode r, List<Integer> interpreted, List<CompilationReport.LargeMethod> large) {
+    private static void performance(ObjectNode r, CompilationReport report) {
         ArrayNode i = r.putArray("interpreted_functions");
-        interpreted.forEach(i::add);
+        new TreeSet<>(report.interpretedFunctions()).forEach(i::add);
         ObjectNode lm = r.putObject("large_methods");
         lm.put("huge_method_limit", CompilationReport.HUGE_METHOD_LIMIT);
         lm.put("note", "HotSpot never JIT-compiles a method over " + CompilationReport.HUGE_METHOD_LIMIT
                 + " bytes of bytecode (HugeMethodLimit): these run in the JVM's bytecode interpreter, much slower");
         ArrayNode methods = lm.putArray("methods");
-        for (CompilationReport.LargeMethod m : large) {
+        for (CompilationReport.Method m : report.largeMethods()) {
             ObjectNode o = methods.addObject();
             o.put("class", m.className());
             o.put("method", m.method());

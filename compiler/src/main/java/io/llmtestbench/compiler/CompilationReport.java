@@ -1,34 +1,107 @@
 package io.llmtestbench.compiler;
 
+import io.llmtestbench.compiler.internal.ClassFiles;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Facts about one compilation that matter for speed and safety.
+ * Facts about one compilation that matter for speed and safety: what each wasm function became, and every
+ * generated method with its size. Made by {@link WasmCompiler#compile}, or read back from an artifact with
+ * {@link PluginArtifact.Entry#report()}.
  *
  * @param definedFunctions functions defined by the module (not counting the metering functions)
  * @param interpretedFunctions functions too large for one JVM method (as translated, or once instrumented),
  *     run by Chicory's interpreter: still metered (their fuel calls are part of the wasm), with guards where
  *     that interpreter gets stores past 4 GiB wrong, and 100–700× slower than compiled code
- * @param largeMethods generated methods over HotSpot's {@code HugeMethodLimit} (8,000 bytes of bytecode),
- *     which the JIT never compiles, slowest first
- * @param meteredSegments static metering points injected (0 when metering is off)
- * @param compileMillis wall time of the compilation
+ * @param functions the module's defined functions, by index, with their sizes
+ * @param methods every generated method, in class order
+ * @param classes generated classes
+ * @param classFileBytes their class files together
+ * @param wasmBytes the module as compiled (with metering injected when on), which the runtime instantiates
+ * @param meteredSegments static metering points injected (0 when metering is off; -1 when not known, for a
+ *     report read back from an artifact)
+ * @param compileMillis wall time of the compilation (-1 when not known, for a report read back from an artifact)
  */
 public record CompilationReport(
         int definedFunctions,
         Set<Integer> interpretedFunctions,
-        List<LargeMethod> largeMethods,
+        List<Function> functions,
+        List<Method> methods,
+        int classes,
+        long classFileBytes,
+        int wasmBytes,
         long meteredSegments,
         long compileMillis) {
 
     /** HotSpot's default {@code HugeMethodLimit}: methods with more bytecode are never JIT-compiled. */
     public static final int HUGE_METHOD_LIMIT = 8000;
 
+    private static final Pattern FUNC = Pattern.compile("func_(\\d+)");
+
+    public CompilationReport {
+        interpretedFunctions = Set.copyOf(interpretedFunctions);
+        functions = List.copyOf(functions);
+        methods = List.copyOf(methods);
+    }
+
     /**
-     * A generated method over {@link #HUGE_METHOD_LIMIT}.
+     * One defined wasm function.
+     *
+     * @param index its index in the function index space (imported functions first)
+     * @param wasmBytes the size of its body in the module as compiled (metering calls included)
+     * @param bytecodeBytes the bytecode of the methods that implement it (a small stub when interpreted)
+     * @param interpreted whether Chicory's interpreter runs it (see {@link #interpretedFunctions()})
+     */
+    public record Function(int index, int wasmBytes, int bytecodeBytes, boolean interpreted) {}
+
+    /**
+     * One generated method.
      *
      * @param wasmFunction the wasm function index it implements, or -1 for a dispatch/bridge method
      */
-    public record LargeMethod(String className, String method, int wasmFunction, int bytecodeBytes) {}
+    public record Method(String className, String method, int wasmFunction, int bytecodeBytes) {
+        /** Whether HotSpot leaves it uncompiled by default (over {@link #HUGE_METHOD_LIMIT}). */
+        public boolean huge() {
+            return bytecodeBytes > HUGE_METHOD_LIMIT;
+        }
+    }
+
+    /** The methods over {@link #HUGE_METHOD_LIMIT}, which the JIT never compiles, largest first. */
+    public List<Method> largeMethods() {
+        return largest(methods);
+    }
+
+    /** Bytecode of all generated methods together. */
+    public long bytecodeBytes() {
+        return methods.stream().mapToLong(Method::bytecodeBytes).sum();
+    }
+
+    /** The methods over {@link #HUGE_METHOD_LIMIT} among {@code methods}, largest first. */
+    static List<Method> largest(List<Method> methods) {
+        return methods.stream().filter(Method::huge).sorted(Comparator.comparingInt(Method::bytecodeBytes).reversed()).toList();
+    }
+
+    /**
+     * Every method of these class files with its bytecode length (the {@code Code} attribute's), in class and
+     * declaration order; a method named {@code func_<n>} implements wasm function {@code n}. Works for any class
+     * files, not only this compiler's.
+     *
+     * @param classes class bytes by binary name
+     */
+    public static List<Method> methodsOf(Map<String, byte[]> classes) {
+        List<Method> methods = new ArrayList<>();
+        for (var c : classes.entrySet()) {
+            ClassFiles.codeLengths(c.getValue()).forEach((nameAndDescriptor, length) -> {
+                String name = nameAndDescriptor.substring(0, nameAndDescriptor.indexOf('('));
+                Matcher m = FUNC.matcher(name);
+                methods.add(new Method(c.getKey(), name, m.matches() ? Integer.parseInt(m.group(1)) : -1, length));
+            });
+        }
+        return methods;
+    }
 }

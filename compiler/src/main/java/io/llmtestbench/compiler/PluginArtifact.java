@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmtestbench.compiler.internal.CodeSizes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -56,10 +57,12 @@ public final class PluginArtifact {
      * One compiled plugin inside an artifact.
      *
      * @param wasm the compiled module ({@code module.wasm}), which instances are built from
+     * @param largeMethods the generated methods over {@link CompilationReport#HUGE_METHOD_LIMIT}, as the manifest lists
+     *     them (read without parsing a class)
      * @param source the module as given to the compiler ({@code source.wasm}), whose SHA-256 the stamp names
      */
     public record Entry(String id, String sourceName, CompilerStamp stamp, String mainClass, Map<String, byte[]> classes,
-            byte[] wasm, List<Integer> interpretedFunctions, List<CompilationReport.LargeMethod> largeMethods, byte[] source) {
+            byte[] wasm, List<Integer> interpretedFunctions, List<CompilationReport.Method> largeMethods, byte[] source) {
 
         public static Entry of(String id, String sourceName, CompiledModule module) {
             return new Entry(id, sourceName, module.stamp(), module.mainClass(), module.classes(), module.wasm(),
@@ -70,6 +73,16 @@ public final class PluginArtifact {
         /** This entry with other classes (everything else kept). */
         public Entry withClasses(Map<String, byte[]> newClasses) {
             return new Entry(id, sourceName, stamp, mainClass, newClasses, wasm, interpretedFunctions, largeMethods, source);
+        }
+
+        /**
+         * The compilation report of this plugin's code, computed from its classes and module: every function and
+         * method with its size. An artifact does not record the compile time or the number of metering points:
+         * both are -1.
+         */
+        public CompilationReport report() {
+            return CodeSizes.report(CodeSizes.sourceFunctions(wasm, stamp.metering()), new TreeSet<>(interpretedFunctions), classes, wasm,
+                    -1, -1);
         }
     }
 
@@ -108,7 +121,7 @@ public final class PluginArtifact {
             ArrayNode interpreted = manifest.putArray("interpretedFunctions");
             e.interpretedFunctions().forEach(interpreted::add);
             ArrayNode large = manifest.putArray("largeMethods");
-            for (CompilationReport.LargeMethod m : e.largeMethods()) {
+            for (CompilationReport.Method m : e.largeMethods()) {
                 large.addObject().put("class", m.className()).put("method", m.method())
                         .put("wasmFunction", m.wasmFunction()).put("bytecodeBytes", m.bytecodeBytes());
             }
@@ -270,8 +283,8 @@ public final class PluginArtifact {
         }
         List<Integer> interpreted = new ArrayList<>();
         m.path("interpretedFunctions").forEach(n -> interpreted.add(n.asInt()));
-        List<CompilationReport.LargeMethod> large = new ArrayList<>();
-        m.path("largeMethods").forEach(n -> large.add(new CompilationReport.LargeMethod(
+        List<CompilationReport.Method> large = new ArrayList<>();
+        m.path("largeMethods").forEach(n -> large.add(new CompilationReport.Method(
                 n.path("class").asText(), n.path("method").asText(), n.path("wasmFunction").asInt(), n.path("bytecodeBytes").asInt())));
         return new Entry(id, m.path("source").asText(id + ".wasm"), stamp, m.path("mainClass").asText(), classes, wasm,
                 interpreted, large, source);

@@ -14,7 +14,7 @@ import io.llmtestbench.compiler.internal.Backend;
 import io.llmtestbench.compiler.internal.BlockTypeIndices;
 import io.llmtestbench.compiler.internal.BytecodeTransformer;
 import io.llmtestbench.compiler.internal.ChicoryBackend;
-import io.llmtestbench.compiler.internal.ClassFiles;
+import io.llmtestbench.compiler.internal.CodeSizes;
 import io.llmtestbench.compiler.internal.CostModel;
 import io.llmtestbench.compiler.internal.FuelInjector;
 import io.llmtestbench.compiler.internal.FunctionInstrumenter;
@@ -24,8 +24,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -258,24 +256,8 @@ public final class WasmCompiler {
                 }
             }
         }
-        List<CompilationReport.LargeMethod> large = new ArrayList<>();
-        for (var entry : classes.entrySet()) {
-            ClassFiles.codeLengths(entry.getValue()).forEach((method, length) -> {
-                if (length > CompilationReport.HUGE_METHOD_LIMIT) {
-                    String name = method.substring(0, method.indexOf('('));
-                    Matcher m = FUNC.matcher(name);
-                    large.add(new CompilationReport.LargeMethod(entry.getKey(), name,
-                            m.matches() ? Integer.parseInt(m.group(1)) : -1, length));
-                }
-            });
-        }
-        large.sort(Comparator.comparingInt(CompilationReport.LargeMethod::bytecodeBytes).reversed());
-        var report = new CompilationReport(
-                module.functionSection().functionCount(),
-                java.util.Set.copyOf(output.interpretedFunctions()),
-                List.copyOf(large),
-                segments,
-                (System.nanoTime() - start) / 1_000_000);
+        var report = CodeSizes.report(module.functionSection().functionCount(), Set.copyOf(output.interpretedFunctions()), classes,
+                compiledWasm, segments, (System.nanoTime() - start) / 1_000_000);
         return new CompiledModule(stamp, output.mainClass(), classes, compiledWasm, report, wasm.clone());
     }
 

@@ -95,6 +95,39 @@ class WasmCompilerTest {
     }
 
     @Test
+    void theReportSizesEveryFunctionAndMethodAndAnArtifactReadsItBack() throws Exception {
+        byte[] wasm = TestWasm.bytes("countdown.wasm");
+        for (boolean metering : new boolean[] {true, false}) {
+            CompiledModule m = WasmCompiler.compile(wasm, CompilerOptions.defaults().withMetering(metering));
+            CompilationReport r = m.report();
+            var module = Parser.parse(wasm);
+            int imported = module.importSection().count(com.dylibso.chicory.wasm.types.ExternalType.FUNCTION);
+            assertThat(r.functions()).extracting(CompilationReport.Function::index)
+                    .containsExactlyElementsOf(java.util.stream.IntStream.range(imported, imported + r.definedFunctions()).boxed().toList());
+            assertThat(r.functions()).allSatisfy(f -> {
+                assertThat(f.wasmBytes()).isPositive();
+                assertThat(f.bytecodeBytes()).as("function %d is compiled to a method", f.index()).isPositive();
+            });
+            assertThat(r.methods()).anySatisfy(method -> assertThat(method.wasmFunction()).isEqualTo(imported));
+            assertThat(r.bytecodeBytes()).isEqualTo(r.methods().stream().mapToLong(CompilationReport.Method::bytecodeBytes).sum());
+            assertThat(r.classes()).isEqualTo(m.classes().size());
+            assertThat(r.classFileBytes()).isEqualTo(m.classes().values().stream().mapToLong(c -> c.length).sum());
+            assertThat(r.wasmBytes()).isEqualTo(m.wasm().length);
+            assertThat(r.compileMillis()).isNotNegative();
+
+            CompilationReport back = PluginArtifact.Entry.of("countdown", "countdown.wasm", m).report();
+            assertThat(back.definedFunctions()).isEqualTo(r.definedFunctions());
+            assertThat(back.functions()).isEqualTo(r.functions());
+            assertThat(back.methods()).isEqualTo(r.methods());
+            assertThat(back.compileMillis()).isEqualTo(-1);
+            assertThat(back.meteredSegments()).isEqualTo(-1);
+        }
+        // per-method sizes of any class files, Chicory's or the JDK's
+        assertThat(CompilationReport.methodsOf(Map.of("java.lang.Object", Object.class.getResourceAsStream("Object.class").readAllBytes())))
+                .anySatisfy(method -> assertThat(method.method()).isEqualTo("toString"));
+    }
+
+    @Test
     void malformedModulesAreRefusedSayingWhere() {
         assertThatThrownBy(() -> WasmCompiler.compile("hello".getBytes(), CompilerOptions.defaults()))
                 .isInstanceOfSatisfying(CompilationException.class, e -> assertThat(e.kind()).isEqualTo(CompilationException.Kind.MALFORMED))

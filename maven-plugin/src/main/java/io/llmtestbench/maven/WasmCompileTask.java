@@ -482,7 +482,7 @@ final class WasmCompileTask {
             warnings.add(functions.describe(f) + " is too large for one JVM method and runs in"
                     + " Chicory's interpreter (still metered, but much slower)");
         }
-        for (CompilationReport.LargeMethod m : e.largeMethods()) {
+        for (CompilationReport.Method m : e.largeMethods()) {
             String what = m.wasmFunction() >= 0 ? functions.describe(m.wasmFunction()) : "a dispatch method";
             warnings.add(what + " compiles to " + m.className() + "." + m.method() + " with "
                     + m.bytecodeBytes() + " bytes of bytecode, over HotSpot's HugeMethodLimit ("

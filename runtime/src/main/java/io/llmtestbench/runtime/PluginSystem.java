@@ -3,37 +3,25 @@ package io.llmtestbench.runtime;
 import io.llmtestbench.runtime.internal.Failures;
 import io.llmtestbench.runtime.internal.GuestThreads;
 import io.llmtestbench.runtime.internal.InstancePermits;
-import io.llmtestbench.runtime.internal.LoadedCode;
 import io.llmtestbench.runtime.internal.LoadedPlugin;
-import io.llmtestbench.runtime.internal.PluginFaults;
+import io.llmtestbench.runtime.internal.PluginDirWatch;
 import io.llmtestbench.runtime.internal.PluginHandle;
-import io.llmtestbench.runtime.internal.load.Reproduction;
-import io.llmtestbench.runtime.internal.registry.DirectoryWatcher;
-import io.llmtestbench.runtime.internal.registry.Integrity;
+import io.llmtestbench.runtime.internal.PluginLoader;
+import io.llmtestbench.runtime.internal.PluginRoutes;
+import io.llmtestbench.runtime.internal.Watchdog;
+import io.llmtestbench.runtime.internal.registry.DiscoveryScanner;
 import io.llmtestbench.runtime.internal.registry.PluginIndex;
 import io.llmtestbench.runtime.internal.registry.PluginSources;
-import io.llmtestbench.runtime.internal.registry.Semver;
 import io.llmtestbench.runtime.internal.registry.VersionRange;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,43 +56,28 @@ import org.slf4j.LoggerFactory;
  */
 public final class PluginSystem implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PluginSystem.class);
+
     private final SystemOptions options;
-    private final InstancePermits permits;
-    private final ScheduledExecutorService watchdog;
-    private final ExecutorService guests;
+    private final GuestThreads guests = new GuestThreads("llmtb-guest");
+    private final Watchdog watchdog = new Watchdog("llmtb-watchdog");
+    private final PluginRoutes routes = new PluginRoutes();
     private final PluginSources sources;
-    /** Verdicts of LoadOptions.JarVerification.REPRODUCE, remembered by content for this system. */
-    private final Reproduction reproduction;
-    /** Loaded versions that admit executions. Updated, with {@link #current}, under {@link #routes}. */
-    private final Map<PluginId, PluginHandle> plugins = new ConcurrentHashMap<>();
-    /** The version executions by name go to. */
-    private final Map<String, PluginHandle> current = new ConcurrentHashMap<>();
-    /** Every handle not yet closed, retired ones draining included (their idle instances can be evicted). */
-    private final Set<PluginHandle> live = ConcurrentHashMap.newKeySet();
-    private final Object routes = new Object();
-    /** JVM-wide, so that a {@link PluginId} (and an audit line) names one load even across systems. */
-    private static final AtomicLong SERIALS = new AtomicLong();
+    private final PluginLoader loader;
+    private final DiscoveryScanner scanner;
+    /** The last discovery's result; null until {@link #discover()} first runs. */
     private volatile PluginIndex index;
-    /** Set by {@link #watchPluginDirs()}, under {@link #routes}. */
-    private DirectoryWatcher watcher;
+    /** Guards {@link #watch} and {@link #closed}'s change: a watch is started only while open, and closed by close(). */
+    private final Object lifecycle = new Object();
+    private PluginDirWatch watch;
     private volatile boolean closed;
-    /** Set (under {@link #routes}) when close() starts: loads finishing after that are refused. */
-    private boolean closing;
 
     private PluginSystem(SystemOptions options) {
         this.options = options;
-        this.permits = new InstancePermits(options.maxInstances());
-        permits.evictor(this::evictOneIdle);
-        var timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "llmtb-watchdog");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.setRemoveOnCancelPolicy(true);
-        this.watchdog = timer;
-        this.guests = GuestThreads.newPool("llmtb-guest");
+        InstancePermits permits = new InstancePermits(options.maxInstances());
+        permits.evictor(routes::evictOneIdle);
         this.sources = new PluginSources(options.cacheDir(), options.signaturePolicy());
-        this.reproduction = new Reproduction(options.cacheDir());
+        this.loader = new PluginLoader(options, sources, permits, watchdog, guests);
+        this.scanner = new DiscoveryScanner(sources, loader::probe);
     }
 
     /** A system with every default ({@link SystemOptions}). */
@@ -155,6 +128,8 @@ public final class PluginSystem implements AutoCloseable {
         }
     }
 
+    // ---- loading --------------------------------------------------------------------------------------------
+
     /** Loads a {@code .wasm} file or a pre-compiled plugin jar holding exactly one plugin, with default options. */
     public PluginId loadPlugin(Path path) {
         return loadPlugin(path, LoadOptions.defaults());
@@ -171,11 +146,11 @@ public final class PluginSystem implements AutoCloseable {
      * when another plugin with the same name and version but a different module is loaded: unload it first, or
      * use {@link #reloadPlugin(Path, LoadOptions)}.
      *
-     * @throws PluginLoadException naming the file and the reason
+     * @throws PluginLoadException naming the file, the stage and the reason
      */
     public PluginId loadPlugin(Path path, String artifactId, LoadOptions options) {
         ensureOpen();
-        return start(sources.open(path, artifactId), options, false).id();
+        return start(sources.open(path, artifactId), options, false);
     }
 
     /** Loads the newest discovered version of the plugin called {@code name}, with default options. */
@@ -187,24 +162,30 @@ public final class PluginSystem implements AutoCloseable {
      * Loads the newest discovered version of {@code name} in {@code versionRange} (syntax: {@link #findPlugin(String,
      * String)}). Runs {@link #discover()} first if nothing was discovered yet.
      *
-     * @throws PluginLoadException {@code NOT_FOUND} naming the versions found, {@code DUPLICATE} when that version
-     *     is claimed by two different plugins, or any load failure
+     * @throws PluginLoadException {@code UNREADABLE} naming the versions found, {@code CONFLICTING} when that version
+     *     is claimed by two different plugins, {@code UNTRUSTED} when its file changed since discovery, or any load
+     *     failure
      */
     public PluginId loadPlugin(String name, String versionRange, LoadOptions options) {
         ensureOpen();
+        return start(discovered(name, versionRange), options, false);
+    }
+
+    /** The discovered source of the newest {@code name} in the range, read again and checked against the index. */
+    private PluginSources.Candidate discovered(String name, String versionRange) {
         PluginIndex idx = index();
         var found = idx.find(name, VersionRange.parse(versionRange)).orElseThrow(() -> notDiscovered(idx, name, versionRange));
         PluginSources.Candidate c = sources.open(found.getValue());
         if (!c.sha256.equals(found.getKey().sha256())) {
-            throw new PluginLoadException(PluginLoadException.Stage.UNTRUSTED, name, c.source + " changed since it was discovered"
+            throw Failures.load(PluginLoadException.Stage.UNTRUSTED, name, c.source + " changed since it was discovered"
                     + " (SHA-256 was " + found.getKey().sha256() + ", is " + c.sha256 + "); call discover() again", null);
         }
-        return start(c, options, false).id();
+        return c;
     }
 
     private PluginLoadException notDiscovered(PluginIndex idx, String name, String range) {
         List<String> versions = idx.versions(name);
-        return new PluginLoadException(PluginLoadException.Stage.UNREADABLE, name, "no plugin named '" + name + "'"
+        return Failures.load(PluginLoadException.Stage.UNREADABLE, name, "no plugin named '" + name + "'"
                 + (range != null && !range.isBlank() ? " in version range '" + range + "'" : "") + " was discovered"
                 + (versions.isEmpty() ? "" : " (versions found: " + String.join(", ", versions) + ")")
                 + "; searched " + (options.pluginDirs().isEmpty() ? "no directories" : options.pluginDirs().toString())
@@ -219,7 +200,7 @@ public final class PluginSystem implements AutoCloseable {
      */
     public PluginId reloadPlugin(Path path, LoadOptions options) {
         ensureOpen();
-        return start(sources.open(path, null), options, true).id();
+        return start(sources.open(path, null), options, true);
     }
 
     /**
@@ -229,99 +210,49 @@ public final class PluginSystem implements AutoCloseable {
      * @throws PluginException {@link ErrorKind#NOT_LOADED} when no version of {@code name} is loaded
      */
     public PluginId reloadPlugin(String name) {
-        PluginHandle cur = current.get(name);
+        ensureOpen();
+        PluginHandle cur = routes.current(name);
         if (cur == null) {
-            throw notLoaded(name);
+            throw PluginRoutes.notLoaded(name);
         }
         discover();
-        PluginIndex idx = index();
-        var found = idx.find(name, VersionRange.any()).orElseThrow(() -> notDiscovered(idx, name, null));
-        PluginSources.Candidate c = sources.open(found.getValue());
-        return start(c, cur.options().toBuilder().sha256(null).build(), true).id();
+        return start(discovered(name, null), cur.options().toBuilder().sha256(null).build(), true);
     }
 
-    /** Checks, defines and starts a candidate, then publishes it (replacing the other versions of its name if asked). */
-    private PluginHandle start(PluginSources.Candidate c, LoadOptions options, boolean replace) {
-        Integrity.checkPin(c.label, c.sha256, options.sha256(), c.digestOf);
-        // verified content is compiled from the verified bytes: the compile cache is not covered by a pin or signature
-        boolean verified = options.sha256() != null || c.signedBy != null;
-        PluginSources.Compiled compiled = sources.compiled(c, !verified);
-        if (options.jarVerification() == LoadOptions.JarVerification.REPRODUCE && compiled.origin().equals("jar")) {
-            reproduction.check(c.label, compiled.entry());
-        }
-        LoadedCode code = LoadedCode.define(c.label, compiled.entry(), options.requireMetering());
-        ResourceLimits limits = options.limits() != null ? options.limits() : this.options.defaultLimits();
-        LoadedPlugin plugin = runOnGuestThread(() -> LoadedPlugin.start(c.label, code, options, limits,
-                this.options.enableWasi(), permits, watchdog, SERIALS.incrementAndGet()));
-        PluginHandle handle = new PluginHandle(plugin, c.path, c.artifactId(), compiled.origin(), c.sha256, c.signedBy, options);
-        String name = plugin.id().name();
-        List<PluginHandle> replaced = new ArrayList<>();
-        PluginException refused = null;
-        synchronized (routes) {
-            if (closing) {
-                refused = new PluginLoadException(PluginLoadException.Stage.UNINSTANTIABLE, name, "the PluginSystem was closed during the load", null);
-            } else if (!replace) {
-                refused = sameVersionOtherContent(handle, c).orElse(null);
-            }
-            if (refused == null) {
-                live.add(handle);
-                plugins.put(plugin.id(), handle);
-                if (replace) {
-                    for (PluginHandle other : plugins.values()) {
-                        if (other != handle && other.id().name().equals(name)) {
-                            replaced.add(other);
-                        }
-                    }
-                    replaced.forEach(r -> plugins.remove(r.id()));
-                }
-                route(name);
-            }
-        }
-        if (refused != null) {
-            runOnGuestThread(() -> {
-                plugin.close();
+    /** Loads and starts a candidate, then publishes it (replacing the other versions of its name if asked). */
+    private PluginId start(PluginSources.Candidate c, LoadOptions options, boolean replace) {
+        PluginHandle handle = loader.load(c, options);
+        List<PluginHandle> replaced;
+        try {
+            replaced = routes.publish(handle, replace);
+        } catch (PluginException e) {
+            guests.call(() -> {
+                handle.plugin().close();
                 return null;
             });
-            throw refused;
+            throw e;
         }
-        for (PluginHandle r : replaced) {
-            retire(r);
-        }
-        return handle;
+        replaced.forEach(this::retire);
+        return handle.id();
     }
 
-    private Optional<PluginException> sameVersionOtherContent(PluginHandle handle, PluginSources.Candidate c) {
-        String wasm = handle.plugin().code().stamp().wasmSha256();
-        for (PluginHandle other : plugins.values()) {
-            if (other.id().name().equals(handle.id().name()) && other.id().version().equals(handle.id().version())
-                    && !other.plugin().code().stamp().wasmSha256().equals(wasm)) {
-                return Optional.of(new PluginLoadException(PluginLoadException.Stage.CONFLICTING, handle.id().name(),
-                        handle.id().name() + "@" + handle.id().version() + " is already loaded (" + other.id() + ") from " + other.source()
-                                + " with module SHA-256 " + other.plugin().code().stamp().wasmSha256() + ", but " + c.source
-                                + " claims the same name and version with module SHA-256 " + wasm
-                                + "; unload the other first, give this one a new version, or use reloadPlugin to replace it", null));
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** Points executions by {@code name} at its newest loaded version (call under {@link #routes}). */
-    private void route(String name) {
-        Optional<PluginHandle> best = plugins.values().stream().filter(h -> h.id().name().equals(name))
-                .max(Comparator.comparing((PluginHandle h) -> Semver.parse(h.id().version())).thenComparingLong(h -> h.id().serial()));
-        if (best.isPresent()) {
-            current.put(name, best.get());
-        } else {
-            current.remove(name);
-        }
-    }
-
+    /** Retires an unpublished version: it drains on its own; the last execution out closes it. */
     private void retire(PluginHandle h) {
-        h.drained().thenRun(() -> live.remove(h));
-        runOnGuestThread(() -> {
+        h.drained().thenRun(() -> routes.forget(h));
+        guests.call(() -> {
             h.retire();
             return null;
         });
+    }
+
+    /**
+     * Unloads a plugin: new executions are refused, running ones finish, instances get {@code plugin_shutdown},
+     * and its class loader becomes unreachable. Executions by name move to the next newest loaded version, if any.
+     *
+     * @throws PluginException {@link ErrorKind#NOT_LOADED} when {@code id} is not loaded
+     */
+    public void unloadPlugin(PluginId id) {
+        retire(routes.unpublish(id));
     }
 
     /**
@@ -333,47 +264,23 @@ public final class PluginSystem implements AutoCloseable {
      * platform's {@code WatchService} (inotify on Linux; elsewhere it may poll every few seconds) and one daemon
      * thread; it stops at {@link #close()}. Calling it again does nothing.
      *
-     * @throws java.io.UncheckedIOException when a directory cannot be watched
+     * @throws UncheckedIOException when a directory cannot be watched
      */
     public void watchPluginDirs() {
-        synchronized (routes) {
+        synchronized (lifecycle) {
             ensureOpen();
-            if (watcher != null) {
+            if (watch != null) {
                 return;
             }
             try {
-                watcher = new DirectoryWatcher(options.pluginDirs(), WATCH_QUIET_MS, this::filesChanged);
+                watch = new PluginDirWatch(options.pluginDirs(), routes, sources, (c, o) -> start(c, o, true), this::refreshIndex);
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException("cannot watch the plugin directories " + options.pluginDirs() + ": " + e.getMessage(), e);
+                throw new UncheckedIOException("cannot watch the plugin directories " + options.pluginDirs() + ": " + e.getMessage(), e);
             }
         }
     }
 
-    private static final long WATCH_QUIET_MS = 200;
-
-    private void filesChanged(Set<Path> files) {
-        if (closed) {
-            return;
-        }
-        Set<Path> changed = new java.util.HashSet<>();
-        files.forEach(f -> changed.add(f.toAbsolutePath().normalize()));
-        for (PluginHandle h : new ArrayList<>(plugins.values())) {
-            Path src = h.source() == null ? null : h.source().toAbsolutePath().normalize();
-            if (src == null || h.retiring()
-                    || !(changed.contains(src) || changed.contains(src.resolveSibling(src.getFileName() + ".sig")))) {
-                continue;
-            }
-            try {
-                PluginSources.Candidate c = sources.open(h.source(), h.artifactId());
-                if (c.sha256.equals(h.sha256()) && Objects.equals(c.signedBy, h.signedBy())) {
-                    continue; // touched, not changed
-                }
-                PluginId id = start(c, h.options().toBuilder().sha256(null).build(), true).id();
-                LOG.info("reloaded {} from {} (was {})", id, h.source(), h.id());
-            } catch (RuntimeException e) {
-                LOG.warn("not reloading {} from {}; it keeps running: {}", h.id(), h.source(), e.getMessage());
-            }
-        }
+    private void refreshIndex() {
         if (index != null && !closed) {
             try {
                 discover();
@@ -402,76 +309,10 @@ public final class PluginSystem implements AutoCloseable {
         PluginIndex previous = index;
         Map<String, PluginDescriptor> known = previous == null ? Map.of() : previous.byDigest();
         ClassLoader context = Thread.currentThread().getContextClassLoader(); // the caller's, not the guest thread's
-        ClassLoader loader = context != null ? context : PluginSystem.class.getClassLoader();
-        PluginIndex idx = runOnGuestThread(() -> scan(known, loader));
+        ClassLoader classpath = !options.scanClasspath() ? null : context != null ? context : PluginSystem.class.getClassLoader();
+        PluginIndex idx = guests.call(() -> scanner.scan(options.pluginDirs(), classpath, known));
         index = idx;
         return new Discovery(idx.all(), idx.problems());
-    }
-
-    private PluginIndex scan(Map<String, PluginDescriptor> known, ClassLoader loader) {
-        PluginIndex idx = PluginIndex.empty();
-        for (Path dir : options.pluginDirs()) {
-            List<Path> files;
-            try (Stream<Path> list = Files.list(dir)) {
-                files = list.filter(Files::isRegularFile).sorted().toList();
-            } catch (IOException e) {
-                idx.problem(new PluginLoadException(PluginLoadException.Stage.UNREADABLE, dir.toString(),
-                        "cannot list plugin directory " + dir + ": " + e, e));
-                continue;
-            }
-            for (Path f : files) {
-                String n = f.getFileName().toString();
-                if (n.endsWith(".wasm")) {
-                    describe(idx, known, f.toString(), () -> sources.open(f, null));
-                } else if (n.endsWith(".jar")) {
-                    List<String> ids;
-                    try {
-                        ids = sources.ids(f);
-                    } catch (PluginLoadException e) {
-                        idx.problem(e);
-                        continue;
-                    }
-                    for (String id : ids) {
-                        describe(idx, known, f + " (plugin " + id + ")", () -> sources.open(f, id));
-                    }
-                }
-            }
-        }
-        if (options.scanClasspath()) {
-            for (String base : PluginSources.classpathArtifacts(loader)) {
-                List<String> ids;
-                try {
-                    ids = sources.ids(base);
-                } catch (PluginLoadException e) {
-                    idx.problem(e);
-                    continue;
-                }
-                for (String id : ids) {
-                    describe(idx, known, PluginSources.describe(base) + " (plugin " + id + ")", () -> sources.open(base, id));
-                }
-            }
-        }
-        return idx;
-    }
-
-    private void describe(PluginIndex idx, Map<String, PluginDescriptor> known, String where, Supplier<PluginSources.Candidate> open) {
-        try {
-            PluginSources.Candidate c = open.get();
-            PluginDescriptor seen = known.get(c.sha256);
-            PluginMetadata metadata = seen != null ? seen.metadata() : probe(c);
-            idx.add(new PluginDescriptor(metadata, c.source, c.artifactId(), c.sha256, c.wasmSha256, c.signedBy), c.locator);
-        } catch (PluginLoadException e) {
-            idx.problem(Failures.at(where, e));
-        } catch (RuntimeException | Error e) {
-            PluginFaults.rethrowHostErrors(e);
-            idx.problem(Failures.load(PluginLoadException.Stage.UNINSTANTIABLE, where, "cannot read its metadata: " + PluginFaults.describe(e), e));
-        }
-    }
-
-    private PluginMetadata probe(PluginSources.Candidate c) {
-        PluginSources.Compiled compiled = sources.compiled(c, c.signedBy == null);
-        LoadedCode code = LoadedCode.define(c.label, compiled.entry(), true);
-        return LoadedPlugin.probe(c.label, code, options.defaultLimits(), options.enableWasi(), watchdog);
     }
 
     private PluginIndex index() {
@@ -523,14 +364,14 @@ public final class PluginSystem implements AutoCloseable {
      *     unloaded, or replaced by a reload)
      */
     public PluginOutput executePlugin(PluginId id, PluginInput input) {
-        PluginHandle h = handle(id);
-        return runOnGuestThread(() -> run(h, input));
+        PluginHandle h = routes.get(id);
+        return guests.call(() -> run(h, input));
     }
 
     /** Runs one execution on a plugin thread; the future fails with the same exceptions as {@link #executePlugin}. */
     public CompletableFuture<PluginOutput> executePluginAsync(PluginId id, PluginInput input) {
-        PluginHandle h = handle(id);
-        return CompletableFuture.supplyAsync(() -> run(h, input), guests);
+        PluginHandle h = routes.get(id);
+        return guests.async(() -> run(h, input));
     }
 
     /**
@@ -542,24 +383,25 @@ public final class PluginSystem implements AutoCloseable {
      */
     public PluginOutput executePlugin(String name, PluginInput input) {
         Objects.requireNonNull(name, "name");
-        return runOnGuestThread(() -> runCurrent(name, input));
+        ensureOpen();
+        return guests.call(() -> runCurrent(name, input));
     }
 
     /** {@link #executePlugin(String, PluginInput)} on a plugin thread. */
     public CompletableFuture<PluginOutput> executePluginAsync(String name, PluginInput input) {
         Objects.requireNonNull(name, "name");
         ensureOpen();
-        return CompletableFuture.supplyAsync(() -> runCurrent(name, input), guests);
+        return guests.async(() -> runCurrent(name, input));
     }
 
     /** The version executions by {@code name} currently go to, if any is loaded. */
     public Optional<PluginId> currentVersion(String name) {
-        return Optional.ofNullable(current.get(name)).map(PluginHandle::id);
+        return Optional.ofNullable(routes.current(name)).map(PluginHandle::id);
     }
 
-    private PluginOutput run(PluginHandle h, PluginInput input) {
+    private static PluginOutput run(PluginHandle h, PluginInput input) {
         if (!h.tryEnter()) {
-            throw unknown(h.id());
+            throw PluginRoutes.notLoaded(h.id());
         }
         try {
             return h.execute(input);
@@ -570,9 +412,9 @@ public final class PluginSystem implements AutoCloseable {
 
     private PluginOutput runCurrent(String name, PluginInput input) {
         while (true) {
-            PluginHandle h = current.get(name);
+            PluginHandle h = routes.current(name);
             if (h == null) {
-                throw notLoaded(name);
+                throw PluginRoutes.notLoaded(name);
             }
             if (h.tryEnter()) {
                 try {
@@ -592,106 +434,42 @@ public final class PluginSystem implements AutoCloseable {
      */
     public <T> CompletableFuture<T> submit(Supplier<T> task) {
         ensureOpen();
-        return CompletableFuture.supplyAsync(task, guests);
+        return guests.async(task);
     }
 
-    private <T> T runOnGuestThread(Supplier<T> task) {
-        if (GuestThreads.isGuestThread()) {
-            return task.get();
-        }
-        ensureOpen();
-        Future<T> f = guests.submit(task::get);
-        try {
-            return f.get();
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException) {
-                throw (RuntimeException) c;
-            }
-            if (c instanceof Error) {
-                throw (Error) c;
-            }
-            throw new IllegalStateException(c);
-        } catch (InterruptedException e) {
-            f.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for a plugin", e);
-        }
-    }
+    // ---- what is loaded -------------------------------------------------------------------------------------
 
     /** The metadata a loaded plugin declared. */
     public PluginMetadata getMetadata(PluginId id) {
-        return handle(id).plugin().metadata();
+        return routes.get(id).plugin().metadata();
     }
 
     /** What the system knows about a loaded plugin. */
     public PluginInfo describePlugin(PluginId id) {
-        PluginHandle h = handle(id);
+        PluginHandle h = routes.get(id);
         LoadedPlugin p = h.plugin();
         return new PluginInfo(id, p.metadata(), h.source(), h.origin(), p.code().stamp(), p.limits(),
-                p.imports().hostFunctions(), p.imports().wasiFunctions(), p.code().interpretedFunctions());
+                p.imports().hostFunctions(), p.imports().wasiFunctions(), h.compilation());
     }
 
     /** Every loaded plugin. */
     public List<PluginId> listPlugins() {
-        return new ArrayList<>(plugins.keySet());
-    }
-
-    /**
-     * Unloads a plugin: new executions are refused, running ones finish, instances get {@code plugin_shutdown},
-     * and its class loader becomes unreachable. Executions by name move to the next newest loaded version, if any.
-     */
-    public void unloadPlugin(PluginId id) {
-        PluginHandle h;
-        synchronized (routes) {
-            h = plugins.remove(id);
-            if (h == null) {
-                throw unknown(id);
-            }
-            route(id.name());
-        }
-        retire(h);
+        return routes.loaded().stream().map(PluginHandle::id).toList();
     }
 
     /** The loaded version's class loader (tests prove it is collected after unload and reload). */
     ClassLoader classLoaderOf(PluginId id) {
-        return handle(id).plugin().code().classLoader();
+        return routes.get(id).plugin().code().classLoader();
     }
 
     /** Executions of this loaded version in flight (tests use it to reload while one runs). */
     int inFlight(PluginId id) {
-        return handle(id).inFlight();
+        return routes.get(id).inFlight();
     }
 
     /** How many pre-compiled jars this system compiled again to verify them (tests prove verdicts are remembered). */
     long reproductions() {
-        return reproduction.compilations();
-    }
-
-    private PluginHandle handle(PluginId id) {
-        PluginHandle h = plugins.get(id);
-        if (h == null) {
-            throw unknown(id);
-        }
-        return h;
-    }
-
-    private static PluginException unknown(PluginId id) {
-        return new PluginException(ErrorKind.NOT_LOADED, String.valueOf(id), "no plugin loaded with id " + id, null);
-    }
-
-    private static PluginException notLoaded(String name) {
-        return new PluginException(ErrorKind.NOT_LOADED, name,
-                "no version of plugin '" + name + "' is loaded; load it with loadPlugin first", null);
-    }
-
-    private boolean evictOneIdle() {
-        for (PluginHandle h : live) {
-            if (h.plugin().evictIdle()) {
-                return true;
-            }
-        }
-        return false;
+        return loader.reproductions();
     }
 
     private void ensureOpen() {
@@ -703,28 +481,23 @@ public final class PluginSystem implements AutoCloseable {
     /** Unloads every plugin and stops the system's threads. */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        List<PluginHandle> all;
-        synchronized (routes) {
-            closing = true;
-            if (watcher != null) {
-                watcher.close();
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
             }
-            all = new ArrayList<>(plugins.values());
-            plugins.clear();
-            current.clear();
+            closed = true;
+            if (watch != null) {
+                watch.close();
+            }
         }
-        for (PluginHandle h : all) {
+        for (PluginHandle h : routes.closeAll()) {
             try {
                 retire(h);
             } catch (RuntimeException ignored) {
                 // keep closing the others
             }
         }
-        closed = true;
         guests.shutdown();
-        watchdog.shutdownNow();
+        watchdog.shutdown();
     }
 }

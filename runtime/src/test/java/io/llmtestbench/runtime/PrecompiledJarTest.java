@@ -43,4 +43,28 @@ class PrecompiledJarTest {
                     .isInstanceOf(PluginLoadException.class).hasMessageContaining("name one");
         }
     }
+
+    @Test
+    void describePluginReportsTheCompilationOfWhatWasLoaded(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path wasm = TestPlugins.wasm("similarity-evaluator");
+        var compiled = io.llmtestbench.compiler.WasmCompiler.compile(java.nio.file.Files.readAllBytes(wasm),
+                io.llmtestbench.compiler.CompilerOptions.defaults());
+        Path jar = dir.resolve("evaluator.jar");
+        try (var out = java.nio.file.Files.newOutputStream(jar)) {
+            io.llmtestbench.compiler.PluginArtifact.writeJar(out,
+                    java.util.List.of(io.llmtestbench.compiler.PluginArtifact.Entry.of("evaluator", "similarity-evaluator.wasm", compiled)));
+        }
+        try (PluginSystem system = TestPlugins.system()) {
+            var fromWasm = system.describePlugin(system.loadPlugin(wasm)).compilation();
+            assertThat(fromWasm.compileMillis()).as("compiled on load").isNotNegative();
+            assertThat(fromWasm.methods()).isEqualTo(compiled.report().methods());
+            assertThat(fromWasm.largeMethods()).isNotEmpty();
+
+            PluginInfo fromJar = system.describePlugin(system.loadPlugin(jar));
+            assertThat(fromJar.origin()).isEqualTo("jar");
+            assertThat(fromJar.compilation().compileMillis()).as("not compiled here").isEqualTo(-1);
+            assertThat(fromJar.compilation().functions()).isEqualTo(compiled.report().functions());
+            assertThat(fromJar.compilation().methods()).isEqualTo(compiled.report().methods());
+        }
+    }
 }

@@ -33,6 +33,9 @@ public final class FuelInjector {
     private static final int SECTION_FUNCTION = 3;
     private static final int SECTION_CODE = 10;
 
+    /** Functions appended to a metered module that defines any: the fuel function and the bulk function. */
+    public static final int APPENDED_FUNCTIONS = 2;
+
     private FuelInjector() {}
 
     /** Returns null when the module defines no function (nothing to meter). */

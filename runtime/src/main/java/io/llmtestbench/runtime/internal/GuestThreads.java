@@ -1,13 +1,18 @@
 package io.llmtestbench.runtime.internal;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
- * Threads that run guest code. They have a large stack so that the deterministic call-depth limit, not the
- * JVM's stack, is what stops deep recursion; code already on such a thread runs plugins inline.
+ * The threads that run guest code. They have a large stack so that the deterministic call-depth limit, not the
+ * JVM's stack, is what stops deep recursion; code already on such a thread runs plugins inline. The pool is
+ * unbounded: the number of live instances ({@code SystemOptions.maxInstances}) bounds real concurrency.
  */
 public final class GuestThreads {
     /** Stack size of guest threads: room for the default call depth even before the JIT compiles anything. */
@@ -15,14 +20,10 @@ public final class GuestThreads {
 
     private static final ThreadLocal<Boolean> GUEST = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
-    private GuestThreads() {}
+    private final ExecutorService pool;
 
-    public static boolean isGuestThread() {
-        return GUEST.get();
-    }
-
-    /** An unbounded pool of daemon guest threads (the number of live instances bounds real concurrency). */
-    public static ExecutorService newPool(String name) {
+    /** A pool of daemon guest threads named {@code <name>-<n>}. */
+    public GuestThreads(String name) {
         AtomicInteger n = new AtomicInteger();
         ThreadFactory factory = r -> {
             Thread t = new Thread(null, () -> {
@@ -32,6 +33,47 @@ public final class GuestThreads {
             t.setDaemon(true);
             return t;
         };
-        return Executors.newCachedThreadPool(factory);
+        this.pool = Executors.newCachedThreadPool(factory);
+    }
+
+    public static boolean isGuestThread() {
+        return GUEST.get();
+    }
+
+    /**
+     * Runs {@code task} on a guest thread and waits for it: inline when the caller is one, else handed off. Its
+     * exceptions reach the caller unwrapped.
+     */
+    public <T> T call(Supplier<T> task) {
+        if (isGuestThread()) {
+            return task.get();
+        }
+        Future<T> f = pool.submit(task::get);
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException) {
+                throw (RuntimeException) c;
+            }
+            if (c instanceof Error) {
+                throw (Error) c;
+            }
+            throw new IllegalStateException(c);
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a plugin", e);
+        }
+    }
+
+    /** Runs {@code task} on a guest thread; the future completes with its result or exception. */
+    public <T> CompletableFuture<T> async(Supplier<T> task) {
+        return CompletableFuture.supplyAsync(task, pool);
+    }
+
+    /** Lets running tasks finish; accepts no new ones. */
+    public void shutdown() {
+        pool.shutdown();
     }
 }

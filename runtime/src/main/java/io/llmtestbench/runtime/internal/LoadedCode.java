@@ -160,14 +160,14 @@ public final class LoadedCode {
      * several times its speed. At info level: the plugin works either way, and tools that print only warnings
      * (the CLI by default) keep their error output clean.
      */
-    private static void warnAboutHugeMethods(String label, List<CompilationReport.LargeMethod> large) {
+    private static void warnAboutHugeMethods(String label, List<CompilationReport.Method> large) {
         if (large.isEmpty() || !HugeMethodPolicy.STAY_INTERPRETED) {
             return;
         }
         LoggerFactory.getLogger(LoadedCode.class).info(
                 "{}: {} generated method(s) exceed HotSpot's HugeMethodLimit (largest {} bytes of bytecode) and will never"
                         + " be JIT-compiled in this JVM; run it with -XX:-DontCompileHugeMethods (`llmtb inspect` lists them)",
-                label, large.size(), large.stream().mapToInt(CompilationReport.LargeMethod::bytecodeBytes).max().orElse(0));
+                label, large.size(), large.stream().mapToInt(CompilationReport.Method::bytecodeBytes).max().orElse(0));
     }
 
     static String stampOf(byte[] classBytes) {

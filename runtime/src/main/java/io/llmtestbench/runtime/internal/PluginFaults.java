@@ -5,7 +5,8 @@ package io.llmtestbench.runtime.internal;
  * can overflow the stack, exhaust the heap with one allocation, or (in a tampered jar that passed every check)
  * fail to link or verify; those must reach the caller as a {@code PluginException} (INVALID_PLUGIN at load,
  * TRAP or MEMORY_LIMIT at run), never as the raw {@code Error}. Any other {@code Error} is the host's and
- * propagates. The catch sites in {@link LoadedCode}, {@link LoadedPlugin} and {@code PluginSystem} use this, so
+ * propagates. The catch sites in {@link LoadedCode}, {@link LoadedPlugin}, {@link InstanceStarter} and
+ * {@code DiscoveryScanner} use this, so
  * the rule lives here once.
  */
 public final class PluginFaults {

@@ -1,17 +1,21 @@
 package io.llmtestbench.runtime.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmtestbench.compiler.CompilationReport;
 import io.llmtestbench.runtime.LoadOptions;
 import io.llmtestbench.runtime.PluginExecutionException;
 import io.llmtestbench.runtime.PluginException;
 import io.llmtestbench.runtime.PluginId;
 import io.llmtestbench.runtime.PluginInput;
 import io.llmtestbench.runtime.PluginOutput;
+import io.llmtestbench.runtime.internal.registry.PluginSources;
+import io.llmtestbench.runtime.internal.registry.Semver;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * A loaded plugin version as the system tracks it: where it came from, its rate limit, and a count of the
@@ -24,26 +28,36 @@ public final class PluginHandle {
 
     private final LoadedPlugin plugin;
     private final Path source;
+    private final String location;
     private final String artifactId;
     private final String origin;
     private final String sha256;
     private final String signedBy;
     private final LoadOptions options;
+    private final Semver version;
+    /** The compilation report, computed on first use for code read from an artifact (which it keeps until then). */
+    private final Supplier<CompilationReport> compilation;
     private final TokenBucket bucket;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private volatile boolean retiring;
 
-    public PluginHandle(LoadedPlugin plugin, Path source, String artifactId, String origin, String sha256, String signedBy,
-            LoadOptions options) {
+    /**
+     * @param from what the plugin was read from
+     * @param code how its code was obtained
+     */
+    public PluginHandle(LoadedPlugin plugin, PluginSources.Candidate from, PluginSources.Compiled code, LoadOptions options) {
         this.plugin = plugin;
-        this.source = source;
-        this.artifactId = artifactId;
-        this.origin = origin;
-        this.sha256 = sha256;
-        this.signedBy = signedBy;
+        this.source = from.path;
+        this.location = from.source;
+        this.artifactId = from.artifactId();
+        this.origin = code.origin();
+        this.compilation = code.report();
+        this.sha256 = from.sha256;
+        this.signedBy = from.signedBy;
         this.options = options;
+        this.version = Versions.version(plugin.id().version()); // validated at load, by the same rule
         this.bucket = options.maxExecutionsPerSecond() > 0 ? new TokenBucket(options.maxExecutionsPerSecond()) : null;
     }
 
@@ -55,8 +69,29 @@ public final class PluginHandle {
         return plugin.id();
     }
 
+    /** The file it was loaded from, or null for a class-path artifact. */
     public Path source() {
         return source;
+    }
+
+    /** Where it was loaded from, for messages: the file, or the class-path URL of its artifact. */
+    public String location() {
+        return location;
+    }
+
+    /** What its code is, for {@code PluginInfo}. */
+    public CompilationReport compilation() {
+        return compilation.get();
+    }
+
+    /** Its metadata version, for ordering versions of one name. */
+    public Semver version() {
+        return version;
+    }
+
+    /** The SHA-256 of its source module (two loads of one name and version must agree on it). */
+    public String wasmSha256() {
+        return plugin.code().stamp().wasmSha256();
     }
 
     /** The plugin's id in its jar, or null for a {@code .wasm}. */

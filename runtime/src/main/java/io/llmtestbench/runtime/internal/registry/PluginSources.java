@@ -3,6 +3,7 @@ package io.llmtestbench.runtime.internal.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmtestbench.compiler.CompilationException;
+import io.llmtestbench.compiler.CompilationReport;
 import io.llmtestbench.compiler.CompiledModule;
 import io.llmtestbench.compiler.CompilerOptions;
 import io.llmtestbench.compiler.PluginArtifact;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.zip.ZipFile;
 
 /**
@@ -77,8 +79,27 @@ public final class PluginSources {
         }
     }
 
-    /** Compiled (or pre-compiled) code and how it was obtained: "compiled", "cache" or "jar". */
-    public record Compiled(PluginArtifact.Entry entry, String origin) {}
+    /**
+     * Compiled (or pre-compiled) code and how it was obtained: "compiled", "cache" or "jar".
+     *
+     * @param report the compilation report: the compiler's own when compiled now, else read back from the entry on
+     *     first use (the entry stays reachable until then)
+     */
+    public record Compiled(PluginArtifact.Entry entry, String origin, Supplier<CompilationReport> report) {
+        static Compiled read(PluginArtifact.Entry entry, String origin) {
+            return new Compiled(entry, origin, new Supplier<>() {
+                private CompilationReport report;
+
+                @Override
+                public synchronized CompilationReport get() {
+                    if (report == null) {
+                        report = entry.report();
+                    }
+                    return report;
+                }
+            });
+        }
+    }
 
     private final Path cacheDir;
     private final SignaturePolicy policy;
@@ -197,13 +218,13 @@ public final class PluginSources {
      */
     public Compiled compiled(Candidate c, boolean trustCache) {
         if (c.entry != null) {
-            return new Compiled(c.entry, "jar");
+            return Compiled.read(c.entry, "jar");
         }
         CompileCache cache = cacheDir == null ? null : new CompileCache(cacheDir);
         if (cache != null && trustCache) {
             Optional<PluginArtifact.Entry> cached = cache.get(c.sha256, true);
             if (cached.isPresent()) {
-                return new Compiled(cached.get(), "cache");
+                return Compiled.read(cached.get(), "cache");
             }
         }
         CompiledModule module = compile(c.label, c.wasm);
@@ -211,7 +232,8 @@ public final class PluginSources {
         if (cache != null) {
             cache.put(entry.id(), c.label, module);
         }
-        return new Compiled(entry, "compiled");
+        CompilationReport report = module.report();
+        return new Compiled(entry, "compiled", () -> report);
     }
 
     private static CompiledModule compile(String label, byte[] wasm) {

@@ -1,0 +1,71 @@
+package io.llmtestbench.compiler.internal;
+
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.types.ExternalType;
+import io.llmtestbench.compiler.CompilationReport;
+import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Builds a {@link CompilationReport} from a compiled module's wasm and classes. */
+public final class CodeSizes {
+    private static final int SECTION_CODE = 10;
+
+    private CodeSizes() {}
+
+    /**
+     * @param definedFunctions the source module's defined functions (the compiled module may append the metering ones)
+     * @param wasm the module as compiled
+     */
+    public static CompilationReport report(int definedFunctions, Set<Integer> interpreted, Map<String, byte[]> classes, byte[] wasm,
+            long meteredSegments, long compileMillis) {
+        List<CompilationReport.Method> methods = CompilationReport.methodsOf(classes);
+        int imported = importedFunctions(wasm);
+        int[] bodies = bodySizes(wasm);
+        List<CompilationReport.Function> functions = new ArrayList<>();
+        for (int i = 0; i < Math.min(definedFunctions, bodies.length); i++) {
+            int index = imported + i;
+            int bytecode = methods.stream().filter(m -> m.wasmFunction() == index).mapToInt(CompilationReport.Method::bytecodeBytes).sum();
+            functions.add(new CompilationReport.Function(index, bodies[i], bytecode, interpreted.contains(index)));
+        }
+        long classFileBytes = classes.values().stream().mapToLong(c -> c.length).sum();
+        return new CompilationReport(definedFunctions, interpreted, functions, methods, classes.size(), classFileBytes, wasm.length,
+                meteredSegments, compileMillis);
+    }
+
+    /** Defined functions of the source module, given the module as compiled (metering appends two). */
+    public static int sourceFunctions(byte[] compiledWasm, boolean metered) {
+        int compiled = bodySizes(compiledWasm).length;
+        return metered && compiled >= FuelInjector.APPENDED_FUNCTIONS ? compiled - FuelInjector.APPENDED_FUNCTIONS : compiled;
+    }
+
+    private static int importedFunctions(byte[] wasm) {
+        var module = Parser.builder().withValidation(false).includeSectionId(2).build().parse(() -> new ByteArrayInputStream(wasm));
+        return module.importSection().count(ExternalType.FUNCTION);
+    }
+
+    /** The size of each function body in the code section, in order. */
+    static int[] bodySizes(byte[] wasm) {
+        int pos = 8;
+        while (pos < wasm.length) {
+            int id = wasm[pos] & 0xff;
+            Leb128.Read size = Leb128.readUnsigned(wasm, pos + 1);
+            int start = size.next();
+            if (id == SECTION_CODE) {
+                Leb128.Read count = Leb128.readUnsigned(wasm, start);
+                int[] sizes = new int[(int) count.value()];
+                int p = count.next();
+                for (int i = 0; i < sizes.length; i++) {
+                    Leb128.Read body = Leb128.readUnsigned(wasm, p);
+                    sizes[i] = (int) body.value();
+                    p = body.next() + sizes[i];
+                }
+                return sizes;
+            }
+            pos = start + (int) size.value();
+        }
+        return new int[0];
+    }
+}

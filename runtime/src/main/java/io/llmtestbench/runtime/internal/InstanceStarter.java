@@ -1,0 +1,161 @@
+package io.llmtestbench.runtime.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmtestbench.abi.PluginAbi;
+import io.llmtestbench.runtime.LoadOptions;
+import io.llmtestbench.runtime.PluginException;
+import io.llmtestbench.runtime.PluginLoadException.Stage;
+import io.llmtestbench.runtime.PluginMetadata;
+import io.llmtestbench.runtime.ResourceLimits;
+import io.llmtestbench.runtime.internal.exec.Budget;
+import io.llmtestbench.runtime.internal.exec.Interrupted;
+import io.llmtestbench.runtime.internal.exec.MemoryCapExceededException;
+import io.llmtestbench.runtime.internal.wasi.WasiEnvironment;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts and shuts down the instances of one plugin (docs/plugin-abi.md §5): instantiate (under the memory cap),
+ * then the start-up run — {@code _initialize}, {@code plugin_metadata} (validated), {@code plugin_init(config)} —
+ * with a fresh budget and its own deadline. A start-up that fails is a {@code PluginLoadException} at stage
+ * {@link Stage#UNINSTANTIABLE} and its instance is dropped. Safe from several threads: the pool starts instances
+ * concurrently once the plugin is loaded.
+ */
+final class InstanceStarter {
+    private static final Logger LOG = LoggerFactory.getLogger(InstanceStarter.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String label;
+    private final LoadedCode code;
+    private final AbiCheck.Imports imports;
+    private final LoadOptions options;
+    private final ResourceLimits limits;
+    private final byte[] config;
+    private final PluginShared shared;
+    private final Watchdog watchdog;
+    private final MetadataValidator validator;
+    /** What the first start-up read; later ones are validated again but keep it. */
+    private volatile PluginMetadata metadata;
+
+    InstanceStarter(String label, LoadedCode code, AbiCheck.Imports imports, LoadOptions options, ResourceLimits limits,
+            Watchdog watchdog) {
+        this.label = label;
+        this.code = code;
+        this.imports = imports;
+        this.options = options;
+        this.limits = limits;
+        this.watchdog = watchdog;
+        this.validator = new MetadataValidator(imports);
+        try {
+            this.config = JSON.writeValueAsBytes(options.config());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+        this.shared = new PluginShared(label, options.randomSeed(), PluginShared.DEFAULT_STATE_CAP, PluginShared.DEFAULT_LOG_CAP,
+                NetworkPolicy.of(options.permissions().network(), options.permissions().allowedHosts()), limits.maxHttpResponseBytes());
+    }
+
+    /** The metadata the first start-up read, or null before it. */
+    PluginMetadata metadata() {
+        return metadata;
+    }
+
+    /** The plugin's name in messages: its metadata name once known, its file name before. */
+    String name() {
+        PluginMetadata m = metadata;
+        return m != null ? m.name() : label;
+    }
+
+    /** A new instance, ready for executions: instantiated, {@code _initialize}d, its metadata checked, {@code plugin_init}ed. */
+    GuestInstance start() {
+        return run(true);
+    }
+
+    /** Only {@code _initialize} and {@code plugin_metadata}, in an instance dropped right after: discovery's probe. */
+    PluginMetadata readMetadata() {
+        run(false).close();
+        return metadata;
+    }
+
+    /** The shutdown run of an instance leaving the pool healthy: {@code plugin_shutdown}, whose failure is only logged. */
+    void shutdown(GuestInstance g) {
+        try {
+            g.begin(limits.maxInstructions(), limits.maxCallDepth(), null,
+                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limits.maxExecutionTimeMs()));
+            g.callShutdown();
+        } catch (RuntimeException | Error e) {
+            PluginFaults.rethrowHostErrors(e);
+            LOG.debug("plugin_shutdown of '{}' failed: {}", name(), e.toString());
+        }
+    }
+
+    /** One start-up run under its own deadline alarm. */
+    private GuestInstance run(boolean init) {
+        Budget budget = new Budget(limits.maxInstructions(), limits.maxCallDepth());
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limits.maxExecutionTimeMs());
+        ScheduledFuture<?> alarm = watchdog.arm(deadline - System.nanoTime(), () -> budget.requestStop(Interrupted.Reason.DEADLINE));
+        try {
+            return run(budget, deadline, init);
+        } finally {
+            alarm.cancel(false);
+        }
+    }
+
+    private GuestInstance run(Budget budget, long deadline, boolean init) {
+        int capPages = (int) Math.min(limits.maxMemoryBytes() / 65536, 65536);
+        GuestInstance g;
+        try {
+            g = new GuestInstance(code, imports, wasiEnvironment(), shared, budget, capPages, deadline);
+        } catch (MemoryCapExceededException e) {
+            throw Failures.load(Stage.UNINSTANTIABLE, name(), e.getMessage() + " (maxMemoryBytes " + limits.maxMemoryBytes() + ")", e);
+        } catch (PluginException e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            PluginFaults.rethrowHostErrors(e);
+            throw Failures.load(Stage.UNINSTANTIABLE, name(), "instantiation failed: " + describe(e), e);
+        }
+        try {
+            g.callInitialize();
+            PluginMetadata parsed = validator.parse(g.callMetadata(limits.maxOutputBytes()), name());
+            if (metadata == null) {
+                metadata = parsed;
+                shared.rename(parsed.name()); // plugin_init's logs already carry the plugin's name
+            }
+            if (init) {
+                int rc = g.callInit(config);
+                if (rc != PluginAbi.RESULT_OK) {
+                    throw Failures.load(Stage.UNINSTANTIABLE, name(),
+                            "plugin_init failed with code: " + rc + " (" + PluginAbi.resultName(rc).orElse("undocumented result code") + ")", null);
+                }
+            }
+            return g;
+        } catch (PluginException e) {
+            g.close();
+            throw e;
+        } catch (GuestInstance.ResultCode rc) {
+            g.close();
+            throw Failures.load(Stage.UNINSTANTIABLE, name(),
+                    "plugin_metadata failed with code: " + rc.code + " (" + PluginAbi.resultName(rc.code).orElse("undocumented result code") + ")", null);
+        } catch (RuntimeException | Error e) {
+            PluginFaults.rethrowHostErrors(e);
+            g.close();
+            PluginException f = new FailureMapper(name(), limits).failure(e, g);
+            throw Failures.load(Stage.UNINSTANTIABLE, name(), "initialisation failed: " + f.getMessage(), f);
+        }
+    }
+
+    private static String describe(Throwable e) {
+        return e.getMessage() != null && !(e instanceof Error) ? e.getMessage() : PluginFaults.describe(e);
+    }
+
+    /** The WASI world of a new instance (null when the plugin imports no WASI function). */
+    private WasiEnvironment wasiEnvironment() {
+        if (imports.wasiFunctions().isEmpty()) {
+            return null;
+        }
+        return WasiEnvironment.create(options.permissions(), options.randomSeed(), shared::logger);
+    }
+}

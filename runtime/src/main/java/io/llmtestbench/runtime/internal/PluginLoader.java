@@ -1,0 +1,68 @@
+package io.llmtestbench.runtime.internal;
+
+import io.llmtestbench.runtime.LoadOptions;
+import io.llmtestbench.runtime.PluginMetadata;
+import io.llmtestbench.runtime.ResourceLimits;
+import io.llmtestbench.runtime.SystemOptions;
+import io.llmtestbench.runtime.internal.load.Reproduction;
+import io.llmtestbench.runtime.internal.registry.Integrity;
+import io.llmtestbench.runtime.internal.registry.PluginSources;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Turns a plugin read from its source into a started plugin version, not yet published: the SHA-256 pin, the code
+ * (compiled, from the compile cache or from the jar), its checks and definition, the ABI check and the first
+ * instance. Steps 1–5 of docs/architecture.md, "What happens on loadPlugin(path)".
+ */
+public final class PluginLoader {
+    /** JVM-wide, so that a plugin id (and an audit line) names one load even across systems. */
+    private static final AtomicLong SERIALS = new AtomicLong();
+
+    private final SystemOptions system;
+    private final PluginSources sources;
+    private final InstancePermits permits;
+    private final Watchdog watchdog;
+    private final GuestThreads guests;
+    /** Verdicts of LoadOptions.JarVerification.REPRODUCE, remembered by content for this system. */
+    private final Reproduction reproduction;
+
+    public PluginLoader(SystemOptions system, PluginSources sources, InstancePermits permits, Watchdog watchdog, GuestThreads guests) {
+        this.system = system;
+        this.sources = sources;
+        this.permits = permits;
+        this.watchdog = watchdog;
+        this.guests = guests;
+        this.reproduction = new Reproduction(system.cacheDir());
+    }
+
+    /** Loads and starts {@code c} (its first instance runs on a guest thread); the caller publishes the handle. */
+    public PluginHandle load(PluginSources.Candidate c, LoadOptions options) {
+        Integrity.checkPin(c.label, c.sha256, options.sha256(), c.digestOf);
+        // verified content is compiled from the verified bytes: the compile cache is not covered by a pin or signature
+        boolean verified = options.sha256() != null || c.signedBy != null;
+        PluginSources.Compiled compiled = sources.compiled(c, !verified);
+        if (options.jarVerification() == LoadOptions.JarVerification.REPRODUCE && compiled.origin().equals("jar")) {
+            reproduction.check(c.label, compiled.entry());
+        }
+        LoadedCode code = LoadedCode.define(c.label, compiled.entry(), options.requireMetering());
+        ResourceLimits limits = options.limits() != null ? options.limits() : system.defaultLimits();
+        LoadedPlugin plugin = guests.call(() -> LoadedPlugin.start(c.label, code, options, limits, system.enableWasi(), permits,
+                watchdog, SERIALS.incrementAndGet()));
+        return new PluginHandle(plugin, c, compiled, options);
+    }
+
+    /**
+     * A plugin's metadata, for discovery: one throw-away instance under the system's default limits, with no
+     * permissions, that runs {@code _initialize} and {@code plugin_metadata} only. Call on a guest thread.
+     */
+    public PluginMetadata probe(PluginSources.Candidate c) {
+        PluginSources.Compiled compiled = sources.compiled(c, c.signedBy == null);
+        LoadedCode code = LoadedCode.define(c.label, compiled.entry(), true);
+        return LoadedPlugin.probe(c.label, code, system.defaultLimits(), system.enableWasi(), watchdog);
+    }
+
+    /** How many pre-compiled jars this loader compiled again to verify them (tests prove verdicts are remembered). */
+    public long reproductions() {
+        return reproduction.compilations();
+    }
+}
