@@ -16,6 +16,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# The plugin development kits the Rust and C plugins are built on (pdk/rust, pdk/c).
+PDK="$(cd "$ROOT/../pdk" && pwd)"
 MODE=build
 case "${1:-}" in
   "") ;;
@@ -63,9 +65,10 @@ validate() { # file
 }
 
 # ---- Rust: rust/<crate>/ -> wasm/<crate>.wasm -----------------------------------------------
+# The crates on the Rust PDK depend on ../../../pdk/rust by path (it is in their Cargo.lock).
 # Paths are remapped so that nothing of the checkout's location can end up in a module (in
 # practice rustc only embeds relative paths here, and the symbols are stripped anyway).
-RUSTFLAGS="--remap-path-prefix=$ROOT=/llmtb/test-plugins --remap-path-prefix=$CARGO_DIR=/llmtb/cargo"
+RUSTFLAGS="--remap-path-prefix=$ROOT=/llmtb/test-plugins --remap-path-prefix=$PDK=/llmtb/pdk --remap-path-prefix=$CARGO_DIR=/llmtb/cargo"
 export RUSTFLAGS
 for manifest in "$ROOT"/rust/*/Cargo.toml; do
   crate_dir="$(dirname "$manifest")"
@@ -79,6 +82,7 @@ for manifest in "$ROOT"/rust/*/Cargo.toml; do
 done
 
 # ---- C: c/<plugin>/*.c -> wasm/<plugin>.wasm ---------------------------------------------
+# Each file may include the C PDK, pdk/c/llmtb.h.
 for dir in "$ROOT"/c/*/; do
   plugin="$(basename "$dir")"
   echo "c     $plugin"
@@ -86,7 +90,8 @@ for dir in "$ROOT"/c/*/; do
   # on the PATH, so the output would depend on whether binaryen is installed. The link step has no -O.
   mkdir -p "$WORK/c/$plugin"
   (cd "$dir" && for src in ./*.c; do
-      "$CC" --target=wasm32-wasi -Oz -Wall -Wextra -ffile-prefix-map="$ROOT"=/llmtb/test-plugins \
+      "$CC" --target=wasm32-wasi -Oz -Wall -Wextra -I"$PDK/c" \
+        -ffile-prefix-map="$ROOT"=/llmtb/test-plugins -ffile-prefix-map="$PDK"=/llmtb/pdk \
         -c -o "$WORK/c/$plugin/$(basename "$src" .c).o" "$src" || exit 1
     done) || die "clang failed for c/$plugin"
   "$CC" --target=wasm32-wasi -mexec-model=reactor -o "$OUT/$plugin.wasm" "$WORK/c/$plugin"/*.o -Wl,--strip-all \

@@ -2,7 +2,8 @@
  * fs-probe: a transform plugin (plugin ABI v1, C, wasi-libc) that tries one file, environment, stdio,
  * clock or random operation through WASI and reports what happened. The runtime's permission tests
  * use it to prove that only what was granted works, and that every escape from a granted directory
- * is refused. It imports WASI, so it loads only with RuntimeConfig.enableWasi.
+ * is refused. It imports WASI, so it loads only with SystemOptions.enableWasi. Built on the C PDK
+ * (pdk/c/llmtb.h).
  *
  * Input: {"op": OP, "path": P, "target": T, "data": D, "name": N, "repeat": R, "size": S}
  * Output: {"ok": bool, "errno": n, ...}; errno is the WASI errno (wasi-libc's errno values) of the
@@ -50,12 +51,7 @@
 #include <unistd.h>
 #include <wasi/api.h>
 
-#define EXPORT(name) __attribute__((export_name(name)))
-
-__attribute__((import_module("env"), import_name("host_log")))
-int32_t host_log(int32_t level, const char *ptr, int32_t len);
-
-enum { RESULT_OK = 0, RESULT_INVALID_INPUT = -2, RESULT_OUT_OF_MEMORY = -4, RESULT_BUFFER_TOO_SMALL = -5 };
+#include "llmtb.h" /* the C PDK, pdk/c/llmtb.h: exports, allocator, host_log, output and error helpers */
 
 static const char METADATA[] =
     "{\"name\":\"fs-probe\",\"version\":\"1.0.0\","
@@ -63,42 +59,10 @@ static const char METADATA[] =
     "\"author\":\"LLM Test Bench\",\"plugin_type\":\"transform\","
     "\"capabilities\":[\"wasi\"],\"api_version\":\"1.0\"}";
 
-EXPORT("plugin_alloc")
-void *plugin_alloc(int32_t size) {
-    if (size < 0) return NULL;
-    return malloc(size == 0 ? 1 : (size_t)size);
-}
-
-EXPORT("plugin_free")
-void plugin_free(void *ptr, int32_t size) {
-    (void)size;
-    free(ptr);
-}
-
-static int32_t write_output(const char *bytes, size_t len, char *out, uint32_t *out_len) {
-    uint32_t capacity;
-    memcpy(&capacity, out_len, 4);
-    uint32_t n = (uint32_t)len;
-    memcpy(out_len, &n, 4);
-    if (len > capacity) return RESULT_BUFFER_TOO_SMALL;
-    memcpy(out, bytes, len);
-    return RESULT_OK;
-}
-
-EXPORT("plugin_metadata")
-int32_t plugin_metadata(char *out, uint32_t *out_len) {
-    return write_output(METADATA, sizeof METADATA - 1, out, out_len);
-}
-
-EXPORT("plugin_init")
-int32_t plugin_init(const char *config, int32_t len) {
+static int32_t init(llmtb_str config) {
     (void)config;
-    (void)len;
-    return RESULT_OK;
+    return LLMTB_OK;
 }
-
-EXPORT("plugin_shutdown")
-int32_t plugin_shutdown(void) { return RESULT_OK; }
 
 /* ---- a growable output buffer ------------------------------------------------------------- */
 
@@ -591,15 +555,13 @@ static int perform(const request_t *q, buf_t *b) {
     return -1;
 }
 
-EXPORT("plugin_execute")
-int32_t plugin_execute(const char *in, int32_t in_len, char *out, uint32_t *out_len) {
-    size_t n = (size_t)in_len;
+static int32_t execute(llmtb_str input, llmtb_output *out) {
+    const char *in = input.ptr;
+    size_t n = input.len;
     request_t q = {0};
     q.op = get_string(in, n, "op", NULL);
     if (!q.op) {
-        static const char msg[] = "fs-probe: input needs a string \"op\"";
-        write_output(msg, sizeof msg - 1, out, out_len);
-        return RESULT_INVALID_INPUT;
+        return llmtb_error(out, LLMTB_INVALID_INPUT, "fs-probe: input needs a string \"op\"");
     }
     q.path = get_string(in, n, "path", NULL);
     q.target = get_string(in, n, "target", NULL);
@@ -615,16 +577,14 @@ int32_t plugin_execute(const char *in, int32_t in_len, char *out, uint32_t *out_
     int e = perform(&q, &extra);
     int32_t rc;
     if (e == -1) {
-        static const char msg[] = "fs-probe: unknown op";
-        write_output(msg, sizeof msg - 1, out, out_len);
-        rc = RESULT_INVALID_INPUT;
+        rc = llmtb_error(out, LLMTB_INVALID_INPUT, "fs-probe: unknown op");
     } else {
         buf_t b = {0};
         puts_(&b, e ? "{\"ok\":false,\"errno\":" : "{\"ok\":true,\"errno\":");
         put_long(&b, e);
         put(&b, extra.p, extra.len);
         puts_(&b, "}");
-        rc = b.failed ? RESULT_OUT_OF_MEMORY : write_output(b.p, b.len, out, out_len);
+        rc = b.failed ? llmtb_error(out, LLMTB_OUT_OF_MEMORY, "fs-probe: out of memory") : llmtb_write(out, b.p, b.len);
         free(b.p);
     }
     free(extra.p);
@@ -636,3 +596,5 @@ int32_t plugin_execute(const char *in, int32_t in_len, char *out, uint32_t *out_
     free(q.stream);
     return rc;
 }
+
+LLMTB_PLUGIN(METADATA, init, execute)

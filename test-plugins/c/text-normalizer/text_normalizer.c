@@ -16,77 +16,21 @@
  * message in the output buffer. The JSON scanner below is small but complete: it validates
  * every value (nesting limited to 128 levels), string escapes and UTF-8.
  *
- * Built with clang --target=wasm32-wasi -mexec-model=reactor against wasi-libc, but it uses only
- * malloc/realloc/free and mem* functions, so the module imports nothing.
+ * Built on the C PDK (pdk/c/llmtb.h) with clang --target=wasm32-wasi -mexec-model=reactor against
+ * wasi-libc, but it uses only malloc/realloc/free and mem* functions, so the module imports nothing.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define EXPORT(name) __attribute__((export_name(name)))
-
-enum {
-    RESULT_OK = 0,
-    RESULT_ERROR = -1,
-    RESULT_INVALID_INPUT = -2,
-    RESULT_OUT_OF_MEMORY = -4,
-    RESULT_BUFFER_TOO_SMALL = -5,
-};
+#include "llmtb.h" /* the C PDK, pdk/c/llmtb.h: exports, allocator, output and error helpers */
 
 static const char METADATA[] =
     "{\"name\":\"text-normalizer\",\"version\":\"1.0.0\","
     "\"description\":\"Lowercases, trims, collapses whitespace and strips control characters in the text field\","
     "\"author\":\"LLM Test Bench\",\"plugin_type\":\"transform\","
     "\"capabilities\":[\"normalize\",\"lowercase\",\"whitespace\"],\"api_version\":\"1.0\"}";
-
-/* ------------------------------------------------------------------------------------------ */
-/* ABI v1 glue                                                                                 */
-/* ------------------------------------------------------------------------------------------ */
-
-EXPORT("plugin_alloc")
-void *plugin_alloc(int32_t size) {
-    if (size < 0) return NULL;
-    return malloc(size == 0 ? 1 : (size_t)size);
-}
-
-EXPORT("plugin_free")
-void plugin_free(void *ptr, int32_t size) {
-    (void)size;
-    free(ptr);
-}
-
-static uint32_t load_u32(const void *p) {
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-
-static void store_u32(void *p, uint32_t v) { memcpy(p, &v, 4); }
-
-/* Copies bytes into the host's output buffer; the cell holds the capacity on entry. */
-static int32_t write_output(const char *bytes, size_t len, char *out, uint32_t *out_len) {
-    uint32_t capacity = load_u32(out_len);
-    store_u32(out_len, (uint32_t)len);
-    if (len > capacity) return RESULT_BUFFER_TOO_SMALL;
-    memcpy(out, bytes, len);
-    return RESULT_OK;
-}
-
-/* Puts an (ASCII) error message, truncated to the capacity, in the output buffer. */
-static int32_t write_error(int32_t code, const char *message, char *out, uint32_t *out_len) {
-    uint32_t capacity = load_u32(out_len);
-    size_t len = strlen(message);
-    if (len > capacity) len = capacity;
-    memcpy(out, message, len);
-    store_u32(out_len, (uint32_t)len);
-    return code;
-}
-
-EXPORT("plugin_metadata")
-int32_t plugin_metadata(char *out, uint32_t *out_len) {
-    return write_output(METADATA, sizeof METADATA - 1, out, out_len);
-}
 
 /* ------------------------------------------------------------------------------------------ */
 /* Growable byte buffer                                                                        */
@@ -431,15 +375,11 @@ static int visit_config(scan_t *s, member_t *m, void *ctx) {
     return 1;
 }
 
-EXPORT("plugin_init")
-int32_t plugin_init(const char *config, int32_t config_len) {
-    scan_t s = {config, config + config_len, NULL};
+static int32_t init(llmtb_str config) {
+    scan_t s = {config.ptr, config.ptr + config.len, NULL};
     options.lowercase = options.trim = options.collapse_whitespace = options.strip_control = 1;
-    return scan_object(&s, visit_config, NULL) ? RESULT_OK : RESULT_INVALID_INPUT;
+    return scan_object(&s, visit_config, NULL) ? LLMTB_OK : LLMTB_INVALID_INPUT;
 }
-
-EXPORT("plugin_shutdown")
-int32_t plugin_shutdown(void) { return RESULT_OK; }
 
 /* ------------------------------------------------------------------------------------------ */
 /* The transform                                                                               */
@@ -554,9 +494,9 @@ static int visit_input(scan_t *s, member_t *m, void *ctx) {
     return oom ? fail(s, ERR_OUT_OF_MEMORY) : 1;
 }
 
-EXPORT("plugin_execute")
-int32_t plugin_execute(const char *in, int32_t in_len, char *out, uint32_t *out_len) {
-    scan_t s = {in, in + in_len, NULL};
+static int32_t execute(llmtb_str input, llmtb_output *out) {
+    const char *in = input.ptr;
+    scan_t s = {in, in + input.len, NULL};
     transform_t t = {{0}, 0, 0};
     buf_byte(&t.out, '{');
     int ok = scan_object(&s, visit_input, &t);
@@ -565,9 +505,9 @@ int32_t plugin_execute(const char *in, int32_t in_len, char *out, uint32_t *out_
     if (ok && t.out.oom) ok = fail(&s, ERR_OUT_OF_MEMORY);
     int32_t rc;
     if (ok) {
-        rc = write_output(t.out.data, t.out.len, out, out_len);
+        rc = llmtb_write(out, t.out.data, t.out.len);
     } else {
-        int32_t code = s.error == ERR_OUT_OF_MEMORY ? RESULT_OUT_OF_MEMORY : RESULT_INVALID_INPUT;
+        int32_t code = s.error == ERR_OUT_OF_MEMORY ? LLMTB_OUT_OF_MEMORY : LLMTB_INVALID_INPUT;
         buf_t message = {0};
         buf_put(&message, "text-normalizer: ", 17);
         buf_put(&message, s.error, strlen(s.error));
@@ -582,9 +522,11 @@ int32_t plugin_execute(const char *in, int32_t in_len, char *out, uint32_t *out_
             buf_byte(&message, ')');
         }
         buf_byte(&message, '\0');
-        rc = write_error(code, message.oom ? s.error : message.data, out, out_len);
+        rc = llmtb_error(out, code, message.oom ? s.error : message.data);
         free(message.data);
     }
     free(t.out.data);
     return rc;
 }
+
+LLMTB_PLUGIN(METADATA, init, execute)

@@ -1,5 +1,6 @@
 //! openai-provider: an LLM Test Bench provider plugin (plugin ABI 1.1) that calls an
-//! OpenAI-compatible chat-completions endpoint through the host (`host_http_request`).
+//! OpenAI-compatible chat-completions endpoint through the host (`host_http_request`), on the Rust PDK
+//! (pdk/rust, feature `http`).
 //!
 //! The plugin never opens a socket itself: the host makes the request, and only if the plugin was
 //! granted the network permission and the URL's scheme, host and port are in its `allowedHosts`.
@@ -16,85 +17,17 @@
 //! that is not a chat completion is returned as RESULT_ERROR with a message.
 //!
 //! Repeatability (ABI §6.4): a completion is not a pure function of the input, and calling the
-//! server twice would cost twice. When the output does not fit (RESULT_BUFFER_TOO_SMALL), the
-//! rendered output is kept and the host's retry with the same input gets it without a new request.
+//! server twice would cost twice. When the output does not fit (RESULT_BUFFER_TOO_SMALL), the PDK
+//! keeps the rendered output and the host's retry with the same input gets it without a new request.
 
+use llmtb_pdk::http::Request;
+use llmtb_pdk::{Metadata, Plugin, PluginError, PluginType};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use std::alloc::{alloc, dealloc, Layout};
-use std::cell::RefCell;
 
 // ---------------------------------------------------------------------------------------------
-// ABI glue (the pattern from docs/plugin-authors-guide.md)
+// The plugin
 // ---------------------------------------------------------------------------------------------
-
-const RESULT_OK: i32 = 0;
-const RESULT_ERROR: i32 = -1;
-const RESULT_INVALID_INPUT: i32 = -2;
-const RESULT_BUFFER_TOO_SMALL: i32 = -5;
-
-const LOG_INFO: i32 = 2;
-const LOG_ERROR: i32 = 4;
-
-#[link(wasm_import_module = "env")]
-extern "C" {
-    fn host_log(level: i32, ptr: *const u8, len: usize) -> i32;
-    fn host_http_request(req_ptr: *const u8, req_len: usize, resp_ptr: *mut u8, resp_max: usize) -> i32;
-    fn host_http_response(ptr: *mut u8, max: usize) -> i32;
-}
-
-fn log(level: i32, message: &str) {
-    unsafe {
-        host_log(level, message.as_ptr(), message.len());
-    }
-}
-
-const METADATA: &str = r#"{"name":"openai-provider","version":"1.0.0","description":"Chat completions from an OpenAI-compatible endpoint, through the host's permission-checked host_http_request","author":"LLM Test Bench","plugin_type":"provider","capabilities":["completion","chat","network"],"api_version":"1.1"}"#;
-
-#[no_mangle]
-pub extern "C" fn plugin_alloc(size: i32) -> *mut u8 {
-    if size < 0 {
-        return std::ptr::null_mut();
-    }
-    match Layout::from_size_align(size.max(1) as usize, 8) {
-        Ok(layout) => unsafe { alloc(layout) },
-        Err(_) => std::ptr::null_mut(),
-    }
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn plugin_free(ptr: *mut u8, size: i32) {
-    if ptr.is_null() || size < 0 {
-        return;
-    }
-    dealloc(ptr, Layout::from_size_align_unchecked(size.max(1) as usize, 8));
-}
-
-unsafe fn write_output(bytes: &[u8], out_ptr: *mut u8, out_len_ptr: *mut u32) -> i32 {
-    let capacity = out_len_ptr.read_unaligned() as usize;
-    out_len_ptr.write_unaligned(bytes.len() as u32);
-    if bytes.len() > capacity {
-        return RESULT_BUFFER_TOO_SMALL;
-    }
-    std::ptr::copy_nonoverlapping(bytes.as_ptr(), out_ptr, bytes.len());
-    RESULT_OK
-}
-
-unsafe fn write_error(code: i32, message: &str, out_ptr: *mut u8, out_len_ptr: *mut u32) -> i32 {
-    let capacity = out_len_ptr.read_unaligned() as usize;
-    let mut n = message.len().min(capacity);
-    while !message.is_char_boundary(n) {
-        n -= 1;
-    }
-    std::ptr::copy_nonoverlapping(message.as_ptr(), out_ptr, n);
-    out_len_ptr.write_unaligned(n as u32);
-    code
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn plugin_metadata(out_ptr: *mut u8, out_len_ptr: *mut u32) -> i32 {
-    write_output(METADATA.as_bytes(), out_ptr, out_len_ptr)
-}
 
 #[derive(Deserialize)]
 struct Config {
@@ -103,133 +36,43 @@ struct Config {
     api_key: Option<String>,
 }
 
-thread_local! {
-    static CONFIG: RefCell<Option<Config>> = RefCell::new(None);
-    /// (input, output) of an execution that returned RESULT_BUFFER_TOO_SMALL, for the host's retry.
-    static PENDING: RefCell<Option<(Vec<u8>, Vec<u8>)>> = RefCell::new(None);
+struct OpenAiProvider {
+    config: Config,
 }
 
-#[no_mangle]
-pub unsafe extern "C" fn plugin_init(config_ptr: *const u8, config_len: usize) -> i32 {
-    // With panic = "abort" a panic traps without a message: log it first.
-    std::panic::set_hook(Box::new(|info| log(LOG_ERROR, &info.to_string())));
-    let bytes = std::slice::from_raw_parts(config_ptr, config_len);
-    let config: Config = match serde_json::from_slice(bytes) {
-        Ok(config) => config,
-        Err(e) => {
-            log(LOG_ERROR, &format!("invalid config: {} (needs \"base_url\" and \"model\")", e));
-            return RESULT_INVALID_INPUT;
+impl Plugin for OpenAiProvider {
+    type Config = Config;
+    type Input = ProviderInput;
+    type Output = ProviderOutput;
+
+    fn metadata() -> Metadata {
+        // api_version 1.1: the PDK's `http` feature (host_http_request)
+        Metadata::new("openai-provider", "1.0.0", PluginType::Provider)
+            .description("Chat completions from an OpenAI-compatible endpoint, through the host's permission-checked host_http_request")
+            .author("LLM Test Bench")
+            .capabilities(&["completion", "chat", "network"])
+    }
+
+    fn init(config: Config) -> Result<Self, PluginError> {
+        if !(config.base_url.starts_with("http://") || config.base_url.starts_with("https://")) {
+            return Err(PluginError::invalid_input("invalid config: base_url must start with http:// or https://"));
         }
-    };
-    if !(config.base_url.starts_with("http://") || config.base_url.starts_with("https://")) {
-        log(LOG_ERROR, "invalid config: base_url must start with http:// or https://");
-        return RESULT_INVALID_INPUT;
-    }
-    if config.model.is_empty() {
-        log(LOG_ERROR, "invalid config: model must not be empty");
-        return RESULT_INVALID_INPUT;
-    }
-    log(LOG_INFO, &format!("openai-provider ready (model {}, {})", config.model, config.base_url));
-    CONFIG.with(|c| *c.borrow_mut() = Some(config));
-    RESULT_OK
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn plugin_execute(
-    in_ptr: *const u8,
-    in_len: usize,
-    out_ptr: *mut u8,
-    out_len_ptr: *mut u32,
-) -> i32 {
-    let input_bytes = std::slice::from_raw_parts(in_ptr, in_len);
-    // The host's retry after RESULT_BUFFER_TOO_SMALL: same input, so answer from the kept output.
-    let pending = PENDING.with(|p| p.borrow_mut().take());
-    if let Some((input, output)) = pending {
-        if input == input_bytes {
-            return write_output(&output, out_ptr, out_len_ptr);
+        if config.model.is_empty() {
+            return Err(PluginError::invalid_input("invalid config: model must not be empty"));
         }
+        llmtb_pdk::info!("openai-provider ready (model {}, {})", config.model, config.base_url);
+        Ok(OpenAiProvider { config })
     }
-    let input: ProviderInput = match serde_json::from_slice(input_bytes) {
-        Ok(input) => input,
-        Err(e) => {
-            let message = format!("invalid provider input: {}", e);
-            return write_error(RESULT_INVALID_INPUT, &message, out_ptr, out_len_ptr);
-        }
-    };
-    let output = CONFIG.with(|c| match c.borrow().as_ref() {
-        Some(config) => complete(&input, config),
-        None => Err((RESULT_ERROR, "plugin_init has not run".to_string())),
-    });
-    let output = match output {
-        Ok(output) => output,
-        Err((code, message)) => return write_error(code, &message, out_ptr, out_len_ptr),
-    };
-    let json = match serde_json::to_vec(&output) {
-        Ok(json) => json,
-        Err(e) => return write_error(RESULT_ERROR, &format!("cannot serialise output: {}", e), out_ptr, out_len_ptr),
-    };
-    let code = write_output(&json, out_ptr, out_len_ptr);
-    if code == RESULT_BUFFER_TOO_SMALL {
-        PENDING.with(|p| *p.borrow_mut() = Some((input_bytes.to_vec(), json)));
+
+    fn execute(&mut self, input: ProviderInput) -> Result<ProviderOutput, PluginError> {
+        complete(&input, &self.config).map_err(|(code, message)| PluginError::new(code, message))
     }
-    code
 }
 
-#[no_mangle]
-pub extern "C" fn plugin_shutdown() -> i32 {
-    RESULT_OK
-}
+llmtb_pdk::plugin!(OpenAiProvider);
 
-// ---------------------------------------------------------------------------------------------
-// host_http_request
-// ---------------------------------------------------------------------------------------------
-
-/// Most responses fit; a larger one is read with host_http_response, never requested twice.
-const FIRST_BUFFER: usize = 16 * 1024;
-
-#[derive(Deserialize)]
-struct HttpResponse {
-    status: u16,
-    body: String,
-}
-
-/// Sends one request through the host; Ok(response JSON) or Err(what went wrong).
-fn http(request: &Value) -> Result<HttpResponse, String> {
-    let request = serde_json::to_vec(request).map_err(|e| format!("cannot serialise request: {}", e))?;
-    let mut buffer = vec![0u8; FIRST_BUFFER];
-    let n = unsafe { host_http_request(request.as_ptr(), request.len(), buffer.as_mut_ptr(), buffer.len()) };
-    if n < 0 {
-        // After -2 (malformed request) or -3 (request failed) the host explains it: {"error": "..."}
-        let detail = read_last_response()
-            .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
-            .and_then(|v| v.get("error").and_then(Value::as_str).map(str::to_string))
-            .unwrap_or_else(|| "no details".to_string());
-        return Err(format!("host_http_request returned {}: {}", n, detail));
-    }
-    let n = n as usize;
-    if n > buffer.len() {
-        buffer = read_last_response().ok_or("host_http_response returned nothing")?;
-        if buffer.len() != n {
-            return Err("host_http_response returned another length".to_string());
-        }
-    }
-    buffer.truncate(n);
-    serde_json::from_slice(&buffer).map_err(|e| format!("the host's response JSON did not parse: {}", e))
-}
-
-/// The whole JSON of this run's last host_http_request (response or error), if any.
-fn read_last_response() -> Option<Vec<u8>> {
-    let n = unsafe { host_http_response(std::ptr::null_mut(), 0) };
-    if n < 0 {
-        return None;
-    }
-    let mut buffer = vec![0u8; n as usize];
-    let m = unsafe { host_http_response(buffer.as_mut_ptr(), buffer.len()) };
-    if m != n {
-        return None;
-    }
-    Some(buffer)
-}
+const RESULT_ERROR: i32 = llmtb_pdk::result::ERROR;
+const RESULT_INVALID_INPUT: i32 = llmtb_pdk::result::INVALID_INPUT;
 
 // ---------------------------------------------------------------------------------------------
 // The provider
@@ -311,9 +154,14 @@ fn complete(input: &ProviderInput, config: &Config) -> Result<ProviderOutput, (i
         headers["authorization"] = json!(format!("Bearer {}", key));
     }
     let url = format!("{}/chat/completions", config.base_url.trim_end_matches('/'));
-    let request = json!({"method": "POST", "url": url, "headers": headers, "body": body.to_string()});
+    let mut request = Request::post(&url, body.to_string());
+    if let Value::Object(headers) = headers {
+        for (name, value) in headers {
+            request = request.header(&name, value.as_str().unwrap_or_default());
+        }
+    }
 
-    let response = http(&request).map_err(|e| (RESULT_ERROR, format!("{}: {}", url, e)))?;
+    let response = request.send().map_err(|e| (RESULT_ERROR, format!("{}: {}", url, e)))?;
     if !(200..300).contains(&response.status) {
         return Err((RESULT_ERROR, format!("{} returned HTTP {}: {}", url, response.status, error_detail(&response.body))));
     }
