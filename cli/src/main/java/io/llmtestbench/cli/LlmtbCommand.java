@@ -12,9 +12,9 @@ import picocli.CommandLine.ScopeType;
         name = "llmtb",
         mixinStandardHelpOptions = true,
         versionProvider = LlmtbCommand.Version.class,
-        description = "LLM Test Bench: compile, inspect, sign and run WebAssembly plugins, and evaluate data sets with pipelines of them.",
+        description = "LLM Test Bench: create, compile, inspect, sign and run WebAssembly plugins, and evaluate data sets with pipelines of them.",
         subcommands = {
-            CompileCommand.class, InspectCommand.class, RunCommand.class, EvalCommand.class, KeygenCommand.class,
+            NewCommand.class, CompileCommand.class, InspectCommand.class, RunCommand.class, EvalCommand.class, KeygenCommand.class,
             SignCommand.class, picocli.CommandLine.HelpCommand.class
         },
         footer = {
@@ -32,7 +32,7 @@ public final class LlmtbCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing command: compile, inspect, run, eval, keygen or sign");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing command: new, compile, inspect, run, eval, keygen or sign");
     }
 
     static final class Version implements IVersionProvider {
