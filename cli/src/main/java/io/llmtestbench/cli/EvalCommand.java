@@ -110,6 +110,9 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     CacheOptions cache = new CacheOptions();
 
+    @Mixin
+    LogOptions log = new LogOptions();
+
     /** One data line. */
     private record Line(int number, byte[] bytes) {}
 

@@ -78,6 +78,9 @@ final class InspectCommand implements Callable<Integer> {
     @Mixin
     CacheOptions cache = new CacheOptions();
 
+    @Mixin
+    LogOptions log = new LogOptions();
+
     /** The outcome of loading the plugin with the runtime: its description, or why it was refused. */
     private record Loaded(PluginInfo info, PluginException error) {}
 

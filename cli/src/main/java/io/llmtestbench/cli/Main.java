@@ -24,7 +24,7 @@ public final class Main {
     /** Runs the command line and returns its exit code (does not exit). */
     public static int run(String... args) {
         boolean verbose = verbose(args);
-        configureLogging(verbose);
+        configureLogging(verbose, pluginLogLevel(args));
         CommandLine cl = new CommandLine(new LlmtbCommand());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         // "@file" is ours (--input @file, --config @file): picocli must not expand it as an argument file.
@@ -65,10 +65,42 @@ public final class Main {
         return false;
     }
 
-    static void configureLogging(boolean verbose) {
+    /**
+     * The level of {@code --log-level LEVEL} (or {@code --log-level=LEVEL}), looked for before parsing like --verbose;
+     * null when absent or not a level (picocli then reports the bad value).
+     */
+    static String pluginLogLevel(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--")) {
+                return null;
+            }
+            String value = a.equals("--log-level") && i + 1 < args.length ? args[i + 1]
+                    : a.startsWith("--log-level=") ? a.substring("--log-level=".length()) : null;
+            if (value != null) {
+                for (LogOptions.Level l : LogOptions.Level.values()) {
+                    if (l.name().equalsIgnoreCase(value)) {
+                        return l.name();
+                    }
+                }
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** The plugins' loggers, {@code llmtb.plugin.<name>} (docs/plugin-abi.md §10, host_log). */
+    static final String PLUGIN_LOGGERS = "llmtb.plugin";
+
+    static void configureLogging(boolean verbose, String pluginLevel) {
         // slf4j-simple reads system properties first, then simplelogger.properties; stderr, always.
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
+        if (pluginLevel != null) {
+            System.setProperty("org.slf4j.simpleLogger.log." + PLUGIN_LOGGERS, pluginLevel);
+        } else {
+            System.clearProperty("org.slf4j.simpleLogger.log." + PLUGIN_LOGGERS);
+        }
         // java.util.logging (used by Chicory's default logger and jline) logs to stderr; quiet it likewise.
         Logger root = LogManager.getLogManager().getLogger("");
         if (root != null) {

@@ -24,6 +24,17 @@ final class PermissionOptions {
             description = "Pass environment variable NAME from this command's environment to the plugin (WASI; repeatable).")
     List<String> allowEnv = new ArrayList<>();
 
+    @Option(names = "--enable-wasi",
+            description = "Let the plugin import WASI preview 1 (SystemOptions.enableWasi), with nothing granted beyond the "
+                    + "--allow-dir and --allow-env flags, which enable WASI themselves. Without it a plugin that imports "
+                    + "WASI is refused, as with the runtime's default configuration.")
+    boolean enableWasi;
+
+    /** Whether WASI is enabled: asked for, or implied by a WASI grant. */
+    boolean wasi() {
+        return enableWasi || !allowDirs.isEmpty() || !allowEnv.isEmpty();
+    }
+
     /** Builds the permissions; throws IllegalArgumentException (a usage error) for a bad flag. */
     PluginPermissions build(java.nio.file.Path base, Warnings warnings) {
         return Permissions.build(allowDirs, allowHosts, allowEnv, base, warnings::warn, true);

@@ -33,8 +33,9 @@ import picocli.CommandLine.Spec;
             "  failure  {\"error\": {\"kind\", \"message\", \"code\"}}",
             "kind: INVALID_PLUGIN (load failures), PLUGIN_ERROR, TRAP, FUEL_EXHAUSTED, TIMEOUT, MEMORY_LIMIT, "
                     + "INVALID_OUTPUT, PERMISSION_DENIED, RATE_LIMITED; code: the plugin's result code, or null.",
-            "WASI is enabled, with nothing granted beyond the --allow-* flags; the plugin's WASI stdout and stderr go "
-                    + "to its logger (stderr, with --verbose for stdout), never to our stdout.",
+            "WASI is refused, as with the runtime's default configuration, unless --enable-wasi, --allow-dir or "
+                    + "--allow-env enables it (with nothing granted beyond those flags); the plugin's WASI stdout and stderr "
+                    + "go to its logger (stderr, see --log-level), never to our stdout.",
             "--repeat N runs the input N times on one load and prints the last success or the first failure, with "
                     + "\"executions\" (calls made, the failing one included) in \"metadata\".",
             "Exit codes: 0 success, 1 plugin failure (load failures included), 2 usage error."
@@ -89,6 +90,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Mixin
     CacheOptions cache = new CacheOptions();
+
+    @Mixin
+    LogOptions log = new LogOptions();
 
     @Option(names = "--pretty", description = "Pretty-print the JSON.")
     boolean pretty;
@@ -146,7 +150,7 @@ final class RunCommand implements Callable<Integer> {
         int exit;
         int executions = 0;
         boolean loaded = false;
-        try (PluginSystem system = PluginSystem.builder().defaultLimits(lim).enableWasi(true).cacheDir(cache.dir())
+        try (PluginSystem system = PluginSystem.builder().defaultLimits(lim).enableWasi(permissions.wasi()).cacheDir(cache.dir())
                 .signaturePolicy(policy).build()) {
             try {
                 PluginId pid = system.loadPlugin(path, id, options);

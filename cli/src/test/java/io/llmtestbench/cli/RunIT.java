@@ -139,18 +139,61 @@ class RunIT {
     }
 
     @Test
-    void wasiPluginRunsWithWasiEnabledAndItsStdoutGoesToItsLoggerNotToOurs() {
+    void wasiIsRefusedUnlessEnabledLikeTheRuntimesDefault() {
         var r = Llmtb.run("run", Llmtb.plugin("wasi_without_permission").toString(), "--input", "{}");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.json().path("error").path("kind").asText()).isEqualTo("INVALID_PLUGIN");
+        assertThat(r.json().path("error").path("message").asText())
+                .contains("imports WASI function `wasi_snapshot_preview1.fd_write` but WASI is not enabled", "--enable-wasi");
+        // a WASI grant enables WASI too
+        Path dir = Llmtb.work("run-wasi-implied");
+        var granted = Llmtb.run("run", Llmtb.plugin("wasi_without_permission").toString(), "--input", "{}", "--allow-dir", dir.toString());
+        assertThat(granted.exit()).as(granted.toString()).isZero();
+        var env = Llmtb.run("run", Llmtb.plugin("wasi_without_permission").toString(), "--input", "{}", "--allow-env", "PATH");
+        assertThat(env.exit()).as(env.toString()).isZero();
+    }
+
+    @Test
+    void wasiPluginRunsWithWasiEnabledAndItsStdoutGoesToItsLoggerNotToOurs() {
+        var r = Llmtb.run("run", Llmtb.plugin("wasi_without_permission").toString(), "--input", "{}", "--enable-wasi");
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.stdout().strip().lines()).hasSize(1);
         assertThat(r.json().path("data").path("wrote").asBoolean()).isTrue();
         assertThat(r.stdout()).doesNotContain("hello from wasi");
         assertThat(r.stderr()).as("the plugin's stdout is logged at INFO: hidden by default").doesNotContain("hello from wasi");
 
-        var verbose = Llmtb.run("run", Llmtb.plugin("wasi_without_permission").toString(), "--input", "{}", "--verbose");
+        var verbose = Llmtb.run("run", Llmtb.plugin("wasi_without_permission").toString(), "--input", "{}", "--enable-wasi", "--verbose");
         assertThat(verbose.exit()).as(verbose.toString()).isZero();
         assertThat(verbose.stdout()).doesNotContain("hello from wasi");
         assertThat(verbose.stderr()).contains("llmtb.plugin.wasi_without_permission - hello from wasi_without_permission");
+    }
+
+    @Test
+    void logLevelShowsThePluginsOwnLogs() {
+        String plugin = Llmtb.plugin("similarity-evaluator").toString();
+        String input = "{\"text\":\"a b\",\"expected\":\"a b\"}";
+        String ready = "llmtb.plugin.similarity-evaluator - similarity-evaluator ready (threshold 0.5)"; // info, in plugin_init
+        var quiet = Llmtb.run("run", plugin, "--input", input);
+        assertThat(quiet.exit()).as(quiet.toString()).isZero();
+        assertThat(quiet.stderr()).as("plugin logs below warn are hidden by default").doesNotContain(ready);
+        var info = Llmtb.run("run", plugin, "--input", input, "--log-level", "info");
+        assertThat(info.stderr()).as(info.toString()).contains("[INFO] " + ready);
+        assertThat(info.stdout().strip().lines()).hasSize(1);
+
+        // the original guide's example logs at debug in plugin_execute
+        String guide = Llmtb.plugin("guide-example").toString();
+        String text = "{\"text\":\"a good day\"}";
+        assertThat(Llmtb.run("run", guide, "--input", text, "--log-level=info").stderr()).doesNotContain("Starting execution");
+        var debug = Llmtb.run("run", guide, "--input", text, "--log-level=debug");
+        assertThat(debug.stderr()).as(debug.toString()).contains("[DEBUG] llmtb.plugin.", "Starting execution");
+        var trace = Llmtb.run("run", guide, "--input", text, "--log-level", "TRACE");
+        assertThat(trace.stderr()).as("case-insensitive, and trace includes debug").contains("Starting execution");
+        var error = Llmtb.run("run", plugin, "--input", input, "--log-level", "error", "--verbose");
+        assertThat(error.stderr()).as("--log-level wins over --verbose for the plugin's logger").doesNotContain(ready);
+
+        var bad = Llmtb.run("run", plugin, "--input", input, "--log-level", "loud");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.stderr()).contains("--log-level", "loud");
     }
 
     @Test
@@ -205,7 +248,7 @@ class RunIT {
         assertThat(texts(preopens.path("entries")))
                 .containsExactlyInAnyOrder(granted.toAbsolutePath().normalize().toString(), readOnly.toAbsolutePath().normalize().toString());
 
-        JsonNode none = probe(new String[0], "{\"op\":\"read\",\"path\":\"" + granted.resolve("in.txt") + "\"}");
+        JsonNode none = probe(new String[] {"--enable-wasi"}, "{\"op\":\"read\",\"path\":\"" + granted.resolve("in.txt") + "\"}");
         assertThat(none.path("ok").asBoolean()).as("nothing granted: " + none).isFalse();
     }
 

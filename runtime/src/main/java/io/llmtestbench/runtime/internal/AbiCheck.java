@@ -35,7 +35,7 @@ public final class AbiCheck {
             } else {
                 if (!enableWasi) {
                     throw Failures.load(Stage.UNLINKABLE, label, "imports WASI function `" + imp.module() + "."
-                            + imp.name() + "` but WASI is not enabled (SystemOptions.enableWasi)", null);
+                            + imp.name() + "` but WASI is not enabled (SystemOptions.enableWasi; llmtb run --enable-wasi)", null);
                 }
                 wasi.add(imp.name());
             }
