@@ -122,6 +122,11 @@ final class GuestInstance {
         return lastRetries;
     }
 
+    /** The last line the plugin logged at error level in the current run, or null. */
+    String lastErrorLog() {
+        return env.lastError();
+    }
+
     void callInitialize() {
         if (initialize != null) {
             initialize.apply();

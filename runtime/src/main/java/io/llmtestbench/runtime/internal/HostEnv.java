@@ -34,6 +34,8 @@ final class HostEnv {
     private long deadlineNanos;
     /** The JSON of this run's last host_http_request (response or error), for host_http_response. */
     private byte[] lastHttp;
+    /** The last error-level host_log line of this run (its first 1 KiB), for failure messages. */
+    private String lastError;
 
     HostEnv(PluginShared plugin) {
         this.plugin = plugin;
@@ -47,6 +49,15 @@ final class HostEnv {
         logQuota.reset();
         this.deadlineNanos = deadlineNanos;
         this.lastHttp = null;
+        this.lastError = null;
+    }
+
+    /**
+     * The last line the plugin logged at error level in this run (whether or not the log cap let it through), cut to
+     * 1 KiB; null when none. plugin_init has no output buffer, so this is how a plugin says why it failed.
+     */
+    String lastError() {
+        return lastError;
     }
 
     /** The log cap of the current run, shared with WASI stdout/stderr. */
@@ -112,6 +123,9 @@ final class HostEnv {
         charge(len);
         if (level < 0 || level > 4) {
             return -2;
+        }
+        if (level == 4) {
+            lastError = decodeLenient(len > 1024 ? java.util.Arrays.copyOf(bytes, 1024) : bytes).strip();
         }
         if (!logQuota.tryTake(len)) {
             return 1;

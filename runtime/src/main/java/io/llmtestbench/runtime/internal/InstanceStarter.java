@@ -128,7 +128,8 @@ final class InstanceStarter {
                 int rc = g.callInit(config);
                 if (rc != PluginAbi.RESULT_OK) {
                     throw Failures.load(Stage.UNINSTANTIABLE, name(),
-                            "plugin_init failed with code: " + rc + " (" + PluginAbi.resultName(rc).orElse("undocumented result code") + ")", null);
+                            "plugin_init failed with code: " + rc + " (" + PluginAbi.resultName(rc).orElse("undocumented result code") + ")"
+                                    + withMessage(g.lastErrorLog()), null);
                 }
             }
             return g;
@@ -138,7 +139,8 @@ final class InstanceStarter {
         } catch (GuestInstance.ResultCode rc) {
             g.close();
             throw Failures.load(Stage.UNINSTANTIABLE, name(),
-                    "plugin_metadata failed with code: " + rc.code + " (" + PluginAbi.resultName(rc.code).orElse("undocumented result code") + ")", null);
+                    "plugin_metadata failed with code: " + rc.code + " (" + PluginAbi.resultName(rc.code).orElse("undocumented result code") + ")"
+                            + withMessage(rc.pluginMessage), null);
         } catch (RuntimeException | Error e) {
             PluginFaults.rethrowHostErrors(e);
             g.close();
@@ -157,5 +159,10 @@ final class InstanceStarter {
             return null;
         }
         return WasiEnvironment.create(options.permissions(), options.randomSeed(), shared::logger);
+    }
+
+    /** ": <the plugin's own message>", or nothing when it gave none. */
+    private static String withMessage(String pluginMessage) {
+        return pluginMessage == null || pluginMessage.isEmpty() ? "" : ": " + pluginMessage;
     }
 }
