@@ -257,13 +257,15 @@ static inline int32_t llmtb_write_str(llmtb_output *out, const char *json) {
 }
 
 /* Fails with `code` (LLMTB_ERROR, LLMTB_INVALID_INPUT, ...) and a message the host appends to its error:
- * "Plugin 'x' execution failed with code: -2 (RESULT_INVALID_INPUT): <message>". The message is cut to
- * the buffer's capacity (at a UTF-8 character boundary); NULL or "" means no message. */
+ * "Plugin 'x' execution failed with code: -2 (RESULT_INVALID_INPUT): <message>". The message is cut below
+ * the buffer's capacity (a length of capacity or more means "no message" to the host), at a UTF-8
+ * character boundary; NULL or "" means no message. */
 static inline int32_t llmtb_error(llmtb_output *out, int32_t code, const char *message) {
     uint32_t capacity = llmtb_capacity(out);
     size_t n = message ? llmtb_strlen(message) : 0;
-    if (n > capacity) {
-        n = capacity;
+    size_t max = capacity > 0 ? capacity - 1 : 0;
+    if (n > max) {
+        n = max;
         while (n > 0 && ((unsigned char)message[n] & 0xC0) == 0x80) n--; /* not inside a UTF-8 sequence */
     }
     if (n) llmtb_copy(out->ptr, message, n);

@@ -54,7 +54,7 @@ pub unsafe fn write_output(bytes: &[u8], out_ptr: *mut u8, out_len_ptr: *mut u32
     result::OK
 }
 
-/// Puts an error message in the output buffer (cut to the capacity at a character boundary, and at a
+/// Puts an error message in the output buffer (cut below the capacity at a character boundary, and at a
 /// NUL, which the host would stop at) and returns the code. An empty message stores 0: "no message".
 ///
 /// # Safety
@@ -65,8 +65,9 @@ pub unsafe fn write_error(error: &PluginError, out_ptr: *mut u8, out_len_ptr: *m
         Some(nul) => &message[..nul],
         None => message,
     };
+    // the host takes a length of `capacity` or more as "no message" (a cell never written): stay below it
     let capacity = out_len_ptr.read_unaligned() as usize;
-    let mut n = message.len().min(capacity);
+    let mut n = message.len().min(capacity.saturating_sub(1));
     while !message.is_char_boundary(n) {
         n -= 1; // never cut a UTF-8 sequence in half
     }
@@ -91,6 +92,8 @@ pub unsafe fn metadata<P: Plugin>(out_ptr: *mut u8, out_len_ptr: *mut u32) -> i3
 pub unsafe fn init<P: Plugin>(slot: &'static LocalKey<Slot<P>>, config_ptr: *const u8, config_len: usize) -> i32 {
     // With panic = "abort" a panic traps without a message: log it first.
     std::panic::set_hook(Box::new(|info| crate::log::error(&info.to_string())));
+    // Initialise the retry slot now, so that the first execution costs the same fuel as the others.
+    PENDING.with(|p| p.borrow_mut().take());
     let bytes = std::slice::from_raw_parts(config_ptr, config_len);
     match make::<P>(bytes) {
         Ok(plugin) => {

@@ -158,9 +158,18 @@ fn an_error_message_stops_at_a_nul_and_is_cut_at_a_character_boundary() {
     let mut b = Buffers::new(256);
     assert_eq!(execute(r#"{"text": "boom"}"#, &mut b), crate::result::ERROR);
     assert_eq!(b.text(), "it went bo\u{e9}om");
-    let mut tiny = Buffers::new(11); // "it went bo" + the first byte of é
+    let mut tiny = Buffers::new(12); // below the capacity: "it went bo" + the first byte of é
     assert_eq!(execute(r#"{"text": "boom"}"#, &mut tiny), crate::result::ERROR);
     assert_eq!(tiny.text(), "it went bo");
+}
+
+#[test]
+fn an_error_message_stays_below_the_capacity() {
+    // a length of capacity or more means "no message" to the host
+    assert_eq!(init("{}"), 0);
+    let mut b = Buffers::new(5);
+    assert_eq!(execute(r#"{"text": "boom"}"#, &mut b), crate::result::ERROR);
+    assert_eq!(b.text(), "it w");
 }
 
 #[test]
