@@ -65,12 +65,23 @@ validate() { # file
 }
 
 # ---- Rust: rust/<crate>/ -> wasm/<crate>.wasm -----------------------------------------------
-# The crates on the Rust PDK depend on ../../../pdk/rust by path (it is in their Cargo.lock).
-# Paths are remapped so that nothing of the checkout's location can end up in a module (in
-# practice rustc only embeds relative paths here, and the symbols are stripped anyway).
-RUSTFLAGS="--remap-path-prefix=$ROOT=/llmtb/test-plugins --remap-path-prefix=$PDK=/llmtb/pdk --remap-path-prefix=$CARGO_DIR=/llmtb/cargo"
+# The crates on the Rust PDK depend on ../../../pdk/rust by path (it is in their Cargo.lock). That
+# dependency lies outside each crate's workspace, and for such a path dependency Cargo hashes its
+# *absolute* path into the crate's metadata, hence into symbol names, function order and data layout:
+# built in two checkouts, the same sources gave different modules. So the crates and the PDK are built
+# from a copy at one fixed path, the same on every machine (concurrent builds take turns on its lock),
+# and the remaining paths are remapped so that none of them can end up in a module.
+STAGE=/tmp/llmtb-rust-plugins-build
+exec 9>"$STAGE.lock"
+flock 9
+rm -rf "$STAGE"
+mkdir -p "$STAGE/test-plugins" "$STAGE/pdk"
+cp -R "$ROOT/rust" "$STAGE/test-plugins/rust"
+cp -R "$PDK/rust" "$STAGE/pdk/rust"
+rm -rf "$STAGE"/test-plugins/rust/*/target "$STAGE/pdk/rust/target"
+RUSTFLAGS="--remap-path-prefix=$STAGE/test-plugins=/llmtb/test-plugins --remap-path-prefix=$STAGE/pdk=/llmtb/pdk --remap-path-prefix=$CARGO_DIR=/llmtb/cargo"
 export RUSTFLAGS
-for manifest in "$ROOT"/rust/*/Cargo.toml; do
+for manifest in "$STAGE"/test-plugins/rust/*/Cargo.toml; do
   crate_dir="$(dirname "$manifest")"
   crate="$(basename "$crate_dir")"
   echo "rust  $crate"
@@ -80,6 +91,8 @@ for manifest in "$ROOT"/rust/*/Cargo.toml; do
   cp "$CARGO_DIR/wasm32-unknown-unknown/release/${crate//-/_}.wasm" "$OUT/$crate.wasm"
   validate "$OUT/$crate.wasm"
 done
+rm -rf "$STAGE"
+exec 9>&-
 
 # ---- C: c/<plugin>/*.c -> wasm/<plugin>.wasm ---------------------------------------------
 # Each file may include the C PDK, pdk/c/llmtb.h.
