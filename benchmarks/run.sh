@@ -128,7 +128,7 @@ for jdk in "${jdks[@]}"; do
   "$java" -version > "$out/$tag-version.txt" 2>&1
   interp_kernels=$(tagged interp)
   huge_kernels=$(tagged huge)
-  if [ "$mode" = full ]; then kf="-f 2 -wi 5 -w 2s -i 5 -r 2s"; of="-f 2"; cf="-f 10"; else kf="-f 1 -wi 3 -w 500ms -i 3 -r 500ms"; of="-f 1"; cf="-f 5"; fi
+  if [ "$mode" = full ]; then kf="-f 2 -wi 5 -w 2s -i 5 -r 2s"; of="-f 2"; cf="-f 10"; else kf="-f 1 -wi 6 -w 1s -i 3 -r 1s"; of="-f 1"; cf="-f 5"; fi
   if want kernels; then
     # shellcheck disable=SC2086
     jmh "$java" "$tag" kernels 'KernelBench' $kf $CPU

@@ -31,7 +31,7 @@ if (!dir || kernels.length === 0) {
 const expected = new Map();
 for (const line of readFileSync(join(dir, "expected.txt"), "utf8").split("\n")) {
   const f = line.trim().split(/\s+/);
-  if (f.length === 3) expected.set(f[0], BigInt.asUintN(64, BigInt(f[2])));
+  if (f.length === 3) expected.set(`${f[0]} ${f[1]}`, BigInt.asUintN(64, BigInt(f[2])));
 }
 
 const nowNs = () => process.hrtime.bigint();
@@ -47,8 +47,9 @@ for (const spec of kernels) {
   const { exports } = new WebAssembly.Instance(module, {});
   exports.init(n);
   const checksum = BigInt.asUintN(64, exports.run(n));
-  if (expected.has(name) && checksum !== expected.get(name)) {
-    console.error(`${name}: checksum ${hex(checksum)}, native gives ${hex(expected.get(name))}`);
+  const want = expected.get(`${name} ${n}`);
+  if (want === undefined || checksum !== want) {
+    console.error(`${name}: checksum ${hex(checksum)}, native gives ${want === undefined ? `nothing at n=${n}` : hex(want)}`);
     failed = true;
     continue;
   }
