@@ -90,12 +90,26 @@ final class Llmtb {
 
     /** Runs the jar with a private compile cache (under target/it-work), in {@code dir} (or the current directory). */
     static Result run(Path dir, Map<String, String> env, String... args) {
+        return launch(List.of("-jar", jar().toString()), dir, env, args);
+    }
+
+    /**
+     * Runs the command as named modules rather than from the shaded jar: {@code java -p <module path> -m
+     * io.llmtestbench.cli/io.llmtestbench.cli.Main ...}, the module path being this module's classes and its
+     * dependencies' jars (each with its module-info), as failsafe passes them in {@code llmtb.module.path}.
+     */
+    static Result runAsModules(String... args) {
+        return launch(List.of("-p", required("llmtb.module.path"), "-m", "io.llmtestbench.cli/io.llmtestbench.cli.Main"),
+                null, Map.of(), args);
+    }
+
+    private static Result launch(List<String> launcher, Path dir, Map<String, String> env, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-XX:+UseSerialGC");
-        cmd.add("-jar");
-        cmd.add(jar().toString());
+        int shown = cmd.size() + launcher.size();
+        cmd.addAll(launcher);
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         if (dir != null) {
@@ -112,7 +126,7 @@ final class Llmtb {
                 p.destroyForcibly();
                 throw new AssertionError("timed out: " + cmd);
             }
-            return new Result(cmd.subList(4, cmd.size()), p.exitValue(), out.join(), err.join());
+            return new Result(cmd.subList(shown, cmd.size()), p.exitValue(), out.join(), err.join());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

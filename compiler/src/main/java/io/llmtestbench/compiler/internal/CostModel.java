@@ -4,7 +4,8 @@ import com.dylibso.chicory.wasm.types.OpCode;
 import java.util.Set;
 
 /**
- * The fuel cost model, version {@link #VERSION}. Documented in {@code docs/metering.md}; any change to a
+ * The fuel cost model, version {@link #VERSION}: what wasm instructions cost (charged by the generated code) and what
+ * host calls cost (charged by the runtime's host functions). Documented in {@code docs/metering.md}; any change to a
  * cost here must bump {@link #VERSION}, which is part of every compiled artifact's stamp.
  */
 public final class CostModel {
@@ -25,6 +26,12 @@ public final class CostModel {
 
     /** Fuel per 64 KiB page added by {@code memory.grow} (the page is zeroed: 65536 / 8). */
     public static final int FUEL_PER_PAGE = 65536 / BYTES_PER_UNIT;
+
+    /** Fuel of every host call (an {@code env} host function or a WASI function), before the bytes it copies. */
+    public static final int HOST_CALL = 50;
+
+    /** Bytes a host call copies (between guest memory and the host, either way) per unit of fuel. */
+    public static final int HOST_BYTES_PER_FUEL = 16;
 
     /** After these a new metered segment starts: they are (or end at) a branch target or a branch. */
     private static final Set<String> SEGMENT_ENDERS =
@@ -81,6 +88,16 @@ public final class CostModel {
             default:
                 return -1;
         }
+    }
+
+    /** Fuel of one host call that copies {@code bytes} bytes: {@link #HOST_CALL} plus one per {@link #HOST_BYTES_PER_FUEL}. */
+    public static long hostCallCost(long bytes) {
+        return HOST_CALL + hostCopyCost(bytes);
+    }
+
+    /** Fuel of {@code bytes} more bytes copied within a host call already charged. */
+    public static long hostCopyCost(long bytes) {
+        return bytes / HOST_BYTES_PER_FUEL;
     }
 
     /** Fuel for a bulk operation of {@code count} units (count is an unsigned 32-bit value). */

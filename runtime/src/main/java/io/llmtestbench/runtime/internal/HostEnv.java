@@ -6,6 +6,7 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.runtime.WasmFunctionHandle;
 import io.llmtestbench.abi.PluginAbi;
+import io.llmtestbench.compiler.internal.CostModel;
 import io.llmtestbench.runtime.ErrorKind;
 import io.llmtestbench.runtime.internal.exec.Budget;
 import io.llmtestbench.runtime.internal.wasi.LogQuota;
@@ -17,14 +18,12 @@ import java.util.List;
 import org.slf4j.Logger;
 
 /**
- * The {@code env} host functions of one instance. Each call is charged {@link #CALL_COST} fuel plus one
- * unit per 16 bytes it copies; pointers are bounds-checked and a bad one ends the execution with a trap
+ * The {@code env} host functions of one instance. Each call is charged {@link CostModel#hostCallCost} (a fixed cost
+ * plus the bytes it copies); pointers are bounds-checked and a bad one ends the execution with a trap
  * naming the function. {@code host_http_request} waits at most until the execution's deadline.
  */
 final class HostEnv {
     /** Fixed fuel charged for every host call. */
-    static final int CALL_COST = 50;
-    private static final int BYTES_PER_FUEL = 16;
 
     private final PluginShared plugin;
     private Budget budget;
@@ -114,7 +113,7 @@ final class HostEnv {
 
     private void charge(long bytes) {
         if (budget != null) {
-            budget.charge(CALL_COST + bytes / BYTES_PER_FUEL);
+            budget.charge(CostModel.hostCallCost(bytes));
         }
     }
 

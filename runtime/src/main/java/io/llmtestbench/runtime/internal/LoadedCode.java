@@ -99,6 +99,7 @@ public final class LoadedCode {
             throw Failures.load(Stage.MALFORMED, label, "bundled module does not parse: " + PluginFaults.describe(e), e);
         }
         var loader = new PluginClassLoader("llmtb-plugin:" + label, entry.classes());
+        exposeGuestEntryPoints(loader);
         MethodHandle ctor;
         try {
             link(loader, entry.classes().keySet());
@@ -136,6 +137,19 @@ public final class LoadedCode {
         }
         return "";
     }
+
+    /**
+     * Generated code links against {@code internal.exec} from the plugin loader's unnamed module. On the module path
+     * the runtime is a named module that exports only its API, so it exports that one package to this loader's
+     * module, and to no other (on the class path everything is in the unnamed module and this does nothing).
+     */
+    private static void exposeGuestEntryPoints(ClassLoader loader) {
+        Module runtime = LoadedCode.class.getModule();
+        runtime.addExports(GUEST_ENTRY_POINTS, loader.getUnnamedModule());
+    }
+
+    /** The package generated code calls into (RuntimeContract's owners). */
+    private static final String GUEST_ENTRY_POINTS = io.llmtestbench.runtime.internal.exec.Meter.class.getPackageName();
 
     /**
      * Whether this JVM leaves methods over HotSpot's HugeMethodLimit uncompiled (its default). In a holder, so

@@ -4,6 +4,7 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.runtime.WasmFunctionHandle;
 import com.dylibso.chicory.runtime.WasmRuntimeException;
+import io.llmtestbench.compiler.internal.CostModel;
 import io.llmtestbench.runtime.internal.exec.Budget;
 import io.llmtestbench.runtime.internal.exec.PluginMemory;
 import io.llmtestbench.runtime.internal.wasi.Sandbox.DirRef;
@@ -38,12 +39,10 @@ import java.util.regex.Pattern;
 /**
  * The file descriptors of one instance and every WASI preview 1 function that uses them ({@code fd_*},
  * {@code path_*}, {@code poll_oneoff}, {@code sock_*}). Paths go through {@link Sandbox}; read-only grants
- * refuse every write with {@code EROFS}. Each call is charged {@link #CALL_COST} fuel plus one unit per 16
- * bytes it copies, like the {@code env} host functions. Used by one thread at a time.
+ * refuse every write with {@code EROFS}. Each call is charged {@link CostModel#hostCallCost} (a fixed cost plus the
+ * bytes it copies), like the {@code env} host functions. Used by one thread at a time.
  */
 final class WasiFiles {
-    static final int CALL_COST = 50;
-    private static final int BYTES_PER_FUEL = 16;
     /** Most descriptors (including stdio and preopens) one instance may hold. */
     static final int MAX_DESCRIPTORS = 64;
     private static final int CHUNK = 64 * 1024;
@@ -213,15 +212,15 @@ final class WasiFiles {
     static void chargeCall(Instance inst, long bytes) {
         Budget b = budget(inst);
         if (b != null) {
-            b.charge(CALL_COST + bytes / BYTES_PER_FUEL);
+            b.charge(CostModel.hostCallCost(bytes));
         }
     }
 
     /** Charges {@code bytes} copied within a call already charged. */
     static void charge(Instance inst, long bytes) {
         Budget b = budget(inst);
-        if (b != null && bytes >= BYTES_PER_FUEL) {
-            b.charge(bytes / BYTES_PER_FUEL);
+        if (b != null && CostModel.hostCopyCost(bytes) > 0) {
+            b.charge(CostModel.hostCopyCost(bytes));
         }
     }
 
