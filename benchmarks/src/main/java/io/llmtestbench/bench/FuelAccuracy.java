@@ -4,7 +4,7 @@ import com.dylibso.chicory.runtime.ExecutionListener;
 import com.dylibso.chicory.runtime.MStack;
 import com.dylibso.chicory.wasm.types.Instruction;
 import com.dylibso.chicory.wasm.types.OpCode;
-import io.llmtestbench.compiler.internal.CostModel;
+import io.llmtestbench.compiler.fixtures.FuelCosts;
 import io.llmtestbench.runtime.PluginInput;
 import io.llmtestbench.runtime.PluginOutput;
 import io.llmtestbench.runtime.PluginSystem;
@@ -105,7 +105,7 @@ public final class FuelAccuracy {
             int addr = ins.address();
             if (on) {
                 raw++;
-                modelCost += CostModel.cost(op);
+                modelCost += FuelCosts.cost(op);
                 if (op == OpCode.NOP || op == OpCode.BLOCK || op == OpCode.LOOP || op == OpCode.END || op == OpCode.ELSE) {
                     structural++;
                 }
@@ -115,7 +115,7 @@ public final class FuelAccuracy {
                 int kind = bulkKind(op);
                 if (kind >= 0) {
                     int count = (int) stack.peek();
-                    long f = CostModel.bulkCost(count, kind);
+                    long f = FuelCosts.bulkCost(count, kind);
                     bulkOps++;
                     bulkFuel += f;
                     bulkByOp.merge(op.name().toLowerCase(Locale.ROOT).replace('_', '.'), f, Long::sum);
@@ -179,20 +179,20 @@ public final class FuelAccuracy {
         }
     }
 
-    /** The bulk kinds of CostModel, decided here from the opcode name (an independent reading of the spec). */
+    /** The bulk kinds of the cost model, decided here from the opcode name (an independent reading of the spec). */
     static int bulkKind(OpCode op) {
         switch (op.name()) {
             case "MEMORY_FILL":
             case "MEMORY_COPY":
             case "MEMORY_INIT":
-                return CostModel.BULK_BYTES;
+                return FuelCosts.BULK_BYTES;
             case "TABLE_FILL":
             case "TABLE_COPY":
             case "TABLE_INIT":
             case "TABLE_GROW":
-                return CostModel.BULK_ELEMENTS;
+                return FuelCosts.BULK_ELEMENTS;
             case "MEMORY_GROW":
-                return CostModel.BULK_PAGES;
+                return FuelCosts.BULK_PAGES;
             default:
                 return -1;
         }

@@ -15,31 +15,28 @@ import com.dylibso.chicory.wasm.WasmModule;
 import io.llmtestbench.compiler.CompilationException;
 import io.llmtestbench.compiler.CompiledModule;
 import io.llmtestbench.compiler.CompilerOptions;
-import io.llmtestbench.compiler.PluginArtifact;
 import io.llmtestbench.compiler.WasmCompiler;
-import io.llmtestbench.runtime.ResourceLimits;
-import io.llmtestbench.runtime.internal.LoadedCode;
-import io.llmtestbench.runtime.internal.exec.Budget;
-import io.llmtestbench.runtime.internal.exec.PluginMemory;
+import io.llmtestbench.runtime.fixtures.GuestCode;
+import io.llmtestbench.runtime.fixtures.GuestCode.GuestMeter;
 import java.util.List;
 import java.util.function.Function;
 
 /**
  * One instance of a wasm module on one {@link Engine}, outside the plugin system: what the kernel and
  * guest-only benchmarks call. For our compiler it is set up exactly as the runtime sets up a plugin
- * instance (checked and defined through {@code LoadedCode}, memory a {@code PluginMemory} carrying a
- * {@code Budget}), minus the ABI calls and the host environment.
+ * instance (the runtime's test fixture {@link GuestCode}: classes checked and defined as a plugin's, memory a
+ * {@code PluginMemory} carrying a budget), minus the ABI calls and the host environment.
  */
 public final class Guest {
     public final Engine engine;
     public final Instance instance;
     public final Memory memory;
-    /** The budget our generated code charges (null on Chicory's engines). */
-    public final Budget budget;
+    /** The meter our generated code charges (null on Chicory's engines). */
+    public final GuestMeter budget;
     /** Our compiler's report (null on Chicory's engines). */
     public final CompiledModule compiled;
 
-    private Guest(Engine engine, Instance instance, Budget budget, CompiledModule compiled) {
+    private Guest(Engine engine, Instance instance, GuestMeter budget, CompiledModule compiled) {
         this.engine = engine;
         this.instance = instance;
         this.memory = instance.memory();
@@ -66,11 +63,11 @@ public final class Guest {
     public static final class Code {
         private final Engine engine;
         private final CompiledModule compiled;
-        private final LoadedCode loaded;
+        private final GuestCode loaded;
         private final WasmModule module;
         private final Function<Instance, Machine> factory;
 
-        private Code(Engine engine, CompiledModule compiled, LoadedCode loaded, WasmModule module, Function<Instance, Machine> factory) {
+        private Code(Engine engine, CompiledModule compiled, GuestCode loaded, WasmModule module, Function<Instance, Machine> factory) {
             this.engine = engine;
             this.compiled = compiled;
             this.loaded = loaded;
@@ -88,7 +85,7 @@ public final class Guest {
                     } catch (CompilationException e) {
                         throw new IllegalStateException("cannot compile " + label + ": " + e.getMessage(), e);
                     }
-                    LoadedCode code = LoadedCode.define(label, PluginArtifact.Entry.of(PluginArtifact.idFor(label), label, cm), false);
+                    GuestCode code = GuestCode.define(label, cm);
                     return new Code(engine, cm, code, code.module(), code.machineFactory());
                 }
                 case CHICORY_AOT: {
@@ -110,17 +107,14 @@ public final class Guest {
         public Guest instantiate(List<ImportFunction> imports, ExecutionListener listener) {
             ImportValues values = ImportValues.builder().withFunctions(imports).build();
             Instance.Builder builder = Instance.builder(module).withImportValues(values).withStart(false);
-            Budget budget = null;
+            GuestMeter budget = null;
             if (loaded != null) {
-                Budget b = new Budget(Budget.UNLIMITED, ResourceLimits.DEFAULT_MAX_CALL_DEPTH);
-                int capPages = (int) (ResourceLimits.DEFAULT_MAX_MEMORY_BYTES / 65536);
-                builder.withMemoryFactory(limits -> new PluginMemory(limits, capPages, b));
-                budget = b;
+                budget = loaded.configure(builder);
             } else {
                 builder.withMemoryFactory(ByteArrayMemory::new);
-            }
-            if (factory != null) {
-                builder.withMachineFactory(factory);
+                if (factory != null) {
+                    builder.withMachineFactory(factory);
+                }
             }
             if (listener != null && engine == Engine.CHICORY_INTERP) {
                 builder.withUnsafeExecutionListener(listener);
@@ -141,7 +135,7 @@ public final class Guest {
     /** Starts a new run as the runtime does for each execution: full fuel, depth 0 (no-op on Chicory). */
     public void resetBudget() {
         if (budget != null) {
-            budget.reset(Budget.UNLIMITED, ResourceLimits.DEFAULT_MAX_CALL_DEPTH);
+            budget.reset();
         }
     }
 

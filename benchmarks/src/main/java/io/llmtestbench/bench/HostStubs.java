@@ -11,6 +11,7 @@ import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.FunctionImport;
 import com.dylibso.chicory.wasm.types.Import;
 import io.llmtestbench.abi.PluginAbi;
+import io.llmtestbench.compiler.fixtures.FuelCosts;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,12 +23,9 @@ import java.util.Map;
  * Stand-ins for the plugin ABI's {@code env} host functions, for running a plugin outside the plugin
  * system (guest-only benchmarks, the fuel accuracy tool). They behave like the runtime's (state is a map with the runtime's key rules,
  * {@code host_random} is seeded the same way, time is fixed, logs are dropped) but charge no fuel; instead they count
- * what the runtime's {@code HostEnv} would charge: 50 per call plus 1 per 16 bytes copied.
+ * what the runtime's {@code HostEnv} would charge, by the cost model itself ({@link FuelCosts#hostCallCost}).
  */
 public final class HostStubs {
-    /** {@code HostEnv.CALL_COST} and bytes per fuel unit, as in the runtime. */
-    public static final int CALL_COST = 50;
-    public static final int BYTES_PER_FUEL = 16;
     /** The random seed; load with {@code LoadOptions.builder().randomSeed(SEED)} to get the same numbers. */
     public static final long SEED = 42;
     /** Longest state key ({@code PluginState.MAX_KEY_BYTES}). */
@@ -52,7 +50,7 @@ public final class HostStubs {
 
     private void count(long bytes) {
         calls++;
-        hostFuel += CALL_COST + bytes / BYTES_PER_FUEL;
+        hostFuel += FuelCosts.hostCallCost(bytes);
     }
 
     /** Host functions for every import of the module ({@code env} stubs, plus WASI with no permissions). */

@@ -149,7 +149,7 @@ public final class PluginAbi {
 
     /**
      * Whether a plugin written for ABI {@code major.minor} runs on this host: same major, minor not above ours. (The
-     * runtime reads {@code api_version} into MAJOR and MINOR with {@code io.llmtestbench.runtime.internal.Versions}.)
+     * runtime reads {@code api_version} into MAJOR and MINOR with {@link #parseApiVersion} too, in its version rule.)
      */
     public static boolean isCompatible(int major, int minor) {
         return major == MAJOR && minor >= 0 && minor <= MINOR;

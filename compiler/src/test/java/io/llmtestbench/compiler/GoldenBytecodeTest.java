@@ -1,12 +1,15 @@
 package io.llmtestbench.compiler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.objectweb.asm.ClassReader;
@@ -17,7 +20,8 @@ import org.objectweb.asm.util.TraceMethodVisitor;
 
 /**
  * The bytecode of the wasm functions of small modules, as text, compared with committed golden files so that
- * every code generation change shows as a diff. Regenerate with {@code -Dllmtb.golden.update=true}.
+ * every code generation change shows as a diff. Regenerate with {@code -Dllmtb.golden.update=true}; without it a
+ * missing golden file fails the test rather than being written (which would make the test pass by definition).
  */
 class GoldenBytecodeTest {
     private static final Path GOLDEN = Path.of("src/test/resources/golden");
@@ -45,12 +49,33 @@ class GoldenBytecodeTest {
         }
         out.flush();
         Path file = GOLDEN.resolve(golden);
-        if (Boolean.getBoolean("llmtb.golden.update") || !Files.exists(file)) {
+        if (regenerate()) {
             Files.createDirectories(GOLDEN);
             Files.writeString(file, text.toString());
         }
-        assertThat(text.toString()).as("bytecode of %s (regenerate with -Dllmtb.golden.update=true)", module)
+        assertThat(file).as("golden file %s is missing: a test that wrote its own expectation could not fail;"
+                + " generate it on purpose with -D%s=true and commit it", file, UPDATE).exists();
+        assertThat(text.toString()).as("bytecode of %s (regenerate with -D%s=true)", module, UPDATE)
                 .isEqualTo(read(file));
+    }
+
+    /** The system property that asks for the golden files to be (re)written instead of only compared. */
+    static final String UPDATE = "llmtb.golden.update";
+
+    static boolean regenerate() {
+        return Boolean.getBoolean(UPDATE);
+    }
+
+    @Test
+    void aMissingGoldenFileFailsUnlessRegenerationIsAskedFor() {
+        assumeFalse(regenerate(), "regenerating");
+        Path missing = GOLDEN.resolve("no-such-module.metered.txt");
+        assertThat(missing).doesNotExist();
+        assertThatThrownBy(() -> wasmFunctionsMatchGolden("countdown.wasm", true, "no-such-module.metered.txt"))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("golden file")
+                .hasMessageContaining("is missing");
+        assertThat(missing).as("nothing written").doesNotExist();
     }
 
     private static String read(Path p) throws IOException {

@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.llmtestbench.runtime.internal.registry.Semver;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The version rules on their own; OriginalGuideTest checks them through loading real plugins. */
@@ -37,5 +43,33 @@ class VersionsTest {
                 .hasMessageStartingWith("metadata version \"1.0\\u000a\\\"x\\\"\" is not a semantic version");
         assertThatThrownBy(() -> Versions.version("9".repeat(300)))
                 .hasMessage("metadata version \"" + "9".repeat(80) + "…\" is 300 characters long; at most 256 are accepted");
+    }
+
+    /**
+     * One place per rule: in the runtime's main code only {@link Versions} parses a plugin's {@code version} or
+     * {@code api_version} ({@code Semver.parse}/{@code tryParse}, {@code PluginAbi.parseApiVersion}); everything else
+     * (loading, the registry's index, handles) asks {@code Versions}, so a version accepted at load is one the
+     * registry can order and route by.
+     */
+    @Test
+    void onlyVersionsParsesPluginVersions() throws IOException {
+        Path main = Path.of("src/main/java");
+        Pattern parse = Pattern.compile("Semver\\s*\\.\\s*(parse|tryParse)\\s*\\(|parseApiVersion\\s*\\(");
+        List<String> callers;
+        try (Stream<Path> files = Files.walk(main)) {
+            callers = files.filter(p -> p.toString().endsWith(".java"))
+                    .filter(p -> !p.endsWith(Path.of("internal/Versions.java")) && !p.endsWith(Path.of("internal/registry/Semver.java")))
+                    .filter(p -> {
+                        try {
+                            return parse.matcher(Files.readString(p)).find();
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    })
+                    .map(p -> main.relativize(p).toString())
+                    .toList();
+        }
+        assertThat(Files.isRegularFile(main.resolve("io/llmtestbench/runtime/internal/Versions.java"))).isTrue();
+        assertThat(callers).as("runtime sources parsing plugin versions outside Versions").isEmpty();
     }
 }

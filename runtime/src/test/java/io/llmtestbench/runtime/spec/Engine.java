@@ -61,6 +61,7 @@ interface Engine {
             // The instance must run on exactly the wasm the classes were generated from: the metered one.
             WasmModule module = Parser.parse(compiled.wasm());
             var loader = new PluginClassLoader(label, compiled.classes());
+            VerifiedClasses.verify(label, compiled, loader); // every generated class, before any of it runs
             Constructor<? extends Machine> ctor;
             try {
                 ctor = loader.loadClass(compiled.mainClass()).asSubclass(Machine.class).getConstructor(Instance.class);

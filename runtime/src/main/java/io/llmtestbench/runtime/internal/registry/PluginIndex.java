@@ -3,6 +3,7 @@ package io.llmtestbench.runtime.internal.registry;
 import io.llmtestbench.runtime.PluginDescriptor;
 import io.llmtestbench.runtime.PluginLoadException;
 import io.llmtestbench.runtime.internal.Failures;
+import io.llmtestbench.runtime.internal.Versions;
 import io.llmtestbench.runtime.PluginType;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -33,7 +34,7 @@ public final class PluginIndex {
      * ignored (the first found wins); one with another module makes that version a conflict.
      */
     public void add(PluginDescriptor d, PluginSources.Locator locator) {
-        Semver v = Semver.parse(d.version());
+        Semver v = Versions.version(d.version()); // the one version rule (validated at load already)
         TreeMap<Semver, Slot> versions = byName.computeIfAbsent(d.name(), n -> new TreeMap<>(Comparator.reverseOrder()));
         Slot old = versions.get(v);
         if (old == null) {
