@@ -38,6 +38,17 @@ public final class PluginHandle {
     /** The compilation report, computed on first use for code read from an artifact (which it keeps until then). */
     private final Supplier<CompilationReport> compilation;
     private final TokenBucket bucket;
+    /*
+     * Invariants of retirement (lock-free: the shared state is inFlight, retiring, closed and drained):
+     * 1. An execution runs only between a tryEnter() that returned true and its exit(). tryEnter() counts itself in
+     *    before it reads retiring, and retire() sets retiring before it reads inFlight (atomic and volatile accesses
+     *    are totally ordered), so of a racing entry and retirement, either the entry sees retiring and backs out,
+     *    or retire() sees it counted and leaves the closing to the last exit(): no admitted execution ever meets a
+     *    closed plugin.
+     * 2. retiring only ever goes false -> true; closed goes false -> true once (CAS), so plugin.close() runs exactly
+     *    once, on the thread of retire() or of the last exit(), whichever sees inFlight at 0 with retiring set.
+     * 3. drained completes exactly when closed has been set and plugin.close() has returned (or thrown).
+     */
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
