@@ -34,8 +34,8 @@ final class ExceptionFactory implements Failures.Factory {
     }
 
     @Override
-    public FuelExhaustedException fuelExhausted(String plugin, long limit, long charged) {
-        return new FuelExhaustedException(plugin, limit, charged);
+    public FuelExhaustedException fuelExhausted(String plugin, long limit, long charged, String detail) {
+        return new FuelExhaustedException(plugin, limit, charged, detail);
     }
 
     @Override

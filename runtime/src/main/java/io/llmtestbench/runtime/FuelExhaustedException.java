@@ -9,9 +9,10 @@ public final class FuelExhaustedException extends PluginExecutionException {
     /**
      * @param limit the budget ({@code maxInstructions})
      * @param charged fuel charged when it stopped: the limit plus the part of the last segment that crossed it
+     * @param detail the message after the plugin's name: the budget, where it ran out and how to raise it
      */
-    FuelExhaustedException(String plugin, long limit, long charged) {
-        super(ErrorKind.FUEL_EXHAUSTED, plugin, "exhausted its instruction budget of " + limit + " (FuelExhausted)", 0, charged, null);
+    FuelExhaustedException(String plugin, long limit, long charged, String detail) {
+        super(ErrorKind.FUEL_EXHAUSTED, plugin, detail, 0, charged, null);
         this.limit = limit;
     }
 

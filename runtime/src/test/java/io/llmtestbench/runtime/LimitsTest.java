@@ -31,7 +31,10 @@ class LimitsTest {
                             assertThat(e.limit()).isEqualTo(limit);
                             assertThat(e.fuelUsed()).isGreaterThanOrEqualTo(limit);
                             charged.add(e.fuelUsed());
-                        });
+                        })
+                        .hasMessage("Plugin '" + plugin + "' exhausted its instruction budget of 20000 in plugin_execute (FuelExhausted); "
+                                + "raise it with ResourceLimits.maxInstructions, llmtb --max-instructions or a pipeline's "
+                                + "limits.max_instructions");
             }
         }
         assertThat(charged).hasSize(3).allMatch(c -> c.equals(charged.get(0)));
@@ -50,8 +53,41 @@ class LimitsTest {
             long start = System.nanoTime();
             assertThatThrownBy(() -> system.executePlugin(id, PluginInput.of("{}")))
                     .isInstanceOfSatisfying(PluginTimeoutException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.TIMEOUT))
-                    .hasMessageContaining("timeout after 300ms");
+                    .hasMessage("Plugin '" + plugin + "' timeout after 300ms in plugin_execute; raise it with "
+                            + "ResourceLimits.maxExecutionTimeMs, llmtb --timeout-ms or a pipeline's limits.timeout_ms");
             assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(20_000);
+        }
+    }
+
+    /**
+     * A limit that strikes while plugin_init runs refuses the load, and says so: in plugin_init, with the plugin's
+     * name from its metadata (init-spinner, not the file loop_forever_in_init.wasm) and the settings that raise it.
+     */
+    @Test
+    void fuelExhaustedInPluginInitSaysWhereAndHowToRaiseIt() {
+        var limits = ResourceLimits.builder().maxInstructions(50_000).maxExecutionTimeMs(60_000).build();
+        try (PluginSystem system = TestPlugins.system(limits)) {
+            assertThatThrownBy(() -> system.loadPlugin(TestPlugins.wasm("loop_forever_in_init")))
+                    .isInstanceOfSatisfying(PluginLoadException.class, e -> {
+                        assertThat(e.plugin()).isEqualTo("init-spinner");
+                        assertThat(e.getCause()).isInstanceOf(FuelExhaustedException.class);
+                    })
+                    .hasMessage("Failed to load WASM module: init-spinner: initialisation failed: Plugin 'init-spinner' exhausted its "
+                            + "instruction budget of 50000 in plugin_init (FuelExhausted); raise it with ResourceLimits.maxInstructions, "
+                            + "llmtb --max-instructions or a pipeline's limits.max_instructions")
+                    .hasMessageNotContaining("loop_forever_in_init");
+        }
+    }
+
+    @Test
+    void timeoutInPluginInitSaysWhereAndHowToRaiseIt() {
+        var limits = ResourceLimits.builder().maxInstructions(Long.MAX_VALUE).maxExecutionTimeMs(300).build();
+        try (PluginSystem system = TestPlugins.system(limits)) {
+            assertThatThrownBy(() -> system.loadPlugin(TestPlugins.wasm("loop_forever_in_init")))
+                    .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.getCause()).isInstanceOf(PluginTimeoutException.class))
+                    .hasMessage("Failed to load WASM module: init-spinner: initialisation failed: Plugin 'init-spinner' timeout after "
+                            + "300ms in plugin_init; raise it with ResourceLimits.maxExecutionTimeMs, llmtb --timeout-ms or a "
+                            + "pipeline's limits.timeout_ms");
         }
     }
 

@@ -109,6 +109,25 @@ class MisbehavingPluginsTest {
         assertThatThrownBy(() -> system.executePlugin(id, PluginInput.of("{}"))).isInstanceOf(PluginTimeoutException.class);
     }
 
+    /** An output over maxOutputBytes is a limit the operator can raise, and the message says which and how — not an ABI break. */
+    @Test
+    void anOutputOverMaxOutputBytesNamesTheLimitAndHowToRaiseIt() {
+        try (PluginSystem small = TestPlugins.system(ResourceLimits.builder().maxOutputBytes(100_000).build())) {
+            PluginId id = small.loadPlugin(TestPlugins.wasm("buffer_too_small_once")); // asks for 102,400 bytes
+            assertThatThrownBy(() -> small.executePlugin(id, PluginInput.of("{}")))
+                    .isInstanceOfSatisfying(PluginExecutionException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_OUTPUT))
+                    .hasMessage("Plugin 'buffer_too_small_once' output of 102400 bytes in plugin_execute exceeds max_output_bytes "
+                            + "(100000 bytes); raise it with ResourceLimits.maxOutputBytes, llmtb --max-output-bytes or a pipeline's "
+                            + "limits.max_output_bytes")
+                    .hasMessageNotContaining("ABI");
+        }
+        try (PluginSystem defaults = TestPlugins.system(ResourceLimits.defaults())) {
+            PluginId id = defaults.loadPlugin(TestPlugins.wasm("buffer_too_small_exceeds_max"));
+            assertThatThrownBy(() -> defaults.executePlugin(id, PluginInput.of("{}")))
+                    .hasMessageContaining("output of 2147483647 bytes in plugin_execute exceeds max_output_bytes (16777216 bytes)");
+        }
+    }
+
     @Test
     void bufferTooSmallIsRetriedOnceWithTheSizeAsked() {
         PluginId id = system.loadPlugin(TestPlugins.wasm("buffer_too_small_once"));

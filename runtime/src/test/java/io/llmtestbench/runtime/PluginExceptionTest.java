@@ -76,9 +76,17 @@ class PluginExceptionTest {
         assertThat(found.stage()).isEqualTo(PluginLoadException.Stage.UNLINKABLE);
         assertThat(Failures.at("/plugins/x.wasm", found)).isSameAs(found);
 
-        assertThat(Failures.fuelExhausted("p", 100, 103)).hasMessage("Plugin 'p' exhausted its instruction budget of 100 (FuelExhausted)")
-                .satisfies(e -> assertThat(e.detail()).isEqualTo("exhausted its instruction budget of 100 (FuelExhausted)"));
-        assertThat(Failures.timeout("p", 30_000, null, 0, null)).hasMessage("Plugin 'p' timeout after 30000ms");
+        String raiseFuel = "raise it with ResourceLimits.maxInstructions, llmtb --max-instructions or a pipeline's limits.max_instructions";
+        assertThat(Failures.fuelExhausted("p", 100, 103, "plugin_execute"))
+                .hasMessage("Plugin 'p' exhausted its instruction budget of 100 in plugin_execute (FuelExhausted); " + raiseFuel)
+                .satisfies(e -> assertThat(e.detail())
+                        .isEqualTo("exhausted its instruction budget of 100 in plugin_execute (FuelExhausted); " + raiseFuel));
+        assertThat(Failures.fuelExhausted("p", 100, 103)).hasMessage("Plugin 'p' exhausted its instruction budget of 100 (FuelExhausted); " + raiseFuel);
+        // the original guide's "Plugin timeout after 30000ms" comes first
+        String raiseTimeout = "raise it with ResourceLimits.maxExecutionTimeMs, llmtb --timeout-ms or a pipeline's limits.timeout_ms";
+        assertThat(Failures.timeout("p", 30_000, null, 0, null)).hasMessage("Plugin 'p' timeout after 30000ms; " + raiseTimeout);
+        assertThat(Failures.timeout("p", 30_000, "plugin_init", "waiting in host_http_request", 0, null))
+                .hasMessage("Plugin 'p' timeout after 30000ms in plugin_init (waiting in host_http_request); " + raiseTimeout);
         assertThat(Failures.notLoaded("p@1.0.0#3", "no plugin loaded with id p@1.0.0#3")).hasMessage("no plugin loaded with id p@1.0.0#3")
                 .satisfies(e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_LOADED));
     }
@@ -97,7 +105,7 @@ class PluginExceptionTest {
             Thread.sleep(50); // the spinning execution holds the only instance
             assertThatThrownBy(() -> system.executePlugin(echo, PluginInput.of("{}")))
                     .isExactlyInstanceOf(PluginTimeoutException.class)
-                    .hasMessage("Plugin 'echo' timeout after 300ms (waiting for an instance: all maxInstances are busy)");
+                    .hasMessageStartingWith("Plugin 'echo' timeout after 300ms (waiting for an instance: all maxInstances are busy); raise it with");
             assertThatThrownBy(() -> busy.get(30, TimeUnit.SECONDS)).hasCauseExactlyInstanceOf(PluginTimeoutException.class);
         }
     }

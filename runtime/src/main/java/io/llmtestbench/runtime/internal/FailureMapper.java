@@ -51,20 +51,28 @@ final class FailureMapper {
             return (PluginException) e;
         }
         long fuel = guest.budget().fuelUsed();
+        String phase = guest.phase();
         if (e instanceof Interrupted) {
             switch (((Interrupted) e).reason()) {
                 case FUEL_EXHAUSTED:
-                    return Failures.fuelExhausted(plugin, limits.maxInstructions(), fuel);
+                    return Failures.fuelExhausted(plugin, limits.maxInstructions(), fuel, phase);
                 case DEADLINE:
-                    return Failures.timeout(plugin, limits.maxExecutionTimeMs(), null, fuel, null);
+                    return Failures.timeout(plugin, limits.maxExecutionTimeMs(), phase, null, fuel, null);
                 case CALL_DEPTH:
                     return trap("trapped: call stack exhausted (more than " + limits.maxCallDepth() + " nested calls)", fuel, e);
-                default:
-                    return Failures.timeout(plugin, limits.maxExecutionTimeMs(), "execution cancelled", fuel, e);
+                default: // cancelled by the host: no limit to raise
+                    return Failures.execution(ErrorKind.TIMEOUT, plugin, "timeout after " + limits.maxExecutionTimeMs() + "ms"
+                            + Failures.in(phase) + " (execution cancelled)", 0, fuel, e);
             }
         }
         if (e instanceof ChicoryInterruptedException) {
-            return Failures.timeout(plugin, limits.maxExecutionTimeMs(), null, fuel, null);
+            return Failures.timeout(plugin, limits.maxExecutionTimeMs(), phase, null, fuel, null);
+        }
+        if (e instanceof GuestInstance.OutputTooLarge) {
+            var o = (GuestInstance.OutputTooLarge) e;
+            return Failures.execution(ErrorKind.INVALID_OUTPUT, plugin, "output of " + o.needed + " bytes" + Failures.in(phase)
+                    + " exceeds max_output_bytes (" + o.max + " bytes); " + Failures.RAISE_OUTPUT, PluginAbi.RESULT_BUFFER_TOO_SMALL,
+                    fuel, null);
         }
         if (e instanceof StackOverflowError) {
             return trap("trapped: call stack exhausted", fuel, null);
@@ -88,7 +96,7 @@ final class FailureMapper {
                 case PERMISSION_DENIED:
                     return Failures.execution(ErrorKind.PERMISSION_DENIED, plugin, "permission denied: " + t.getMessage(), fuel, null);
                 case TIMEOUT:
-                    return Failures.timeout(plugin, limits.maxExecutionTimeMs(), t.getMessage(), fuel, e);
+                    return Failures.timeout(plugin, limits.maxExecutionTimeMs(), phase, t.getMessage(), fuel, e);
                 default:
                     return Failures.execution(t.kind(), plugin, "trapped in host call " + t.getMessage(), fuel, e);
             }

@@ -23,7 +23,8 @@ public final class Failures {
         /** An execution failure of {@code kind}, as the class that reports that kind (a timeout is a {@code PluginTimeoutException}). */
         PluginExecutionException execution(ErrorKind kind, String plugin, String detail, int resultCode, long fuelUsed, Throwable cause);
 
-        FuelExhaustedException fuelExhausted(String plugin, long limit, long charged);
+        /** @param detail the budget's message: {@code exhausted its instruction budget of N in <phase> (FuelExhausted); raise it ...} */
+        FuelExhaustedException fuelExhausted(String plugin, long limit, long charged, String detail);
 
         RateLimitedException rateLimited(String plugin, double executionsPerSecond);
     }
@@ -81,14 +82,55 @@ public final class Failures {
         return execution(kind, plugin, detail, 0, fuelUsed, cause);
     }
 
-    /** The deadline passed: {@code Plugin '<plugin>' timeout after <ms>ms}, with what was waiting when it did, if not guest code. */
+    /** How to raise the deadline, in every place it is set. */
+    public static final String RAISE_TIMEOUT =
+            "raise it with ResourceLimits.maxExecutionTimeMs, llmtb --timeout-ms or a pipeline's limits.timeout_ms";
+    /** How to raise the instruction budget, in every place it is set. */
+    public static final String RAISE_FUEL =
+            "raise it with ResourceLimits.maxInstructions, llmtb --max-instructions or a pipeline's limits.max_instructions";
+    /** How to raise the output limit, in every place it is set. */
+    public static final String RAISE_OUTPUT =
+            "raise it with ResourceLimits.maxOutputBytes, llmtb --max-output-bytes or a pipeline's limits.max_output_bytes";
+
+    /**
+     * The deadline passed outside any plugin function (waiting for an instance): {@code Plugin '<plugin>' timeout after
+     * <ms>ms (<during>); raise it with ...}.
+     */
     public static PluginExecutionException timeout(String plugin, long timeoutMs, String during, long fuelUsed, Throwable cause) {
-        return execution(ErrorKind.TIMEOUT, plugin, "timeout after " + timeoutMs + "ms" + (during == null ? "" : " (" + during + ")"),
-                0, fuelUsed, cause);
+        return timeout(plugin, timeoutMs, null, during, fuelUsed, cause);
+    }
+
+    /**
+     * The deadline passed: {@code Plugin '<plugin>' timeout after <ms>ms in <phase> (<during>); raise it with ...}, the
+     * original guide's "timeout after 30000ms" first, then where it happened (the ABI function running, when one was),
+     * what was waiting when it was not guest code, and the settings that raise the deadline.
+     *
+     * @param phase the ABI function that was running ({@code plugin_init}, {@code plugin_execute}...), or null
+     */
+    public static PluginExecutionException timeout(String plugin, long timeoutMs, String phase, String during, long fuelUsed,
+            Throwable cause) {
+        return execution(ErrorKind.TIMEOUT, plugin, "timeout after " + timeoutMs + "ms" + in(phase)
+                + (during == null ? "" : " (" + during + ")") + "; " + RAISE_TIMEOUT, 0, fuelUsed, cause);
+    }
+
+    /** " in <phase>", or nothing when no ABI function was running. */
+    static String in(String phase) {
+        return phase == null ? "" : " in " + phase;
     }
 
     public static FuelExhaustedException fuelExhausted(String plugin, long limit, long charged) {
-        return factory().fuelExhausted(plugin, limit, charged);
+        return fuelExhausted(plugin, limit, charged, null);
+    }
+
+    /**
+     * The instruction budget ran out: {@code Plugin '<plugin>' exhausted its instruction budget of <limit> in <phase>
+     * (FuelExhausted); raise it with ...}.
+     *
+     * @param phase the ABI function that was running, or null
+     */
+    public static FuelExhaustedException fuelExhausted(String plugin, long limit, long charged, String phase) {
+        return factory().fuelExhausted(plugin, limit, charged,
+                "exhausted its instruction budget of " + limit + in(phase) + " (FuelExhausted); " + RAISE_FUEL);
     }
 
     public static RateLimitedException rateLimited(String plugin, double executionsPerSecond) {

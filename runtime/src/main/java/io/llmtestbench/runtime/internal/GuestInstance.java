@@ -35,6 +35,21 @@ final class GuestInstance {
     private final ExportFunction shutdown;
     private final ExportFunction initialize;
     private int lastRetries;
+    /** The ABI function the host called last (it is running until it returns), for messages; null before any. */
+    private String phase;
+
+    /** A retry asked for more output than {@code maxOutputBytes} allows (docs/plugin-abi.md §6.1): a limit, not an ABI break. */
+    static final class OutputTooLarge extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final long needed;
+        final int max;
+
+        OutputTooLarge(long needed, int max) {
+            super("output of " + needed + " bytes exceeds max_output_bytes (" + max + " bytes)", null, false, false);
+            this.needed = needed;
+            this.max = max;
+        }
+    }
 
     /** A failure detected by the buffer protocol, before it is attributed to a plugin name. */
     static final class AbiViolation extends RuntimeException {
@@ -118,6 +133,14 @@ final class GuestInstance {
         return (long) memory.pages() * Memory.PAGE_SIZE;
     }
 
+    /**
+     * The ABI function the host called last on this instance ({@code _initialize}, {@code plugin_metadata},
+     * {@code plugin_init}, {@code plugin_execute}, {@code plugin_shutdown}), or null: where a limit or trap struck.
+     */
+    String phase() {
+        return phase;
+    }
+
     int lastRetries() {
         return lastRetries;
     }
@@ -129,16 +152,19 @@ final class GuestInstance {
 
     void callInitialize() {
         if (initialize != null) {
+            phase = PluginAbi.INITIALIZE;
             initialize.apply();
         }
     }
 
     byte[] callMetadata(int maxOutput) {
+        phase = PluginAbi.METADATA;
         return withOutput(null, maxOutput, (in, inLen, out, lenPtr) -> (int) metadata.apply(out, lenPtr)[0]);
     }
 
     /** Calls plugin_init; returns the result code and fills {@code message} with an error text if any. */
     int callInit(byte[] config) {
+        phase = PluginAbi.INIT;
         int ptr = allocChecked(config.length);
         memory.write(ptr, config, 0, config.length);
         try {
@@ -151,6 +177,7 @@ final class GuestInstance {
     }
 
     byte[] callExecute(byte[] input, int maxOutput) {
+        phase = PluginAbi.EXECUTE;
         try {
             return withOutput(input, maxOutput, (in, inLen, out, lenPtr) -> (int) execute.apply(in, inLen, out, lenPtr)[0]);
         } finally {
@@ -159,6 +186,7 @@ final class GuestInstance {
     }
 
     int callShutdown() {
+        phase = PluginAbi.SHUTDOWN;
         return (int) shutdown.apply()[0];
     }
 
@@ -200,9 +228,7 @@ final class GuestInstance {
                             "returned RESULT_BUFFER_TOO_SMALL asking for " + Integer.toUnsignedString(length)
                                     + " bytes, not more than the capacity " + capacity);
                 } else if (Integer.toUnsignedLong(length) > maxOutput) {
-                    failure = new AbiViolation(ErrorKind.INVALID_OUTPUT, code,
-                            "needs an output buffer of " + Integer.toUnsignedString(length)
-                                    + " bytes, more than the maximum output size of " + maxOutput + " bytes");
+                    failure = new OutputTooLarge(Integer.toUnsignedLong(length), maxOutput);
                 } else {
                     retry = true;
                 }
