@@ -131,6 +131,57 @@ static inline int llmtb_log(int32_t level, const char *message) {
     return host_log(level, message, (uint32_t)llmtb_strlen(message)) == 0;
 }
 
+/* ---- plugin state (ABI §11) ---------------------------------------------------------------------- */
+
+/* Each state call is atomic, but a host_get_state followed by a host_set_state is not: two instances running
+ * at once can both read 41 and both write 42, and one update is lost. For read-modify-write, use
+ * llmtb_state_increment or a loop around host_compare_and_set_state (ABI 1.2: #define LLMTB_API_VERSION "1.2"
+ * before including this header).
+ *
+ * llmtb_state_increment atomically adds delta to the counter under the NUL-terminated key: a decimal integer
+ * as text (absent counts as 0), so host_get_state reads it as text. It retries while another instance writes
+ * in between, and stores the new value in *result (if not NULL). Returns LLMTB_OK, -2 (LLMTB_INVALID_INPUT) for
+ * an empty key or one over 256 bytes, -4 (LLMTB_OUT_OF_MEMORY) over the state cap, or LLMTB_ERROR when the
+ * stored value is not a decimal integer. ABI 1.2. */
+static inline int32_t llmtb_state_increment(const char *key, long long delta, long long *result) {
+    uint32_t key_len = (uint32_t)llmtb_strlen(key);
+    for (;;) {
+        char current[24];
+        int32_t n = host_get_state(key, key_len, current, sizeof current);
+        unsigned long long value = 0;
+        if (n >= (int32_t)sizeof current) return LLMTB_ERROR; /* longer than any 64-bit integer */
+        if (n >= 0) {
+            int32_t i = 0, negative = 0, digits = 0;
+            while (i < n && current[i] == ' ') i++;
+            if (i < n && (current[i] == '-' || current[i] == '+')) negative = current[i++] == '-';
+            for (; i < n && current[i] >= '0' && current[i] <= '9'; i++, digits++)
+                value = value * 10 + (unsigned long long)(current[i] - '0');
+            while (i < n && current[i] == ' ') i++;
+            if (!digits || i != n || digits > 19) return LLMTB_ERROR;
+            if (negative) value = 0 - value;
+        }
+        long long next = (long long)(value + (unsigned long long)delta); /* wraps like two's complement */
+        char text[24];
+        size_t len = 0;
+        unsigned long long magnitude = next < 0 ? 0 - (unsigned long long)next : (unsigned long long)next;
+        char digits_rev[20];
+        size_t d = 0;
+        do {
+            digits_rev[d++] = (char)('0' + magnitude % 10);
+            magnitude /= 10;
+        } while (magnitude);
+        if (next < 0) text[len++] = '-';
+        while (d) text[len++] = digits_rev[--d];
+        int32_t rc = host_compare_and_set_state(key, key_len, current, n, text, (uint32_t)len);
+        if (rc == 0) {
+            if (result) *result = next;
+            return LLMTB_OK;
+        }
+        if (rc != 1) return rc; /* -2 invalid key, -4 over the cap */
+        /* 1: another instance wrote in between: read again */
+    }
+}
+
 /* ---- memory ------------------------------------------------------------------------------------- */
 
 #ifdef LLMTB_NO_LIBC

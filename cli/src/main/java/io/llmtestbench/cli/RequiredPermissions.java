@@ -111,6 +111,7 @@ final class RequiredPermissions {
             case PluginAbi.HOST_GET_STATE: return "per-plugin key-value state";
             case PluginAbi.HOST_GET_CONTEXT: return "the execution context";
             case PluginAbi.HOST_HTTP_RESPONSE: return "re-reads the last host_http_request's response; sends nothing";
+            case PluginAbi.HOST_COMPARE_AND_SET_STATE: return "atomic compare-and-set of per-plugin state, capped";
             default: return "host function";
         }
     }

@@ -15,8 +15,11 @@ public final class PluginAbi {
     private PluginAbi() {}
 
     public static final int MAJOR = 1;
-    /** 1.1 added {@link #HOST_HTTP_REQUEST} and {@link #HOST_HTTP_RESPONSE}; 1.0 plugins run unchanged. */
-    public static final int MINOR = 1;
+    /**
+     * 1.1 added {@link #HOST_HTTP_REQUEST} and {@link #HOST_HTTP_RESPONSE}, 1.2 {@link #HOST_COMPARE_AND_SET_STATE};
+     * plugins of an older minor run unchanged.
+     */
+    public static final int MINOR = 2;
 
     /** The host's ABI version, "MAJOR.MINOR". */
     public static final String VERSION = MAJOR + "." + MINOR;
@@ -46,6 +49,8 @@ public final class PluginAbi {
     public static final String HOST_HTTP_REQUEST = "host_http_request";
     /** Since 1.1: re-reads the response of this run's last {@link #HOST_HTTP_REQUEST}. */
     public static final String HOST_HTTP_RESPONSE = "host_http_response";
+    /** Since 1.2: an atomic compare-and-set of one plugin state entry, for updates that concurrent instances must not lose. */
+    public static final String HOST_COMPARE_AND_SET_STATE = "host_compare_and_set_state";
 
     /** Result codes. */
     public static final int RESULT_OK = 0;
@@ -76,13 +81,17 @@ public final class PluginAbi {
             HOST_GET_STATE, FunctionType.of(List.of(I32, I32, I32, I32), List.of(I32)),
             HOST_GET_CONTEXT, FunctionType.of(List.of(I32, I32), List.of(I32)),
             HOST_HTTP_REQUEST, FunctionType.of(List.of(I32, I32, I32, I32), List.of(I32)),
-            HOST_HTTP_RESPONSE, FunctionType.of(List.of(I32, I32), List.of(I32)));
+            HOST_HTTP_RESPONSE, FunctionType.of(List.of(I32, I32), List.of(I32)),
+            HOST_COMPARE_AND_SET_STATE, FunctionType.of(List.of(I32, I32, I32, I32, I32, I32), List.of(I32)));
 
     /**
      * The ABI minor version that introduced a host function (0 for the functions of 1.0). A plugin that
      * imports a function must declare at least that minor in its {@code api_version}.
      */
     public static int hostFunctionSince(String name) {
+        if (HOST_COMPARE_AND_SET_STATE.equals(name)) {
+            return 2;
+        }
         return HOST_HTTP_REQUEST.equals(name) || HOST_HTTP_RESPONSE.equals(name) ? 1 : 0;
     }
 

@@ -47,7 +47,8 @@ class PluginAbiCheckTest {
                 "export `plugin_free` has signature (func (param i32)) (expected: (func (param i32 i32)))",
                 "missing export `plugin_execute` (expected: (func (param i32 i32 i32 i32) (result i32)))",
                 "unknown import `env.host_launch_missiles`; the host provides host_log, host_current_time_ms, host_random,"
-                        + " host_set_state, host_get_state, host_get_context, host_http_request, host_http_response",
+                        + " host_set_state, host_get_state, host_get_context, host_http_request, host_http_response,"
+                        + " host_compare_and_set_state",
                 "import `env.host_log` has signature (func (param i32 i32) (result i32)) (expected: (func (param i32 i32 i32) (result i32)))",
                 "unknown import `other.thing`; plugins may import from \"env\" and \"wasi_snapshot_preview1\" only",
                 "imports table `env.table`; plugins may import only host functions from \"env\" (and WASI when enabled)",
@@ -108,5 +109,9 @@ class PluginAbiCheckTest {
                 .startsWith("incompatible api_version"));
         assertThat(PluginAbi.apiVersionProblem("1.0", List.of("host_log", PluginAbi.HOST_HTTP_REQUEST))).hasValue(
                 "api_version 1.0 is too old for the import `env.host_http_request`, which needs plugin ABI 1.1");
+        // 1.2 added host_compare_and_set_state: declared by 1.2, refused with 1.1
+        assertThat(PluginAbi.apiVersionProblem("1.2", List.of(PluginAbi.HOST_COMPARE_AND_SET_STATE, PluginAbi.HOST_HTTP_REQUEST))).isEmpty();
+        assertThat(PluginAbi.apiVersionProblem("1.1", List.of(PluginAbi.HOST_COMPARE_AND_SET_STATE))).hasValue(
+                "api_version 1.1 is too old for the import `env.host_compare_and_set_state`, which needs plugin ABI 1.2");
     }
 }

@@ -380,7 +380,7 @@ class WasmCompileTaskTest {
                 .hasMessageContaining("src/main/wasm/mistyped.wasm: export `plugin_free` has signature (func (param i32))"
                         + " (expected: (func (param i32 i32)))")
                 .hasMessageContaining("src/main/wasm/missiles.wasm: unknown import `env.host_launch_missiles`; the host provides host_log,")
-                .hasMessageContaining("src/main/wasm/future.wasm: metadata incompatible api_version 2.0: this host implements plugin ABI 1.1")
+                .hasMessageContaining("src/main/wasm/future.wasm: metadata incompatible api_version 2.0: this host implements plugin ABI 1.2")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("good.wasm"));
         assertThat(log.at("ERROR")).hasSize(4);
         assertThat(classes.resolve(PluginArtifact.INDEX)).doesNotExist();
@@ -395,7 +395,7 @@ class WasmCompileTaskTest {
         write("garbled.wasm", new TestWasm.Plugin().metadata("not json").build());
         write("v1.wasm", new TestWasm.Plugin().metadata(TestWasm.metadata("v1", "v1")).build());
         assertThatThrownBy(this::run)
-                .hasMessageContaining("none.wasm: metadata api_version is missing (this host implements plugin ABI 1.1)")
+                .hasMessageContaining("none.wasm: metadata api_version is missing (this host implements plugin ABI 1.2)")
                 .hasMessageContaining("http.wasm: metadata api_version 1.0 is too old for the import `env.host_http_request`, which needs plugin ABI 1.1")
                 .hasMessageContaining("garbled.wasm: plugin_metadata returns invalid JSON")
                 .hasMessageContaining("v1.wasm: metadata api_version \"v1\" is not a version");

@@ -50,6 +50,22 @@ class HostFunctionsTest {
         }
     }
 
+    /** ABI 1.2's host_compare_and_set_state: each documented result, in one fixed sequence (see the probe's source). */
+    @Test
+    void compareAndSetStateStoresOnlyWhenTheValueIsTheOneExpected() throws Exception {
+        try (PluginSystem system = TestPlugins.system()) {
+            PluginId id = system.loadPlugin(TestPlugins.wasm("compare_and_set_probe"));
+            assertThat(system.getMetadata(id).apiVersion()).isEqualTo("1.2");
+            JsonNode first = run(system, id, "{}", null);
+            // absent→"a" 0; absent→"b" 1; "x"→"b" 1; "a"→"b" 0; empty key -2; 257-byte key -2; "b"→"" 0; absent→"b" 1
+            // (an empty value is present); ""→"a" 0
+            assertThat(first.path("codes").toString()).isEqualTo("[0,1,1,0,-2,-2,0,1,0]");
+            assertThat(first.path("final_length").asInt()).isEqualTo(1);
+            // the state outlives the execution: the value is "a" now, so only "a"→"b" stores
+            assertThat(run(system, id, "{}", null).path("codes").toString()).isEqualTo("[1,1,1,0,-2,-2,0,1,0]");
+        }
+    }
+
     @Test
     void stateIsSharedByAPluginsInstancesAndIsolatedFromOtherPlugins() throws Exception {
         try (PluginSystem system = TestPlugins.system()) {

@@ -126,7 +126,7 @@ class OriginalGuideTest {
 
     @ParameterizedTest(name = "api_version {0}")
     @CsvSource(delimiter = '|', value = {
-        "'\"1.2.0\"'       | incompatible api_version 1.2.0: this host implements plugin ABI 1.1",
+        "'\"1.3.0\"'       | incompatible api_version 1.3.0: this host implements plugin ABI 1.2",
         "'\"2.0.0\"'       | incompatible api_version 2.0.0",
         "'\"0.9\"'         | incompatible api_version 0.9",
         "'1.5'             | incompatible api_version 1.5",
@@ -136,7 +136,7 @@ class OriginalGuideTest {
         "'\"\"'            | metadata api_version \"\" is not an ABI version",
         "'-1'              | metadata api_version \"-1\" is not an ABI version",
         "'true'            | metadata field 'api_version' must be a string or a number, not boolean true",
-        "'null'            | metadata field 'api_version' is missing; expected \"MAJOR.MINOR\" (e.g. \"1.1\"), \"MAJOR.MINOR.PATCH\" (the patch is ignored",
+        "'null'            | metadata field 'api_version' is missing; expected \"MAJOR.MINOR\" (e.g. \"1.2\"), \"MAJOR.MINOR.PATCH\" (the patch is ignored",
     })
     void refusedApiVersionsNameTheFieldAndTheAcceptedForms(String json, String message) throws IOException {
         Path file = write("api-refused", AbiModules.withMetadata(AbiModules.metadata("api-refused", "\"1.0.0\"", json)));

@@ -96,6 +96,9 @@ final class HostEnv {
                 return (inst, args) -> i32(setState(inst, (int) args[0], (int) args[1], (int) args[2], (int) args[3]));
             case PluginAbi.HOST_GET_STATE:
                 return (inst, args) -> i32(getState(inst, (int) args[0], (int) args[1], (int) args[2], (int) args[3]));
+            case PluginAbi.HOST_COMPARE_AND_SET_STATE:
+                return (inst, args) -> i32(compareAndSetState(inst, (int) args[0], (int) args[1], (int) args[2], (int) args[3],
+                        (int) args[4], (int) args[5]));
             case PluginAbi.HOST_GET_CONTEXT:
                 return (inst, args) -> i32(getContext(inst, (int) args[0], (int) args[1]));
             case PluginAbi.HOST_HTTP_REQUEST:
@@ -149,6 +152,19 @@ final class HostEnv {
             return -2;
         }
         return plugin.state().put(key, value);
+    }
+
+    /** {@code expectedLen} -1: the key must be absent (expectedPtr is ignored); any other negative length traps. */
+    private int compareAndSetState(Instance inst, int kp, int kl, int ep, int el, int vp, int vl) {
+        String fn = PluginAbi.HOST_COMPARE_AND_SET_STATE;
+        byte[] key = read(inst, fn, kp, kl);
+        byte[] expected = el == -1 ? null : read(inst, fn, ep, el);
+        byte[] value = read(inst, fn, vp, vl);
+        charge((long) kl + Math.max(el, 0) + vl);
+        if (kl == 0 || kl > PluginState.MAX_KEY_BYTES) {
+            return -2;
+        }
+        return plugin.state().compareAndSet(key, expected, value);
     }
 
     private int getState(Instance inst, int kp, int kl, int vp, int vmax) {

@@ -29,6 +29,19 @@ final class PluginState {
         return 0;
     }
 
+    /**
+     * Stores {@code value} if the current value equals {@code expected} byte for byte ({@code null}: if the key is
+     * absent), atomically with respect to every other call: 0 stored; 1 not stored (the current value differs); -4
+     * would exceed the cap (nothing changed).
+     */
+    synchronized int compareAndSet(byte[] key, byte[] expected, byte[] value) {
+        byte[] current = values.get(new String(key, StandardCharsets.ISO_8859_1));
+        if (expected == null ? current != null : current == null || !java.util.Arrays.equals(current, expected)) {
+            return 1;
+        }
+        return put(key, value);
+    }
+
     synchronized byte[] get(byte[] key) {
         return values.get(new String(key, StandardCharsets.ISO_8859_1));
     }
