@@ -224,6 +224,7 @@ final class InspectCommand implements Callable<Integer> {
         }
         WasmModule module = parse(wasm);
         ObjectNode functions = module == null ? null : describeModule(r, module, false, loaded);
+        FunctionNames names = FunctionNames.of(module);
         ObjectNode size = r.putObject("size");
         size.put("wasm_bytes", wasm.length);
         if (functions != null) {
@@ -234,7 +235,7 @@ final class InspectCommand implements Callable<Integer> {
             classes(size, report);
             size.put("compile_ms", report.compileMillis());
             compiler(r, stamp);
-            performance(r, report);
+            performance(r, report, names);
         }
         return r;
     }
@@ -257,7 +258,7 @@ final class InspectCommand implements Callable<Integer> {
         CompilationReport report = loaded.info() != null ? loaded.info().compilation() : e.report();
         classes(size, report);
         compiler(r, loaded.info() != null ? loaded.info().stamp() : e.stamp());
-        performance(r, report);
+        performance(r, report, FunctionNames.of(module));
         return r;
     }
 
@@ -391,9 +392,14 @@ final class InspectCommand implements Callable<Integer> {
         }
     }
 
-    private static void performance(ObjectNode r, CompilationReport report) {
+    private static void performance(ObjectNode r, CompilationReport report, FunctionNames names) {
         ArrayNode i = r.putArray("interpreted_functions");
         new TreeSet<>(report.interpretedFunctions()).forEach(i::add);
+        ObjectNode named = r.putObject("function_names");
+        r.put("name_section", names.present());
+        for (int f : new TreeSet<>(report.interpretedFunctions())) {
+            names.of(f).ifPresent(n -> named.put(Integer.toString(f), n));
+        }
         ObjectNode lm = r.putObject("large_methods");
         lm.put("huge_method_limit", CompilationReport.HUGE_METHOD_LIMIT);
         lm.put("note", "HotSpot never JIT-compiles a method over " + CompilationReport.HUGE_METHOD_LIMIT
@@ -405,6 +411,10 @@ final class InspectCommand implements Callable<Integer> {
             o.put("method", m.method());
             if (m.wasmFunction() >= 0) {
                 o.put("wasm_function", m.wasmFunction());
+                names.of(m.wasmFunction()).ifPresent(n -> {
+                    o.put("wasm_function_name", n);
+                    named.put(Integer.toString(m.wasmFunction()), n);
+                });
             } else {
                 o.putNull("wasm_function");
             }
@@ -519,10 +529,11 @@ final class InspectCommand implements Callable<Integer> {
                 line(sb, "", "compiled WITHOUT fuel metering: --max-instructions cannot stop it");
             }
         }
+        JsonNode fnames = r.path("function_names");
         JsonNode interp = r.path("interpreted_functions");
         if (interp.isArray()) {
             List<String> fs = new ArrayList<>();
-            interp.forEach(x -> fs.add(x.asText()));
+            interp.forEach(x -> fs.add(x.asText() + (fnames.has(x.asText()) ? " (" + fnames.path(x.asText()).asText() + ")" : "")));
             sb.append("Interpreted functions (too large for one JVM method; run by the interpreter): ")
                     .append(fs.isEmpty() ? "none" : String.join(", ", fs)).append('\n');
         }
@@ -533,9 +544,15 @@ final class InspectCommand implements Callable<Integer> {
                     .append(" bytes of bytecode; HotSpot never JIT-compiles them): ").append(ms.isEmpty() ? "none\n" : ms.size() + "\n");
             for (JsonNode x : ms) {
                 sb.append("  ").append(x.path("class").asText()).append('.').append(x.path("method").asText())
-                        .append(x.path("wasm_function").isNull() ? "" : " (wasm function " + x.path("wasm_function").asInt() + ")")
+                        .append(x.path("wasm_function").isNull() ? "" : " (wasm function " + x.path("wasm_function").asInt()
+                                + (x.has("wasm_function_name") ? " " + x.path("wasm_function_name").asText() : "") + ")")
                         .append(": ").append(num(x.path("bytecode_bytes").asLong())).append(" bytes\n");
             }
+        }
+        boolean mentioned = interp.size() > 0 || lm.path("methods").size() > 0;
+        if (mentioned && !r.path("name_section").asBoolean(true)) {
+            sb.append("  (no function names: the module has no name section; inspect an unstripped build to see which source "
+                    + "functions these are)\n");
         }
         return sb.toString();
     }

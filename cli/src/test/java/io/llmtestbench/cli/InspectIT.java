@@ -71,6 +71,57 @@ class InspectIT {
         var r = Llmtb.run("inspect", Llmtb.plugin("huge_function").toString(), "--format", "json");
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.json().path("interpreted_functions").size()).isPositive();
+        assertThat(r.json().path("name_section").asBoolean()).as("wat2wasm writes no names by default").isFalse();
+        assertThat(r.json().path("function_names").isEmpty()).isTrue();
+    }
+
+    /**
+     * With a name section (an unstripped build), inspect names the functions it reports, Rust's mangled names
+     * demangled; without one it says to inspect an unstripped build.
+     */
+    @Test
+    void functionsAreNamedFromTheNameSection() throws Exception {
+        Path plain = Llmtb.plugin("huge_function");
+        byte[] wasm = java.nio.file.Files.readAllBytes(plain);
+        int huge = Llmtb.run("inspect", plain.toString(), "--format", "json").json().path("interpreted_functions").get(0).asInt();
+        // a "name" custom section naming the huge function as rustc would (legacy mangling, with its hash)
+        var names = new java.io.ByteArrayOutputStream();
+        byte[] symbol = "_ZN10my_plugin6kernel17h0123456789abcdefE".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        names.write(1); // one function name
+        uleb(names, huge);
+        uleb(names, symbol.length);
+        names.write(symbol);
+        var content = new java.io.ByteArrayOutputStream();
+        content.write(4);
+        content.write("name".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        content.write(1); // subsection 1: function names
+        uleb(content, names.size());
+        names.writeTo(content);
+        var module = new java.io.ByteArrayOutputStream();
+        module.write(wasm);
+        module.write(0); // a custom section, at the end of the module
+        uleb(module, content.size());
+        content.writeTo(module);
+        Path named = Llmtb.work("inspect-names").resolve("huge_function_named.wasm");
+        java.nio.file.Files.write(named, module.toByteArray());
+
+        var r = Llmtb.run("inspect", named.toString(), "--format", "json");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.json().path("name_section").asBoolean()).isTrue();
+        assertThat(r.json().path("function_names").path(Integer.toString(huge)).asText()).isEqualTo("my_plugin::kernel");
+        var text = Llmtb.run("inspect", named.toString());
+        assertThat(text.stdout()).contains(huge + " (my_plugin::kernel)").doesNotContain("unstripped");
+
+        var unnamed = Llmtb.run("inspect", plain.toString());
+        assertThat(unnamed.stdout()).contains("no function names", "inspect an unstripped build");
+    }
+
+    private static void uleb(java.io.ByteArrayOutputStream out, int value) {
+        do {
+            int b = value & 0x7f;
+            value >>>= 7;
+            out.write(value != 0 ? b | 0x80 : b);
+        } while (value != 0);
     }
 
     @Test
