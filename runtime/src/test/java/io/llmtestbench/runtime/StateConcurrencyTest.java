@@ -6,62 +6,104 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
  * Plugin state under concurrency (issue #19): instances of one plugin running at once on several threads share
- * its state, and a read-modify-write through ABI 1.2's {@code host_compare_and_set_state} (the C PDK's
- * {@code llmtb_state_increment}, in the state-counter test plugin) loses no update.
+ * its state. A read-modify-write through ABI 1.2's {@code host_compare_and_set_state} — the C PDK's
+ * {@code llmtb_state_increment}, or the loop written out with a wide window between read and write — loses no
+ * update, where the same get-then-set with {@code host_set_state} does (the state-counter test plugin).
  */
 class StateConcurrencyTest {
     private static final int THREADS = 4;
-    private static final int PER_THREAD = 150;
+    private static final int ROUNDS = 150;
+
+    /** One execution: the count it stored, and when the call started and returned. */
+    private record Call(long count, long retries, long start, long end) {}
+
+    /** Busy-work iterations between reading and writing the counter: a window in which other instances write. */
+    private static final int WINDOW = 20_000;
 
     @Test
-    void concurrentAtomicIncrementsLoseNothing() throws Exception {
+    void thePdksIncrementLosesNothing() throws Exception {
+        List<List<Call>> calls = run("{\"key\":\"records\",\"mode\":\"increment\"}");
+        assertThat(overlapping(calls)).as("calls in progress at the same time").isPositive();
+        assertThat(counts(calls)).as("each value 1..n stored once: no increment lost").hasSize(THREADS * ROUNDS)
+                .allMatch(c -> c >= 1 && c <= THREADS * ROUNDS);
+    }
+
+    @Test
+    void compareAndSetLosesNothingWhereGetThenSetDoes() throws Exception {
+        int total = THREADS * ROUNDS;
+        List<List<Call>> cas = run("{\"key\":\"records\",\"mode\":\"cas\",\"work\":" + WINDOW + "}");
+        assertThat(counts(cas)).as("each value 1..n stored once: no increment lost").hasSize(total)
+                .allMatch(c -> c >= 1 && c <= total);
+        // the window was contended: some compare-and-sets found another instance's write and went round again
+        assertThat(cas.stream().flatMap(List::stream).mapToLong(Call::retries).sum()).isPositive();
+
+        // the same loop with host_set_state: instances overwrite each other's increments
+        List<List<Call>> racy = run("{\"key\":\"records\",\"mode\":\"racy\",\"work\":" + WINDOW + "}");
+        assertThat(counts(racy)).as("values stored by more than one execution: lost increments").hasSizeLessThan(total);
+    }
+
+    private static Set<Long> counts(List<List<Call>> byThread) {
+        Set<Long> counts = new TreeSet<>();
+        byThread.forEach(calls -> calls.forEach(c -> counts.add(c.count())));
+        return counts;
+    }
+
+    /** THREADS threads, each calling the plugin ROUNDS times with {@code input}, all starting each round together. */
+    private static List<List<Call>> run(String input) throws Exception {
         try (PluginSystem system = PluginSystem.builder().cacheDir(null).maxInstances(THREADS).build()) {
             PluginId id = system.loadPlugin(TestPlugins.wasm("state-counter"));
             assertThat(system.getMetadata(id).apiVersion()).isEqualTo("1.2");
             ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+            CyclicBarrier together = new CyclicBarrier(THREADS); // every round, the threads call at the same moment
             try {
-                List<Future<List<Long>>> workers = new ArrayList<>();
+                List<Future<List<Call>>> workers = new ArrayList<>();
                 for (int t = 0; t < THREADS; t++) {
                     workers.add(pool.submit(() -> {
-                        List<Long> seen = new ArrayList<>();
-                        for (int i = 0; i < PER_THREAD; i++) {
-                            PluginOutput out = system.executePlugin(id, PluginInput.of("{\"key\":\"records\",\"atomic\":true}"));
-                            seen.add(out.data().path("count").asLong());
+                        List<Call> calls = new ArrayList<>();
+                        for (int i = 0; i < ROUNDS; i++) {
+                            together.await(30, TimeUnit.SECONDS);
+                            long start = System.nanoTime();
+                            PluginOutput out = system.executePlugin(id, PluginInput.of(input));
+                            calls.add(new Call(out.data().path("count").asLong(), out.data().path("retries").asLong(), start,
+                                    System.nanoTime()));
                         }
-                        return seen;
+                        return calls;
                     }));
                 }
-                int mostInFlight = 0; // the executions really overlap: several instances ran at once
-                while (!workers.stream().allMatch(Future::isDone)) {
-                    mostInFlight = Math.max(mostInFlight, system.inFlight(id));
-                    Thread.sleep(1);
+                List<List<Call>> byThread = new ArrayList<>();
+                for (Future<List<Call>> w : workers) {
+                    byThread.add(w.get(300, TimeUnit.SECONDS));
                 }
-                assertThat(mostInFlight).isGreaterThanOrEqualTo(2);
-                Set<Long> counts = new TreeSet<>();
-                int results = 0;
-                for (Future<List<Long>> w : workers) {
-                    for (long c : w.get()) {
-                        counts.add(c);
-                        results++;
-                    }
-                }
-                int total = THREADS * PER_THREAD;
-                assertThat(results).isEqualTo(total);
-                // every execution stored a value no other one stored: 1..total, each once, so no increment was lost
-                assertThat(counts).hasSize(total).first().isEqualTo(1L);
-                assertThat(counts).last().isEqualTo((long) total);
-                assertThat(system.executePlugin(id, PluginInput.of("{\"key\":\"records\"}")).data().path("count").asLong())
-                        .isEqualTo(total + 1L);
+                return byThread;
             } finally {
                 pool.shutdownNow();
             }
         }
+    }
+
+    /** Pairs of calls from two different threads whose [start, end] intervals intersect. */
+    private static long overlapping(List<List<Call>> byThread) {
+        long n = 0;
+        for (int a = 0; a < byThread.size(); a++) {
+            for (int b = a + 1; b < byThread.size(); b++) {
+                for (Call x : byThread.get(a)) {
+                    for (Call y : byThread.get(b)) {
+                        if (x.start() < y.end() && y.start() < x.end()) {
+                            n++;
+                        }
+                    }
+                }
+            }
+        }
+        return n;
     }
 }
