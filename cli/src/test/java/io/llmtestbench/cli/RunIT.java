@@ -246,7 +246,8 @@ class RunIT {
 
         JsonNode preopens = probe(grants, "{\"op\":\"preopens\"}");
         assertThat(texts(preopens.path("entries")))
-                .containsExactlyInAnyOrder(granted.toAbsolutePath().normalize().toString(), readOnly.toAbsolutePath().normalize().toString());
+                .containsExactlyInAnyOrder(granted.toAbsolutePath().normalize().toString(), readOnly.toAbsolutePath().normalize().toString(),
+                        "/"); // the catch-all preopen, which refuses every path (and warns about it)
 
         JsonNode none = probe(new String[] {"--enable-wasi"}, "{\"op\":\"read\",\"path\":\"" + granted.resolve("in.txt") + "\"}");
         assertThat(none.path("ok").asBoolean()).as("nothing granted: " + none).isFalse();
@@ -263,6 +264,17 @@ class RunIT {
         JsonNode write = Llmtb.runIn(dir, "run", Llmtb.plugin("fs-probe").toAbsolutePath().toString(), "--input",
                 "{\"op\":\"write\",\"path\":\"/models/x.txt\",\"data\":\"w\"}", "--allow-dir", ".:/models:ro").json();
         assertThat(write.path("data").path("errno").asInt()).as(write.toString()).isEqualTo(69);
+    }
+
+    /** A file the plugin may not open is refused, and the warning on stderr names the path and the flag (issue #19). */
+    @Test
+    void aRefusedPathIsWarnedAboutNamingAllowDir() {
+        var r = Llmtb.run("run", Llmtb.plugin("fs-probe").toString(), "--enable-wasi", "--input",
+                "{\"op\":\"read\",\"path\":\"/data/in.json\"}");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.json().path("data").path("ok").asBoolean()).isFalse();
+        assertThat(r.stderr()).contains("WASI path_open refused /data/in.json: no directory is granted to the plugin; "
+                + "grant a directory with --allow-dir");
     }
 
     private static JsonNode probe(String[] grants, String input) {

@@ -36,6 +36,7 @@ class WasiPermissionsTest {
     private static final int EPERM = 63;
     private static final int EROFS = 69;
     private static final int EACCES = 2;
+    private static final int ENOTCAPABLE = 76;
     private static final String SECRET = "OUTSIDE-SECRET";
 
     @TempDir
@@ -126,7 +127,8 @@ class WasiPermissionsTest {
                     // allowedDirs without filesystem: still nothing
                     new PluginPermissions(false, List.of(grant.toString()), false, List.of(), List.of()))) {
                 PluginId id = load(system, p);
-                assertThat(entries(call(system, id, "op", "preopens"))).isEmpty();
+                // only the catch-all "/", which holds nothing: it lets the host see (and warn about) refused paths
+                assertThat(entries(call(system, id, "op", "preopens"))).containsExactly("/");
                 assertRefused(call(system, id, "op", "read", "path", g("file.txt")));
                 assertRefused(call(system, id, "op", "read", "path", secret));
                 assertRefused(call(system, id, "op", "write", "path", g("new.txt"), "data", "x"));
@@ -152,7 +154,7 @@ class WasiPermissionsTest {
     void aReadWriteGrantAllowsEverythingInsideIt() throws Exception {
         try (PluginSystem system = system()) {
             PluginId id = load(system, PluginPermissions.builder().grantDirs(DirGrant.readWrite(grant)).build());
-            assertThat(entries(call(system, id, "op", "preopens"))).containsExactly(grant.toString());
+            assertThat(entries(call(system, id, "op", "preopens"))).containsExactlyInAnyOrder(grant.toString(), "/");
             assertThat(call(system, id, "op", "read", "path", g("file.txt")).path("data").asText()).isEqualTo("inside");
             assertThat(call(system, id, "op", "read", "path", g("sub/inner.txt")).path("data").asText()).isEqualTo("inner");
             assertThat(call(system, id, "op", "read", "path", g("sub/../file.txt")).path("data").asText()).isEqualTo("inside");
@@ -200,7 +202,7 @@ class WasiPermissionsTest {
         Files.writeString(other.resolve("o.txt"), "other");
         try (PluginSystem system = system()) {
             PluginId id = load(system, PluginPermissions.builder().grantDirs(DirGrant.readOnly(grant).at("/data")).build());
-            assertThat(entries(call(system, id, "op", "preopens"))).containsExactly("/data");
+            assertThat(entries(call(system, id, "op", "preopens"))).containsExactlyInAnyOrder("/data", "/");
             assertThat(call(system, id, "op", "read", "path", "/data/file.txt").path("data").asText()).isEqualTo("inside");
             assertRefused(call(system, id, "op", "read", "path", g("file.txt"))); // the host path means nothing
             assertRefused(call(system, id, "op", "read", "path", other.resolve("o.txt")));
@@ -209,7 +211,7 @@ class WasiPermissionsTest {
             // the seed's string form: "HOST" is read-write at the same path, ":GUEST" maps, ":ro" is read-only
             PluginId two = load(system, new PluginPermissions(true,
                     List.of(grant.toString(), other + ":/in:ro"), false, List.of(), List.of()));
-            assertThat(entries(call(system, two, "op", "preopens"))).containsExactlyInAnyOrder(grant.toString(), "/in");
+            assertThat(entries(call(system, two, "op", "preopens"))).containsExactlyInAnyOrder(grant.toString(), "/in", "/");
             assertThat(call(system, two, "op", "read", "path", "/in/o.txt").path("data").asText()).isEqualTo("other");
             assertRefused(call(system, two, "op", "write", "path", "/in/o.txt", "data", "x"), EROFS);
             assertOk(call(system, two, "op", "write", "path", g("w.txt"), "data", "x"));
@@ -547,7 +549,55 @@ class WasiPermissionsTest {
             PluginId id = load(system, PluginPermissions.builder().grantDirs(DirGrant.readOnly(grant)).build());
             JsonNode r = call(system, id, "op", "open_many", "path", g("file.txt"), "repeat", 10_000);
             assertRefused(r, 33); // EMFILE
-            assertThat(r.path("opened").asInt()).isEqualTo(64 - 4); // 64 per instance: stdio, the preopen, 60 files
+            // 64 per instance: stdio, the preopen, the catch-all preopen "/", 59 files
+            assertThat(r.path("opened").asInt()).isEqualTo(64 - 5);
+        }
+    }
+
+    // ---- warnings about refusals ------------------------------------------------------------------
+
+    /**
+     * A path or variable WASI refuses for lack of permission is warned about on the plugin's log, once per distinct
+     * path or name for as long as the plugin is loaded, naming the flag that grants it (issue #19).
+     */
+    @Test
+    void refusedPathsAndVariablesAreWarnedOnceEachNamingTheFlag() throws Exception {
+        try (PluginSystem system = system()) {
+            // wasi-libc reads the environment when the module starts (fs-probe refers to environ), so the load is
+            // watched too; the warning then names the plugin by its file, its metadata not being read yet
+            PluginId[] ids = new PluginId[2];
+            String log = captureLog(() -> {
+                PluginId none = ids[0] = load(system, PluginPermissions.none());
+                for (int i = 0; i < 3; i++) {
+                    assertRefused(call(system, none, "op", "read", "path", "/etc/passwd"), ENOTCAPABLE);
+                }
+                assertRefused(call(system, none, "op", "stat", "path", secret), ENOTCAPABLE);
+                assertRefused(call(system, none, "op", "list", "path", "/"), ENOTCAPABLE);
+                call(system, none, "op", "env", "name", "HOME");
+                call(system, none, "op", "env", "name", "PATH");
+            });
+            assertThat(count(log, "WARN llmtb.plugin.fs-probe - WASI path_open refused /etc/passwd: no directory is granted to the "
+                    + "plugin; grant a directory with --allow-dir DIR, DIR:ro or HOST_DIR:GUEST_PATH[:ro]")).isEqualTo(1);
+            assertThat(count(log, "refused /etc/passwd")).isEqualTo(1);
+            assertThat(count(log, "refused " + secret + ": no directory is granted")).isEqualTo(1);
+            assertThat(count(log, "WASI: the plugin read its environment, but no environment variable is granted, so it sees "
+                    + "none; grant one with --allow-env NAME")).isEqualTo(1);
+
+            log = captureLog(() -> {
+                PluginId granted = ids[1] = load(system, PluginPermissions.builder().grantDirs(DirGrant.readWrite(grant))
+                        .envVars("LLMTB_SURELY_NOT_SET_42").build());
+                assertRefused(call(system, granted, "op", "read", "path", secret), ENOTCAPABLE);
+                assertRefused(call(system, granted, "op", "read", "path", g("../outside/secret.txt")), EPERM);
+                assertRefused(call(system, granted, "op", "read", "path", g("../outside/secret.txt")), EPERM);
+                assertOk(call(system, granted, "op", "read", "path", g("file.txt")));
+                call(system, granted, "op", "env", "name", "HOME");
+            });
+            assertThat(count(log, "refused " + secret + ": outside the plugin's granted directories; grant a directory with "
+                    + "--allow-dir")).isEqualTo(1);
+            assertThat(count(log, "refused " + g("../outside/secret.txt") + ": '..' leads out of the granted directory " + grant
+                    + "; grant a directory with --allow-dir")).isEqualTo(1);
+            assertThat(log).doesNotContain("file.txt");
+            assertThat(count(log, "LLMTB_SURELY_NOT_SET_42 is granted but not set in the host's environment")).isEqualTo(1);
         }
     }
 

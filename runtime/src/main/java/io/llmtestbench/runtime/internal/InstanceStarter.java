@@ -11,6 +11,7 @@ import io.llmtestbench.runtime.ResourceLimits;
 import io.llmtestbench.runtime.internal.exec.Budget;
 import io.llmtestbench.runtime.internal.exec.Interrupted;
 import io.llmtestbench.runtime.internal.exec.MemoryCapExceededException;
+import io.llmtestbench.runtime.internal.wasi.RefusalWarnings;
 import io.llmtestbench.runtime.internal.wasi.WasiEnvironment;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +38,8 @@ final class InstanceStarter {
     private final PluginShared shared;
     private final Watchdog watchdog;
     private final MetadataValidator validator;
+    /** One warning per path or variable WASI refuses this plugin, whichever instance asked. */
+    private final RefusalWarnings wasiWarnings;
     /** What the first start-up read; later ones are validated again but keep it. */
     private volatile PluginMetadata metadata;
 
@@ -56,6 +59,7 @@ final class InstanceStarter {
         }
         this.shared = new PluginShared(label, options.randomSeed(), PluginShared.DEFAULT_STATE_CAP, PluginShared.DEFAULT_LOG_CAP,
                 NetworkPolicy.of(options.permissions().network(), options.permissions().allowedHosts()), limits.maxHttpResponseBytes());
+        this.wasiWarnings = new RefusalWarnings(shared::logger);
     }
 
     /** The metadata the first start-up read, or null before it. */
@@ -158,7 +162,7 @@ final class InstanceStarter {
         if (imports.wasiFunctions().isEmpty()) {
             return null;
         }
-        return WasiEnvironment.create(options.permissions(), options.randomSeed(), shared::logger);
+        return WasiEnvironment.create(options.permissions(), options.randomSeed(), shared::logger, wasiWarnings);
     }
 
     /** ": <the plugin's own message>", or nothing when it gave none. */

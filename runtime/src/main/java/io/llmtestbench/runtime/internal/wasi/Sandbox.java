@@ -193,7 +193,8 @@ final class Sandbox {
             throw new WasiError(Wasi.EINVAL, "path contains NUL");
         }
         if (path.startsWith("/")) {
-            throw new WasiError(Wasi.EPERM, "absolute path");
+            throw WasiError.refused(Wasi.EPERM, path, "an absolute path given relative to the granted directory "
+                    + guestPath(base, ""));
         }
         Deque<String> queue = new ArrayDeque<>(components(path));
         boolean mustBeDir = path.endsWith("/") || path.endsWith("/.") || path.equals(".");
@@ -208,7 +209,9 @@ final class Sandbox {
                 boolean last = queue.isEmpty();
                 if (c.equals("..")) {
                     if (stack.size() == 1) {
-                        throw new WasiError(Wasi.EPERM, "'..' leaves the directory");
+                        throw WasiError.refused(Wasi.EPERM, guestPath(base, path), "'..' leads out of "
+                                + (base.hostPath.equals(base.grant.root()) ? "the granted directory " : "the directory ")
+                                + guestPath(base, ""));
                     }
                     DirRef popped = stack.pop();
                     opened.remove(popped);
@@ -237,7 +240,8 @@ final class Sandbox {
                         throw new WasiError(Wasi.ENOENT, "empty symbolic link");
                     }
                     if (text.startsWith("/")) {
-                        throw new WasiError(Wasi.EPERM, "symbolic link " + c + " is absolute");
+                        throw WasiError.refused(Wasi.EPERM, guestPath(base, path), "it goes through the symbolic link " + c
+                                + " to the absolute path " + text + ", which is not followed");
                     }
                     List<String> parts = components(text);
                     for (int i = parts.size() - 1; i >= 0; i--) {
@@ -268,6 +272,21 @@ final class Sandbox {
                 }
             }
         }
+    }
+
+    /** Where the guest sees {@code path} relative to {@code dir}: the grant's guest path, then the rest. */
+    static String guestPath(DirRef dir, String path) {
+        StringBuilder sb = new StringBuilder(dir.grant.guestPath());
+        String below = dir.grant.root().relativize(dir.hostPath).toString().replace('\\', '/');
+        for (String part : new String[] {below, path}) {
+            if (!part.isEmpty()) {
+                if (sb.length() == 0 || sb.charAt(sb.length() - 1) != '/') {
+                    sb.append('/');
+                }
+                sb.append(part);
+            }
+        }
+        return sb.toString();
     }
 
     static List<String> components(String path) {

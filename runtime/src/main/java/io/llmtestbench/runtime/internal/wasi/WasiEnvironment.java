@@ -49,8 +49,12 @@ public final class WasiEnvironment implements AutoCloseable {
     private final GuestOutput stderr;
     private final WasiPreview1 preview1;
     private final Cleaner.Cleanable cleanable;
+    /** Run when the plugin reads its environment: warns about what it cannot see (RefusalWarnings). */
+    private final Runnable environmentRead;
 
-    private WasiEnvironment(WasiFiles files, GuestOutput stdout, GuestOutput stderr, WasiPreview1 preview1) {
+    private WasiEnvironment(WasiFiles files, GuestOutput stdout, GuestOutput stderr, WasiPreview1 preview1,
+            Runnable environmentRead) {
+        this.environmentRead = environmentRead;
         this.files = files;
         this.stdout = stdout;
         this.stderr = stderr;
@@ -63,31 +67,38 @@ public final class WasiEnvironment implements AutoCloseable {
      *
      * @param logger the plugin's logger (looked up on every line: the plugin may be renamed once its
      *     metadata is read)
+     * @param warnings the plugin's warnings about refused paths and variables (one set per plugin)
      * @throws IllegalArgumentException when a granted directory does not exist, is not a directory, or two
      *     grants use the same guest path; IllegalStateException when the platform cannot confine file access
      */
-    public static WasiEnvironment create(PluginPermissions permissions, Long randomSeed, Supplier<Logger> logger) {
+    public static WasiEnvironment create(PluginPermissions permissions, Long randomSeed, Supplier<Logger> logger,
+            RefusalWarnings warnings) {
         List<Grant> grants = permissions.filesystem() ? resolveGrants(permissions.dirGrants()) : List.of();
         var options = WasiOptions.builder()
                 .withRandom(randomSeed == null ? new SecureRandom() : new Random(randomSeed))
                 .withArguments(List.of());
+        List<String> unset = new ArrayList<>();
         for (String name : permissions.envVars()) {
             String value = System.getenv(name);
             if (value != null) {
                 options.withEnvironment(name, value);
+            } else {
+                unset.add(name);
             }
         }
+        List<String> granted = List.copyOf(permissions.envVars());
+        Runnable environmentRead = () -> warnings.environment(granted, unset);
         LogQuota unbound = new LogQuota(0);
         GuestOutput out = new GuestOutput(logger, false, unbound);
         GuestOutput err = new GuestOutput(logger, true, unbound);
         WasiFiles files;
         try {
-            files = new WasiFiles(out, err, grants);
+            files = new WasiFiles(out, err, grants, warnings);
         } catch (IOException e) {
             throw new IllegalStateException("cannot open the granted directories: " + e.getMessage(), e);
         }
         var preview1 = WasiPreview1.builder().withOptions(options.build()).withLogger(new SilentLogger()).build();
-        return new WasiEnvironment(files, out, err, preview1);
+        return new WasiEnvironment(files, out, err, preview1, environmentRead);
     }
 
     private static List<Grant> resolveGrants(List<DirGrant> grants) {
@@ -125,6 +136,13 @@ public final class WasiEnvironment implements AutoCloseable {
             WasmFunctionHandle handle = own.get(f.name());
             if (handle == null) {
                 handle = charged(f.name(), f.handle());
+            }
+            if (f.name().equals("environ_sizes_get") || f.name().equals("environ_get")) {
+                WasmFunctionHandle read = handle;
+                handle = (inst, args) -> {
+                    environmentRead.run();
+                    return read.apply(inst, args);
+                };
             }
             out.add(new HostFunction(PluginAbi.WASI_MODULE, f.name(), f.functionType(), handle));
         }

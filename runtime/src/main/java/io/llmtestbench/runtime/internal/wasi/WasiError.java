@@ -16,10 +16,22 @@ import java.util.Locale;
 final class WasiError extends Exception {
     private static final long serialVersionUID = 1L;
     final int errno;
+    /** The guest path refused for lack of permission (outside every grant), or null: see {@link RefusalWarnings}. */
+    final String refusedPath;
 
     WasiError(int errno, String why) {
+        this(errno, why, null);
+    }
+
+    private WasiError(int errno, String why, String refusedPath) {
         super(why, null, false, false);
         this.errno = errno;
+        this.refusedPath = refusedPath;
+    }
+
+    /** {@code guestPath} is outside what the plugin was granted; {@code why} says how. */
+    static WasiError refused(int errno, String guestPath, String why) {
+        return new WasiError(errno, why, guestPath);
     }
 
     static WasiError of(IOException e) {

@@ -73,6 +73,17 @@ final class WasiFiles {
         }
     }
 
+    /**
+     * The catch-all preopen {@code "/"}, after the grants: it holds nothing and refuses every path, but it makes
+     * wasi-libc (and Rust's std, which uses it) hand the host the paths that match no grant, which it would
+     * otherwise refuse inside the guest without a host call, so the operator gets a warning naming the path
+     * ({@link RefusalWarnings}). The guest sees the same errno as without it, {@code ENOTCAPABLE}. Not added when
+     * a grant is at {@code "/"} itself.
+     */
+    private static final class Ungranted extends Desc {}
+
+    private static final byte[] ROOT = {'/'};
+
     private static final class File extends Desc {
         final FileChannel channel;
         final DirRef parent;
@@ -94,8 +105,12 @@ final class WasiFiles {
     }
 
     private final List<Desc> fds = new ArrayList<>();
+    private final RefusalWarnings warnings;
+    private final boolean anyGrant;
 
-    WasiFiles(GuestOutput stdout, GuestOutput stderr, List<Grant> grants) throws IOException {
+    WasiFiles(GuestOutput stdout, GuestOutput stderr, List<Grant> grants, RefusalWarnings warnings) throws IOException {
+        this.warnings = warnings;
+        this.anyGrant = !grants.isEmpty();
         fds.add(new Stdin());
         fds.add(new Out(stdout));
         fds.add(new Out(stderr));
@@ -106,6 +121,9 @@ final class WasiFiles {
         } catch (IOException | RuntimeException e) {
             closeAll();
             throw e;
+        }
+        if (grants.stream().noneMatch(g -> g.guestPath().equals("/"))) {
+            fds.add(new Ungranted());
         }
     }
 
@@ -165,18 +183,18 @@ final class WasiFiles {
         put(m, "fd_renumber", (i, a) -> fdRenumber(i32(a, 0), i32(a, 1)));
         put(m, "fd_seek", (i, a) -> fdSeek(i.memory(), i32(a, 0), a[1], i32(a, 2), i32(a, 3)));
         put(m, "fd_tell", (i, a) -> fdSeek(i.memory(), i32(a, 0), 0, Wasi.WHENCE_CUR, i32(a, 1)));
-        put(m, "path_create_directory", (i, a) -> pathCreateDirectory(dir(i32(a, 0)), path(i, a[1], a[2])));
-        put(m, "path_filestat_get", (i, a) -> pathFilestatGet(i.memory(), dir(i32(a, 0)), i32(a, 1), path(i, a[2], a[3]), i32(a, 4)));
-        put(m, "path_filestat_set_times", (i, a) -> pathFilestatSetTimes(dir(i32(a, 0)), i32(a, 1), path(i, a[2], a[3]),
+        put(m, "path_create_directory", (i, a) -> pathCreateDirectory(dir(i, i32(a, 0), a[1], a[2]), path(i, a[1], a[2])));
+        put(m, "path_filestat_get", (i, a) -> pathFilestatGet(i.memory(), dir(i, i32(a, 0), a[2], a[3]), i32(a, 1), path(i, a[2], a[3]), i32(a, 4)));
+        put(m, "path_filestat_set_times", (i, a) -> pathFilestatSetTimes(dir(i, i32(a, 0), a[2], a[3]), i32(a, 1), path(i, a[2], a[3]),
                 a[4], a[5], i32(a, 6)));
-        put(m, "path_link", (i, a) -> pathLink(dir(i32(a, 0)), i32(a, 1), path(i, a[2], a[3]), dir(i32(a, 4)), path(i, a[5], a[6])));
-        put(m, "path_open", (i, a) -> pathOpen(i.memory(), dir(i32(a, 0)), i32(a, 1), path(i, a[2], a[3]), i32(a, 4), a[5], a[6],
+        put(m, "path_link", (i, a) -> pathLink(dir(i, i32(a, 0), a[2], a[3]), i32(a, 1), path(i, a[2], a[3]), dir(i, i32(a, 4), a[5], a[6]), path(i, a[5], a[6])));
+        put(m, "path_open", (i, a) -> pathOpen(i.memory(), dir(i, i32(a, 0), a[2], a[3]), i32(a, 1), path(i, a[2], a[3]), i32(a, 4), a[5], a[6],
                 i32(a, 7), i32(a, 8)));
-        put(m, "path_readlink", (i, a) -> pathReadlink(i, dir(i32(a, 0)), path(i, a[1], a[2]), i32(a, 3), i32(a, 4), i32(a, 5)));
-        put(m, "path_remove_directory", (i, a) -> pathRemove(dir(i32(a, 0)), path(i, a[1], a[2]), true));
-        put(m, "path_unlink_file", (i, a) -> pathRemove(dir(i32(a, 0)), path(i, a[1], a[2]), false));
-        put(m, "path_rename", (i, a) -> pathRename(dir(i32(a, 0)), path(i, a[1], a[2]), dir(i32(a, 3)), path(i, a[4], a[5])));
-        put(m, "path_symlink", (i, a) -> pathSymlink(path(i, a[0], a[1]), dir(i32(a, 2)), path(i, a[3], a[4])));
+        put(m, "path_readlink", (i, a) -> pathReadlink(i, dir(i, i32(a, 0), a[1], a[2]), path(i, a[1], a[2]), i32(a, 3), i32(a, 4), i32(a, 5)));
+        put(m, "path_remove_directory", (i, a) -> pathRemove(dir(i, i32(a, 0), a[1], a[2]), path(i, a[1], a[2]), true));
+        put(m, "path_unlink_file", (i, a) -> pathRemove(dir(i, i32(a, 0), a[1], a[2]), path(i, a[1], a[2]), false));
+        put(m, "path_rename", (i, a) -> pathRename(dir(i, i32(a, 0), a[1], a[2]), path(i, a[1], a[2]), dir(i, i32(a, 3), a[4], a[5]), path(i, a[4], a[5])));
+        put(m, "path_symlink", (i, a) -> pathSymlink(path(i, a[0], a[1]), dir(i, i32(a, 2), a[3], a[4]), path(i, a[3], a[4])));
         put(m, "poll_oneoff", (i, a) -> pollOneoff(i, i32(a, 0), i32(a, 1), i32(a, 2), i32(a, 3)));
         for (String sock : List.of("sock_accept", "sock_recv", "sock_send", "sock_shutdown")) {
             put(m, sock, (i, a) -> {
@@ -187,13 +205,16 @@ final class WasiFiles {
         return m;
     }
 
-    private static void put(Map<String, WasmFunctionHandle> m, String name, Call call) {
+    private void put(Map<String, WasmFunctionHandle> m, String name, Call call) {
         m.put(name, (inst, args) -> {
             chargeCall(inst, 0);
             int errno;
             try {
                 errno = call.apply(inst, args);
             } catch (WasiError e) {
+                if (e.refusedPath != null) {
+                    warnings.path(name, e.refusedPath, e.getMessage());
+                }
                 errno = e.errno;
             } catch (java.io.UncheckedIOException e) {
                 errno = WasiError.errno(e.getCause());
@@ -262,6 +283,20 @@ final class WasiFiles {
             throw new WasiError(Wasi.EBADF, "bad fd " + fd);
         }
         return d;
+    }
+
+    /**
+     * The directory a path function works in; the catch-all preopen refuses the path ({@code ENOTCAPABLE}) and has
+     * it warned about.
+     */
+    private Dir dir(Instance inst, int fd, long pathPtr, long pathLen) throws WasiError {
+        if (desc(fd) instanceof Ungranted) {
+            String path = path(inst, pathPtr, pathLen);
+            String relative = path.startsWith("/") ? path.substring(1) : path;
+            throw WasiError.refused(Wasi.ENOTCAPABLE, relative.isEmpty() || relative.equals(".") ? "/" : "/" + relative,
+                    anyGrant ? "outside the plugin's granted directories" : "no directory is granted to the plugin");
+        }
+        return dir(fd);
     }
 
     private Dir dir(int fd) throws WasiError {
@@ -367,6 +402,9 @@ final class WasiFiles {
             type = Wasi.FILETYPE_DIRECTORY;
             base = Wasi.DIRECTORY_RIGHTS;
             inheriting = ((Dir) d).rightsInheriting & (Wasi.DIRECTORY_RIGHTS | Wasi.FILE_RIGHTS);
+        } else if (d instanceof Ungranted) {
+            type = Wasi.FILETYPE_DIRECTORY; // with no rights at all
+            base = 0;
         } else {
             File f = (File) d;
             type = Wasi.FILETYPE_REGULAR_FILE;
@@ -395,6 +433,9 @@ final class WasiFiles {
     private int fdFilestatGet(Memory m, int fd, int buf) throws WasiError {
         Desc d = desc(fd);
         checkRange(m, buf, 64);
+        if (d instanceof Ungranted) {
+            return Wasi.ENOTCAPABLE;
+        }
         if (d instanceof Dir) {
             writeFilestat(m, buf, ((Dir) d).ref.stat(), -1);
             return Wasi.ESUCCESS;
@@ -472,7 +513,7 @@ final class WasiFiles {
             m.writeI32(nreadPtr, 0);
             return Wasi.ESUCCESS;
         }
-        if (d instanceof Dir) {
+        if (d instanceof Dir || d instanceof Ungranted) {
             return Wasi.EISDIR;
         }
         if (!(d instanceof File)) {
@@ -531,7 +572,7 @@ final class WasiFiles {
         if (offset != -1 && offset < 0) {
             return Wasi.EINVAL;
         }
-        if (d instanceof Dir) {
+        if (d instanceof Dir || d instanceof Ungranted) {
             return Wasi.EISDIR;
         }
         if (d instanceof Stdin) {
@@ -600,23 +641,27 @@ final class WasiFiles {
         return Wasi.ESUCCESS;
     }
 
+    /** The preopen name of {@code d}, or null when it is not a preopened directory. */
+    private static byte[] preopenName(Desc d) {
+        return d instanceof Ungranted ? ROOT : d instanceof Dir ? ((Dir) d).preopenName : null;
+    }
+
     private int fdPrestatGet(Memory m, int fd, int buf) throws WasiError {
-        Desc d = desc(fd);
-        if (!(d instanceof Dir) || ((Dir) d).preopenName == null) {
+        byte[] name = preopenName(desc(fd));
+        if (name == null) {
             return Wasi.EBADF;
         }
         checkRange(m, buf, 8);
         m.writeI32(buf, 0);
-        m.writeI32(buf + 4, ((Dir) d).preopenName.length);
+        m.writeI32(buf + 4, name.length);
         return Wasi.ESUCCESS;
     }
 
     private int fdPrestatDirName(Memory m, int fd, int ptr, int len) throws WasiError {
-        Desc d = desc(fd);
-        if (!(d instanceof Dir) || ((Dir) d).preopenName == null) {
+        byte[] name = preopenName(desc(fd));
+        if (name == null) {
             return Wasi.EBADF;
         }
-        byte[] name = ((Dir) d).preopenName;
         if (Integer.toUnsignedLong(len) < name.length) {
             return Wasi.ENAMETOOLONG;
         }
@@ -628,6 +673,9 @@ final class WasiFiles {
     private int fdReaddir(Instance inst, int fd, int buf, int bufLenArg, long cookie, int usedPtr) throws WasiError {
         Memory m = inst.memory();
         Desc d = desc(fd);
+        if (d instanceof Ungranted) {
+            return Wasi.ENOTCAPABLE;
+        }
         if (!(d instanceof Dir)) {
             return Wasi.ENOTDIR;
         }
@@ -1071,7 +1119,7 @@ final class WasiFiles {
             } else if (tag == Wasi.EVENTTYPE_FD_READ || tag == Wasi.EVENTTYPE_FD_WRITE) {
                 int fd = m.readInt(sub + 16);
                 Desc d = fd >= 0 && fd < fds.size() ? fds.get(fd) : null;
-                int errno = d == null ? Wasi.EBADF : d instanceof Dir ? Wasi.ENOTSUP : Wasi.ESUCCESS;
+                int errno = d == null ? Wasi.EBADF : d instanceof Dir || d instanceof Ungranted ? Wasi.ENOTSUP : Wasi.ESUCCESS;
                 writeEvent(m, out + events * 32, userdata, errno, tag);
                 events++;
             } else {
