@@ -1,6 +1,7 @@
 package io.llmtestbench.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,7 @@ class StateConcurrencyTest {
     private record Call(long count, long retries, long start, long end) {}
 
     /** Busy-work iterations between reading and writing the counter: a window in which other instances write. */
-    private static final int WINDOW = 20_000;
+    private static final int WINDOW = 100_000;
 
     @Test
     void thePdksIncrementLosesNothing() throws Exception {
@@ -37,18 +38,28 @@ class StateConcurrencyTest {
                 .allMatch(c -> c >= 1 && c <= THREADS * ROUNDS);
     }
 
+    /**
+     * Whether two instances interleave inside the window depends on the scheduler (on a loaded machine the threads
+     * may run one after the other), so the runs are repeated until both effects were seen: the compare-and-set loop
+     * retrying, and get-then-set losing an increment. That no increment is lost through compare-and-set is checked
+     * on every run; if no run was contended the comparison cannot be made and is skipped, not passed.
+     */
     @Test
     void compareAndSetLosesNothingWhereGetThenSetDoes() throws Exception {
         int total = THREADS * ROUNDS;
-        List<List<Call>> cas = run("{\"key\":\"records\",\"mode\":\"cas\",\"work\":" + WINDOW + "}");
-        assertThat(counts(cas)).as("each value 1..n stored once: no increment lost").hasSize(total)
-                .allMatch(c -> c >= 1 && c <= total);
-        // the window was contended: some compare-and-sets found another instance's write and went round again
-        assertThat(cas.stream().flatMap(List::stream).mapToLong(Call::retries).sum()).isPositive();
-
-        // the same loop with host_set_state: instances overwrite each other's increments
-        List<List<Call>> racy = run("{\"key\":\"records\",\"mode\":\"racy\",\"work\":" + WINDOW + "}");
-        assertThat(counts(racy)).as("values stored by more than one execution: lost increments").hasSizeLessThan(total);
+        boolean retried = false;
+        boolean lost = false;
+        for (int attempt = 0; attempt < 6 && !(retried && lost); attempt++) {
+            List<List<Call>> cas = run("{\"key\":\"records\",\"mode\":\"cas\",\"work\":" + WINDOW + "}");
+            assertThat(counts(cas)).as("each value 1..n stored once: no increment lost").hasSize(total)
+                    .allMatch(c -> c >= 1 && c <= total);
+            // contended: some compare-and-sets found another instance's write and went round again
+            retried |= cas.stream().flatMap(List::stream).mapToLong(Call::retries).sum() > 0;
+            // the same loop with host_set_state: instances overwrite each other's increments
+            List<List<Call>> racy = run("{\"key\":\"records\",\"mode\":\"racy\",\"work\":" + WINDOW + "}");
+            lost |= counts(racy).size() < total;
+        }
+        assumeTrue(retried && lost, "no run was contended on this machine (retried " + retried + ", lost " + lost + ")");
     }
 
     private static Set<Long> counts(List<List<Call>> byThread) {
