@@ -11,7 +11,7 @@ class FunctionNamesTest {
         assertThat(FunctionNames.demangle("_ZN4core3fmt5write17h0123456789abcdefE")).isEqualTo("core::fmt::write");
         String impl = "_ZN66_$LT$alloc..vec..Vec$LT$T$GT$$u20$as$u20$core..ops..drop..Drop$GT$4drop17hfedcba9876543210E";
         assertThat(FunctionNames.demangle(impl)).isEqualTo("<alloc::vec::Vec<T> as core::ops::drop::Drop>::drop");
-        assertThat(FunctionNames.demangle("_ZN10my_plugin6kernelE")).as("no hash").isEqualTo("my_plugin::kernel");
+        assertThat(FunctionNames.demangle("_ZN9my_plugin6kernelE")).as("no hash").isEqualTo("my_plugin::kernel");
     }
 
     @Test

@@ -86,7 +86,7 @@ class InspectIT {
         int huge = Llmtb.run("inspect", plain.toString(), "--format", "json").json().path("interpreted_functions").get(0).asInt();
         // a "name" custom section naming the huge function as rustc would (legacy mangling, with its hash)
         var names = new java.io.ByteArrayOutputStream();
-        byte[] symbol = "_ZN10my_plugin6kernel17h0123456789abcdefE".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] symbol = "_ZN9my_plugin6kernel17h0123456789abcdefE".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         names.write(1); // one function name
         uleb(names, huge);
         uleb(names, symbol.length);
