@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
             "  success  {\"data\": ..., \"metadata\": {\"execution_time_ms\", \"memory_used_bytes\", \"fuel_used\", \"metrics\"}}",
             "  failure  {\"error\": {\"kind\", \"message\", \"code\"}}",
             "kind: INVALID_PLUGIN (load failures), PLUGIN_ERROR, TRAP, FUEL_EXHAUSTED, TIMEOUT, MEMORY_LIMIT, "
-                    + "INVALID_OUTPUT, PERMISSION_DENIED, RATE_LIMITED; code: the plugin's result code, or null.",
+                    + "INVALID_OUTPUT, PERMISSION_DENIED, RATE_LIMITED, CANCELLED; code: the plugin's result code, or null.",
             "WASI is refused, as with the runtime's default configuration, unless --enable-wasi, --allow-dir or "
                     + "--allow-env enables it (with nothing granted beyond those flags); the plugin's WASI stdout and stderr "
                     + "go to its logger (stderr, see --log-level), never to our stdout.",

@@ -26,7 +26,12 @@ public enum ErrorKind {
     /** The plugin asked for a capability it was not granted. */
     PERMISSION_DENIED(PluginExecutionException.class),
     /** The plugin's execution rate limit refused the call; nothing ran. */
-    RATE_LIMITED(RateLimitedException.class);
+    RATE_LIMITED(RateLimitedException.class),
+    /**
+     * The execution was running (or waiting for an instance) when its {@link PluginSystem} was closed, and was
+     * stopped at its next metering check (see {@link PluginSystem#close(java.time.Duration)}).
+     */
+    CANCELLED(PluginCancelledException.class);
 
     private final Class<? extends PluginException> exceptionType;
 

@@ -30,6 +30,9 @@ final class ExceptionFactory implements Failures.Factory {
         if (kind == ErrorKind.TIMEOUT) {
             return new PluginTimeoutException(plugin, detail, resultCode, fuelUsed, cause);
         }
+        if (kind == ErrorKind.CANCELLED) {
+            return new PluginCancelledException(plugin, detail, fuelUsed, cause);
+        }
         return new PluginExecutionException(kind, plugin, detail, resultCode, fuelUsed, cause);
     }
 

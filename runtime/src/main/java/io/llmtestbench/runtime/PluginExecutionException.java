@@ -4,11 +4,12 @@ package io.llmtestbench.runtime;
  * An execution that failed. {@link ErrorKind#PLUGIN_ERROR}, {@link ErrorKind#TRAP}, {@link ErrorKind#MEMORY_LIMIT},
  * {@link ErrorKind#INVALID_OUTPUT} and {@link ErrorKind#PERMISSION_DENIED} are this class; a kind has a subclass
  * only when it carries data of its own or callers retry it: {@link PluginTimeoutException},
- * {@link FuelExhaustedException} (the budget), {@link RateLimitedException} (the rate). Message:
+ * {@link FuelExhaustedException} (the budget), {@link RateLimitedException} (the rate),
+ * {@link PluginCancelledException} (the system closed under it). Message:
  * {@code Plugin '<plugin>' <detail>}.
  */
 public sealed class PluginExecutionException extends PluginException
-        permits PluginTimeoutException, FuelExhaustedException, RateLimitedException {
+        permits PluginTimeoutException, FuelExhaustedException, RateLimitedException, PluginCancelledException {
     private static final long serialVersionUID = 1L;
     private final int resultCode;
     private final long fuelUsed;

@@ -1,5 +1,6 @@
 package io.llmtestbench.runtime;
 
+import io.llmtestbench.runtime.internal.Cancellation;
 import io.llmtestbench.runtime.internal.Failures;
 import io.llmtestbench.runtime.internal.GuestThreads;
 import io.llmtestbench.runtime.internal.InstancePermits;
@@ -16,11 +17,14 @@ import io.llmtestbench.runtime.internal.registry.VersionRange;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +57,11 @@ import org.slf4j.LoggerFactory;
  * <p><b>Integrity and audit.</b> {@link LoadOptions#sha256()} pins a plugin's digest, the
  * {@link SystemOptions#signaturePolicy()} checks Ed25519 signatures, {@link LoadOptions#maxExecutionsPerSecond()}
  * rate-limits it, and every execution is logged to {@code llmtb.audit} (see docs/security.md).
+ *
+ * <p><b>Closing.</b> {@link #close()} ends every execution still running with {@link ErrorKind#CANCELLED} within
+ * about 100 ms (plus the time the plugin takes to reach its next metering check) and returns once they have ended;
+ * {@link #close(Duration)} lets them finish first, up to a grace period. After that every method but
+ * {@link #options()} and {@code close} throws {@code IllegalStateException("this PluginSystem is closed")}.
  */
 public final class PluginSystem implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PluginSystem.class);
@@ -60,6 +69,7 @@ public final class PluginSystem implements AutoCloseable {
     private final SystemOptions options;
     private final GuestThreads guests = new GuestThreads("llmtb-guest");
     private final Watchdog watchdog = new Watchdog("llmtb-watchdog");
+    private final Cancellation cancellation = new Cancellation();
     private final PluginRoutes routes = new PluginRoutes();
     private final PluginSources sources;
     private final PluginLoader loader;
@@ -73,10 +83,10 @@ public final class PluginSystem implements AutoCloseable {
 
     private PluginSystem(SystemOptions options) {
         this.options = options;
-        InstancePermits permits = new InstancePermits(options.maxInstances());
+        InstancePermits permits = new InstancePermits(options.maxInstances(), cancellation);
         permits.evictor(routes::evictOneIdle);
         this.sources = new PluginSources(options.cacheDir(), options.signaturePolicy());
-        this.loader = new PluginLoader(options, sources, permits, watchdog, guests);
+        this.loader = new PluginLoader(options, sources, permits, watchdog, cancellation, guests);
         this.scanner = new DiscoveryScanner(sources, loader::probe);
     }
 
@@ -221,15 +231,27 @@ public final class PluginSystem implements AutoCloseable {
 
     /** Loads and starts a candidate, then publishes it (replacing the other versions of its name if asked). */
     private PluginId start(PluginSources.Candidate c, LoadOptions options, boolean replace) {
-        PluginHandle handle = loader.load(c, options);
+        PluginHandle handle;
+        try {
+            handle = loader.load(c, options);
+        } catch (RuntimeException e) {
+            if (closed) { // closed during the load, whose start-up was cancelled
+                throw Failures.closed();
+            }
+            throw e;
+        }
         List<PluginHandle> replaced;
         try {
             replaced = routes.publish(handle, replace);
-        } catch (PluginException e) {
-            guests.call(() -> {
+        } catch (PluginException | IllegalStateException e) {
+            try {
+                guests.call(() -> {
+                    handle.plugin().close();
+                    return null;
+                });
+            } catch (IllegalStateException closedMeanwhile) {
                 handle.plugin().close();
-                return null;
-            });
+            }
             throw e;
         }
         replaced.forEach(this::retire);
@@ -252,6 +274,7 @@ public final class PluginSystem implements AutoCloseable {
      * @throws PluginException {@link ErrorKind#NOT_LOADED} when {@code id} is not loaded
      */
     public void unloadPlugin(PluginId id) {
+        ensureOpen();
         retire(routes.unpublish(id));
     }
 
@@ -311,11 +334,13 @@ public final class PluginSystem implements AutoCloseable {
         ClassLoader context = Thread.currentThread().getContextClassLoader(); // the caller's, not the guest thread's
         ClassLoader classpath = !options.scanClasspath() ? null : context != null ? context : PluginSystem.class.getClassLoader();
         PluginIndex idx = guests.call(() -> scanner.scan(options.pluginDirs(), classpath, known));
+        ensureOpen(); // closed meanwhile: its probes were cancelled, so the result means nothing
         index = idx;
         return new Discovery(idx.all(), idx.problems());
     }
 
     private PluginIndex index() {
+        ensureOpen();
         PluginIndex idx = index;
         if (idx == null) {
             discover();
@@ -364,12 +389,14 @@ public final class PluginSystem implements AutoCloseable {
      *     unloaded, or replaced by a reload)
      */
     public PluginOutput executePlugin(PluginId id, PluginInput input) {
+        ensureOpen();
         PluginHandle h = routes.get(id);
         return guests.call(() -> run(h, input));
     }
 
     /** Runs one execution on a plugin thread; the future fails with the same exceptions as {@link #executePlugin}. */
     public CompletableFuture<PluginOutput> executePluginAsync(PluginId id, PluginInput input) {
+        ensureOpen();
         PluginHandle h = routes.get(id);
         return guests.async(() -> run(h, input));
     }
@@ -396,11 +423,13 @@ public final class PluginSystem implements AutoCloseable {
 
     /** The version executions by {@code name} currently go to, if any is loaded. */
     public Optional<PluginId> currentVersion(String name) {
+        ensureOpen();
         return Optional.ofNullable(routes.current(name)).map(PluginHandle::id);
     }
 
-    private static PluginOutput run(PluginHandle h, PluginInput input) {
+    private PluginOutput run(PluginHandle h, PluginInput input) {
         if (!h.tryEnter()) {
+            routes.ensureOpen();
             throw PluginRoutes.notLoaded(h.id());
         }
         try {
@@ -441,11 +470,13 @@ public final class PluginSystem implements AutoCloseable {
 
     /** The metadata a loaded plugin declared. */
     public PluginMetadata getMetadata(PluginId id) {
+        ensureOpen();
         return routes.get(id).plugin().metadata();
     }
 
     /** What the system knows about a loaded plugin. */
     public PluginInfo describePlugin(PluginId id) {
+        ensureOpen();
         PluginHandle h = routes.get(id);
         LoadedPlugin p = h.plugin();
         return new PluginInfo(id, p.metadata(), h.source(), h.origin(), p.code().stamp(), p.limits(),
@@ -454,6 +485,7 @@ public final class PluginSystem implements AutoCloseable {
 
     /** Every loaded plugin. */
     public List<PluginId> listPlugins() {
+        ensureOpen();
         return routes.loaded().stream().map(PluginHandle::id).toList();
     }
 
@@ -474,13 +506,50 @@ public final class PluginSystem implements AutoCloseable {
 
     private void ensureOpen() {
         if (closed) {
-            throw new IllegalStateException("this PluginSystem is closed");
+            throw Failures.closed();
         }
     }
 
-    /** Unloads every plugin and stops the system's threads. */
+    /** How long {@link #close(Duration)} waits for cancelled executions that do not reach a check (host code that blocks). */
+    private static final long STRAGGLERS_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    /** {@link #close(Duration)} with no grace period: executions still running are cancelled at once. */
     @Override
     public void close() {
+        close(Duration.ZERO);
+    }
+
+    /**
+     * Closes this system, in this order:
+     * <ol>
+     *   <li>Every later call — {@code executePlugin} and {@code executePluginAsync} by id or by name, {@code submit},
+     *       {@code loadPlugin}, {@code reloadPlugin}, {@code unloadPlugin}, {@code discover}, {@code findPlugin*},
+     *       {@code watchPluginDirs}, {@code listPlugins}, {@code getMetadata}, {@code describePlugin},
+     *       {@code currentVersion} — throws {@code IllegalStateException("this PluginSystem is closed")}; so does a
+     *       load or discovery still running when it is cancelled (step 3). Directory watching stops.</li>
+     *   <li>Executions in flight may finish, for up to {@code grace}.</li>
+     *   <li>Those still running are cancelled: each stops at its next metering check (every 32,767 units of fuel:
+     *       microseconds of compiled code), while waiting in {@code host_http_request} within 50 ms, while waiting
+     *       for an instance within 10 ms, and fails with {@link PluginCancelledException}
+     *       ({@link ErrorKind#CANCELLED}); so does an instance's start-up ({@code plugin_init}) running for one.
+     *       Every caller blocked in {@code executePlugin} is released with that exception, every future completes
+     *       with it. An execution that does not stop (blocked in host code that never checks) is waited for at most
+     *       2 s, then logged at WARN and left behind.</li>
+     *   <li>Every loaded version is unloaded: each idle instance gets {@code plugin_shutdown}, cut off after 100 ms
+     *       (a {@code plugin_shutdown} is best effort: docs/plugin-abi.md §4), and the system's threads stop.</li>
+     * </ol>
+     * Calling it again, or while it runs, does nothing.
+     *
+     * @param grace how long executions in flight may take to finish before they are cancelled; {@link Duration#ZERO}
+     *     cancels them at once
+     * @throws IllegalArgumentException for a negative grace period
+     */
+    public void close(Duration grace) {
+        Objects.requireNonNull(grace, "grace");
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("grace must not be negative: " + grace);
+        }
+        long graceEnd = System.nanoTime() + saturatedNanos(grace);
         synchronized (lifecycle) {
             if (closed) {
                 return;
@@ -490,14 +559,44 @@ public final class PluginSystem implements AutoCloseable {
                 watch.close();
             }
         }
-        for (PluginHandle h : routes.closeAll()) {
+        routes.closeAll().forEach(PluginHandle::stopAdmitting);
+        awaitNoneInFlight(graceEnd);
+        cancellation.cancel();
+        if (!awaitNoneInFlight(System.nanoTime() + STRAGGLERS_NANOS)) {
+            LOG.warn("close(): executions of {} did not stop within 2 s of being cancelled (blocked outside plugin code?);"
+                    + " closing without them", routes.live().stream().filter(h -> h.inFlight() > 0).map(h -> h.id().toString()).toList());
+        }
+        for (PluginHandle h : routes.live()) {
             try {
                 retire(h);
-            } catch (RuntimeException ignored) {
-                // keep closing the others
+            } catch (RuntimeException e) {
+                LOG.debug("closing {} failed: {}", h.id(), e.toString()); // keep closing the others
             }
         }
+        cancellation.stopShutdowns();
         guests.shutdown();
         watchdog.shutdown();
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return Math.min(d.toNanos(), Long.MAX_VALUE / 4);
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE / 4;
+        }
+    }
+
+    /** Waits until no version has an execution in flight, or the deadline; true when none has. */
+    private boolean awaitNoneInFlight(long deadlineNanos) {
+        while (true) {
+            if (routes.live().stream().allMatch(h -> h.inFlight() == 0)) {
+                return true;
+            }
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            LockSupport.parkNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(1)));
+        }
     }
 }

@@ -24,7 +24,7 @@ class PluginExceptionTest {
         assertThat(PluginException.class.getPermittedSubclasses())
                 .containsExactlyInAnyOrder(PluginLoadException.class, PluginExecutionException.class);
         assertThat(PluginExecutionException.class.getPermittedSubclasses()).containsExactlyInAnyOrder(
-                PluginTimeoutException.class, FuelExhaustedException.class, RateLimitedException.class);
+                PluginTimeoutException.class, FuelExhaustedException.class, RateLimitedException.class, PluginCancelledException.class);
         List<Class<?>> concrete = new ArrayList<>(List.of(PluginException.class, PluginLoadException.class, PluginExecutionException.class));
         concrete.addAll(List.of(PluginExecutionException.class.getPermittedSubclasses()));
         for (ErrorKind kind : ErrorKind.values()) {
@@ -55,7 +55,7 @@ class PluginExceptionTest {
                 });
         for (ErrorKind kind : ErrorKind.values()) {
             if (PluginExecutionException.class.isAssignableFrom(kind.exceptionType())
-                    && (kind.exceptionType() == PluginExecutionException.class || kind == ErrorKind.TIMEOUT)) {
+                    && (kind.exceptionType() == PluginExecutionException.class || kind == ErrorKind.TIMEOUT || kind == ErrorKind.CANCELLED)) {
                 assertThat(Failures.execution(kind, "p", "d", 0, null)).isExactlyInstanceOf(kind.exceptionType());
             } else {
                 assertThatThrownBy(() -> Failures.execution(kind, "p", "d", 0, null)).as(kind.name())

@@ -60,13 +60,13 @@ final class FailureMapper {
                     return Failures.timeout(plugin, limits.maxExecutionTimeMs(), phase, null, fuel, null);
                 case CALL_DEPTH:
                     return trap("trapped: call stack exhausted (more than " + limits.maxCallDepth() + " nested calls)", fuel, e);
-                default: // cancelled by the host: no limit to raise
-                    return Failures.execution(ErrorKind.TIMEOUT, plugin, "timeout after " + limits.maxExecutionTimeMs() + "ms"
-                            + Failures.in(phase) + " (execution cancelled)", 0, fuel, e);
+                default: // cancelled by the system's close
+                    return Failures.cancelled(plugin, fuel);
             }
         }
-        if (e instanceof ChicoryInterruptedException) {
-            return Failures.timeout(plugin, limits.maxExecutionTimeMs(), phase, null, fuel, null);
+        if (e instanceof ChicoryInterruptedException) { // code without metering, interrupted by the watchdog or a close
+            return guest.budget().stopReason() == Interrupted.Reason.CANCELLED ? Failures.cancelled(plugin, fuel)
+                    : Failures.timeout(plugin, limits.maxExecutionTimeMs(), phase, null, fuel, null);
         }
         if (e instanceof GuestInstance.OutputTooLarge) {
             var o = (GuestInstance.OutputTooLarge) e;

@@ -118,6 +118,19 @@ public final class Failures {
         return phase == null ? "" : " in " + phase;
     }
 
+    /** The system was closed while the execution ran: {@code Plugin '<plugin>' cancelled: the PluginSystem was closed}. */
+    public static PluginExecutionException cancelled(String plugin, long fuelUsed) {
+        return execution(ErrorKind.CANCELLED, plugin, "cancelled: the PluginSystem was closed", 0, fuelUsed, null);
+    }
+
+    /** What every call on a closed system throws (one message, documented on {@code PluginSystem.close}). */
+    public static IllegalStateException closed() {
+        return new IllegalStateException(CLOSED);
+    }
+
+    /** The message of {@link #closed()}. */
+    public static final String CLOSED = "this PluginSystem is closed";
+
     public static FuelExhaustedException fuelExhausted(String plugin, long limit, long charged) {
         return fuelExhausted(plugin, limit, charged, null);
     }

@@ -8,6 +8,7 @@ import com.dylibso.chicory.runtime.Memory;
 import io.llmtestbench.abi.PluginAbi;
 import io.llmtestbench.runtime.ErrorKind;
 import io.llmtestbench.runtime.internal.exec.Budget;
+import io.llmtestbench.runtime.internal.exec.Interrupted;
 import io.llmtestbench.runtime.internal.exec.PluginMemory;
 import io.llmtestbench.runtime.internal.wasi.WasiEnvironment;
 import java.util.ArrayList;
@@ -50,6 +51,11 @@ final class GuestInstance {
             this.max = max;
         }
     }
+    private final Cancellation cancellation;
+    /** The thread running code compiled without metering, which only an interrupt stops; else null. */
+    private volatile Thread unmeteredRunner;
+    /** Set for the shutdown run: {@link Cancellation#cancel()} leaves it alone. */
+    private volatile boolean shuttingDown;
 
     /** A failure detected by the buffer protocol, before it is attributed to a plugin name. */
     static final class AbiViolation extends RuntimeException {
@@ -65,8 +71,9 @@ final class GuestInstance {
     }
 
     GuestInstance(LoadedCode code, AbiCheck.Imports imports, WasiEnvironment wasi, PluginShared shared,
-            Budget budget, int capPages, long deadlineNanos) {
+            Budget budget, int capPages, long deadlineNanos, Cancellation cancellation) {
         this.budget = budget;
+        this.cancellation = cancellation;
         this.env = new HostEnv(shared);
         env.begin(budget, null, deadlineNanos);
         List<ImportFunction> functions = new ArrayList<>(env.functions(imports.hostFunctions()));
@@ -92,6 +99,7 @@ final class GuestInstance {
         this.execute = instance.export(PluginAbi.EXECUTE);
         this.shutdown = instance.export(PluginAbi.SHUTDOWN);
         this.initialize = hasExport(code, PluginAbi.INITIALIZE) ? instance.export(PluginAbi.INITIALIZE) : null;
+        cancellation.register(this); // until close()
     }
 
     private static boolean hasExport(LoadedCode code, String name) {
@@ -122,10 +130,38 @@ final class GuestInstance {
         }
     }
 
-    /** Releases what the instance holds on the host (WASI file descriptors). */
+    /** Releases what the instance holds on the host (WASI file descriptors); it is no longer cancellable. */
     void close() {
+        cancellation.unregister(this);
         if (wasi != null) {
             wasi.close();
+        }
+    }
+
+    /** Whether the system's close began: no run may start (read after {@link #begin}). */
+    boolean cancelled() {
+        return cancellation.cancelled();
+    }
+
+    /** The thread about to run code without metering (only an interrupt stops it), or null when it is done. */
+    void unmeteredRunner(Thread t) {
+        unmeteredRunner = t;
+    }
+
+    /** The next run is the shutdown run (which {@link Cancellation#cancel()} does not stop). */
+    void shuttingDown() {
+        shuttingDown = true;
+    }
+
+    /** Stops what runs on this instance at its next check (any thread); a shutdown run only if {@code shutdownToo}. */
+    void cancel(boolean shutdownToo) {
+        if (shuttingDown && !shutdownToo) {
+            return;
+        }
+        budget.requestStop(Interrupted.Reason.CANCELLED);
+        Thread t = unmeteredRunner;
+        if (t != null) {
+            t.interrupt();
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -48,7 +49,12 @@ public final class GuestThreads {
         if (isGuestThread()) {
             return task.get();
         }
-        Future<T> f = pool.submit(task::get);
+        Future<T> f;
+        try {
+            f = pool.submit(task::get);
+        } catch (RejectedExecutionException e) {
+            throw Failures.closed(); // only after shutdown()
+        }
         try {
             return f.get();
         } catch (ExecutionException e) {
@@ -69,7 +75,11 @@ public final class GuestThreads {
 
     /** Runs {@code task} on a guest thread; the future completes with its result or exception. */
     public <T> CompletableFuture<T> async(Supplier<T> task) {
-        return CompletableFuture.supplyAsync(task, pool);
+        try {
+            return CompletableFuture.supplyAsync(task, pool);
+        } catch (RejectedExecutionException e) {
+            throw Failures.closed(); // only after shutdown()
+        }
     }
 
     /** Lets running tasks finish; accepts no new ones. */

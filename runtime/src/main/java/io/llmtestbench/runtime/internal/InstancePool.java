@@ -35,6 +35,7 @@ final class InstancePool {
      *
      * @throws io.llmtestbench.runtime.PluginTimeoutException when no permit is free before {@code deadlineNanos}
      * @throws io.llmtestbench.runtime.PluginLoadException when the new instance fails to start
+     * @throws io.llmtestbench.runtime.PluginCancelledException when the system's close ended the wait or the start-up
      */
     GuestInstance acquire(long deadlineNanos) {
         GuestInstance g = idle.pollFirst();
@@ -44,6 +45,9 @@ final class InstancePool {
     private GuestInstance startNew(long deadlineNanos) {
         try {
             if (!permits.acquire(deadlineNanos)) {
+                if (permits.cancelled()) {
+                    throw Failures.cancelled(starter.name(), 0);
+                }
                 throw Failures.timeout(starter.name(), timeoutMs, "waiting for an instance: all maxInstances are busy", 0, null);
             }
         } catch (InterruptedException e) {

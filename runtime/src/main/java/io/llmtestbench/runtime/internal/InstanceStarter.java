@@ -3,6 +3,7 @@ package io.llmtestbench.runtime.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmtestbench.abi.PluginAbi;
+import io.llmtestbench.runtime.ErrorKind;
 import io.llmtestbench.runtime.LoadOptions;
 import io.llmtestbench.runtime.PluginException;
 import io.llmtestbench.runtime.PluginLoadException.Stage;
@@ -37,20 +38,25 @@ final class InstanceStarter {
     private final byte[] config;
     private final PluginShared shared;
     private final Watchdog watchdog;
+    private final Cancellation cancellation;
     private final MetadataValidator validator;
     /** One warning per path or variable WASI refuses this plugin, whichever instance asked. */
     private final RefusalWarnings wasiWarnings;
     /** What the first start-up read; later ones are validated again but keep it. */
     private volatile PluginMetadata metadata;
 
+    /** The longest a {@code plugin_shutdown} run may take once the system is closing. */
+    static final long SHUTDOWN_AT_CLOSE_MS = 100;
+
     InstanceStarter(String label, LoadedCode code, AbiCheck.Imports imports, LoadOptions options, ResourceLimits limits,
-            Watchdog watchdog) {
+            Watchdog watchdog, Cancellation cancellation) {
         this.label = label;
         this.code = code;
         this.imports = imports;
         this.options = options;
         this.limits = limits;
         this.watchdog = watchdog;
+        this.cancellation = cancellation;
         this.validator = new MetadataValidator(imports);
         try {
             this.config = JSON.writeValueAsBytes(options.config());
@@ -84,15 +90,40 @@ final class InstanceStarter {
         return metadata;
     }
 
-    /** The shutdown run of an instance leaving the pool healthy: {@code plugin_shutdown}, whose failure is only logged. */
+    /**
+     * The shutdown run of an instance leaving the pool healthy: {@code plugin_shutdown} under the plugin's limits (its
+     * deadline cut to {@value #SHUTDOWN_AT_CLOSE_MS} ms once the system is closing), whose failure is only logged.
+     */
     void shutdown(GuestInstance g) {
+        long ms = cancellation.cancelled() ? Math.min(limits.maxExecutionTimeMs(), SHUTDOWN_AT_CLOSE_MS) : limits.maxExecutionTimeMs();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+        g.shuttingDown();
+        boolean unmetered = !code.stamp().metering();
+        ScheduledFuture<?> alarm = null;
         try {
-            g.begin(limits.maxInstructions(), limits.maxCallDepth(), null,
-                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limits.maxExecutionTimeMs()));
+            g.begin(limits.maxInstructions(), limits.maxCallDepth(), null, deadline);
+            if (unmetered) {
+                g.unmeteredRunner(Thread.currentThread());
+            }
+            Thread thread = Thread.currentThread();
+            alarm = watchdog.arm(deadline - System.nanoTime(), () -> {
+                g.budget().requestStop(Interrupted.Reason.DEADLINE);
+                if (unmetered) {
+                    thread.interrupt();
+                }
+            });
             g.callShutdown();
         } catch (RuntimeException | Error e) {
             PluginFaults.rethrowHostErrors(e);
             LOG.debug("plugin_shutdown of '{}' failed: {}", name(), e.toString());
+        } finally {
+            if (alarm != null) {
+                alarm.cancel(false);
+            }
+            if (unmetered) {
+                g.unmeteredRunner(null);
+                Thread.interrupted();
+            }
         }
     }
 
@@ -112,7 +143,7 @@ final class InstanceStarter {
         int capPages = (int) Math.min(limits.maxMemoryBytes() / 65536, 65536);
         GuestInstance g;
         try {
-            g = new GuestInstance(code, imports, wasiEnvironment(), shared, budget, capPages, deadline);
+            g = new GuestInstance(code, imports, wasiEnvironment(), shared, budget, capPages, deadline, cancellation);
         } catch (MemoryCapExceededException e) {
             throw Failures.load(Stage.UNINSTANTIABLE, name(), e.getMessage() + " (maxMemoryBytes " + limits.maxMemoryBytes() + ")", e);
         } catch (PluginException e) {
@@ -121,7 +152,14 @@ final class InstanceStarter {
             PluginFaults.rethrowHostErrors(e);
             throw Failures.load(Stage.UNINSTANTIABLE, name(), "instantiation failed: " + describe(e), e);
         }
+        boolean unmetered = !code.stamp().metering();
         try {
+            if (g.cancelled()) { // the system is closing: start nothing (registered, so a later cancel() stops it too)
+                throw Failures.cancelled(name(), 0);
+            }
+            if (unmetered) {
+                g.unmeteredRunner(Thread.currentThread());
+            }
             g.callInitialize();
             PluginMetadata parsed = validator.parse(g.callMetadata(limits.maxOutputBytes()), name());
             if (metadata == null) {
@@ -149,7 +187,15 @@ final class InstanceStarter {
             PluginFaults.rethrowHostErrors(e);
             g.close();
             PluginException f = new FailureMapper(name(), limits).failure(e, g);
+            if (f.kind() == ErrorKind.CANCELLED) {
+                throw f; // not the plugin's fault: the system is closing
+            }
             throw Failures.load(Stage.UNINSTANTIABLE, name(), "initialisation failed: " + f.getMessage(), f);
+        } finally {
+            if (unmetered) {
+                g.unmeteredRunner(null);
+                Thread.interrupted();
+            }
         }
     }
 

@@ -59,9 +59,9 @@ public final class LoadedPlugin {
      * {@code plugin_init}), which validates the metadata; the instance stays in the pool.
      */
     public static LoadedPlugin start(String label, LoadedCode code, LoadOptions options, ResourceLimits limits,
-            boolean enableWasi, InstancePermits permits, Watchdog watchdog, long serial) {
+            boolean enableWasi, InstancePermits permits, Watchdog watchdog, Cancellation cancellation, long serial) {
         AbiCheck.Imports imports = AbiCheck.check(label, code.module(), enableWasi);
-        InstanceStarter starter = new InstanceStarter(label, code, imports, options, limits, watchdog);
+        InstanceStarter starter = new InstanceStarter(label, code, imports, options, limits, watchdog, cancellation);
         InstancePool pool = new InstancePool(starter, permits, limits.maxExecutionTimeMs());
         pool.release(pool.acquire(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limits.maxExecutionTimeMs())), true);
         return new LoadedPlugin(code, imports, limits, starter, pool, watchdog, serial);
@@ -72,9 +72,10 @@ public final class LoadedPlugin {
      * {@code _initialize} and {@code plugin_metadata} (not {@code plugin_init}: no config, no permissions), under
      * {@code limits} and the deadline. Used by discovery.
      */
-    public static PluginMetadata probe(String label, LoadedCode code, ResourceLimits limits, boolean enableWasi, Watchdog watchdog) {
+    public static PluginMetadata probe(String label, LoadedCode code, ResourceLimits limits, boolean enableWasi, Watchdog watchdog,
+            Cancellation cancellation) {
         AbiCheck.Imports imports = AbiCheck.check(label, code.module(), enableWasi);
-        return new InstanceStarter(label, code, imports, LoadOptions.defaults(), limits, watchdog).readMetadata();
+        return new InstanceStarter(label, code, imports, LoadOptions.defaults(), limits, watchdog, cancellation).readMetadata();
     }
 
     public PluginId id() {
@@ -114,6 +115,9 @@ public final class LoadedPlugin {
         guest.begin(limits.maxInstructions(), limits.maxCallDepth(), context, deadline);
         Thread thread = Thread.currentThread();
         boolean metered = code.stamp().metering();
+        if (!metered) {
+            guest.unmeteredRunner(thread); // a close interrupts it too
+        }
         ScheduledFuture<?> alarm = watchdog.arm(deadline - System.nanoTime(), () -> {
             guest.budget().requestStop(Interrupted.Reason.DEADLINE);
             if (!metered) {
@@ -121,6 +125,10 @@ public final class LoadedPlugin {
             }
         });
         try {
+            if (guest.cancelled()) { // the system is closing (read after begin's reset: see Cancellation)
+                healthy = true;
+                throw Failures.cancelled(starter.name(), 0);
+            }
             byte[] out = guest.callExecute(data, limits.maxOutputBytes());
             JsonNode json = parseOutput(out); // invalid output: the instance is discarded
             healthy = true;
@@ -142,6 +150,7 @@ public final class LoadedPlugin {
         } finally {
             alarm.cancel(false);
             if (!metered) {
+                guest.unmeteredRunner(null);
                 Thread.interrupted();
             }
             pool.release(guest, healthy);

@@ -158,6 +158,14 @@ public final class PluginHandle {
         }
     }
 
+    /**
+     * Admits no more executions; the last one in flight closes it when it ends. With none in flight it stays open
+     * until {@link #retire()} (a close's first step: it waits for the executions in flight before closing anything).
+     */
+    public void stopAdmitting() {
+        retiring = true;
+    }
+
     /** Admits no more executions; closes now when none is in flight (call on a guest thread), else when the last ends. */
     public void retire() {
         retiring = true;

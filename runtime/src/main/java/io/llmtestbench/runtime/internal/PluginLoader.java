@@ -22,15 +22,18 @@ public final class PluginLoader {
     private final PluginSources sources;
     private final InstancePermits permits;
     private final Watchdog watchdog;
+    private final Cancellation cancellation;
     private final GuestThreads guests;
     /** Verdicts of LoadOptions.JarVerification.REPRODUCE, remembered by content for this system. */
     private final Reproduction reproduction;
 
-    public PluginLoader(SystemOptions system, PluginSources sources, InstancePermits permits, Watchdog watchdog, GuestThreads guests) {
+    public PluginLoader(SystemOptions system, PluginSources sources, InstancePermits permits, Watchdog watchdog,
+            Cancellation cancellation, GuestThreads guests) {
         this.system = system;
         this.sources = sources;
         this.permits = permits;
         this.watchdog = watchdog;
+        this.cancellation = cancellation;
         this.guests = guests;
         this.reproduction = new Reproduction(system.cacheDir());
     }
@@ -47,7 +50,7 @@ public final class PluginLoader {
         LoadedCode code = LoadedCode.define(c.label, compiled.entry(), options.requireMetering());
         ResourceLimits limits = options.limits() != null ? options.limits() : system.defaultLimits();
         LoadedPlugin plugin = guests.call(() -> LoadedPlugin.start(c.label, code, options, limits, system.enableWasi(), permits,
-                watchdog, SERIALS.incrementAndGet()));
+                watchdog, cancellation, SERIALS.incrementAndGet()));
         return new PluginHandle(plugin, c, compiled, options);
     }
 
@@ -58,7 +61,7 @@ public final class PluginLoader {
     public PluginMetadata probe(PluginSources.Candidate c) {
         PluginSources.Compiled compiled = sources.compiled(c, c.signedBy == null);
         LoadedCode code = LoadedCode.define(c.label, compiled.entry(), true);
-        return LoadedPlugin.probe(c.label, code, system.defaultLimits(), system.enableWasi(), watchdog);
+        return LoadedPlugin.probe(c.label, code, system.defaultLimits(), system.enableWasi(), watchdog, cancellation);
     }
 
     /** How many pre-compiled jars this loader compiled again to verify them (tests prove verdicts are remembered). */

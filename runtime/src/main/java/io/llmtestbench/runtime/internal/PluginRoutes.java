@@ -35,7 +35,7 @@ public final class PluginRoutes {
     private final Map<PluginId, PluginHandle> loaded = new ConcurrentHashMap<>();
     private final Map<String, PluginHandle> current = new ConcurrentHashMap<>();
     private final Set<PluginHandle> live = ConcurrentHashMap.newKeySet();
-    private boolean closed;
+    private volatile boolean closed;
 
     /**
      * Publishes {@code h}. With {@code replace}, every other loaded version of its name is unpublished in the same
@@ -50,7 +50,7 @@ public final class PluginRoutes {
         List<PluginHandle> replaced = new ArrayList<>();
         synchronized (lock) {
             if (closed) {
-                throw Failures.load(Stage.UNINSTANTIABLE, name, "the PluginSystem was closed during the load", null);
+                throw Failures.closed();
             }
             for (PluginHandle other : loaded.values()) {
                 if (other.id().name().equals(name)) {
@@ -82,11 +82,13 @@ public final class PluginRoutes {
      *
      * @return the handle, for the caller to retire
      * @throws PluginException {@code NOT_LOADED} when no such version is loaded
+     * @throws IllegalStateException once closed
      */
     public PluginHandle unpublish(PluginId id) {
         synchronized (lock) {
             PluginHandle h = loaded.remove(id);
             if (h == null) {
+                ensureOpen();
                 throw notLoaded(id);
             }
             route(id.name());
@@ -120,18 +122,40 @@ public final class PluginRoutes {
      * The loaded version {@code id}.
      *
      * @throws PluginException {@code NOT_LOADED} when it is not loaded (never was, unloaded, or replaced)
+     * @throws IllegalStateException once closed
      */
     public PluginHandle get(PluginId id) {
         PluginHandle h = loaded.get(id);
         if (h == null) {
+            ensureOpen();
             throw notLoaded(id);
         }
         return h;
     }
 
-    /** The version executions by {@code name} go to, or null when none is loaded. */
+    /**
+     * The version executions by {@code name} go to, or null when none is loaded.
+     *
+     * @throws IllegalStateException once closed
+     */
     public PluginHandle current(String name) {
-        return current.get(name);
+        PluginHandle h = current.get(name);
+        if (h == null) {
+            ensureOpen();
+        }
+        return h;
+    }
+
+    /** Throws what every call on a closed system throws, once {@link #closeAll()} ran. */
+    public void ensureOpen() {
+        if (closed) {
+            throw Failures.closed();
+        }
+    }
+
+    /** Every version that may still have executions in flight: the loaded ones and the unpublished ones draining. */
+    public List<PluginHandle> live() {
+        return new ArrayList<>(live);
     }
 
     /** Every loaded version. */

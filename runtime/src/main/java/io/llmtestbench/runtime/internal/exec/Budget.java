@@ -109,6 +109,11 @@ public final class Budget {
         throw new Interrupted(Interrupted.Reason.CALL_DEPTH, this);
     }
 
+    /** Why a stop was requested, or null when none was (or it did not say). */
+    public Interrupted.Reason stopReason() {
+        return stop ? stopReason : null;
+    }
+
     /** Throws if a stop was requested (host functions that wait call this too). */
     public void checkStop() {
         if (stop) {
