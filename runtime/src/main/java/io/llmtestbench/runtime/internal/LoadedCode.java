@@ -12,6 +12,7 @@ import io.llmtestbench.compiler.WasmCompiler;
 import io.llmtestbench.compiler.internal.RuntimeContract;
 import io.llmtestbench.runtime.PluginLoadException.Stage;
 import io.llmtestbench.runtime.internal.load.ClassReferenceVerifier;
+import io.llmtestbench.runtime.internal.load.InstantiationRecipe;
 import io.llmtestbench.runtime.internal.load.PluginClassLoader;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -26,8 +27,10 @@ import org.objectweb.asm.tree.FieldNode;
 import org.slf4j.LoggerFactory;
 
 /**
- * One plugin version's compiled code, checked and defined in its own class loader: the parsed wasm the
- * instances are built from and the factory of their machines. Immutable and shared by all instances.
+ * One plugin version's compiled code, checked and defined in its own class loader: what instances are built from
+ * (the module's {@link InstantiationRecipe}, never its parsed instructions) and the factory of their machines.
+ * Immutable and shared by all instances. Retained per loaded plugin: the recipe (data and element segments,
+ * descriptors), the defined classes (in Metaspace; their bytes are dropped once defined) and a method handle.
  */
 public final class LoadedCode {
     private final String label;
@@ -94,7 +97,8 @@ public final class LoadedCode {
         });
         WasmModule module;
         try {
-            module = Parser.parse(entry.wasm());
+            // parsed and validated in full, then only what instantiation needs is kept
+            module = InstantiationRecipe.of(Parser.parse(entry.wasm()), entry.interpretedFunctions());
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             throw Failures.load(Stage.MALFORMED, label, "bundled module does not parse: " + PluginFaults.describe(e), e);
         }
@@ -103,6 +107,7 @@ public final class LoadedCode {
         MethodHandle ctor;
         try {
             link(loader, entry.classes().keySet());
+            loader.definedAll(); // every class is defined: the loader needs no bytes any more
             Class<? extends Machine> main = loader.loadClass(entry.mainClass()).asSubclass(Machine.class);
             // A method handle, not reflection: reflection would eventually generate accessor classes whose
             // loader delegates to the plugin's, which (rightly) cannot see JDK internals.

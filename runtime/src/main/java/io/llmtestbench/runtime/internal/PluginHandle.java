@@ -15,7 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 /**
  * A loaded plugin version as the system tracks it: where it came from, its rate limit, and a count of the
@@ -35,8 +34,8 @@ public final class PluginHandle {
     private final String signedBy;
     private final LoadOptions options;
     private final Semver version;
-    /** The compilation report, computed on first use for code read from an artifact (which it keeps until then). */
-    private final Supplier<CompilationReport> compilation;
+    /** The compilation report, computed at load: keeping the artifact to compute it later would keep its class bytes. */
+    private final CompilationReport compilation;
     private final TokenBucket bucket;
     /*
      * Invariants of retirement (lock-free: the shared state is inFlight, retiring, closed and drained):
@@ -64,7 +63,7 @@ public final class PluginHandle {
         this.location = from.source;
         this.artifactId = from.artifactId();
         this.origin = code.origin();
-        this.compilation = code.report();
+        this.compilation = code.report().get();
         this.sha256 = from.sha256;
         this.signedBy = from.signedBy;
         this.options = options;
@@ -92,7 +91,7 @@ public final class PluginHandle {
 
     /** What its code is, for {@code PluginInfo}. */
     public CompilationReport compilation() {
-        return compilation.get();
+        return compilation;
     }
 
     /** Its metadata version, for ordering versions of one name. */

@@ -12,6 +12,7 @@ import io.llmtestbench.compiler.WasmCompiler;
 import io.llmtestbench.runtime.internal.exec.Budget;
 import io.llmtestbench.runtime.internal.exec.Meter;
 import io.llmtestbench.runtime.internal.exec.PluginMemory;
+import io.llmtestbench.runtime.internal.load.InstantiationRecipe;
 import io.llmtestbench.runtime.internal.load.PluginClassLoader;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
@@ -59,7 +60,8 @@ interface Engine {
             CompiledModule compiled = WasmCompiler.compile(wasm, options);
             EmittedReferences.record(label, compiled); // for AllowListAgreementTest
             // The instance must run on exactly the wasm the classes were generated from: the metered one.
-            WasmModule module = Parser.parse(compiled.wasm());
+            // ...and from what a loaded plugin keeps of it (no instructions of compiled functions), as the runtime does
+            WasmModule module = InstantiationRecipe.of(Parser.parse(compiled.wasm()), compiled.report().interpretedFunctions());
             var loader = new PluginClassLoader(label, compiled.classes());
             VerifiedClasses.verify(label, compiled, loader); // every generated class, before any of it runs
             Constructor<? extends Machine> ctor;

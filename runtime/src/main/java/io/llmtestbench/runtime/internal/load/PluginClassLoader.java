@@ -1,6 +1,7 @@
 package io.llmtestbench.runtime.internal.load;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Defines one plugin version's generated classes. It resolves a name in exactly two ways: one of the plugin's
@@ -13,16 +14,28 @@ public final class PluginClassLoader extends ClassLoader {
         registerAsParallelCapable();
     }
 
-    private final Map<String, byte[]> classes;
+    /** The plugin's own class names. */
+    private final Set<String> names;
+    /** Their bytes, until {@link #definedAll()}. */
+    private volatile Map<String, byte[]> classes;
 
     public PluginClassLoader(String name, Map<String, byte[]> classes) {
         super(name, GuestApiClassLoader.INSTANCE);
         this.classes = Map.copyOf(classes);
+        this.names = Set.copyOf(classes.keySet());
+    }
+
+    /**
+     * Every class has been defined (the caller loaded each one): the class bytes are dropped, so a loaded plugin
+     * does not keep a second copy of its code on the heap. Loading a class by name still works.
+     */
+    public void definedAll() {
+        classes = Map.of();
     }
 
     @Override
     protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-        if (!classes.containsKey(name)) {
+        if (!names.contains(name)) {
             return getParent().loadClass(name); // the allow-list's classes, or ClassNotFoundException
         }
         synchronized (getClassLoadingLock(name)) {
@@ -48,6 +61,6 @@ public final class PluginClassLoader extends ClassLoader {
 
     /** Whether this loader defines the class with this binary name (one of the plugin's own). */
     public boolean owns(String name) {
-        return classes.containsKey(name);
+        return names.contains(name);
     }
 }
