@@ -7,7 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.llmtestbench.compiler.CompiledModule;
+import io.llmtestbench.compiler.CompilerOptions;
+import io.llmtestbench.compiler.PluginArtifact;
+import io.llmtestbench.compiler.WasmCompiler;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
@@ -186,6 +191,25 @@ class CloseTest {
         assertCancelled(blocking.get(5, TimeUnit.SECONDS), "loop_forever");
         assertThat(closeMs).as("close() waits for the cancelled executions, which stop at their next check").isLessThan(1_000);
         assertThat(cpuMsOfNewThreadsOver300ms(before)).as("CPU burnt by the system's threads after close").isLessThan(60);
+    }
+
+    @Test
+    void codeWithoutMeteringIsInterrupted(@TempDir Path dir) throws Exception {
+        CompiledModule m = WasmCompiler.compile(Files.readAllBytes(TestPlugins.wasm("loop_forever")),
+                CompilerOptions.defaults().withMetering(false));
+        Path jar = dir.resolve("loop_forever.jar");
+        try (OutputStream out = Files.newOutputStream(jar)) {
+            PluginArtifact.writeJar(out, List.of(PluginArtifact.Entry.of("loop_forever", "loop_forever.wasm", m)));
+        }
+        PluginSystem system = system();
+        PluginId spin = system.loadPlugin(jar, LoadOptions.builder().requireMetering(false).limits(ENDLESS).build());
+        CompletableFuture<PluginOutput> pending = system.executePluginAsync(spin, PluginInput.of("{}"));
+        awaitInFlight(system, spin, 1);
+        Thread.sleep(50);
+        long start = System.nanoTime();
+        system.close();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(1_000);
+        assertCancelled(failure(() -> pending.get(1, TimeUnit.SECONDS)), "loop_forever");
     }
 
     @Test
