@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -41,11 +42,20 @@ final class CompileCommand implements Callable<Integer> {
                     + "unmetered code unless told otherwise, and --max-instructions cannot stop it).")
     boolean noMetering;
 
+    @Mixin
+    CompileLimitOptions compileLimits = new CompileLimitOptions();
+
     @Override
     public Integer call() {
         PrintStream out = System.out;
         PrintStream err = System.err;
-        CompilerOptions options = CompilerOptions.defaults().withMetering(!noMetering);
+        CompilerOptions options;
+        try {
+            options = CompilerOptions.defaults().withMetering(!noMetering).withLimits(compileLimits.build());
+        } catch (IllegalArgumentException e) {
+            err.println("llmtb compile: " + e.getMessage());
+            return Main.USAGE;
+        }
         List<PluginArtifact.Entry> entries = new ArrayList<>();
         Map<String, Path> ids = new LinkedHashMap<>();
         List<String> lines = new ArrayList<>();

@@ -1,6 +1,7 @@
 package io.llmtestbench.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmtestbench.compiler.CompileLimits;
 import io.llmtestbench.pipeline.BaselineComparison;
 import io.llmtestbench.pipeline.EvalSummary;
 import io.llmtestbench.pipeline.HtmlReport;
@@ -111,6 +112,9 @@ final class EvalCommand implements Callable<Integer> {
     CacheOptions cache = new CacheOptions();
 
     @Mixin
+    CompileLimitOptions compileLimits = new CompileLimitOptions();
+
+    @Mixin
     LogOptions log = new LogOptions();
 
     /** One data line. */
@@ -143,6 +147,12 @@ final class EvalCommand implements Callable<Integer> {
         if (groupBy.isBlank()) {
             throw usage("--group-by needs a field name");
         }
+        CompileLimits limitsToCompile;
+        try {
+            limitsToCompile = compileLimits.build();
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
         if (report != null && out != null && report.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
             throw usage("--report and --out name the same file: " + out);
         }
@@ -162,7 +172,7 @@ final class EvalCommand implements Callable<Integer> {
         int workers = Math.max(1, Math.min(threads, lines.size()));
         try (PluginSystem system = PluginSystem.builder().enableWasi(true)
                 .maxInstances(Math.max(SystemOptions.DEFAULT_MAX_INSTANCES, workers * plugins + plugins))
-                .cacheDir(cache.dir()).signaturePolicy(policy).build()) {
+                .cacheDir(cache.dir()).signaturePolicy(policy).compileLimits(limitsToCompile).build()) {
             PipelineRunner runner;
             long loadStart = System.nanoTime();
             try {

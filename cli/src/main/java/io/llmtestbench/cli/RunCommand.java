@@ -2,6 +2,7 @@ package io.llmtestbench.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmtestbench.compiler.CompileLimits;
 import io.llmtestbench.pipeline.internal.PluginPaths;
 import io.llmtestbench.runtime.ErrorKind;
 import io.llmtestbench.runtime.LoadOptions;
@@ -92,6 +93,9 @@ final class RunCommand implements Callable<Integer> {
     CacheOptions cache = new CacheOptions();
 
     @Mixin
+    CompileLimitOptions compileLimits = new CompileLimitOptions();
+
+    @Mixin
     LogOptions log = new LogOptions();
 
     @Option(names = "--pretty", description = "Pretty-print the JSON.")
@@ -108,6 +112,7 @@ final class RunCommand implements Callable<Integer> {
         PluginPermissions perms;
         SignaturePolicy policy;
         LoadOptions options;
+        CompileLimits limitsToCompile;
         Path path;
         try {
             data = Json.argument("--input", input);
@@ -127,6 +132,7 @@ final class RunCommand implements Callable<Integer> {
                 throw usage("--repeat must be at least 1, got " + repeat);
             }
             lim = limits.build();
+            limitsToCompile = compileLimits.build();
             perms = permissions.build(null, warnings);
             policy = signatures.policy();
             options = LoadOptions.builder().config(cfg).limits(lim).permissions(perms)
@@ -151,7 +157,7 @@ final class RunCommand implements Callable<Integer> {
         int executions = 0;
         boolean loaded = false;
         try (PluginSystem system = PluginSystem.builder().defaultLimits(lim).enableWasi(permissions.wasi()).cacheDir(cache.dir())
-                .signaturePolicy(policy).build()) {
+                .signaturePolicy(policy).compileLimits(limitsToCompile).build()) {
             try {
                 PluginId pid = system.loadPlugin(path, id, options);
                 loaded = true;

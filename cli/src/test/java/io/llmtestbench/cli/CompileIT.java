@@ -87,4 +87,29 @@ class CompileIT {
         assertThat(allowed.exit()).as(allowed.toString()).isZero();
         assertThat(allowed.json().path("data").path("a").asInt()).isEqualTo(1);
     }
+
+    /** A module over a compile limit is refused naming the limit; --compile-limit raises it, for compile and run alike. */
+    @Test
+    void compileLimitRefusesNamingTheLimitAndTheOptionRaisesIt() throws IOException {
+        Path jar = Llmtb.work("compile").resolve("limited.jar");
+        Files.deleteIfExists(jar);
+        String echo = Llmtb.plugin("echo").toString();
+        var refused = Llmtb.run("compile", echo, "-o", jar.toString(), "--compile-limit", "maxFunctionBodyBytes=16");
+        assertThat(refused.exit()).as(refused.toString()).isEqualTo(1);
+        assertThat(refused.stderr()).contains("LIMIT", "compile limit maxFunctionBodyBytes", "the limit is 16",
+                "--compile-limit maxFunctionBodyBytes=N");
+        assertThat(jar).doesNotExist();
+        var raised = Llmtb.run("compile", echo, "-o", jar.toString(), "--compile-limit", "maxFunctionBodyBytes=16",
+                "--compile-limit", "maxFunctionBodyBytes=1m");
+        assertThat(raised.exit()).as(raised.toString()).isZero();
+
+        var run = Llmtb.run("run", echo, "--no-cache", "--input", "{}", "--compile-limit", "maxFunctionBodyBytes=16");
+        assertThat(run.exit()).as(run.toString()).isEqualTo(1);
+        assertThat(run.json().path("error").path("kind").asText()).isEqualTo("INVALID_PLUGIN");
+        assertThat(run.json().path("error").path("message").asText()).contains("compile limit maxFunctionBodyBytes");
+
+        var unknown = Llmtb.run("compile", echo, "-o", jar.toString(), "--compile-limit", "maxLocals=5");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.stderr()).contains("unknown compile limit 'maxLocals'", "maxLocalsPerFunction");
+    }
 }

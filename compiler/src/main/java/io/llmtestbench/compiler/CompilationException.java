@@ -15,6 +15,8 @@ public final class CompilationException extends Exception {
         INVALID,
         /** Valid, but uses a feature this compiler does not compile (e.g. SIMD). */
         UNSUPPORTED,
+        /** Over one of the {@link CompileLimits} (the message names it and how to raise it). */
+        LIMIT,
         /** The code generator failed: a bug in this compiler, reported rather than hidden. */
         INTERNAL
     }

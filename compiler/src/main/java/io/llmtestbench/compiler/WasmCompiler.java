@@ -20,6 +20,7 @@ import io.llmtestbench.compiler.internal.FuelInjector;
 import io.llmtestbench.compiler.internal.FunctionInstrumenter;
 import io.llmtestbench.compiler.internal.ModuleDiagnostics;
 import io.llmtestbench.compiler.internal.InterpreterGuards;
+import io.llmtestbench.compiler.internal.ModuleLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -104,13 +105,20 @@ public final class WasmCompiler {
      * @throws CompilationException if it is malformed, invalid or uses an unsupported feature
      */
     public static WasmModule validate(byte[] wasm) throws CompilationException {
-        return load(wasm).module();
+        return load(wasm, CompileLimits.defaults()).module();
+    }
+
+    /** As {@link #validate(byte[])}, under these limits. */
+    public static WasmModule validate(byte[] wasm, CompileLimits limits) throws CompilationException {
+        return load(wasm, limits).module();
     }
 
     /** A module as parsed, and the bytes it was parsed from (the input, or the input with workarounds applied). */
     private record Loaded(byte[] wasm, WasmModule module) {}
 
-    private static Loaded load(byte[] wasm) throws CompilationException {
+    private static Loaded load(byte[] wasm, CompileLimits limits) throws CompilationException {
+        // Before anything is parsed: the parser allocates in proportion to what the module declares.
+        ModuleLimits.check(wasm, limits);
         // Chicory 1.7.5 misreads block types given as type indices 64..127; remap them first.
         byte[] bytes = BlockTypeIndices.rewrite(wasm);
         WasmModule module = parse(bytes);
@@ -179,7 +187,7 @@ public final class WasmCompiler {
     public static CompiledModule compile(byte[] wasm, CompilerOptions options) throws CompilationException {
         long start = System.nanoTime();
         String sha = sha256(wasm);
-        Loaded loaded = load(wasm);
+        Loaded loaded = load(wasm, options.limits());
         WasmModule module = loaded.module();
         CompilerStamp stamp = stampFor(sha, options.metering());
         String className = options.className() != null

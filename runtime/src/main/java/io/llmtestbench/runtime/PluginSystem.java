@@ -1,5 +1,6 @@
 package io.llmtestbench.runtime;
 
+import io.llmtestbench.compiler.CompileLimits;
 import io.llmtestbench.runtime.internal.Cancellation;
 import io.llmtestbench.runtime.internal.Failures;
 import io.llmtestbench.runtime.internal.GuestThreads;
@@ -85,7 +86,7 @@ public final class PluginSystem implements AutoCloseable {
         this.options = options;
         InstancePermits permits = new InstancePermits(options.maxInstances(), cancellation);
         permits.evictor(routes::evictOneIdle);
-        this.sources = new PluginSources(options.cacheDir(), options.signaturePolicy());
+        this.sources = new PluginSources(options.cacheDir(), options.signaturePolicy(), options.compileLimits());
         this.loader = new PluginLoader(options, sources, permits, watchdog, cancellation, guests);
         this.scanner = new DiscoveryScanner(sources, loader::probe);
     }
@@ -114,6 +115,7 @@ public final class PluginSystem implements AutoCloseable {
         private SignaturePolicy signaturePolicy = SignaturePolicy.none();
         private List<Path> pluginDirs = List.of();
         private boolean scanClasspath = true;
+        private CompileLimits compileLimits = CompileLimits.defaults();
 
         private Builder() {}
 
@@ -125,6 +127,7 @@ public final class PluginSystem implements AutoCloseable {
         public Builder signaturePolicy(SignaturePolicy v) { signaturePolicy = Objects.requireNonNull(v, "signaturePolicy"); return this; }
         public Builder pluginDirs(List<Path> v) { pluginDirs = List.copyOf(v); return this; }
         public Builder scanClasspath(boolean v) { scanClasspath = v; return this; }
+        public Builder compileLimits(CompileLimits v) { compileLimits = Objects.requireNonNull(v, "compileLimits"); return this; }
 
         /**
          * Starts the system: its threads (a watchdog and a pool of guest threads, both daemon) run until
@@ -134,7 +137,7 @@ public final class PluginSystem implements AutoCloseable {
          */
         public PluginSystem build() {
             return new PluginSystem(new SystemOptions(defaultLimits, enableWasi, maxInstances, cacheDir, signaturePolicy,
-                    pluginDirs, scanClasspath));
+                    pluginDirs, scanClasspath, compileLimits));
         }
     }
 

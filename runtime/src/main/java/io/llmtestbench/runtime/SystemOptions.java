@@ -1,5 +1,6 @@
 package io.llmtestbench.runtime;
 
+import io.llmtestbench.compiler.CompileLimits;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -27,9 +28,14 @@ import java.util.Objects;
  * @param scanClasspath whether discovery also finds pre-compiled plugin jars (and class directories) on the class
  *     path: every {@code META-INF/llmtb/index.json} the context class loader of the thread calling
  *     {@code discover()} finds (true by default)
+ * @param compileLimits what a {@code .wasm} may declare for this system to compile it (module size, function body
+ *     size, locals per function and in total, functions, types); a module over one is refused at load
+ *     ({@link PluginLoadException.Stage#INVALID}) with a message naming the limit. {@link CompileLimits#defaults()}
+ *     by default. Pre-compiled jars are not compiled, so not checked (except under
+ *     {@link LoadOptions.JarVerification#REPRODUCE}, which compiles their source under these limits).
  */
 public record SystemOptions(ResourceLimits defaultLimits, boolean enableWasi, int maxInstances, Path cacheDir,
-        SignaturePolicy signaturePolicy, List<Path> pluginDirs, boolean scanClasspath) {
+        SignaturePolicy signaturePolicy, List<Path> pluginDirs, boolean scanClasspath, CompileLimits compileLimits) {
 
     public static final int DEFAULT_MAX_INSTANCES = 50;
 
@@ -40,6 +46,7 @@ public record SystemOptions(ResourceLimits defaultLimits, boolean enableWasi, in
             throw new IllegalArgumentException("maxInstances must be positive: " + maxInstances);
         }
         pluginDirs = List.copyOf(pluginDirs);
+        Objects.requireNonNull(compileLimits, "compileLimits");
     }
 
     /** {@code ~/.cache/llmtb/compiled}, or the directory named by the system property {@code llmtb.cache.dir}. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.llmtestbench.compiler.CompileLimits;
 import java.lang.reflect.Modifier;
 import java.nio.file.Path;
 import java.util.List;
@@ -44,10 +45,11 @@ class OptionsTest {
     @Test
     void builtSystemsKeepWhatWasSet() {
         ResourceLimits limits = ResourceLimits.builder().maxInstructions(123_456).build();
+        CompileLimits compileLimits = CompileLimits.defaults().withMaxTypes(77);
         try (PluginSystem system = PluginSystem.builder().defaultLimits(limits).enableWasi(true).maxInstances(3).cacheDir(null)
-                .pluginDirs(List.of(Path.of("plugins"))).scanClasspath(false).build()) {
+                .pluginDirs(List.of(Path.of("plugins"))).scanClasspath(false).compileLimits(compileLimits).build()) {
             assertThat(system.options()).isEqualTo(new SystemOptions(limits, true, 3, null, SignaturePolicy.none(),
-                    List.of(Path.of("plugins")), false));
+                    List.of(Path.of("plugins")), false, compileLimits));
             // a plugin loaded without limits of its own gets the system's
             PluginId id = system.loadPlugin(TestPlugins.wasm("echo"));
             assertThat(system.describePlugin(id).limits()).isEqualTo(limits);

@@ -35,7 +35,7 @@ public final class PluginLoader {
         this.watchdog = watchdog;
         this.cancellation = cancellation;
         this.guests = guests;
-        this.reproduction = new Reproduction(system.cacheDir());
+        this.reproduction = new Reproduction(system.cacheDir(), system.compileLimits());
     }
 
     /** Loads and starts {@code c} (its first instance runs on a guest thread); the caller publishes the handle. */

@@ -2,6 +2,7 @@ package io.llmtestbench.runtime.internal.load;
 
 import io.llmtestbench.compiler.CompilationException;
 import io.llmtestbench.compiler.CompiledModule;
+import io.llmtestbench.compiler.CompileLimits;
 import io.llmtestbench.compiler.CompilerOptions;
 import io.llmtestbench.compiler.PluginArtifact;
 import io.llmtestbench.compiler.WasmCompiler;
@@ -41,12 +42,17 @@ public final class Reproduction {
     private static final String DIR = "reproduced";
 
     private final Path cacheDir;
+    private final CompileLimits limits;
     private final Set<String> verified = ConcurrentHashMap.newKeySet();
     private final AtomicLong compilations = new AtomicLong();
 
-    /** @param cacheDir where verdicts are kept between runs, or null for memory only */
-    public Reproduction(Path cacheDir) {
+    /**
+     * @param cacheDir where verdicts are kept between runs, or null for memory only
+     * @param limits the compile limits the source module is compiled under
+     */
+    public Reproduction(Path cacheDir, CompileLimits limits) {
         this.cacheDir = cacheDir;
+        this.limits = limits;
     }
 
     /**
@@ -66,7 +72,7 @@ public final class Reproduction {
         compilations.incrementAndGet();
         CompiledModule again;
         try {
-            again = WasmCompiler.compile(entry.source(), new CompilerOptions(entry.stamp().metering(), entry.mainClass()));
+            again = WasmCompiler.compile(entry.source(), new CompilerOptions(entry.stamp().metering(), entry.mainClass(), limits));
         } catch (CompilationException e) {
             throw Failures.load(Stage.INVALID, label, "its source.wasm does not compile, so its classes cannot be reproduced: "
                     + e.getMessage(), e);

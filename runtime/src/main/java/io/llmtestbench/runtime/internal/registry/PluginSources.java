@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmtestbench.compiler.CompilationException;
 import io.llmtestbench.compiler.CompilationReport;
 import io.llmtestbench.compiler.CompiledModule;
+import io.llmtestbench.compiler.CompileLimits;
 import io.llmtestbench.compiler.CompilerOptions;
 import io.llmtestbench.compiler.PluginArtifact;
 import io.llmtestbench.compiler.PluginSignature;
@@ -103,10 +104,12 @@ public final class PluginSources {
 
     private final Path cacheDir;
     private final SignaturePolicy policy;
+    private final CompileLimits limits;
 
-    public PluginSources(Path cacheDir, SignaturePolicy policy) {
+    public PluginSources(Path cacheDir, SignaturePolicy policy, CompileLimits limits) {
         this.cacheDir = cacheDir;
         this.policy = policy;
+        this.limits = limits;
     }
 
     public Candidate open(Locator locator) {
@@ -227,7 +230,7 @@ public final class PluginSources {
                 return Compiled.read(cached.get(), "cache");
             }
         }
-        CompiledModule module = compile(c.label, c.wasm);
+        CompiledModule module = compile(c.label, c.wasm, limits);
         PluginArtifact.Entry entry = PluginArtifact.Entry.of(PluginArtifact.idFor(c.label), c.label, module);
         if (cache != null) {
             cache.put(entry.id(), c.label, module);
@@ -236,9 +239,9 @@ public final class PluginSources {
         return new Compiled(entry, "compiled", () -> report);
     }
 
-    private static CompiledModule compile(String label, byte[] wasm) {
+    private static CompiledModule compile(String label, byte[] wasm, CompileLimits limits) {
         try {
-            return WasmCompiler.compile(wasm, CompilerOptions.defaults());
+            return WasmCompiler.compile(wasm, CompilerOptions.defaults().withLimits(limits));
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             // a module that breaks the parser or code generator (nesting too deep for its stack, a size it cannot
             // hold) is the module's fault: refused like an invalid one

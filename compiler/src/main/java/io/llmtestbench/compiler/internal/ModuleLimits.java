@@ -1,0 +1,208 @@
+package io.llmtestbench.compiler.internal;
+
+import io.llmtestbench.compiler.CompilationException;
+import io.llmtestbench.compiler.CompileLimits;
+import java.util.List;
+
+/**
+ * Checks a module against {@link CompileLimits} on its raw bytes, before Chicory parses anything (the parser itself
+ * allocates in proportion to what the module declares: a few bytes can declare 50,000 locals). Reads only section
+ * headers, vector counts and local declarations. A module too broken to read is left to the parser, which reports it.
+ */
+public final class ModuleLimits {
+    private static final long U32_MAX = 0xFFFF_FFFFL;
+
+    private ModuleLimits() {}
+
+    public static void check(byte[] wasm, CompileLimits limits) throws CompilationException {
+        if (wasm.length > limits.maxModuleBytes()) {
+            throw over("maxModuleBytes", "the module is " + wasm.length + " bytes", limits.maxModuleBytes(), -1);
+        }
+        List<WasmBinary.Section> sections;
+        try {
+            sections = WasmBinary.sections(wasm);
+        } catch (IllegalArgumentException | IndexOutOfBoundsException malformed) {
+            return;
+        }
+        try {
+            WasmBinary.Section types = WasmBinary.find(sections, WasmBinary.SECTION_TYPE);
+            WasmBinary.Section functions = WasmBinary.find(sections, WasmBinary.SECTION_FUNCTION);
+            WasmBinary.Section code = WasmBinary.find(sections, WasmBinary.SECTION_CODE);
+            for (WasmBinary.Section s : new WasmBinary.Section[] {types, functions, code}) {
+                if (s != null && (WasmBinary.count(wasm, s) > U32_MAX || WasmBinary.count(wasm, s) > s.end() - s.start())) {
+                    return; // a count that is no u32, or more entries than bytes: malformed, as the parser says (the spec wants that verdict)
+                }
+            }
+            if (types != null && WasmBinary.count(wasm, types) > limits.maxTypes()) {
+                throw over("maxTypes", "the type section declares " + WasmBinary.count(wasm, types) + " types", limits.maxTypes(), -1);
+            }
+            if (functions != null && WasmBinary.count(wasm, functions) > limits.maxFunctions()) {
+                throw over("maxFunctions", "the module defines " + WasmBinary.count(wasm, functions) + " functions",
+                        limits.maxFunctions(), -1);
+            }
+            if (code == null) {
+                return;
+            }
+            if (WasmBinary.count(wasm, code) > limits.maxFunctions()) {
+                throw over("maxFunctions", "the code section holds " + WasmBinary.count(wasm, code) + " function bodies",
+                        limits.maxFunctions(), -1);
+            }
+            int imported = importedFunctions(wasm, sections);
+            int[] params = paramsPerFunction(wasm, types, functions);
+            long total = 0;
+            long totalWork = 0;
+            List<WasmBinary.Body> bodies = WasmBinary.bodies(wasm, code);
+            for (WasmBinary.Body b : bodies) {
+                if (b.locals() > U32_MAX) {
+                    return; // "too many locals": malformed, which the parser reports
+                }
+            }
+            for (WasmBinary.Body b : bodies) {
+                int index = imported + b.index();
+                if (b.size() > limits.maxFunctionBodyBytes()) {
+                    throw over("maxFunctionBodyBytes", "function " + index + "'s body is " + b.size() + " bytes",
+                            limits.maxFunctionBodyBytes(), index);
+                }
+                if (b.locals() > limits.maxLocalsPerFunction()) {
+                    throw over("maxLocalsPerFunction", "function " + index + " declares " + b.locals() + " locals",
+                            limits.maxLocalsPerFunction(), index);
+                }
+                total += b.locals();
+                if (total > limits.maxTotalLocals()) {
+                    throw over("maxTotalLocals", "functions up to " + index + " declare " + total + " locals together",
+                            limits.maxTotalLocals(), index);
+                }
+                long locals = b.locals() + (b.index() < params.length ? params[b.index()] : 0);
+                long control = controlInstructions(wasm, b);
+                long work = locals * control;
+                if (work > limits.maxLocalsTimesControlPerFunction()) {
+                    throw over("maxLocalsTimesControlPerFunction", "function " + index + " has " + locals
+                            + " locals (parameters included) and " + control + " control instructions, " + work
+                            + " local slots for the code generator to track", limits.maxLocalsTimesControlPerFunction(), index);
+                }
+                totalWork += work;
+                if (totalWork > limits.maxLocalsTimesControlTotal()) {
+                    throw over("maxLocalsTimesControlTotal", "functions up to " + index + " have " + totalWork
+                            + " local slots at control instructions together", limits.maxLocalsTimesControlTotal(), index);
+                }
+            }
+        } catch (IllegalArgumentException | IndexOutOfBoundsException malformed) {
+            // the parser reports it
+        }
+    }
+
+    /**
+     * Instructions that end or start a basic block (block, loop, if, else, end, br, br_if, br_table, return,
+     * unreachable): where a JVM code generator records the type of every local (a stack-map frame).
+     */
+    static long controlInstructions(byte[] wasm, WasmBinary.Body b) {
+        long[] n = {0};
+        WasmBinary.walk(wasm, b.code(), b.end(), (op, at, imm, next) -> {
+            switch (op) {
+                case 0x00: case 0x02: case 0x03: case 0x04: case 0x05: case 0x0B: case 0x0C: case 0x0D: case 0x0E: case 0x0F:
+                    n[0]++;
+                    break;
+                default:
+                    break;
+            }
+        });
+        return n[0];
+    }
+
+    /** The parameter count of each function the module defines (empty if the sections cannot be read). */
+    private static int[] paramsPerFunction(byte[] wasm, WasmBinary.Section types, WasmBinary.Section functions) {
+        if (types == null || functions == null) {
+            return new int[0];
+        }
+        Leb128.Read typeCount = Leb128.readUnsigned(wasm, types.start());
+        if (typeCount.value() > types.end() - typeCount.next()) {
+            return new int[0];
+        }
+        int[] paramsOfType = new int[(int) typeCount.value()];
+        int pos = typeCount.next();
+        for (int t = 0; t < paramsOfType.length; t++) {
+            if ((wasm[pos] & 0xff) != 0x60) {
+                return new int[0]; // not a plain function type: the parser decides
+            }
+            pos++;
+            for (int k = 0; k < 2; k++) { // parameters, results
+                Leb128.Read n = Leb128.readUnsigned(wasm, pos);
+                pos = n.next();
+                if (n.value() > types.end() - pos) {
+                    return new int[0];
+                }
+                if (k == 0) {
+                    paramsOfType[t] = (int) n.value();
+                }
+                for (long i = 0; i < n.value(); i++) {
+                    pos = WasmBinary.skipValType(wasm, pos);
+                }
+            }
+        }
+        Leb128.Read count = Leb128.readUnsigned(wasm, functions.start());
+        if (count.value() > functions.end() - count.next()) {
+            return new int[0];
+        }
+        int[] params = new int[(int) count.value()];
+        pos = count.next();
+        for (int i = 0; i < params.length; i++) {
+            Leb128.Read type = Leb128.readUnsigned(wasm, pos);
+            pos = type.next();
+            params[i] = type.value() < paramsOfType.length ? paramsOfType[(int) type.value()] : 0;
+        }
+        return params;
+    }
+
+    private static int importedFunctions(byte[] wasm, List<WasmBinary.Section> sections) {
+        WasmBinary.Section imports = WasmBinary.find(sections, 2);
+        if (imports == null) {
+            return 0;
+        }
+        Leb128.Read count = Leb128.readUnsigned(wasm, imports.start());
+        int pos = count.next();
+        int functions = 0;
+        for (long i = 0; i < count.value(); i++) {
+            for (int k = 0; k < 2; k++) { // module and field names
+                Leb128.Read len = Leb128.readUnsigned(wasm, pos);
+                pos = len.next() + (int) len.value();
+            }
+            int kind = wasm[pos++] & 0xff;
+            switch (kind) {
+                case 0x00: // function: type index
+                    functions++;
+                    pos = Leb128.readUnsigned(wasm, pos).next();
+                    break;
+                case 0x01: // table: reference type, limits
+                    pos = skipLimits(wasm, WasmBinary.skipValType(wasm, pos));
+                    break;
+                case 0x02: // memory: limits
+                    pos = skipLimits(wasm, pos);
+                    break;
+                case 0x03: // global: value type, mutability
+                    pos = WasmBinary.skipValType(wasm, pos) + 1;
+                    break;
+                case 0x04: // tag: attribute, type index
+                    pos = Leb128.readUnsigned(wasm, pos + 1).next();
+                    break;
+                default:
+                    return functions; // unknown: the parser reports it
+            }
+        }
+        return functions;
+    }
+
+    private static int skipLimits(byte[] wasm, int pos) {
+        int flags = wasm[pos] & 0xff;
+        int p = Leb128.readUnsigned(wasm, pos + 1).next();
+        return (flags & 0x01) != 0 ? Leb128.readUnsigned(wasm, p).next() : p;
+    }
+
+    private static CompilationException over(String limit, String what, long max, int function) {
+        String setter = "withM" + limit.substring(1);
+        return new CompilationException(CompilationException.Kind.LIMIT,
+                "module over the compile limit " + limit + ": " + what + ", the limit is " + max + " (raise it with CompileLimits."
+                        + setter + ", given to PluginSystem.builder().compileLimits(...) or CompilerOptions.withLimits(...), or with"
+                        + " llmtb's --compile-limit " + limit + "=N)",
+                null, function, -1, null);
+    }
+}

@@ -1,0 +1,223 @@
+package io.llmtestbench.compiler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import org.junit.jupiter.api.Test;
+
+/** Each {@link CompileLimits} limit refuses a module over it, naming the limit, the module's value and how to raise it. */
+class CompileLimitsTest {
+
+    /** {@code functions} functions of type {@code (func)}, each declaring {@code locals} i32 locals; body {@code nop}s. */
+    static byte[] module(int types, int functions, long locals, int nops) {
+        var out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00});
+        var typeSection = new ByteArrayOutputStream();
+        leb(typeSection, types);
+        for (int i = 0; i < types; i++) {
+            typeSection.writeBytes(new byte[] {0x60, 0x00, 0x00});
+        }
+        section(out, 1, typeSection.toByteArray());
+        var funcs = new ByteArrayOutputStream();
+        leb(funcs, functions);
+        for (int i = 0; i < functions; i++) {
+            funcs.write(0);
+        }
+        section(out, 3, funcs.toByteArray());
+        var body = new ByteArrayOutputStream();
+        if (locals == 0) {
+            body.write(0);
+        } else {
+            body.write(1);
+            leb(body, locals);
+            body.write(0x7f);
+        }
+        for (int i = 0; i < nops; i++) {
+            body.write(0x01);
+        }
+        body.write(0x0b);
+        var code = new ByteArrayOutputStream();
+        leb(code, functions);
+        for (int i = 0; i < functions; i++) {
+            leb(code, body.size());
+            code.writeBytes(body.toByteArray());
+        }
+        section(out, 10, code.toByteArray());
+        return out.toByteArray();
+    }
+
+    private static void refused(byte[] wasm, CompileLimits limits, String limit, String... details) {
+        assertThatThrownBy(() -> WasmCompiler.compile(wasm, CompilerOptions.defaults().withLimits(limits)))
+                .isInstanceOfSatisfying(CompilationException.class, e -> assertThat(e.kind()).isEqualTo(CompilationException.Kind.LIMIT))
+                .hasMessageContaining("compile limit " + limit + ": ")
+                .hasMessageContaining("CompileLimits.withM" + limit.substring(1))
+                .hasMessageContaining("--compile-limit " + limit + "=")
+                .hasMessageContaining(details[0]);
+        // validation applies the same limits
+        assertThatThrownBy(() -> WasmCompiler.validate(wasm, limits)).isInstanceOf(CompilationException.class);
+    }
+
+    private static void compiles(byte[] wasm, CompileLimits limits) throws CompilationException {
+        assertThat(WasmCompiler.compile(wasm, CompilerOptions.defaults().withLimits(limits)).classes()).isNotEmpty();
+    }
+
+    @Test
+    void moduleBytes() throws Exception {
+        byte[] wasm = module(1, 1, 0, 100);
+        refused(wasm, CompileLimits.defaults().withMaxModuleBytes(wasm.length - 1),
+                "maxModuleBytes", "the module is " + wasm.length + " bytes, the limit is " + (wasm.length - 1));
+        compiles(wasm, CompileLimits.defaults().withMaxModuleBytes(wasm.length));
+    }
+
+    @Test
+    void functionBodyBytes() throws Exception {
+        byte[] wasm = module(1, 2, 0, 100); // body: 1 (no locals) + 100 nops + end
+        refused(wasm, CompileLimits.defaults().withMaxFunctionBodyBytes(101), "maxFunctionBodyBytes",
+                "function 0's body is 102 bytes, the limit is 101");
+        compiles(wasm, CompileLimits.defaults().withMaxFunctionBodyBytes(102));
+    }
+
+    @Test
+    void localsPerFunction() throws Exception {
+        byte[] wasm = module(1, 3, 6, 0);
+        refused(wasm, CompileLimits.defaults().withMaxLocalsPerFunction(5), "maxLocalsPerFunction",
+                "function 0 declares 6 locals, the limit is 5");
+        compiles(wasm, CompileLimits.defaults().withMaxLocalsPerFunction(6));
+    }
+
+    @Test
+    void totalLocals() throws Exception {
+        byte[] wasm = module(1, 3, 6, 0);
+        refused(wasm, CompileLimits.defaults().withMaxTotalLocals(17), "maxTotalLocals",
+                "functions up to 2 declare 18 locals together, the limit is 17");
+        compiles(wasm, CompileLimits.defaults().withMaxTotalLocals(18));
+    }
+
+    @Test
+    void functions() throws Exception {
+        byte[] wasm = module(1, 4, 0, 0);
+        refused(wasm, CompileLimits.defaults().withMaxFunctions(3), "maxFunctions", "the module defines 4 functions, the limit is 3");
+        compiles(wasm, CompileLimits.defaults().withMaxFunctions(4));
+    }
+
+    @Test
+    void types() throws Exception {
+        byte[] wasm = module(5, 1, 0, 0);
+        refused(wasm, CompileLimits.defaults().withMaxTypes(4), "maxTypes", "the type section declares 5 types, the limit is 4");
+        compiles(wasm, CompileLimits.defaults().withMaxTypes(5));
+    }
+
+    /** Five bytes declare four billion locals: refused by the default limits before the parser sees them. */
+    @Test
+    void aForgedLocalCountIsRefusedByTheDefaultsWithoutParsing() {
+        byte[] wasm = module(1, 1, 0xFFFF_FFFFL, 0);
+        long t0 = System.nanoTime();
+        refused(wasm, CompileLimits.defaults(), "maxLocalsPerFunction", "function 0 declares 4294967295 locals");
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(5_000);
+    }
+
+    /** More locals than a u32 holds is malformed by the spec ("too many locals"), not a limit: the parser says so. */
+    @Test
+    void localsPastU32AreMalformedAsTheSpecSays() {
+        var out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00});
+        section(out, 1, new byte[] {0x01, 0x60, 0x00, 0x00});
+        section(out, 3, new byte[] {0x01, 0x00});
+        var body = new ByteArrayOutputStream();
+        body.write(2);
+        for (int g = 0; g < 2; g++) {
+            leb(body, 0xFFFF_FFFFL);
+            body.write(0x7f);
+        }
+        body.write(0x0b);
+        var code = new ByteArrayOutputStream();
+        code.write(1);
+        leb(code, body.size());
+        code.writeBytes(body.toByteArray());
+        section(out, 10, code.toByteArray());
+        assertThatThrownBy(() -> WasmCompiler.compile(out.toByteArray(), CompilerOptions.defaults()))
+                .isInstanceOfSatisfying(CompilationException.class,
+                        e -> assertThat(e.kind()).isEqualTo(CompilationException.Kind.MALFORMED));
+    }
+
+    /** Imported functions count in the index the message names (the module's function index space). */
+    @Test
+    void theMessageNamesTheFunctionInTheModulesIndexSpace() {
+        // (import "m" "f" (func)) then two functions; the second declares too many locals
+        var out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00});
+        section(out, 1, new byte[] {0x01, 0x60, 0x00, 0x00});
+        section(out, 2, new byte[] {0x01, 0x01, 'm', 0x01, 'f', 0x00, 0x00});
+        section(out, 3, new byte[] {0x02, 0x00, 0x00});
+        section(out, 10, new byte[] {0x02, 0x02, 0x00, 0x0b, 0x04, 0x01, 0x09, 0x7f, 0x0b});
+        assertThatThrownBy(() -> WasmCompiler.compile(out.toByteArray(),
+                CompilerOptions.defaults().withLimits(CompileLimits.defaults().withMaxLocalsPerFunction(8))))
+                .isInstanceOfSatisfying(CompilationException.class, e -> assertThat(e.functionIndex()).isEqualTo(2))
+                .hasMessageContaining("function 2 declares 9 locals");
+    }
+
+    @Test
+    void limitsByNameAsTheCliTakesThem() {
+        CompileLimits l = CompileLimits.defaults().with("maxModuleBytes", "32m").with("MAXLOCALSPERFUNCTION", "20k")
+                .with("maxTypes", "3_000");
+        assertThat(l.maxModuleBytes()).isEqualTo(32L << 20);
+        assertThat(l.maxLocalsPerFunction()).isEqualTo(20L << 10);
+        assertThat(l.maxTypes()).isEqualTo(3000);
+        assertThat(l.asMap()).containsOnlyKeys("maxModuleBytes", "maxFunctionBodyBytes", "maxLocalsPerFunction", "maxTotalLocals",
+                "maxFunctions", "maxTypes", "maxLocalsTimesControlPerFunction", "maxLocalsTimesControlTotal");
+        assertThatThrownBy(() -> l.with("maxLocals", "5")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown compile limit 'maxLocals'").hasMessageContaining("maxLocalsPerFunction");
+        assertThatThrownBy(() -> l.with("maxTypes", "lots")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'lots'");
+        assertThatThrownBy(() -> l.with("maxTypes", "0")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(new CompilerOptions(true, null, null).limits()).isEqualTo(CompileLimits.defaults());
+    }
+
+    /** (func (param i32 i32) (local i32 i32 i32) block end block end), twice: 5 locals × 5 control instructions each. */
+    private static byte[] blocksModule() {
+        var out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00});
+        section(out, 1, new byte[] {0x01, 0x60, 0x02, 0x7f, 0x7f, 0x00});
+        section(out, 3, new byte[] {0x02, 0x00, 0x00});
+        byte[] body = {0x01, 0x03, 0x7f, 0x02, 0x40, 0x0b, 0x02, 0x40, 0x0b, 0x0b};
+        var code = new ByteArrayOutputStream();
+        code.write(2);
+        for (int i = 0; i < 2; i++) {
+            code.write(body.length);
+            code.writeBytes(body);
+        }
+        section(out, 10, code.toByteArray());
+        return out.toByteArray();
+    }
+
+    @Test
+    void localsTimesControlInstructionsPerFunction() throws Exception {
+        byte[] wasm = blocksModule();
+        refused(wasm, CompileLimits.defaults().withMaxLocalsTimesControlPerFunction(24), "maxLocalsTimesControlPerFunction",
+                "function 0 has 5 locals (parameters included) and 5 control instructions, 25 local slots");
+        compiles(wasm, CompileLimits.defaults().withMaxLocalsTimesControlPerFunction(25));
+    }
+
+    @Test
+    void localsTimesControlInstructionsTotal() throws Exception {
+        byte[] wasm = blocksModule();
+        refused(wasm, CompileLimits.defaults().withMaxLocalsTimesControlTotal(49), "maxLocalsTimesControlTotal",
+                "functions up to 1 have 50 local slots at control instructions together, the limit is 49");
+        compiles(wasm, CompileLimits.defaults().withMaxLocalsTimesControlTotal(50));
+    }
+
+    private static void section(ByteArrayOutputStream out, int id, byte[] content) {
+        out.write(id);
+        leb(out, content.length);
+        out.writeBytes(content);
+    }
+
+    private static void leb(ByteArrayOutputStream out, long value) {
+        do {
+            int b = (int) (value & 0x7f);
+            value >>>= 7;
+            out.write(value != 0 ? b | 0x80 : b);
+        } while (value != 0);
+    }
+}
