@@ -297,6 +297,14 @@ public final class WasmCompiler {
             throw ModuleDiagnostics.invalid(wasm, e);
         } catch (RuntimeException e) {
             throw ModuleDiagnostics.malformed(wasm, e);
+        } catch (AssertionError e) {
+            // With assertions enabled (-ea) Chicory's parser checks its own invariants on what it has read and
+            // fails some of them on malformed input, where without -ea it goes on to refuse the module (found by
+            // the independent oracle): the module is refused either way.
+            StackTraceElement at = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
+            throw new CompilationException(CompilationException.Kind.MALFORMED, "malformed module: the parser found an inconsistent"
+                    + " structure" + (at == null ? "" : " (in " + at.getClassName().replaceAll(".*\\.", "") + "." + at.getMethodName() + ")"),
+                    null, -1, -1, e);
         }
     }
 

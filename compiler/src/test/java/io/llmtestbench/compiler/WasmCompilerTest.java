@@ -143,6 +143,22 @@ class WasmCompilerTest {
                 .hasMessageContaining("code section");
     }
 
+    /**
+     * A module binaryen 108's {@code wasm-opt -ttf} wrote with pre-standard reference types (a block type that is a
+     * typed function reference; V8 refuses it), found by the independent oracle: under {@code -ea}, as tests and some
+     * hosts run, Chicory's parser fails an assertion on it, which escaped {@code compile} and {@code loadPlugin} as an
+     * {@code AssertionError}. It is refused like any malformed module. Minimized by hand (binaryen cannot read it back,
+     * so wasm-reduce cannot): the 25 other function bodies of the generated module replaced by {@code unreachable}.
+     */
+    @Test
+    void aModuleThatFailsTheParsersAssertionsIsRefusedAsMalformed() {
+        assertThat(WasmCompilerTest.class.desiredAssertionStatus()).as("surefire runs the tests with -ea").isTrue();
+        assertThatThrownBy(() -> WasmCompiler.compile(TestWasm.bytes("chicory_parser_assertion.wasm"), CompilerOptions.defaults()))
+                .isInstanceOfSatisfying(CompilationException.class,
+                        e -> assertThat(e.kind()).isEqualTo(CompilationException.Kind.MALFORMED))
+                .hasMessageContaining("malformed module").hasMessageContaining("inconsistent structure");
+    }
+
     @Test
     void invalidModulesNameTheFunctionAndOffset() {
         assertThatThrownBy(() -> WasmCompiler.compile(TestWasm.bytes("invalid_second_function.wasm"), CompilerOptions.defaults()))
