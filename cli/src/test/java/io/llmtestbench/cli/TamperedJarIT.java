@@ -152,6 +152,94 @@ class TamperedJarIT {
         assertOneError(r, "MEMORY_LIMIT");
     }
 
+    /** Adds {@code static void deeper()}: a big frame (256 local slots), then a call to itself. */
+    private static void addDeeper(ClassNode node) {
+        MethodNode deeper = new MethodNode(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "deeper", "()V", null, null);
+        deeper.instructions.add(new InsnNode(Opcodes.LCONST_0));
+        deeper.instructions.add(new org.objectweb.asm.tree.VarInsnNode(Opcodes.LSTORE, 254));
+        deeper.instructions.add(new MethodInsnNode(Opcodes.INVOKESTATIC, node.name, "deeper", "()V", false));
+        deeper.instructions.add(new InsnNode(Opcodes.RETURN));
+        node.methods.add(deeper);
+    }
+
+    /** plugin_execute recurses without end before any depth check: one TRAP object, then the same again. */
+    @Test
+    void aStackOverflowErrorInPluginCodeIsOneErrorObject() throws Exception {
+        Path jar = compiled("overflow");
+        tamper(jar, (node, module) -> {
+            for (MethodNode m : node.methods) {
+                if (m.name.equals(exported(module, "plugin_execute"))) {
+                    m.instructions.insert(new MethodInsnNode(Opcodes.INVOKESTATIC, node.name, "deeper", "()V", false));
+                    addDeeper(node);
+                    return;
+                }
+            }
+        });
+        var r = Llmtb.run("run", jar.toString(), "--input", "{}");
+        assertOneError(r, "TRAP");
+        assertThat(r.json().path("error").path("message").asText()).contains("call stack exhausted");
+    }
+
+    /** A static initializer that overflows the stack: refused at load, one INVALID_PLUGIN object. */
+    @Test
+    void aStackOverflowErrorAtLoadIsOneErrorObject() throws Exception {
+        Path jar = compiled("overflow-at-load");
+        tamper(jar, (node, module) -> {
+            if (node.methods.stream().anyMatch(m -> m.name.equals("<clinit>"))) {
+                return;
+            }
+            addDeeper(node);
+            MethodNode clinit = new MethodNode(Opcodes.ACC_STATIC, "<clinit>", "()V", null, null);
+            clinit.instructions.add(new MethodInsnNode(Opcodes.INVOKESTATIC, node.name, "deeper", "()V", false));
+            clinit.instructions.add(new InsnNode(Opcodes.RETURN));
+            node.methods.add(clinit);
+        });
+        var r = Llmtb.run("run", jar.toString(), "--input", "{}");
+        assertOneError(r, "INVALID_PLUGIN");
+        assertThat(r.json().path("error").path("message").asText()).contains("StackOverflowError");
+    }
+
+    /**
+     * plugin_execute exhausts the heap for real (chained 2 MiB arrays; a 64 MiB heap): one MEMORY_LIMIT object.
+     * The loop uses nothing off the allow-list; it needs one stack-map frame.
+     */
+    @Test
+    void exhaustingTheHeapIsOneErrorObject() throws Exception {
+        Path jar = compiled("heap");
+        tamper(jar, (node, module) -> {
+            for (MethodNode m : node.methods) {
+                if (m.name.equals(exported(module, "plugin_execute"))) {
+                    m.instructions.insert(new MethodInsnNode(Opcodes.INVOKESTATIC, node.name, "exhaust", "()V", false));
+                    MethodNode loop = new MethodNode(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "exhaust", "()V", null, null);
+                    var top = new org.objectweb.asm.tree.LabelNode();
+                    InsnList c = loop.instructions;
+                    c.add(new InsnNode(Opcodes.ACONST_NULL));
+                    c.add(new org.objectweb.asm.tree.VarInsnNode(Opcodes.ASTORE, 0));
+                    c.add(top);
+                    c.add(new org.objectweb.asm.tree.FrameNode(Opcodes.F_FULL, 1, new Object[] {"[Ljava/lang/Object;"}, 0, new Object[0]));
+                    c.add(new InsnNode(Opcodes.ICONST_2));
+                    c.add(new TypeInsnNode(Opcodes.ANEWARRAY, "java/lang/Object"));
+                    c.add(new InsnNode(Opcodes.DUP));
+                    c.add(new InsnNode(Opcodes.ICONST_0));
+                    c.add(new org.objectweb.asm.tree.VarInsnNode(Opcodes.ALOAD, 0));
+                    c.add(new InsnNode(Opcodes.AASTORE));
+                    c.add(new InsnNode(Opcodes.DUP));
+                    c.add(new InsnNode(Opcodes.ICONST_1));
+                    c.add(new LdcInsnNode(1 << 18));
+                    c.add(new IntInsnNode(Opcodes.NEWARRAY, Opcodes.T_LONG));
+                    c.add(new InsnNode(Opcodes.AASTORE));
+                    c.add(new org.objectweb.asm.tree.VarInsnNode(Opcodes.ASTORE, 0));
+                    c.add(new org.objectweb.asm.tree.JumpInsnNode(Opcodes.GOTO, top));
+                    node.methods.add(loop);
+                    return;
+                }
+            }
+        });
+        var r = Llmtb.run(null, Map.of("JAVA_TOOL_OPTIONS", "-Xmx64m"), "run", jar.toString(), "--input", "{}");
+        assertOneError(r, "MEMORY_LIMIT");
+        assertThat(r.json().path("error").path("message").asText()).contains("heap");
+    }
+
     /** --verify-jar reproduce: an edit within the allow-list loads by default and is refused when reproducing. */
     @Test
     void verifyJarReproduceRefusesWhatTheAllowListLetsThrough() throws Exception {

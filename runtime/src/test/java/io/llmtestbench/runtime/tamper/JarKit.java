@@ -183,6 +183,73 @@ public final class JarKit {
         manifest(id, m);
     }
 
+    /**
+     * Adds {@code static void name()} to a class: a loop that chains 2 MiB {@code long} arrays until the JVM's heap
+     * is exhausted (it never returns). Only what generated code may use: {@code anewarray java/lang/Object},
+     * {@code newarray}, array stores and a backward jump, with the one stack-map frame the loop needs.
+     */
+    public static MethodNode heapExhausting(ClassNode node, String name) {
+        var m = new MethodNode(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, name, "()V", null, null);
+        var loop = new org.objectweb.asm.tree.LabelNode();
+        var c = m.instructions;
+        c.add(new org.objectweb.asm.tree.InsnNode(Opcodes.ACONST_NULL));
+        c.add(new org.objectweb.asm.tree.VarInsnNode(Opcodes.ASTORE, 0));
+        c.add(loop);
+        c.add(new org.objectweb.asm.tree.FrameNode(Opcodes.F_FULL, 1, new Object[] {"[Ljava/lang/Object;"}, 0, new Object[0]));
+        c.add(new org.objectweb.asm.tree.InsnNode(Opcodes.ICONST_2));
+        c.add(new org.objectweb.asm.tree.TypeInsnNode(Opcodes.ANEWARRAY, "java/lang/Object"));
+        c.add(new org.objectweb.asm.tree.InsnNode(Opcodes.DUP));
+        c.add(new org.objectweb.asm.tree.InsnNode(Opcodes.ICONST_0));
+        c.add(new org.objectweb.asm.tree.VarInsnNode(Opcodes.ALOAD, 0));
+        c.add(new org.objectweb.asm.tree.InsnNode(Opcodes.AASTORE));
+        c.add(new org.objectweb.asm.tree.InsnNode(Opcodes.DUP));
+        c.add(new org.objectweb.asm.tree.InsnNode(Opcodes.ICONST_1));
+        c.add(new org.objectweb.asm.tree.LdcInsnNode(1 << 18));
+        c.add(new org.objectweb.asm.tree.IntInsnNode(Opcodes.NEWARRAY, Opcodes.T_LONG));
+        c.add(new org.objectweb.asm.tree.InsnNode(Opcodes.AASTORE));
+        c.add(new org.objectweb.asm.tree.VarInsnNode(Opcodes.ASTORE, 0));
+        c.add(new org.objectweb.asm.tree.JumpInsnNode(Opcodes.GOTO, loop));
+        node.methods.add(m);
+        return m;
+    }
+
+    /** Adds {@code static void name()}, which calls itself before anything else: a stack overflow, unmetered. */
+    public static MethodNode selfRecursive(ClassNode node, String name) {
+        var m = new MethodNode(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, name, "()V", null, null);
+        m.instructions.add(new org.objectweb.asm.tree.MethodInsnNode(Opcodes.INVOKESTATIC, node.name, name, "()V", false));
+        m.instructions.add(new org.objectweb.asm.tree.InsnNode(Opcodes.RETURN));
+        node.methods.add(m);
+        return m;
+    }
+
+    /** Gives a class a static initializer that calls its own static method {@code name()V}. */
+    public static void callFromStaticInitializer(ClassNode node, String name) {
+        var clinit = new MethodNode(Opcodes.ACC_STATIC, "<clinit>", "()V", null, null);
+        clinit.instructions.add(new org.objectweb.asm.tree.MethodInsnNode(Opcodes.INVOKESTATIC, node.name, name, "()V", false));
+        clinit.instructions.add(new org.objectweb.asm.tree.InsnNode(Opcodes.RETURN));
+        node.methods.add(clinit);
+    }
+
+    /** The generated class and method of the function plugin {@code id} exports as {@code export}. */
+    public String[] exportMethod(String id, String export) {
+        var module = com.dylibso.chicory.wasm.Parser.parse(files.get(dir(id) + PluginArtifact.MODULE));
+        int index = -1;
+        for (int i = 0; i < module.exportSection().exportCount(); i++) {
+            var e = module.exportSection().getExport(i);
+            if (e.name().equals(export) && e.exportType() == com.dylibso.chicory.wasm.types.ExternalType.FUNCTION) {
+                index = (int) e.index();
+            }
+        }
+        for (String n : classNames(id)) {
+            for (MethodNode m : node(n).methods) {
+                if (m.name.equals("func_" + index)) {
+                    return new String[] {n, m.name};
+                }
+            }
+        }
+        throw new IllegalStateException("no method for " + export);
+    }
+
     /** A new public static method {@code name()V} on a class, with a body that ends in {@code return}. */
     public static MethodNode staticMethod(ClassNode node, String name) {
         var m = new MethodNode(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, name, "()V", null, null);

@@ -621,6 +621,40 @@ class TamperedJarTest {
         refused(k.write(tmp.resolve("clinit.jar")), Stage.UNINSTANTIABLE, "OutOfMemoryError", "heap");
     }
 
+    /** A static initializer that recurses without end: the load fails with INVALID_PLUGIN, the host lives on. */
+    @Test
+    void aStackOverflowInAStaticInitializerFailsTheLoad() throws Exception {
+        JarKit k = echo.copy();
+        String main = k.mainClass(ID);
+        ClassNode host = k.node(main);
+        JarKit.selfRecursive(host, "deeper");
+        JarKit.callFromStaticInitializer(host, "deeper");
+        k.put(main, host);
+        k.rehash(ID);
+        Path jar = k.write(tmp.resolve("clinit-recursion.jar"));
+        refused(jar, Stage.UNINSTANTIABLE, "StackOverflowError");
+        refused(jar, Stage.UNINSTANTIABLE, "StackOverflowError"); // and again: nothing of the first attempt is left
+    }
+
+    /**
+     * Real heap exhaustion (not one oversized array) by plugin code, at run time and in a static initializer, in
+     * a JVM of its own with a 96 MiB heap ({@link HeapExhaustionMain}): MEMORY_LIMIT at run (twice), INVALID_PLUGIN
+     * at load, and then the same system loads and runs a clean plugin.
+     */
+    @Test
+    void exhaustingTheHeapIsTypedAndTheHostKeepsWorking() throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        var pb = new ProcessBuilder(javaBin, "-Xmx96m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                "-Dllmtb.testplugins.dir=" + TestPlugins.dir().toAbsolutePath(), HeapExhaustionMain.class.getName());
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(out).as(out).contains("run: MEMORY_LIMIT", "run again: MEMORY_LIMIT", "load: INVALID_PLUGIN", "host: ok");
+        assertThat(p.exitValue()).as(out).isZero();
+    }
+
     @Test
     void theErrorsAreTypedForTheAsyncCallerToo() throws Exception {
         PluginId id = withExecutePrefix("oom-async.jar", c -> {

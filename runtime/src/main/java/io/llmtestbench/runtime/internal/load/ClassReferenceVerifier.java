@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ConstantDynamic;
 import org.objectweb.asm.Handle;
@@ -143,6 +144,8 @@ public final class ClassReferenceVerifier {
         private final Map<String, ClassNode> own;
         private final String pkg;
         private final Set<Ref> collect;
+        private final Map<String, Map<String, MethodNode>> methodIndex = new HashMap<>();
+        private final Map<String, Map<String, FieldNode>> fieldIndex = new HashMap<>();
         private String where = "";
 
         Checker(ClassNode node, Map<String, ClassNode> own, String pkg, Set<Ref> collect) {
@@ -163,11 +166,41 @@ public final class ClassReferenceVerifier {
             }
         }
 
-        private void external(Ref ref, String shown) throws Refused {
+        /** {@link #rule(boolean, String)} with a message built only when the rule is broken. */
+        private void rule(boolean holds, Supplier<String> what) throws Refused {
+            if (!holds && collect == null) {
+                throw refused(what.get());
+            }
+        }
+
+        /** An own class's methods by name and descriptor (the last declared of equal ones, as a scan would find). */
+        private Map<String, MethodNode> members(ClassNode c) {
+            return methodIndex.computeIfAbsent(c.name, k -> {
+                Map<String, MethodNode> byKey = new HashMap<>();
+                for (MethodNode x : c.methods) {
+                    byKey.put(x.name + x.desc, x);
+                }
+                return byKey;
+            });
+        }
+
+        /** An own class's fields by name and descriptor. */
+        private Map<String, FieldNode> fields(ClassNode c) {
+            return fieldIndex.computeIfAbsent(c.name, k -> {
+                Map<String, FieldNode> byKey = new HashMap<>();
+                for (FieldNode x : c.fields) {
+                    byKey.put(x.name + ":" + x.desc, x);
+                }
+                return byKey;
+            });
+        }
+
+        /** {@code shown} describes the use in a refusal; built only then (a plugin makes thousands of allowed ones). */
+        private void external(Ref ref, Supplier<String> shown) throws Refused {
             if (collect != null) {
                 collect.add(ref);
             } else if (!AllowedReferences.allows(ref)) {
-                throw refused(shown + ", which is not on the allow-list of what generated code may use");
+                throw refused(shown.get() + ", which is not on the allow-list of what generated code may use");
             }
         }
 
@@ -180,7 +213,7 @@ public final class ClassReferenceVerifier {
             for (Type t : AllowedReferences.descriptorTypes(desc)) {
                 String n = t.getInternalName();
                 if (!own.containsKey(n)) {
-                    external(Ref.type(Kind.TYPE, n), "declares a value of type " + n.replace('/', '.'));
+                    external(Ref.type(Kind.TYPE, n), () -> "declares a value of type " + n.replace('/', '.'));
                 }
             }
         }
@@ -216,12 +249,12 @@ public final class ClassReferenceVerifier {
                     node.invisibleTypeAnnotations) && node.attrs == null, "has annotations or unknown attributes");
             rule(!AllowedReferences.resolvable(node.name), "has the name of a class plugin code uses from the runtime");
             if (node.superName == null || !own.containsKey(node.superName)) {
-                external(Ref.type(Kind.EXTENDS, String.valueOf(node.superName)), "extends " + String.valueOf(node.superName).replace('/', '.'));
+                external(Ref.type(Kind.EXTENDS, String.valueOf(node.superName)), () -> "extends " + String.valueOf(node.superName).replace('/', '.'));
             } else {
                 rule(false, "extends another plugin class");
             }
             for (String itf : node.interfaces) {
-                external(Ref.type(Kind.IMPLEMENTS, itf), "implements " + itf.replace('/', '.'));
+                external(Ref.type(Kind.IMPLEMENTS, itf), () -> "implements " + itf.replace('/', '.'));
                 if (collect == null) {
                     implementsAll(itf);
                 }
@@ -284,7 +317,7 @@ public final class ClassReferenceVerifier {
             for (TryCatchBlockNode t : m.tryCatchBlocks) {
                 rule(t.invisibleTypeAnnotations == null && t.visibleTypeAnnotations == null, "has annotations");
                 if (t.type != null) {
-                    external(Ref.type(Kind.CATCH, t.type), "catches " + t.type.replace('/', '.'));
+                    external(Ref.type(Kind.CATCH, t.type), () -> "catches " + t.type.replace('/', '.'));
                 }
             }
             for (AbstractInsnNode insn = m.instructions.getFirst(); insn != null; insn = insn.getNext()) {
@@ -307,7 +340,7 @@ public final class ClassReferenceVerifier {
                     Kind kind = op == Opcodes.NEW ? Kind.NEW : op == Opcodes.CHECKCAST ? Kind.CHECKCAST
                             : op == Opcodes.INSTANCEOF ? Kind.INSTANCEOF : Kind.ANEWARRAY;
                     if (!own.containsKey(type)) {
-                        external(Ref.type(kind, type), "uses " + type.replace('/', '.') + " (" + kind.name().toLowerCase(java.util.Locale.ROOT) + ")");
+                        external(Ref.type(kind, type), () -> "uses " + type.replace('/', '.') + " (" + kind.name().toLowerCase(java.util.Locale.ROOT) + ")");
                     }
                     break;
                 }
@@ -344,7 +377,7 @@ public final class ClassReferenceVerifier {
                 if (t.getSort() == Type.METHOD) {
                     rule(false, "loads a method type constant, which generated code never does");
                 } else if (!own.containsKey(t.getInternalName())) {
-                    external(Ref.type(Kind.LDC, t.getInternalName()), "loads the class constant " + t.getClassName());
+                    external(Ref.type(Kind.LDC, t.getInternalName()), () -> "loads the class constant " + t.getClassName());
                 }
             } else if (cst instanceof Handle || cst instanceof ConstantDynamic) {
                 rule(false, "loads a method handle or dynamic constant, which generated code never does");
@@ -369,41 +402,37 @@ public final class ClassReferenceVerifier {
             ClassNode target = own.get(call.owner);
             if (target == null) {
                 Ref ref = Ref.member(kind, call.owner, call.name, call.desc);
-                external(ref, "calls " + show(ref) + " (" + kind.name().toLowerCase(java.util.Locale.ROOT) + ")");
-                rule(call.itf == (kind == Kind.INVOKEINTERFACE), "calls " + show(ref) + " as an "
-                        + (call.itf ? "interface" : "class") + " method");
+                external(ref, () -> "calls " + show(ref) + " (" + kind.name().toLowerCase(java.util.Locale.ROOT) + ")");
+                if (call.itf != (kind == Kind.INVOKEINTERFACE)) {
+                    rule(false, "calls " + show(ref) + " as an " + (call.itf ? "interface" : "class") + " method");
+                }
                 return;
             }
             if (collect != null) {
                 return;
             }
-            MethodNode declared = null;
-            for (MethodNode x : target.methods) {
-                if (x.name.equals(call.name) && x.desc.equals(call.desc)) {
-                    declared = x;
-                }
-            }
-            String shown = call.owner.replace('/', '.') + "." + call.name + call.desc;
-            rule(declared != null, "calls " + shown + ", which the plugin's classes do not declare");
+            MethodNode declared = members(target).get(call.name + call.desc);
+            Supplier<String> shown = () -> call.owner.replace('/', '.') + "." + call.name + call.desc;
+            rule(declared != null, () -> "calls " + shown.get() + ", which the plugin's classes do not declare");
             boolean isStatic = (declared.access & Opcodes.ACC_STATIC) != 0;
             boolean isInit = call.name.equals("<init>");
             rule(!call.name.equals("<clinit>"), "calls a static initializer");
-            rule(!call.itf, "calls " + shown + " as an interface method");
+            rule(!call.itf, () -> "calls " + shown.get() + " as an interface method");
             switch (kind) {
                 case INVOKESTATIC:
-                    rule(isStatic, "calls instance method " + shown + " with invokestatic");
+                    rule(isStatic, () -> "calls instance method " + shown.get() + " with invokestatic");
                     break;
                 case INVOKESPECIAL:
                     rule(!isStatic && (isInit || (declared.access & Opcodes.ACC_PRIVATE) != 0 && call.owner.equals(node.name)),
-                            "calls " + shown + " with invokespecial");
+                            () -> "calls " + shown.get() + " with invokespecial");
                     break;
                 case INVOKEVIRTUAL:
-                    rule(!isStatic && !isInit, "calls " + shown + " with invokevirtual");
+                    rule(!isStatic && !isInit, () -> "calls " + shown.get() + " with invokevirtual");
                     break;
                 default:
-                    rule(false, "calls " + shown + " with invokeinterface");
+                    rule(false, () -> "calls " + shown.get() + " with invokeinterface");
             }
-            rule((declared.access & Opcodes.ACC_PRIVATE) == 0 || call.owner.equals(node.name), "calls private " + shown);
+            rule((declared.access & Opcodes.ACC_PRIVATE) == 0 || call.owner.equals(node.name), () -> "calls private " + shown.get());
         }
 
         private void field(MethodNode m, FieldInsnNode f) throws Refused {
@@ -411,26 +440,21 @@ public final class ClassReferenceVerifier {
             ClassNode target = own.get(f.owner);
             if (target == null) {
                 Ref ref = Ref.member(kind, f.owner, f.name, f.desc);
-                external(ref, "accesses " + show(ref) + " (" + kind.name().toLowerCase(java.util.Locale.ROOT) + ")");
+                external(ref, () -> "accesses " + show(ref) + " (" + kind.name().toLowerCase(java.util.Locale.ROOT) + ")");
                 return;
             }
             if (collect != null) {
                 return;
             }
-            String shown = f.owner.replace('/', '.') + "." + f.name + ":" + f.desc;
-            FieldNode declared = null;
-            for (FieldNode x : target.fields) {
-                if (x.name.equals(f.name) && x.desc.equals(f.desc)) {
-                    declared = x;
-                }
-            }
-            rule(declared != null, "accesses " + shown + ", which the plugin's classes do not declare");
+            Supplier<String> shown = () -> f.owner.replace('/', '.') + "." + f.name + ":" + f.desc;
+            FieldNode declared = fields(target).get(f.name + ":" + f.desc);
+            rule(declared != null, () -> "accesses " + shown.get() + ", which the plugin's classes do not declare");
             boolean isStatic = (declared.access & Opcodes.ACC_STATIC) != 0;
-            rule(isStatic == (kind == Kind.GETSTATIC || kind == Kind.PUTSTATIC), "accesses " + shown + " with the wrong instruction");
-            rule((declared.access & Opcodes.ACC_PRIVATE) == 0 || f.owner.equals(node.name), "accesses private " + shown);
+            rule(isStatic == (kind == Kind.GETSTATIC || kind == Kind.PUTSTATIC), () -> "accesses " + shown.get() + " with the wrong instruction");
+            rule((declared.access & Opcodes.ACC_PRIVATE) == 0 || f.owner.equals(node.name), () -> "accesses private " + shown.get());
             if ((declared.access & Opcodes.ACC_FINAL) != 0 && (kind == Kind.PUTFIELD || kind == Kind.PUTSTATIC)) {
                 rule(f.owner.equals(node.name) && m.name.equals(isStatic ? "<clinit>" : "<init>"),
-                        "writes final field " + shown + " outside its class's initializer");
+                        () -> "writes final field " + shown.get() + " outside its class's initializer");
             }
         }
     }
