@@ -1,6 +1,10 @@
 package io.llmtestbench.runtime.tamper;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.BiConsumer;
 import org.objectweb.asm.ClassWriter;
@@ -184,6 +188,89 @@ public enum Payload {
             c.add(new MethodInsnNode(Opcodes.INVOKEINTERFACE, "java/util/function/Function", "apply",
                     "(Ljava/lang/Object;)Ljava/lang/Object;", true));
             c.add(new InsnNode(Opcodes.POP));
+        }
+    },
+    /** Lookup.defineHiddenClass: a hidden class from bytes, initialised at once (its static initializer runs). */
+    LOOKUP_DEFINE_HIDDEN_CLASS("java.lang.invoke.MethodHandles") {
+        @Override
+        void emit(Site s) {
+            InsnList c = s.code;
+            c.add(new MethodInsnNode(Opcodes.INVOKESTATIC, "java/lang/invoke/MethodHandles", "lookup",
+                    "()Ljava/lang/invoke/MethodHandles$Lookup;", false));
+            evilBytes(s, false);
+            c.add(new InsnNode(Opcodes.ICONST_1));
+            c.add(new InsnNode(Opcodes.ICONST_0));
+            c.add(new TypeInsnNode(Opcodes.ANEWARRAY, "java/lang/invoke/MethodHandles$Lookup$ClassOption"));
+            c.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, "java/lang/invoke/MethodHandles$Lookup", "defineHiddenClass",
+                    "([BZ[Ljava/lang/invoke/MethodHandles$Lookup$ClassOption;)Ljava/lang/invoke/MethodHandles$Lookup;", false));
+            c.add(new InsnNode(Opcodes.POP));
+        }
+    },
+    /**
+     * The JDK's own URLClassLoader (no subclass needed) over a directory holding the evil class file, which the
+     * attacker shipped beside the jar; Class.forName initialises it.
+     */
+    URL_CLASS_LOADER("java.net.URLClassLoader") {
+        @Override
+        void emit(Site s) {
+            Path dir = Path.of(s.marker + ".classes");
+            try {
+                Path file = dir.resolve(evilName(s) + ".class");
+                Files.createDirectories(file.getParent());
+                Files.write(file, evilClass(evilName(s), s.marker, false));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            InsnList c = s.code;
+            c.add(new TypeInsnNode(Opcodes.NEW, "java/net/URLClassLoader"));
+            c.add(new InsnNode(Opcodes.DUP));
+            c.add(new InsnNode(Opcodes.ICONST_1));
+            c.add(new TypeInsnNode(Opcodes.ANEWARRAY, "java/net/URL"));
+            c.add(new InsnNode(Opcodes.DUP));
+            c.add(new InsnNode(Opcodes.ICONST_0));
+            c.add(new TypeInsnNode(Opcodes.NEW, "java/net/URL"));
+            c.add(new InsnNode(Opcodes.DUP));
+            c.add(new LdcInsnNode(dir.toUri().toString()));
+            c.add(new MethodInsnNode(Opcodes.INVOKESPECIAL, "java/net/URL", "<init>", "(Ljava/lang/String;)V", false));
+            c.add(new InsnNode(Opcodes.AASTORE));
+            c.add(new MethodInsnNode(Opcodes.INVOKESPECIAL, "java/net/URLClassLoader", "<init>", "([Ljava/net/URL;)V", false));
+            c.add(new LdcInsnNode(evilName(s).replace('/', '.')));
+            c.add(new InsnNode(Opcodes.SWAP));
+            c.add(new InsnNode(Opcodes.ICONST_1));
+            c.add(new InsnNode(Opcodes.SWAP));
+            c.add(new MethodInsnNode(Opcodes.INVOKESTATIC, "java/lang/Class", "forName",
+                    "(Ljava/lang/String;ZLjava/lang/ClassLoader;)Ljava/lang/Class;", false));
+            c.add(new InsnNode(Opcodes.POP));
+        }
+    },
+    /**
+     * JNI: System.load of a native library whose constructor creates the marker (built with the C compiler when
+     * the payload is written; without one the payload is still refused, but cannot be shown live).
+     */
+    JNI_SYSTEM_LOAD("java.lang.System") {
+        @Override
+        void emit(Site s) {
+            Path lib = Path.of(s.marker + ".so");
+            buildMarkerLibrary(lib, s.marker);
+            s.code.add(new LdcInsnNode(lib.toAbsolutePath().toString()));
+            s.code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, "java/lang/System", "load", "(Ljava/lang/String;)V", false));
+        }
+    },
+    /** Chicory's public compiler (MachineFactoryCompiler) defines classes compiled from a wasm module; then the file. */
+    CHICORY_MACHINE_FACTORY_COMPILER("java.lang.String.getBytes", "com.dylibso.chicory.wasm.Parser",
+            "com.dylibso.chicory.compiler.MachineFactoryCompiler") {
+        @Override
+        void emit(Site s) {
+            InsnList c = s.code;
+            c.add(new LdcInsnNode("\0asm\1\0\0\0"));
+            c.add(new LdcInsnNode("ISO-8859-1"));
+            c.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, "java/lang/String", "getBytes", "(Ljava/lang/String;)[B", false));
+            c.add(new MethodInsnNode(Opcodes.INVOKESTATIC, "com/dylibso/chicory/wasm/Parser", "parse",
+                    "([B)Lcom/dylibso/chicory/wasm/WasmModule;", false));
+            c.add(new MethodInsnNode(Opcodes.INVOKESTATIC, "com/dylibso/chicory/compiler/MachineFactoryCompiler", "compile",
+                    "(Lcom/dylibso/chicory/wasm/WasmModule;)Ljava/util/function/Function;", false));
+            c.add(new InsnNode(Opcodes.POP));
+            writeMarker(c, s.marker);
         }
     },
     /** A class of the jar that extends ClassLoader and defines the evil class with the application loader as parent. */
@@ -400,6 +487,41 @@ public enum Payload {
         host.methods.add(m);
         host.methods.addAll(s.laterMethods);
         return m;
+    }
+
+    /** Whether {@link #JNI_SYSTEM_LOAD}'s library can be built here (a C compiler on the PATH). */
+    static boolean nativeToolchain() {
+        try {
+            return new ProcessBuilder("cc", "--version").redirectErrorStream(true).start().waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** A shared library whose constructor creates {@code marker}; nothing if there is no C compiler. */
+    private static void buildMarkerLibrary(Path lib, String marker) {
+        if (!nativeToolchain()) {
+            return;
+        }
+        try {
+            Path src = Path.of(lib + ".c");
+            Files.writeString(src, "#include <stdio.h>\n__attribute__((constructor)) static void llmtb_marker(void) {"
+                    + " FILE *f = fopen(\"" + marker.replace("\\", "\\\\").replace("\"", "\\\"") + "\", \"w\"); if (f) fclose(f); }\n");
+            Process p = new ProcessBuilder("cc", "-shared", "-fPIC", "-o", lib.toString(), src.toString())
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("cc failed: " + out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     static void writeMarker(InsnList c, String marker) {
