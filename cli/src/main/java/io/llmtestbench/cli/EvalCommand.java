@@ -15,20 +15,24 @@ import io.llmtestbench.runtime.LoadOptions;
 import io.llmtestbench.runtime.PluginSystem;
 import io.llmtestbench.runtime.SignaturePolicy;
 import io.llmtestbench.runtime.SystemOptions;
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -117,9 +121,6 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     LogOptions log = new LogOptions();
 
-    /** One data line. */
-    private record Line(int number, byte[] bytes) {}
-
     @Override
     public Integer call() throws IOException {
         PrintStream stdout = System.out;
@@ -167,10 +168,17 @@ final class EvalCommand implements Callable<Integer> {
                 throw usage(e.getMessage());
             }
         }
-        List<Line> lines = readLines(dataFile);
+        DataLines data = open(dataFile);
+        // the first lines decide how many workers a small file needs; the rest is read as the batch runs
+        List<DataLines.Line> head = new ArrayList<>();
+        DataLines.Line l;
+        while (head.size() < threads * BATCH && (l = read(data)) != null) {
+            head.add(l);
+        }
+        boolean small = head.size() < threads * BATCH;
         int plugins = pipeline.stages().size();
-        int workers = Math.max(1, Math.min(threads, lines.size()));
-        try (PluginSystem system = PluginSystem.builder().enableWasi(true)
+        int workers = Math.max(1, small ? Math.min(threads, head.size()) : threads);
+        try (data; PluginSystem system = PluginSystem.builder().enableWasi(true)
                 .maxInstances(Math.max(SystemOptions.DEFAULT_MAX_INSTANCES, workers * plugins + plugins))
                 .cacheDir(cache.dir()).signaturePolicy(policy).compileLimits(limitsToCompile).build()) {
             PipelineRunner runner;
@@ -192,8 +200,8 @@ final class EvalCommand implements Callable<Integer> {
             }
             long loadMs = (System.nanoTime() - loadStart) / 1_000_000;
             runner = runner.carrying(List.of(groupBy));
-            try (BufferedWriter w = open(out)) {
-                return evaluate(system, runner, pipeline, lines, workers, loadMs, w, comparison, warnings);
+            try (OutputStream w = openOut(out)) {
+                return evaluate(system, runner, pipeline, data, head, workers, loadMs, w, comparison, warnings);
             }
         }
     }
@@ -216,7 +224,7 @@ final class EvalCommand implements Callable<Integer> {
         }
     }
 
-    private BufferedWriter open(Path file) {
+    private OutputStream openOut(Path file) {
         if (file == null) {
             return null;
         }
@@ -225,59 +233,112 @@ final class EvalCommand implements Callable<Integer> {
             if (abs.getParent() != null) {
                 Files.createDirectories(abs.getParent());
             }
-            return Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+            return new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
         } catch (IOException e) {
             throw usage("--out: cannot write " + file + ": " + e.getMessage());
         }
     }
 
-    private int evaluate(PluginSystem system, PipelineRunner runner, Pipeline pipeline, List<Line> lines, int workers, long loadMs,
-            BufferedWriter w, BaselineComparison comparison, Warnings warnings) throws IOException {
+    /** Records per task handed to a worker: enough to make the hand-over negligible, few enough to keep order cheap. */
+    static final int BATCH = 64;
+
+    /** One record done by a worker: its result and, with --out, its result line. */
+    private record Done(RecordResult result, byte[] line, long serializeNanos) {}
+
+    /** Lines for a worker, and their results when done. */
+    private record Batch(List<DataLines.Line> lines, CompletableFuture<List<Done>> done) {}
+
+    private static final Batch END = new Batch(List.of(), null);
+
+    /**
+     * Streams the data through the pipeline: this thread reads lines and hands them out in batches to {@code workers}
+     * plugin threads (a bounded queue, so memory does not grow with the file), then takes the results back in input
+     * order, adds them to the summary and writes them. Results leave memory once written.
+     */
+    private int evaluate(PluginSystem system, PipelineRunner runner, Pipeline pipeline, DataLines data, List<DataLines.Line> head,
+            int workers, long loadMs, OutputStream w, BaselineComparison comparison, Warnings warnings) throws IOException {
         PrintStream stdout = System.out;
         PrintStream err = System.err;
         EvalSummary stats = runner.summary(groupBy, comparison);
+        TimeSplit split = new TimeSplit(runner);
+        boolean writing = w != null;
 
         long start = System.nanoTime();
-        List<CompletableFuture<RecordResult>> results = new ArrayList<>(lines.size());
-        for (int i = 0; i < lines.size(); i++) {
-            results.add(new CompletableFuture<>());
-        }
-        boolean progress = !noProgress && EvalProgress.stderrIsTerminal() && !lines.isEmpty();
-        try (ProgressBar bar = progress ? EvalProgress.bar(lines.size()) : null) {
-            AtomicInteger next = new AtomicInteger();
-            AtomicBoolean stop = new AtomicBoolean();
+        boolean progress = !noProgress && EvalProgress.stderrIsTerminal() && !head.isEmpty();
+        int total = progress ? head.size() + countRecords(dataFile, head) : 0;
+        BlockingQueue<Batch> work = new ArrayBlockingQueue<>(workers * 2);
+        ArrayDeque<Batch> pending = new ArrayDeque<>();
+        int window = workers * 4;
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        try (ProgressBar bar = progress ? EvalProgress.bar(total) : null) {
             List<CompletableFuture<Void>> pool = new ArrayList<>();
             for (int t = 0; t < workers; t++) {
                 // Each worker runs on a plugin thread: executePlugin calls from it run inline, no hand-off.
                 pool.add(system.submit(() -> {
-                    int i;
-                    while (!stop.get() && (i = next.getAndIncrement()) < lines.size()) {
+                    while (true) {
+                        Batch b;
                         try {
-                            results.get(i).complete(runner.processLine(lines.get(i).number(), lines.get(i).bytes()));
-                        } catch (RuntimeException | Error e) {
-                            results.get(i).completeExceptionally(e);
-                            stop.set(true);
+                            b = work.take();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return null;
                         }
-                        if (bar != null) {
-                            bar.step();
+                        if (b == END) {
+                            return null;
+                        }
+                        if (stop.get()) { // another batch failed: that failure ends the run
+                            Throwable f = failure.get();
+                            b.done().completeExceptionally(f != null ? f : new CancellationException());
+                            continue;
+                        }
+                        try {
+                            List<Done> done = new ArrayList<>(b.lines().size());
+                            for (DataLines.Line line : b.lines()) {
+                                RecordResult r = runner.processLine(line.number(), line.bytes());
+                                long s0 = System.nanoTime();
+                                byte[] json = writing ? Json.bytesLine(r.toJson()) : null;
+                                done.add(new Done(r, json, writing ? System.nanoTime() - s0 : 0));
+                            }
+                            b.done().complete(done);
+                        } catch (RuntimeException | Error e) {
+                            failure.compareAndSet(null, e);
+                            stop.set(true);
+                            b.done().completeExceptionally(e);
                         }
                     }
-                    return null;
                 }));
             }
-            for (int i = 0; i < results.size(); i++) {
-                RecordResult r;
-                try {
-                    r = results.get(i).join();
-                } catch (CompletionException e) {
-                    stop.set(true);
-                    throw e.getCause() instanceof RuntimeException re ? re : e;
+            try {
+                List<DataLines.Line> batch = new ArrayList<>(BATCH);
+                int taken = 0;
+                while (true) {
+                    long r0 = System.nanoTime();
+                    DataLines.Line line = taken < head.size() ? head.get(taken++) : read(data);
+                    split.read += System.nanoTime() - r0;
+                    if (line != null) {
+                        batch.add(line);
+                    }
+                    if (batch.size() == BATCH || line == null && !batch.isEmpty()) {
+                        Batch b = new Batch(batch, new CompletableFuture<>());
+                        pending.add(b);
+                        put(work, b);
+                        batch = new ArrayList<>(BATCH);
+                        while (!pending.isEmpty() && (pending.size() >= window || pending.peek().done().isDone())) {
+                            drain(pending.poll(), stats, split, w, bar);
+                        }
+                    }
+                    if (line == null) {
+                        break;
+                    }
                 }
-                results.set(i, null); // written: let it go
-                stats.add(r);
-                if (w != null) {
-                    w.write(Json.write(r.toJson()));
-                    w.write('\n');
+                while (!pending.isEmpty()) {
+                    drain(pending.poll(), stats, split, w, bar);
+                }
+            } finally {
+                stop.set(true);
+                for (int t = 0; t < workers; t++) {
+                    put(work, END);
                 }
             }
             CompletableFuture.allOf(pool.toArray(new CompletableFuture<?>[0])).join();
@@ -302,6 +363,8 @@ final class EvalCommand implements Callable<Integer> {
         }
         info.put("threads", workers);
         info.put("load_ms", loadMs);
+        info.set("time_split_ms", split.json());
+        info.put("records_per_second_second_half", split.secondHalfRate());
         ObjectNode summary = stats.json(info, elapsed);
         if (!stats.groupFieldSeen() && spec.commandLine().getParseResult().hasMatchedOption("--group-by") && stats.records() > stats.invalid()) {
             warnings.warn("--group-by " + groupBy + ": no record has a field \"" + groupBy + "\"");
@@ -320,7 +383,7 @@ final class EvalCommand implements Callable<Integer> {
             stdout.println(Json.pretty(summary));
         } else {
             stdout.print(EvalSummary.table(summary));
-            if (out == null && !lines.isEmpty()) {
+            if (out == null && stats.records() > 0) {
                 err.println("(per-record results were not saved: add --out results.jsonl)");
             }
         }
@@ -331,49 +394,70 @@ final class EvalCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    /** Non-blank lines, with their 1-based line numbers; the bytes are decoded per line so one bad line is one bad record. */
-    private List<Line> readLines(Path file) {
-        byte[] all;
+    private DataLines open(Path file) {
         try {
-            all = Files.readAllBytes(file);
+            return new DataLines(Files.newInputStream(file));
         } catch (NoSuchFileException e) {
             throw usage("--data: no such file: " + file);
         } catch (IOException e) {
             throw usage("--data: cannot read " + file + ": " + e.getMessage());
         }
-        List<Line> lines = new ArrayList<>();
-        int number = 0;
-        int start = 0;
-        int offset = 0;
-        if (all.length >= 3 && (all[0] & 0xff) == 0xEF && (all[1] & 0xff) == 0xBB && (all[2] & 0xff) == 0xBF) {
-            start = 3; // UTF-8 byte order mark
-            offset = 3;
-        }
-        for (int i = offset; i <= all.length; i++) {
-            if (i == all.length || all[i] == '\n') {
-                number++;
-                int end = i;
-                if (end > start && all[end - 1] == '\r') {
-                    end--;
-                }
-                if (!isBlank(all, start, end)) {
-                    byte[] b = new byte[end - start];
-                    System.arraycopy(all, start, b, 0, b.length);
-                    lines.add(new Line(number, b));
-                }
-                start = i + 1;
-            }
-        }
-        return lines;
     }
 
-    private static boolean isBlank(byte[] b, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (b[i] != ' ' && b[i] != '\t' && b[i] != '\r') {
-                return false;
+    private DataLines.Line read(DataLines data) {
+        try {
+            return data.next();
+        } catch (IOException e) {
+            throw usage("--data: cannot read " + dataFile + ": " + e.getMessage());
+        }
+    }
+
+    /** The records after the first {@code head} ones (for the progress bar's total: one more pass over the file). */
+    private int countRecords(Path file, List<DataLines.Line> head) {
+        try (DataLines again = new DataLines(Files.newInputStream(file))) {
+            int n = 0;
+            while (again.next() != null) {
+                n++;
+            }
+            return Math.max(0, n - head.size());
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static void put(BlockingQueue<Batch> work, Batch b) {
+        try {
+            work.put(b);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Waits for a batch, then takes its results into the summary and the results file, in input order. */
+    private static void drain(Batch b, EvalSummary stats, TimeSplit split, OutputStream w, ProgressBar bar) throws IOException {
+        List<Done> done;
+        try {
+            done = b.done().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof Error er) {
+                throw er;
+            }
+            throw e.getCause() instanceof RuntimeException re ? re : e;
+        }
+        long w0 = System.nanoTime();
+        split.progress(done.size(), w0);
+        for (Done d : done) {
+            stats.add(d.result());
+            split.add(d.result(), d.serializeNanos());
+            if (w != null) {
+                w.write(d.line());
+            }
+            if (bar != null) {
+                bar.step();
             }
         }
-        return true;
+        split.write += System.nanoTime() - w0;
     }
 
     private ParameterException usage(String message) {

@@ -80,6 +80,18 @@ final class Json {
         return io.llmtestbench.pipeline.internal.Json.write(node);
     }
 
+    /** One line of a JSONL file: the value's UTF-8 bytes and a newline. */
+    static byte[] bytesLine(JsonNode node) {
+        try {
+            byte[] b = MAPPER.writeValueAsBytes(node);
+            byte[] line = java.util.Arrays.copyOf(b, b.length + 1);
+            line[b.length] = '\n';
+            return line;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static String pretty(JsonNode node) {
         return io.llmtestbench.pipeline.internal.Json.pretty(node);
     }

@@ -122,13 +122,23 @@ class EvalIT {
         assertThat(s.path("records_per_second").asDouble()).isPositive();
         assertThat(s.path("elapsed_ms").isNumber()).isTrue();
         assertThat(s.path("threads").asInt()).isEqualTo(3);
+        JsonNode split = s.path("time_split_ms");
+        assertThat(split.properties()).extracting(java.util.Map.Entry::getKey)
+                .containsExactly("read", "parse", "stages", "pipeline", "result_lines", "write");
+        assertThat(split.path("stages").properties()).extracting(java.util.Map.Entry::getKey)
+                .containsExactly("provider canned-provider", "transforms[0] text-normalizer", "evaluators[0] sim", "filters[0] threshold-filter");
+        split.path("stages").forEach(v -> assertThat(v.asDouble()).isGreaterThanOrEqualTo(0));
+        assertThat(split.path("stages").path("evaluators[0] sim").asDouble()).isPositive();
+        assertThat(split.path("parse").asDouble()).isGreaterThanOrEqualTo(0);
+        assertThat(s.has("records_per_second_second_half")).as("null for a run this short").isTrue();
     }
 
     @Test
     void manyRecordsInParallelComeOutInInputOrder() throws IOException {
         Path pipeline = pipeline("eval-order", "similarity-evaluator");
         List<String> lines = new ArrayList<>();
-        for (int i = 1; i <= 300; i++) {
+        int n = 1500; // more batches than the window of batches in flight: reading waits for writing
+        for (int i = 1; i <= n; i++) {
             // varied lengths so that records finish out of order
             lines.add("{\"id\":\"r" + i + "\",\"response\":\"" + "word ".repeat(i % 37) + "answer " + i + "\",\"expected\":\"answer " + i + "\"}");
         }
@@ -138,12 +148,12 @@ class EvalIT {
                 "--threads", "4");
         assertThat(r.exit()).as(r.toString()).isZero();
         List<JsonNode> rs = results(out);
-        assertThat(rs).hasSize(300);
-        for (int i = 0; i < 300; i++) {
+        assertThat(rs).hasSize(n);
+        for (int i = 0; i < n; i++) {
             assertThat(rs.get(i).path("id").asText()).isEqualTo("r" + (i + 1));
             assertThat(rs.get(i).path("line").asInt()).isEqualTo(i + 1);
         }
-        assertThat(r.stdout()).as("table summary").contains("Records: 300", "Evaluator", "pass rate", "sim");
+        assertThat(r.stdout()).as("table summary").contains("Records: 1500", "Evaluator", "pass rate", "sim", "time split");
         assertThat(r.stdout()).contains("Results: " + out);
     }
 

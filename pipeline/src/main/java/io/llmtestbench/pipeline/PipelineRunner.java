@@ -3,21 +3,20 @@ package io.llmtestbench.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmtestbench.pipeline.internal.Json;
+import io.llmtestbench.pipeline.internal.JsonBytes;
 import io.llmtestbench.runtime.ErrorKind;
 import io.llmtestbench.runtime.LoadOptions;
 import io.llmtestbench.runtime.PluginException;
 import io.llmtestbench.runtime.PluginExecutionException;
 import io.llmtestbench.runtime.PluginId;
-import io.llmtestbench.runtime.PluginInput;
+import io.llmtestbench.runtime.PluginBytesOutput;
 import io.llmtestbench.runtime.PluginMetadata;
-import io.llmtestbench.runtime.PluginOutput;
 import io.llmtestbench.runtime.PluginSystem;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -235,25 +234,37 @@ public final class PipelineRunner {
     /**
      * Runs one data line: decodes it (strict UTF-8), parses it (one JSON object) and runs it through the pipeline;
      * a line that is not a usable record gives an {@link RecordResult.Status#INVALID} result. Never throws for a
-     * plugin's failure: that is the result's {@link RecordResult#error()}.
+     * plugin's failure: that is the result's {@link RecordResult#error()}. The time spent decoding and parsing is
+     * the result's {@link RecordResult#parseNanos()}.
      *
      * @param line the line's number in its data file (1-based), reported in the result
      */
     public RecordResult processLine(int line, byte[] utf8) {
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(utf8)).toString();
-        } catch (CharacterCodingException e) {
-            return invalid(line, null, "not valid UTF-8");
+        long start = System.nanoTime();
+        JsonNode record = JsonBytes.parseRecord(utf8);
+        if (record == null) { // not UTF-8 or not JSON: the text path says why, with the usual messages
+            String text;
+            try {
+                text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(utf8)).toString();
+            } catch (CharacterCodingException e) {
+                return parsed(invalid(line, null, "not valid UTF-8"), start);
+            }
+            try {
+                record = Json.parse("the line", text);
+            } catch (Json.BadJson e) {
+                return parsed(invalid(line, null, e.getMessage()), start);
+            }
         }
-        JsonNode record;
-        try {
-            record = Json.parse("the line", text);
-        } catch (Json.BadJson e) {
-            return invalid(line, null, e.getMessage());
-        }
-        return process(line, record);
+        long parsed = System.nanoTime() - start;
+        RecordResult r = process(line, record);
+        r.parseNanos = parsed;
+        return r;
+    }
+
+    private static RecordResult parsed(RecordResult r, long start) {
+        r.parseNanos = System.nanoTime() - start;
+        return r;
     }
 
     /**
@@ -296,6 +307,13 @@ public final class PipelineRunner {
         return null;
     }
 
+    /**
+     * The record's stages. The record is parsed once (by the caller); every stage input is written straight to bytes
+     * from it and from earlier outputs, and a transform's output goes to the next transform as the bytes the plugin
+     * wrote: the host reads it token by token for its contract ("text" a string) and copies its fields into the
+     * filters' input, without a JSON tree. Only outputs the result keeps (the provider's, evaluators', filters') are
+     * parsed into trees.
+     */
     private RecordResult run(int line, ObjectNode record) {
         long start = System.nanoTime();
         RecordResult res = new RecordResult(line, record.has("id") ? record.get("id") : null, record);
@@ -307,12 +325,8 @@ public final class PipelineRunner {
                 res.fields.put(f, record.get(f));
             }
         }
-        ObjectNode context = Json.object();
-        context.put("pipeline", pipeline.name());
-        if (record.hasNonNull("id")) {
-            context.put("record_id", record.get("id").isTextual() ? record.get("id").asText() : Json.write(record.get("id")));
-        }
-        context.put("line", line);
+        JsonNode idNode = record.get("id");
+        Context context = new Context(line, idNode == null || idNode.isNull() ? null : idNode.isTextual() ? idNode.asText() : Json.write(idNode));
         if (!filters.isEmpty()) {
             res.filters = new java.util.LinkedHashMap<>();
         }
@@ -323,16 +337,21 @@ public final class PipelineRunner {
                 response = resp.asText();
                 res.responseSource = "record";
             } else {
-                ObjectNode in = Json.object();
-                in.set("prompt", record.get("prompt"));
-                if (provider.spec().input() != null) {
-                    provider.spec().input().properties().forEach(f -> {
-                        if (!f.getKey().equals("prompt")) {
-                            in.set(f.getKey(), f.getValue());
+                byte[] in = JsonBytes.write(g -> {
+                    g.writeStartObject();
+                    g.writeFieldName("prompt");
+                    g.writeTree(record.get("prompt"));
+                    if (provider.spec().input() != null) {
+                        for (var f : provider.spec().input().properties()) {
+                            if (!f.getKey().equals("prompt")) {
+                                g.writeFieldName(f.getKey());
+                                g.writeTree(f.getValue());
+                            }
                         }
-                    });
-                }
-                JsonNode out = exec(provider, in, context, res);
+                    }
+                    g.writeEndObject();
+                });
+                JsonNode out = JsonBytes.tree(exec(provider, in, context, res));
                 JsonNode text = out.get("text");
                 if (text == null || !text.isTextual()) {
                     throw contract(provider, "provider output has no string \"text\"", out, res);
@@ -341,34 +360,47 @@ public final class PipelineRunner {
                 res.responseSource = "provider";
                 res.providerOutput = out;
             }
-            ObjectNode cur = Json.object();
-            cur.put("text", response);
-            record.properties().forEach(f -> {
-                if (!f.getKey().equals("response") && !f.getKey().equals("text")) {
-                    cur.set(f.getKey(), f.getValue());
+            // what the transforms (and then the filters) get: the record with its response as "text"
+            byte[] current = JsonBytes.write(g -> {
+                g.writeStartObject();
+                g.writeStringField("text", response);
+                for (var f : record.properties()) {
+                    if (!f.getKey().equals("response") && !f.getKey().equals("text")) {
+                        g.writeFieldName(f.getKey());
+                        g.writeTree(f.getValue());
+                    }
                 }
+                g.writeEndObject();
             });
-            ObjectNode current = cur;
+            String text = response;
             for (LoadedStage t : transforms) {
-                JsonNode out = exec(t, current, context, res);
-                if (!out.isObject() || !out.path("text").isTextual()) {
-                    throw contract(t, "transform output must be an object with a string \"text\"", out, res);
+                byte[] out = exec(t, current, context, res);
+                JsonBytes.Fields fields = JsonBytes.topLevel(out);
+                if (fields == null || fields.text() == null) {
+                    throw contract(t, "transform output must be an object with a string \"text\"", JsonBytes.tree(out), res);
                 }
-                current = (ObjectNode) out;
+                // a key given twice: the JSON tree the host used to build kept the last value; normalise the same way
+                current = fields.duplicateKeys() ? JsonBytes.write(g -> g.writeTree(JsonBytes.tree(out))) : out;
+                text = fields.text();
             }
-            String text = current.get("text").asText();
             res.text = text;
-            ObjectNode scores = Json.object();
+            String judged = text;
+            Map<String, Double> scores = res.scores;
             for (LoadedStage e : evaluators) {
-                ObjectNode in = Json.object();
-                in.put("text", text);
-                if (record.hasNonNull("expected")) {
-                    in.set("expected", record.get("expected"));
-                }
-                if (record.hasNonNull("prompt")) {
-                    in.set("prompt", record.get("prompt"));
-                }
-                JsonNode out = exec(e, in, context, res);
+                byte[] in = JsonBytes.write(g -> {
+                    g.writeStartObject();
+                    g.writeStringField("text", judged);
+                    if (record.hasNonNull("expected")) {
+                        g.writeFieldName("expected");
+                        g.writeTree(record.get("expected"));
+                    }
+                    if (record.hasNonNull("prompt")) {
+                        g.writeFieldName("prompt");
+                        g.writeTree(record.get("prompt"));
+                    }
+                    g.writeEndObject();
+                });
+                JsonNode out = JsonBytes.tree(exec(e, in, context, res));
                 JsonNode score = out.get("score");
                 if (!out.isObject() || score == null || !score.isNumber() || !Double.isFinite(score.asDouble())
                         || score.asDouble() < 0 || score.asDouble() > 1) {
@@ -378,31 +410,36 @@ public final class PipelineRunner {
                 if (p != null && !p.isNull() && !p.isBoolean()) {
                     throw contract(e, "evaluator output's \"passed\" must be a boolean", out, res);
                 }
-                scores.put(e.name(), score.asDouble());
                 res.scores.put(e.name(), score.asDouble());
                 res.passed.put(e.name(), p != null && p.isBoolean() ? p.asBoolean() : null);
                 res.evaluations.put(e.name(), out);
             }
             boolean keep = true;
+            byte[] carriedFields = current;
             for (LoadedStage f : filters) {
-                ObjectNode in = Json.object();
-                in.put("text", text);
-                if (f.spec().scores() == null) {
-                    in.set("scores", scores.deepCopy());
-                } else {
-                    ObjectNode some = in.putObject("scores");
-                    for (String name : f.spec().scores()) {
-                        some.set(name, scores.get(name));
+                byte[] in = JsonBytes.write(g -> {
+                    g.writeStartObject();
+                    g.writeStringField("text", judged);
+                    g.writeObjectFieldStart("scores");
+                    if (f.spec().scores() == null) {
+                        for (var sc : scores.entrySet()) {
+                            g.writeNumberField(sc.getKey(), sc.getValue());
+                        }
+                    } else {
+                        for (String name : f.spec().scores()) {
+                            Double v = scores.get(name);
+                            if (v == null) {
+                                g.writeNullField(name);
+                            } else {
+                                g.writeNumberField(name, v);
+                            }
+                        }
                     }
-                }
-                Iterator<Map.Entry<String, JsonNode>> it = current.properties().iterator();
-                while (it.hasNext()) {
-                    var field = it.next();
-                    if (!field.getKey().equals("text") && !field.getKey().equals("scores")) {
-                        in.set(field.getKey(), field.getValue());
-                    }
-                }
-                JsonNode out = exec(f, in, context, res);
+                    g.writeEndObject();
+                    JsonBytes.copyFieldsExcept(carriedFields, g, "text", "scores");
+                    g.writeEndObject();
+                });
+                JsonNode out = JsonBytes.tree(exec(f, in, context, res));
                 JsonNode k = out.get("keep");
                 if (!out.isObject() || k == null || !k.isBoolean()) {
                     throw contract(f, "filter output must be an object with a boolean \"keep\"", out, res);
@@ -420,14 +457,25 @@ public final class PipelineRunner {
         return res;
     }
 
-    private JsonNode exec(LoadedStage stage, ObjectNode input, ObjectNode context, RecordResult res) throws StageFailure {
-        ObjectNode ctx = context.deepCopy();
+    /** What every stage of one record gets through {@code host_get_context}, besides its own stage and plugin. */
+    private record Context(int line, String recordId) {}
+
+    private byte[] exec(LoadedStage stage, byte[] input, Context context, RecordResult res) throws StageFailure {
         String kind = stage.spec().kind().jsonName();
-        ctx.put("stage", kind);
-        ctx.put("plugin", stage.name());
+        byte[] ctx = JsonBytes.write(g -> {
+            g.writeStartObject();
+            g.writeStringField("pipeline", pipeline.name());
+            if (context.recordId() != null) {
+                g.writeStringField("record_id", context.recordId());
+            }
+            g.writeNumberField("line", context.line());
+            g.writeStringField("stage", kind);
+            g.writeStringField("plugin", stage.name());
+            g.writeEndObject();
+        });
         long start = System.nanoTime();
         try {
-            PluginOutput out = system.executePlugin(stage.id(), new PluginInput(input, ctx));
+            PluginBytesOutput out = system.executePluginBytes(stage.id(), input, ctx);
             res.stages.add(new RecordResult.StageRun(stage.spec().where(), kind, stage.name(),
                     RecordResult.millis(System.nanoTime() - start), out.metadata().fuelUsed(), true));
             return out.data();

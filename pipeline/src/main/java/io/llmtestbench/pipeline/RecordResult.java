@@ -83,6 +83,7 @@ public final class RecordResult {
     final List<StageRun> stages = new ArrayList<>();
     final Map<String, JsonNode> fields = new LinkedHashMap<>();
     double elapsedMs = Double.NaN;
+    long parseNanos;
     final transient JsonNode input;
 
     RecordResult(int line, JsonNode id, JsonNode input) {
@@ -162,6 +163,14 @@ public final class RecordResult {
     /** Wall time of the whole record in milliseconds (NaN for an invalid record). */
     public double elapsedMs() {
         return elapsedMs;
+    }
+
+    /**
+     * Time spent decoding and parsing the data line ({@link PipelineRunner#processLine}), in nanoseconds; 0 for a
+     * record given parsed. Measured for the run's time split; not part of {@link #toJson()}.
+     */
+    public long parseNanos() {
+        return parseNanos;
     }
 
     /** The record as read (null for an invalid line, or a result read back from a file). Not part of {@link #toJson()}. */

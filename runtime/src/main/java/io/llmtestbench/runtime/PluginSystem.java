@@ -405,6 +405,30 @@ public final class PluginSystem implements AutoCloseable {
     }
 
     /**
+     * Runs one execution with the input (and context) already serialized, and returns the plugin's output bytes
+     * unparsed: no JSON tree is built on either side, so a batch driver can pass one plugin's output on to the next
+     * plugin as it is. {@code data} must be the JSON value the plugin should receive and {@code context} (or null)
+     * the JSON object {@code host_get_context} returns; they are handed over byte for byte, not checked (they come
+     * from the host). The output gets the same checks as {@link #executePlugin(PluginId, PluginInput)}'s (UTF-8, one
+     * JSON value; {@link ErrorKind#INVALID_OUTPUT} otherwise), and failures, limits, rate limits and audit are the
+     * same.
+     */
+    public PluginBytesOutput executePluginBytes(PluginId id, byte[] data, byte[] context) {
+        Objects.requireNonNull(data, "data");
+        PluginHandle h = routes.get(id);
+        return guests.call(() -> {
+            if (!h.tryEnter()) {
+                throw PluginRoutes.notLoaded(h.id());
+            }
+            try {
+                return h.executeBytes(data, context);
+            } finally {
+                h.exit();
+            }
+        });
+    }
+
+    /**
      * Runs one execution on the current version of the loaded plugin called {@code name} (see the class comment),
      * and waits for it. During a hot reload each execution runs entirely on one version.
      *

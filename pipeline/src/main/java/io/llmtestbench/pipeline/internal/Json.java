@@ -11,7 +11,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /** The one strict JSON mapper of pipelines, records and results (the CLI's JSON arguments use it too). */
 public final class Json {
     /** Strict: trailing garbage after the value is an error, as it is for the runtime's JSON checks. */
-    public static final ObjectMapper MAPPER = new ObjectMapper()
+    public static final ObjectMapper MAPPER = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+                    .enable(com.fasterxml.jackson.core.StreamReadFeature.USE_FAST_DOUBLE_PARSER) // correctly rounded, as the JDK's
+                    .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 

@@ -1,24 +1,17 @@
 package io.llmtestbench.runtime.internal;
 
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmtestbench.abi.PluginAbi;
-import io.llmtestbench.runtime.ErrorKind;
 import io.llmtestbench.runtime.LoadOptions;
 import io.llmtestbench.runtime.OutputMetadata;
+import io.llmtestbench.runtime.PluginBytesOutput;
 import io.llmtestbench.runtime.PluginId;
 import io.llmtestbench.runtime.PluginInput;
 import io.llmtestbench.runtime.PluginMetadata;
 import io.llmtestbench.runtime.PluginOutput;
 import io.llmtestbench.runtime.ResourceLimits;
 import io.llmtestbench.runtime.internal.exec.Interrupted;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -100,8 +93,6 @@ public final class LoadedPlugin {
 
     /** Runs one execution on the calling thread (a guest thread). */
     public PluginOutput execute(PluginInput input) {
-        long start = System.nanoTime();
-        long deadline = start + TimeUnit.MILLISECONDS.toNanos(limits.maxExecutionTimeMs());
         byte[] data;
         byte[] context;
         try {
@@ -110,6 +101,28 @@ public final class LoadedPlugin {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(e);
         }
+        return execute(data, context, out -> OutputCheck.parse(starter.name(), out), PluginOutput::new);
+    }
+
+    /**
+     * Runs one execution on the calling thread (a guest thread) with input and context already serialized; the
+     * output is checked (UTF-8, one JSON value) without building a tree.
+     */
+    public PluginBytesOutput executeBytes(byte[] data, byte[] context) {
+        return execute(data, context, out -> {
+            OutputCheck.check(starter.name(), out);
+            return out;
+        }, PluginBytesOutput::new);
+    }
+
+    /** What an execution's checked output becomes, with its measurements. */
+    private interface Result<T, R> {
+        R make(T output, OutputMetadata metadata);
+    }
+
+    private <T, R> R execute(byte[] data, byte[] context, java.util.function.Function<byte[], T> check, Result<T, R> result) {
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(limits.maxExecutionTimeMs());
         GuestInstance guest = pool.acquire(deadline);
         boolean healthy = false;
         guest.begin(limits.maxInstructions(), limits.maxCallDepth(), context, deadline);
@@ -130,16 +143,13 @@ public final class LoadedPlugin {
                 throw Failures.cancelled(starter.name(), 0);
             }
             byte[] out = guest.callExecute(data, limits.maxOutputBytes());
-            JsonNode json = parseOutput(out); // invalid output: the instance is discarded
+            T checked = check.apply(out); // invalid output: the instance is discarded
             healthy = true;
             long fuel = guest.budget().fuelUsed();
-            Map<String, Object> metrics = new LinkedHashMap<>();
-            metrics.put("fuel_used", fuel);
-            metrics.put("input_bytes", data.length);
-            metrics.put("output_bytes", out.length);
-            metrics.put("buffer_retries", guest.lastRetries());
+            Map<String, Object> metrics = Map.of("fuel_used", fuel, "input_bytes", data.length, "output_bytes", out.length,
+                    "buffer_retries", guest.lastRetries());
             long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            return new PluginOutput(json, new OutputMetadata(elapsedMs, guest.memoryBytes(), fuel, metrics));
+            return result.make(checked, new OutputMetadata(elapsedMs, guest.memoryBytes(), fuel, metrics));
         } catch (GuestInstance.ResultCode rc) {
             // a documented error code leaves a healthy instance; anything else is a misbehaving one
             healthy = PluginAbi.resultName(rc.code).isPresent() && !guest.memory().growRefused();
@@ -155,35 +165,6 @@ public final class LoadedPlugin {
             }
             pool.release(guest, healthy);
         }
-    }
-
-    /** The output must be one JSON value in UTF-8 (docs/plugin-abi.md §9). */
-    private JsonNode parseOutput(byte[] out) {
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(out)).toString();
-        } catch (CharacterCodingException e) {
-            throw Failures.execution(ErrorKind.INVALID_OUTPUT, starter.name(), "returned output that is not valid UTF-8 (" + out.length + " bytes)", 0, e);
-        }
-        try {
-            var parser = JSON.getFactory().createParser(text);
-            JsonNode node = JSON.readTree(parser);
-            if (node == null || parser.nextToken() != null) {
-                throw new JsonParseException(parser, node == null ? "empty output" : "trailing data after the JSON value");
-            }
-            return node;
-        } catch (IOException e) {
-            String shown = text.length() > 80 ? text.substring(0, 80) + "…" : text;
-            throw Failures.execution(ErrorKind.INVALID_OUTPUT, starter.name(),
-                    "returned output that is not valid JSON: " + firstLine(e) + " (output: \"" + shown + "\")", 0, e);
-        }
-    }
-
-    /** The first line of a parser's message (Jackson appends the source location on further lines). */
-    static String firstLine(IOException e) {
-        String m = e.getMessage();
-        int nl = m == null ? -1 : m.indexOf('\n');
-        return nl < 0 ? String.valueOf(m) : m.substring(0, nl);
     }
 
     /** Retires one idle instance (for another plugin that needs a permit); false when none is idle. */

@@ -35,7 +35,7 @@ final class MetadataValidator {
         try {
             m = JSON.readTree(new String(bytes, StandardCharsets.UTF_8));
         } catch (java.io.IOException e) {
-            throw invalidMetadata(plugin, "plugin_metadata returned invalid JSON: " + LoadedPlugin.firstLine(e));
+            throw invalidMetadata(plugin, "plugin_metadata returned invalid JSON: " + OutputCheck.firstLine(e));
         }
         if (m == null || !m.isObject()) {
             throw invalidMetadata(plugin, "plugin_metadata must return a JSON object");

@@ -7,6 +7,8 @@ import io.llmtestbench.runtime.PluginExecutionException;
 import io.llmtestbench.runtime.PluginException;
 import io.llmtestbench.runtime.PluginId;
 import io.llmtestbench.runtime.PluginInput;
+import io.llmtestbench.runtime.OutputMetadata;
+import io.llmtestbench.runtime.PluginBytesOutput;
 import io.llmtestbench.runtime.PluginOutput;
 import io.llmtestbench.runtime.internal.registry.PluginSources;
 import io.llmtestbench.runtime.internal.registry.Semver;
@@ -187,21 +189,32 @@ public final class PluginHandle {
      * Runs one admitted execution: the rate limit, the plugin, and one audit event whatever happens.
      */
     public PluginOutput execute(PluginInput input) {
+        return audited(() -> plugin.execute(input), PluginOutput::metadata, () -> inputSize(input));
+    }
+
+    /** {@link #execute(PluginInput)} with input and context already serialized, and the output left as bytes. */
+    public PluginBytesOutput executeBytes(byte[] data, byte[] context) {
+        return audited(() -> plugin.executeBytes(data, context), PluginBytesOutput::metadata, () -> data.length);
+    }
+
+    private <R> R audited(Supplier<R> run, java.util.function.Function<R, OutputMetadata> metadata,
+            java.util.function.LongSupplier inputSize) {
         long start = System.nanoTime();
         PluginId id = plugin.id();
         try {
             if (bucket != null && !bucket.tryAcquire()) {
                 throw Failures.rateLimited(id.name(), bucket.rate());
             }
-            PluginOutput out = plugin.execute(input);
-            Object inputBytes = out.metadata().metrics().get("input_bytes");
-            Audit.record(id, inputBytes instanceof Number ? ((Number) inputBytes).longValue() : inputSize(input), "ok",
-                    out.metadata().fuelUsed(), elapsedMs(start), null);
+            R out = run.get();
+            OutputMetadata m = metadata.apply(out);
+            Object inputBytes = m.metrics().get("input_bytes");
+            Audit.record(id, inputBytes instanceof Number ? ((Number) inputBytes).longValue() : inputSize.getAsLong(), "ok",
+                    m.fuelUsed(), elapsedMs(start), null);
             return out;
         } catch (RuntimeException | Error e) {
             String outcome = e instanceof PluginException ? ((PluginException) e).kind().name() : e.getClass().getSimpleName();
             long fuel = e instanceof PluginExecutionException ? ((PluginExecutionException) e).fuelUsed() : 0;
-            Audit.record(id, inputSize(input), outcome, fuel, elapsedMs(start), String.valueOf(e.getMessage()));
+            Audit.record(id, inputSize.getAsLong(), outcome, fuel, elapsedMs(start), String.valueOf(e.getMessage()));
             throw e;
         }
     }
