@@ -15,12 +15,9 @@
 # Needs this checkout built (mvn -o -B -q package -DskipTests: cli/target/llmtb.jar and the test-plugins jar, which
 # both CLIs use, so the plugins are the same). Every run: `java -XX:-DontCompileHugeMethods -jar JAR eval --pipeline P
 # --data D --threads T --out OUT --format json --no-progress` (the launcher's flags), timed by /usr/bin/time.
-# Each repetition runs every jar on the N records and on their first N/2, alternated. Reported per run: records/s as
-# the summary reports it (plugin loading excluded, JIT warm-up included), the rate over the second half of the records
-# (`records_per_second_second_half`, CLIs that report it), process CPU time per record (user + sys, JIT and loading
-# included), and the load average; per pair of runs the warm figures by difference, which any CLI allows:
-# warm records/s = (N/2) / (elapsed_ms(N) - elapsed_ms(N/2)) and warm CPU µs/record = (cpu(N) - cpu(N/2)) / (N/2),
-# where start-up, loading and most JIT compilation cancel out. Run it under the machine's lock:
+# Reported per run: records/s as the summary reports it (plugin loading excluded, JIT warm-up included), the warm
+# rate over the second half of the records (`records_per_second_second_half`, CLIs that report it), process CPU
+# time per record (user + sys, JIT and loading included), and the load average. Run it under the machine's lock:
 #   flock /work/bench.lock nice -n 5 benchmarks/eval-bench.sh --baseline-ref <commit>
 # Writes benchmarks/results/<UTC stamp>-eval/ (summaries, times, results.md).
 set -euo pipefail
@@ -70,7 +67,6 @@ fi
 
 log "generating $records records from examples/data.jsonl"
 python3 "$bench/tools/eval_data.py" "$repo/examples/data.jsonl" "$records" "$work/data.jsonl"
-head -n $((records / 2)) "$work/data.jsonl" >"$work/half.jsonl"
 sed "s#\.\./test-plugins/target/llmtb-test-plugins-\*\.jar#$plugins#" "$repo/examples/pipeline.json" >"$work/pipeline.json"
 
 jars=("candidate=$cand_jar")
@@ -80,36 +76,26 @@ jars=("candidate=$cand_jar")
   echo "command: benchmarks/eval-bench.sh --records $records --repeat $repeat${base_ref:+ --baseline-ref $base_ref}"
   echo "java: $(java -version 2>&1 | head -1)"
   echo
-  echo "| jar | threads | run | records/s | second half records/s | CPU µs/record | warm records/s (difference) | warm CPU µs/record (difference) | load avg before |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| jar | threads | run | records/s | second half records/s | CPU µs/record | load avg before |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
 } >"$out/results.md"
 for t in $threads; do
   for r in $(seq 1 "$repeat"); do
     for entry in "${jars[@]}"; do
       name="${entry%%=*}"; jar="${entry#*=}"
       load="$(cut -d' ' -f1 /proc/loadavg)"
-      for size in half data; do
-        log "$name --threads $t run $r ($size, load $(cut -d' ' -f1 /proc/loadavg))"
-        /usr/bin/time -f '%U %S %e' -o "$out/$name-t$t-r$r-$size.time" \
-          java -XX:-DontCompileHugeMethods -jar "$jar" eval --pipeline "$work/pipeline.json" --data "$work/$size.jsonl" \
-          --threads "$t" --out "$work/out.jsonl" --format json --no-progress >"$out/$name-t$t-r$r-$size.json" 2>"$out/$name-t$t-r$r-$size.err"
-      done
+      log "$name --threads $t run $r (load $load)"
+      /usr/bin/time -f '%U %S %e' -o "$out/$name-t$t-r$r.time" \
+        java -XX:-DontCompileHugeMethods -jar "$jar" eval --pipeline "$work/pipeline.json" --data "$work/data.jsonl" \
+        --threads "$t" --out "$work/out.jsonl" --format json --no-progress >"$out/$name-t$t-r$r.json" 2>"$out/$name-t$t-r$r.err"
       python3 - "$out/$name-t$t-r$r" "$name" "$t" "$r" "$load" "$records" >>"$out/results.md" <<'PY'
 import json, sys
 base, name, t, r, load, n = sys.argv[1:]
-n = int(n)
-def run(size):
-    s = json.load(open("%s-%s.json" % (base, size)))
-    user, sys_, wall = map(float, open("%s-%s.time" % (base, size)).read().split()[-3:])
-    return s, user + sys_
-full, cpu = run("data")
-half, cpu_half = run("half")
-h = full.get("records_per_second_second_half")
-dt = (full["elapsed_ms"] - half["elapsed_ms"]) / 1000.0
-warm = (n - n // 2) / dt if dt > 0 else float("nan")
-print("| %s | %s | %s | %.0f | %s | %.1f | %.0f | %.1f | %s |" % (name, t, r, full["records_per_second"],
-      "%.0f" % h if isinstance(h, (int, float)) else "n/a", cpu / n * 1e6, warm,
-      (cpu - cpu_half) / (n - n // 2) * 1e6, load))
+s = json.load(open(base + ".json"))
+user, sys_, wall = map(float, open(base + ".time").read().split()[-3:])
+half = s.get("records_per_second_second_half")
+print("| %s | %s | %s | %.0f | %s | %.1f | %s |" % (name, t, r, s["records_per_second"],
+      "%.0f" % half if isinstance(half, (int, float)) else "n/a", (user + sys_) / int(n) * 1e6, load))
 PY
     done
   done
