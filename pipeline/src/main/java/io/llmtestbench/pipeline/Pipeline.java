@@ -79,6 +79,24 @@ public record Pipeline(Path file, String name, Stage provider, List<Stage> trans
         return inOrder(provider, transforms, evaluators, filters);
     }
 
+    /**
+     * This pipeline with each stage's plugin read from another file: {@code file} gives a stage's new file (for
+     * example the copy of its plugin that a cluster shipped to this machine), or null to keep the stage as it is.
+     * Everything else (config, limits, permissions, names, signature policy) is unchanged.
+     */
+    public Pipeline withPluginFiles(java.util.function.Function<Stage, Path> file) {
+        java.util.function.UnaryOperator<Stage> move = s -> {
+            if (s == null) {
+                return null;
+            }
+            Path f = file.apply(s);
+            return f == null ? s : new Stage(s.kind(), s.where(), s.name(), s.pluginSpec(), f, null, s.id(), s.config(), s.limits(),
+                    s.permissions(), s.randomSeed(), s.input(), s.scores());
+        };
+        return new Pipeline(this.file, name, move.apply(provider), transforms.stream().map(move).toList(),
+                evaluators.stream().map(move).toList(), filters.stream().map(move).toList(), trustedKeys, requireSignature);
+    }
+
     /** The stages of a pipeline in execution order: provider (if any), transforms, evaluators, filters. */
     static <T> List<T> inOrder(T provider, List<T> transforms, List<T> evaluators, List<T> filters) {
         List<T> all = new ArrayList<>();

@@ -190,4 +190,28 @@ class PipelineRunnerTest {
         assertThat(runner.process(1, Json.parse("record", "{\"id\": 1, \"lang\": \"de\", \"response\": \"x\"}")).toJson().has("fields"))
                 .as("nothing carried unless asked").isFalse();
     }
+
+    @Test
+    void aPipelineCanReadItsPluginsFromOtherFiles() throws Exception {
+        Path file = Fixtures.pipeline(dir.resolve("moved"), """
+                {"name": "moved",
+                 "evaluators": [{"name": "sim", "plugin": "nowhere/similarity-evaluator.wasm", "config": {"threshold": 0.5},
+                                 "limits": {"max_instructions": 40000000}}]}
+                """, "similarity-evaluator");
+        Pipeline p = Pipeline.read(file, warnings::add);
+        Path nowhere = p.evaluators().get(0).path();
+        assertThat(nowhere).doesNotExist();
+        Path shipped = dir.resolve("moved/plugins/similarity-evaluator.wasm");
+        Pipeline moved = p.withPluginFiles(s -> shipped);
+        Pipeline.Stage s = moved.evaluators().get(0);
+        assertThat(s.path()).isEqualTo(shipped);
+        assertThat(s.pathError()).isNull();
+        assertThat(s.name()).isEqualTo("sim");
+        assertThat(s.limits().maxInstructions()).isEqualTo(40_000_000L);
+        assertThat(s.config().toString()).isEqualTo("{\"threshold\":0.5}");
+        assertThat(p.withPluginFiles(x -> null).evaluators().get(0).path()).isEqualTo(nowhere);
+        PipelineRunner r = PipelineRunner.load(system, moved, true, warnings::add);
+        assertThat(r.processLine(1, "{\"id\":\"a\",\"response\":\"Paris\",\"expected\":\"Paris\"}".getBytes(StandardCharsets.UTF_8))
+                .scores()).containsEntry("sim", 1.0);
+    }
 }
