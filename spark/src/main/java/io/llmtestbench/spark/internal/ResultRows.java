@@ -1,0 +1,114 @@
+package io.llmtestbench.spark.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.llmtestbench.pipeline.RecordResult;
+import io.llmtestbench.pipeline.internal.Json;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The result columns of {@code LlmtbSpark.evaluate}: {@link RecordResult} as typed columns (the keys of
+ * {@code llmtb eval --out}), plus {@code result}, the very {@code --out} line.
+ */
+public final class ResultRows {
+    private ResultRows() {}
+
+    public static final StructType ERROR = new StructType()
+            .add("stage", DataTypes.StringType)
+            .add("where", DataTypes.StringType)
+            .add("plugin", DataTypes.StringType)
+            .add("kind", DataTypes.StringType)
+            .add("message", DataTypes.StringType)
+            .add("code", DataTypes.IntegerType);
+
+    public static final StructType STAGE = new StructType()
+            .add("where", DataTypes.StringType)
+            .add("stage", DataTypes.StringType)
+            .add("plugin", DataTypes.StringType)
+            .add("time_ms", DataTypes.DoubleType, false)
+            .add("fuel", DataTypes.LongType, false)
+            .add("ok", DataTypes.BooleanType, false);
+
+    /** The result columns, in order. The status column carries the run's facts as metadata ({@code llmtb_run}). */
+    public static List<StructField> fields(Metadata run) {
+        return List.of(
+                new StructField("line", DataTypes.IntegerType, false, Metadata.empty()),
+                new StructField("status", DataTypes.StringType, false, run),
+                new StructField("kept", DataTypes.BooleanType, true, Metadata.empty()),
+                new StructField("response_source", DataTypes.StringType, true, Metadata.empty()),
+                new StructField("provider_output", DataTypes.StringType, true, Metadata.empty()),
+                new StructField("text", DataTypes.StringType, true, Metadata.empty()),
+                new StructField("scores", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType, false), false, Metadata.empty()),
+                new StructField("passed", DataTypes.createMapType(DataTypes.StringType, DataTypes.BooleanType, true), false, Metadata.empty()),
+                new StructField("evaluations", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType, false), false, Metadata.empty()),
+                new StructField("filters", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType, false), true, Metadata.empty()),
+                new StructField("error", ERROR, true, Metadata.empty()),
+                new StructField("stages", DataTypes.createArrayType(STAGE, false), false, Metadata.empty()),
+                new StructField("fields", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType, false), false, Metadata.empty()),
+                new StructField("elapsed_ms", DataTypes.DoubleType, true, Metadata.empty()),
+                new StructField("result", DataTypes.StringType, false, Metadata.empty()));
+    }
+
+    /** Names of the result columns: record columns may not use them. */
+    public static final Set<String> NAMES = Set.of("line", "status", "kept", "response_source", "provider_output", "text", "scores",
+            "passed", "evaluations", "filters", "error", "stages", "fields", "elapsed_ms", "result");
+
+    /** The result's values in the order of {@link #fields}, after {@code prefix} (the record's own columns). */
+    public static Row row(Object[] prefix, RecordResult r) {
+        Object[] v = new Object[prefix.length + 15];
+        System.arraycopy(prefix, 0, v, 0, prefix.length);
+        int i = prefix.length;
+        v[i++] = r.line();
+        v[i++] = r.status().jsonName();
+        v[i++] = r.status() == RecordResult.Status.KEPT ? Boolean.TRUE : r.status() == RecordResult.Status.FILTERED ? Boolean.FALSE : null;
+        v[i++] = r.responseSource();
+        v[i++] = r.providerOutput() == null ? null : Json.write(r.providerOutput());
+        v[i++] = r.text();
+        v[i++] = scala(new LinkedHashMap<>(r.scores()));
+        v[i++] = scala(new LinkedHashMap<>(r.passed()));
+        Map<String, String> ev = new LinkedHashMap<>();
+        r.evaluations().forEach((k, j) -> ev.put(k, Json.write(j)));
+        v[i++] = scala(ev);
+        if (r.filters() == null) {
+            v[i++] = null;
+        } else {
+            Map<String, String> fs = new LinkedHashMap<>();
+            r.filters().forEach((k, j) -> fs.put(k, Json.write(j)));
+            v[i++] = scala(fs);
+        }
+        RecordResult.Failure e = r.error();
+        v[i++] = e == null ? null : RowFactory.create(e.stage(), e.where(), e.plugin(), e.kind(), e.message(), e.code());
+        List<Row> stages = new ArrayList<>();
+        for (RecordResult.StageRun s : r.stages()) {
+            stages.add(RowFactory.create(s.where(), s.stage(), s.plugin(), s.timeMs(), s.fuel(), s.ok()));
+        }
+        v[i++] = scala.jdk.javaapi.CollectionConverters.asScala(stages).toSeq();
+        Map<String, String> fields = new LinkedHashMap<>();
+        r.fields().forEach((k, j) -> fields.put(k, key(j)));
+        v[i++] = scala(fields);
+        v[i++] = Double.isNaN(r.elapsedMs()) ? null : r.elapsedMs();
+        v[i] = Json.write(r.toJson());
+        return RowFactory.create(v);
+    }
+
+    /** A JSON value as a string column: a string as is, any other value as its JSON, null for none. */
+    public static String key(JsonNode v) {
+        if (v == null || v.isNull() || v.isMissingNode()) {
+            return null;
+        }
+        return v.isTextual() ? v.asText() : Json.write(v);
+    }
+
+    private static <K, V> scala.collection.Map<K, V> scala(Map<K, V> m) {
+        return scala.jdk.javaapi.CollectionConverters.asScala(m);
+    }
+}
