@@ -5,10 +5,12 @@
 #
 #   flock /work/bench.lock benchmarks/spark-vs-cli.sh [--records N] [--rounds R] [--no-build]
 #
-# Both write every result (--out) and compute the summary. "batch" is the summary's elapsed_ms: for the CLI the
+# Both write every result (--out, under benchmarks/target/spark-vs-cli/, deleted at the end with the data set) and
+# compute the summary. "batch" is the summary's elapsed_ms: for the CLI the
 # evaluation (plugin loading excluded); for Spark the job from the first Spark action (numbering the lines) to the end
 # of the summary (running the pipeline, writing the results, the summary's aggregations), plugin loading excluded.
-# "process" is the whole command's wall time (JVM and Spark start-up included). Writes
+# "process" is the whole command's wall time (JVM and Spark start-up included), "cpu" its process CPU time (user +
+# system, all threads: /usr/bin/time), which a busy neighbour inflates far less than wall time. Writes
 # benchmarks/results/<UTC timestamp>-spark-vs-cli/{data.jsonl,runs.tsv,report.md} and prints report.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,8 +31,10 @@ if [ "$build" = 1 ]; then
   mvn -o -B -q package -DskipTests -pl spark -am
 fi
 out="benchmarks/results/$(date -u +%Y%m%dT%H%M%SZ)-spark-vs-cli"
-mkdir -p "$out"
-python3 - "$records" "$out/data.jsonl" <<'PY'
+big="benchmarks/target/spark-vs-cli"
+mkdir -p "$out" "$big"
+trap 'rm -rf "$big"' EXIT
+python3 - "$records" "$big/data.jsonl" <<'PY'
 import json, sys
 n, dest = int(sys.argv[1]), sys.argv[2]
 src = [json.loads(l) for l in open("examples/data.jsonl", encoding="utf-8") if l.strip()]
@@ -41,22 +45,25 @@ with open(dest, "w", encoding="utf-8") as f:
         f.write(json.dumps(r, ensure_ascii=False) + "\n")
 PY
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-printf 'round\tengine\tbatch_ms\trecords_per_second\tprocess_ms\n' > "$out/runs.tsv"
+printf 'round\tengine\tbatch_ms\trecords_per_second\tprocess_ms\tcpu_ms\tload\n' > "$out/runs.tsv"
 for round in $(seq 1 "$rounds"); do
   for engine in cli spark; do
     start=$(date +%s%N)
     if [ "$engine" = cli ]; then
-      "$java" -XX:-DontCompileHugeMethods -jar cli/target/llmtb.jar eval --pipeline examples/pipeline.json --data "$out/data.jsonl" \
-        --out "$out/cli-results.jsonl" --threads 2 --format json --no-progress > "$out/summary-cli.json" 2> "$out/stderr-cli.txt"
+      /usr/bin/time -f '%U %S' -o "$out/time-cli.txt" "$java" -XX:-DontCompileHugeMethods -jar cli/target/llmtb.jar eval --pipeline examples/pipeline.json --data "$big/data.jsonl" \
+        --out "$big/cli-results.jsonl" --threads 2 --format json --no-progress > "$out/summary-cli.json" 2> "$out/stderr-cli.txt"
     else
-      SPARK_MASTER='local[2]' spark/bin/llmtb-spark --pipeline examples/pipeline.json --data "$out/data.jsonl" \
-        --out "$out/spark-results" --overwrite --format json > "$out/summary-spark.json" 2> "$out/stderr-spark.txt"
+      SPARK_MASTER='local[2]' /usr/bin/time -f '%U %S' -o "$out/time-spark.txt" spark/bin/llmtb-spark --pipeline examples/pipeline.json --data "$big/data.jsonl" \
+        --out "$big/spark-results" --overwrite --format json > "$out/summary-spark.json" 2> "$big/stderr-spark.txt"
     fi
     end=$(date +%s%N)
-    python3 - "$round" "$engine" "$out/summary-$engine.json" $(( (end - start) / 1000000 )) >> "$out/runs.tsv" <<'PY'
-import json, sys
+    python3 - "$round" "$engine" "$out/summary-$engine.json" $(( (end - start) / 1000000 )) "$out/time-$engine.txt" >> "$out/runs.tsv" <<'PY'
+import json, os, sys
 s = json.load(open(sys.argv[3]))
-print("\t".join([sys.argv[1], sys.argv[2], str(s["elapsed_ms"]), str(s["records_per_second"]), sys.argv[4]]))
+u, st = open(sys.argv[5]).read().split()[-2:]
+cpu = round((float(u) + float(st)) * 1000)
+print("\t".join([sys.argv[1], sys.argv[2], str(s["elapsed_ms"]), str(s["records_per_second"]), sys.argv[4], str(cpu),
+                 "%.1f" % os.getloadavg()[0]]))
 PY
   done
 done
@@ -65,12 +72,18 @@ import csv, sys, statistics
 out, n = sys.argv[1], int(sys.argv[2])
 rows = list(csv.DictReader(open(out + "/runs.tsv"), delimiter="\t"))
 best = {}
-lines = ["| engine | round | batch ms | records/s | process ms |", "|---|---|---|---|---|"]
+lines = ["| engine | round | batch ms | records/s | process ms | process CPU ms | load avg |", "|---|---|---|---|---|---|---|"]
 for r in rows:
-    lines.append("| %s | %s | %s | %s | %s |" % (r["engine"], r["round"], r["batch_ms"], r["records_per_second"], r["process_ms"]))
+    lines.append("| %s | %s | %s | %s | %s | %s | %s |" % (r["engine"], r["round"], r["batch_ms"], r["records_per_second"], r["process_ms"],
+                                                       r["cpu_ms"], r["load"]))
     b = int(r["batch_ms"])
     best[r["engine"]] = min(best.get(r["engine"], b), b)
+cpu = {}
+for r in rows:
+    c = int(r["cpu_ms"])
+    cpu[r["engine"]] = min(cpu.get(r["engine"], c), c)
 lines.append("")
+lines.append("%d records; least process CPU: CLI %d ms, Spark %d ms (%+.1f%%)" % (n, cpu["cli"], cpu["spark"], (cpu["spark"] / cpu["cli"] - 1) * 100))
 lines.append("%d records; best batch: CLI %d ms, Spark %d ms: Spark's overhead %+.1f%% of the CLI's time"
              % (n, best["cli"], best["spark"], (best["spark"] / best["cli"] - 1) * 100))
 open(out + "/report.md", "w").write("\n".join(lines) + "\n")

@@ -28,6 +28,7 @@ import org.apache.spark.storage.StorageLevel;
  * 1 a plugin could not be loaded (or {@code --strict} and a record failed or was invalid), 2 usage errors.
  */
 public final class EvalJob {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EvalJob.class);
     static final int OK = 0;
     static final int FAILURE = 1;
     static final int USAGE = 2;
@@ -50,6 +51,8 @@ public final class EvalJob {
               --allow-unmetered      accept plugin jars compiled without fuel metering
               --max-instances N      live plugin instances per executor (default: 50, or more for many cores)
               --strict               exit 1 when any record failed or was invalid
+              -v, --verbose          keep the plugin audit log (llmtb.audit, one INFO line per plugin call) on;
+                                     without it the audit log is turned down to WARN, as llmtb eval does
             Without spark-submit, the master is spark.master (-Dspark.master=...), else local[*].
             """;
 
@@ -80,6 +83,7 @@ public final class EvalJob {
         boolean allowUnmetered;
         int maxInstances;
         boolean strict;
+        boolean verbose;
         boolean help;
 
         static Args parse(String[] argv) throws Usage {
@@ -98,6 +102,7 @@ public final class EvalJob {
                     case "--require-signature" -> a.requireSignature = true;
                     case "--allow-unmetered" -> a.allowUnmetered = true;
                     case "--strict" -> a.strict = true;
+                    case "--verbose", "-v" -> a.verbose = true;
                     default -> {
                         if (v == null) {
                             if (i + 1 >= argv.length) {
@@ -194,7 +199,7 @@ public final class EvalJob {
 
     static int run(SparkSession spark, Args a, PrintStream stdout, PrintStream err) {
         LlmtbSpark.Options options = LlmtbSpark.Options.defaults().trustedKeys(a.trustedKeys).requireSignature(a.requireSignature)
-                .allowUnmetered(a.allowUnmetered).maxInstances(a.maxInstances).partitions(a.partitions)
+                .allowUnmetered(a.allowUnmetered).maxInstances(a.maxInstances).partitions(a.partitions).auditLog(a.verbose)
                 .groupBy(a.groupBy.equals(EvalSummary.CATEGORY) ? null : a.groupBy);
         Dataset<Row> results;
         try {
@@ -218,7 +223,11 @@ public final class EvalJob {
                 } else {
                     writer.text(a.out);
                 }
+                long written = System.nanoTime();
                 ObjectNode summary = SparkSummary.summarize(results, a.groupBy, a.out, -1);
+                LOG.info("llmtb EvalJob: pipeline run and {} results written in {} ms (plugin loading on the driver: {} ms), summary in {} ms",
+                        summary.path("records").asLong(), (written - start) / 1_000_000, summary.path("load_ms").asLong(),
+                        (System.nanoTime() - written) / 1_000_000);
                 // The batch's time, as the CLI's: from reading the data to the summary (numbering the lines, running the
                 // pipeline while writing the results, the summary's aggregations), plugin loading (load_ms) excluded.
                 double batch = Math.max(0, (System.nanoTime() - start) / 1e9 - summary.path("load_ms").asLong() / 1000.0);

@@ -77,6 +77,7 @@ public final class LlmtbSpark {
         private String cacheDir;
         private int batchSize = 256;
         private int partitions;
+        private boolean auditLog = true;
 
         public static Options defaults() {
             return new Options();
@@ -130,6 +131,19 @@ public final class LlmtbSpark {
                 throw new IllegalArgumentException("batchSize must be at least 1: " + v);
             }
             batchSize = v;
+            return this;
+        }
+
+        /**
+         * Whether the runtime's audit log ({@code llmtb.audit}: one INFO event per plugin execution, docs/security.md)
+         * stays as the executors' logging configuration has it (true, the default), or is turned down to WARN on every
+         * JVM that runs the pipeline (false), as {@code llmtb eval} runs without {@code --verbose}: at Spark's default
+         * INFO level the audit log is one line per plugin call in the executors' logs, a measurable share of the
+         * job's time (RESULTS.md, "Spark"). Works with Spark's own logging backend (Log4j 2); otherwise configure the
+         * {@code llmtb.audit} logger yourself.
+         */
+        public Options auditLog(boolean v) {
+            auditLog = v;
             return this;
         }
 
@@ -315,7 +329,7 @@ public final class LlmtbSpark {
         JobSpec spec = new JobSpec(pipelineFile.toString(), ExecutorPlugins.executorJson(root),
                 pipelineFile.toAbsolutePath().getParent().toString(), Shipping.ship(spark.sparkContext(), pipeline),
                 keys.stream().map(PublicKey::getEncoded).toList(), require, !options.allowUnmetered, carried, options.maxInstances,
-                options.cacheDir, options.batchSize);
+                options.cacheDir, options.batchSize, options.auditLog);
         // Load on the driver: a bad plugin fails here, once, with the CLI's message (and, in local mode, the tasks reuse it).
         ExecutorPlugins.Loaded loaded = ExecutorPlugins.load(spec);
         ObjectNode run = Json.object();

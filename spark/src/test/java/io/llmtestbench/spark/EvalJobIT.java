@@ -59,6 +59,8 @@ class EvalJobIT {
         }
         // the executor's plugin system was closed at JVM exit
         assertThat(run.stderr()).contains("llmtb: closed the plugin system of this JVM (4 plugins)");
+        // Spark logs at INFO, but the audit log (one line per plugin call) is down to WARN without --verbose, as in the CLI
+        assertThat(run.stderr()).contains(" INFO ").doesNotContain("audit: execute");
 
         SparkTests.Run again = job(work.resolve("again"), "--pipeline", pipeline.toString(), "--data", data.toString(), "--out", out.toString());
         assertThat(again.exit()).isEqualTo(2);

@@ -100,6 +100,9 @@ public final class ExecutorPlugins {
     }
 
     private static Loaded doLoad(JobSpec spec) throws PipelineLoadException, InvalidPipelineException {
+        if (!spec.auditLog()) {
+            quietAudit();
+        }
         List<String> warnings = new ArrayList<>();
         JsonNode root;
         try {
@@ -167,6 +170,22 @@ public final class ExecutorPlugins {
         hook();
         LOG.info("llmtb: plugin system for {} concurrent tasks: at most {} live instances, compile cache {}", slots, max, cache);
         return system;
+    }
+
+    /**
+     * Turns the runtime's audit logger down to WARN in this JVM, through Log4j 2 (Spark's logging backend); with
+     * another backend nothing changes and one warning says so.
+     */
+    /** The runtime's audit logger (docs/security.md, "Audit log"). */
+    static final String AUDIT_LOGGER = "llmtb.audit";
+
+    static void quietAudit() {
+        try {
+            org.apache.logging.log4j.core.config.Configurator.setLevel(AUDIT_LOGGER, org.apache.logging.log4j.Level.WARN);
+        } catch (LinkageError | RuntimeException e) {
+            LOG.warn("llmtb: cannot turn the audit log ({}) down to WARN without Log4j 2 ({}); configure that logger yourself", AUDIT_LOGGER,
+                    e.toString());
+        }
     }
 
     private static Path defaultCache() {

@@ -26,10 +26,11 @@ import java.util.Map;
  * @param maxInstances the plugin system's live-instance bound; 0 for the default (see {@code ExecutorPlugins})
  * @param cacheDir compile cache for {@code .wasm} plugins: a path, {@code ""} for none, null for the default
  * @param batchSize records per hand-off to a plugin thread
+ * @param auditLog false: the JVMs that run the pipeline turn the {@code llmtb.audit} logger down to WARN
  */
 public record JobSpec(String pipelineFile, String pipelineJson, String base, Map<String, ShippedFile> plugins,
         List<byte[]> trustedKeys, boolean requireSignature, boolean requireMetering, List<String> carried, int maxInstances,
-        String cacheDir, int batchSize) implements Serializable {
+        String cacheDir, int batchSize, boolean auditLog) implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /**
