@@ -1,15 +1,8 @@
 package io.llmtestbench.spark.internal;
 
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,15 +15,18 @@ import io.llmtestbench.runtime.ErrorKind;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -38,13 +34,20 @@ import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * The summary of {@code llmtb eval --format json}, computed from result rows with Spark aggregations. Its reference is
  * {@link EvalSummary} (the same key layout; every statistic defined in cli/README.md, "How the numbers are computed"):
- * means are sums in ascending order ({@code aggregate(array_sort(collect_list(x)), 0D, (a, x) -> a + x)}), medians and
- * percentiles Spark SQL's {@code percentile}, every statistic {@code round(x, 4)}. The tests compare the two, whole.
+ * the tests compare the two, whole.
+ *
+ * <p>One Spark job does it all: each result row becomes a few observation rows ({@link Observe}: its status, one per
+ * stage call, one per score, its group, the evaluators it has no score from, its failure), and one
+ * {@code groupBy(dim, k1..k5)} aggregates them (counts, and for the statistics the values sorted,
+ * {@code array_sort(collect_list(x))}, from which the mean is the sum in ascending order over the count, the
+ * percentiles Hyndman and Fan's type 7 as {@code Stats.percentile}, every statistic {@code round(x, 4)}). The driver
+ * receives one row per stage, evaluator, group, failure group and kind, never per record. A second, small job runs only
+ * for evaluators met in the scores but not among the pipeline's stages (results without the run's metadata).
+ * Planning and code generation cost per query on the driver, which is why it is one query, not one per statistic.
  */
 public final class SparkSummary {
     /** The metadata key, on the {@code status} column, of the run's facts ({@code LlmtbSpark.evaluate} sets it). */
@@ -54,9 +57,37 @@ public final class SparkSummary {
 
     private record StageRef(String where, String stage, String plugin) {}
 
-    private record Evaluator(String name, String where) {}
+    private record Evaluator(String name, String where) implements java.io.Serializable {}
 
     private record FailureKey(String stage, String where, String plugin, String kind, String message) {}
+
+    // observation dimensions
+    static final String STATUS = "status";
+    static final String STAGE = "stage";
+    static final String STAGE_KIND = "stage_kind";
+    static final String SCORE = "score";
+    static final String MISSING = "missing";
+    static final String INVALID = "invalid";
+    static final String KIND = "kind";
+    static final String GROUP = "group";
+    static final String GROUP_SCORE = "group_score";
+    static final String FAILURE = "failure";
+
+    static final StructType EXAMPLE = new StructType().add("line", DataTypes.IntegerType, false).add("text", DataTypes.StringType, true);
+
+    /** An observation: a dimension, its key (up to five parts), and what is aggregated per key. */
+    static final StructType OBSERVATION = new StructType()
+            .add("dim", DataTypes.StringType, false)
+            .add("k1", DataTypes.StringType).add("k2", DataTypes.StringType).add("k3", DataTypes.StringType)
+            .add("k4", DataTypes.StringType).add("k5", DataTypes.StringType)
+            .add("v", DataTypes.DoubleType) // a value with statistics: a stage call's time, a score
+            .add("f", DataTypes.DoubleType) // a second one: a stage call's fuel
+            .add("p", DataTypes.BooleanType) // an evaluator's verdict
+            .add("bad", DataTypes.BooleanType) // a failed stage call
+            .add("line", DataTypes.IntegerType)
+            .add("pos", DataTypes.IntegerType) // a stage call's position in its record
+            .add("il", DataTypes.IntegerType) // an invalid record's line
+            .add("ex", EXAMPLE); // an example: (line, message) of an invalid record, (line, id as JSON) of a failure
 
     /**
      * @param groupBy null for {@code category}
@@ -72,58 +103,143 @@ public final class SparkSummary {
                 col("line"), col("status"), col("response_source"), col("error"), col("scores"), col("passed"), col("stages"),
                 groupColumn(schema, by).as("g"),
                 has(schema, "result") ? when(col("status").equalTo("failed"), col("result")).as("result_line") : lit(null).cast("string").as("result_line"),
-                idColumn(schema).as("id_value"))
-                .persist(StorageLevel.MEMORY_AND_DISK());
-        try {
-            return compute(facts, run, by, out, start, elapsedSeconds, schema);
-        } finally {
-            facts.unpersist();
-        }
-    }
+                idColumn(schema).as("id_value"));
 
-    private static ObjectNode compute(Dataset<Row> facts, JsonNode run, String by, String out, long start, double elapsedSeconds,
-            StructType schema) {
-        Column valid = col("status").notEqual("invalid");
-        // -- counts
-        Row c = facts.agg(count(lit(1)), n(col("status").equalTo("kept")), n(col("status").equalTo("filtered")),
-                n(col("status").equalTo("failed")), n(col("status").equalTo("invalid")),
-                n(valid.and(col("response_source").equalTo("provider"))), n(valid.and(col("g").isNotNull()))).first();
-        long records = c.getLong(0);
-        long kept = c.isNullAt(1) ? 0 : c.getLong(1);
-        long filtered = c.isNullAt(2) ? 0 : c.getLong(2);
-        long failed = c.isNullAt(3) ? 0 : c.getLong(3);
-        long invalid = c.isNullAt(4) ? 0 : c.getLong(4);
-        long providerCalls = c.isNullAt(5) ? 0 : c.getLong(5);
-        boolean groupSeen = !c.isNullAt(6) && c.getLong(6) > 0;
-
-        // -- stages: the pipeline's (from the metadata), then any met only in the results
-        Dataset<Row> runs = facts.select(col("line"), col("error.kind").as("kind"), expr("posexplode(stages) as (pos, s)"))
-                .withColumn("key", coalesce(col("s.where"), expr("concat(coalesce(s.stage, 'null'), ' ', coalesce(s.plugin, 'null'))")));
-        List<Row> stageRows = runs.groupBy("key").agg(
-                expr("first(s.where)"), expr("first(s.stage)"), expr("first(s.plugin)"), count(lit(1)),
-                n(expr("not s.ok")),
-                stat("s.time_ms").as("time"), stat("cast(s.fuel as double)").as("fuel"),
-                min("line"), min("pos")).collectAsList();
-        Map<String, Row> stageStats = new HashMap<>();
-        stageRows.forEach(r -> stageStats.put(r.getString(0), r));
-        Map<String, Map<String, Long>> stageKinds = new HashMap<>();
-        for (Row r : runs.filter(expr("not s.ok")).groupBy(col("key"), coalesce(col("kind"), lit("UNKNOWN"))).count().collectAsList()) {
-            stageKinds.computeIfAbsent(r.getString(0), k -> new HashMap<>()).put(r.getString(1), r.getLong(2));
-        }
-        List<StageRef> stages = new ArrayList<>();
+        List<StageRef> metaStages = new ArrayList<>();
         if (run != null) {
             for (JsonNode s : run.path("stages")) {
-                stages.add(new StageRef(s.path("where").asText(), s.path("stage").asText(), s.path("plugin").asText()));
+                metaStages.add(new StageRef(s.path("where").asText(), s.path("stage").asText(), s.path("plugin").asText()));
             }
-            List<Row> extra = new ArrayList<>(stageRows.stream().filter(r -> stages.stream().noneMatch(s -> s.where().equals(r.getString(0)))).toList());
-            extra.sort(Comparator.comparingInt((Row r) -> r.getInt(8)).thenComparingInt(r -> r.getInt(9)));
-            extra.forEach(r -> stages.add(new StageRef(r.getString(0), r.getString(2), r.getString(3))));
+        }
+        List<Evaluator> known = new ArrayList<>();
+        for (StageRef s : metaStages) {
+            if ("evaluator".equals(s.stage()) && known.stream().noneMatch(e -> e.name().equals(s.plugin()))) {
+                known.add(new Evaluator(s.plugin(), s.where()));
+            }
+        }
+        List<Row> rows = aggregate(facts, known, true);
+        return compute(facts, rows, run, metaStages, known, by, out, start, elapsedSeconds);
+    }
+
+    /** The one aggregation: observation rows grouped by dimension and key; the statistics' values sorted. */
+    private static List<Row> aggregate(Dataset<Row> facts, List<Evaluator> evaluators, boolean all) {
+        Dataset<Row> obs = facts.flatMap(new Observe(evaluators, all), Encoders.row(OBSERVATION));
+        Dataset<Row> agg = obs.groupBy("dim", "k1", "k2", "k3", "k4", "k5").agg(
+                expr("count(1)").as("n"),
+                expr("array_sort(collect_list(v))").as("sv"),
+                expr("array_sort(collect_list(f))").as("sf"),
+                expr("count_if(p)").as("np"),
+                expr("count(p)").as("cp"),
+                expr("count_if(bad)").as("nbad"),
+                expr("min(line)").as("min_line"),
+                expr("min(pos)").as("min_pos"),
+                expr("array_sort(collect_list(il))").as("lines"),
+                expr("slice(array_sort(collect_list(ex)), 1, " + Math.max(EvalSummary.INVALID_EXAMPLES, EvalSummary.EXAMPLES) + ")").as("examples"));
+        // the statistics from the sorted values, computed where they are (one row per key reaches the driver)
+        return agg.select(col("dim"), col("k1"), col("k2"), col("k3"), col("k4"), col("k5"), col("n"), stats("sv").as("st_v"),
+                stats("sf").as("st_f"), col("np"), col("cp"), col("nbad"), col("min_line"), col("min_pos"), col("lines"), col("examples"))
+                .collectAsList();
+    }
+
+    /**
+     * struct(mean, p50, p95, p99, max, min) of an ascending array of doubles, each {@code round(x, 4)}, null when empty:
+     * the mean is the sum in ascending order over the count, a percentile interpolates linearly between the two
+     * closest ranks ({@code Stats.percentile}: Spark SQL's {@code percentile}, numpy's default).
+     */
+    private static Column stats(String sorted) {
+        String n = "size(" + sorted + ")";
+        String mean = "aggregate(" + sorted + ", 0D, (acc, x) -> acc + x) / " + n;
+        return expr("case when " + n + " > 0 then struct("
+                + "round(" + mean + ", 4) as mean, "
+                + "round(" + percentile(sorted, 0.5) + ", 4) as p50, "
+                + "round(" + percentile(sorted, 0.95) + ", 4) as p95, "
+                + "round(" + percentile(sorted, 0.99) + ", 4) as p99, "
+                + "round(element_at(" + sorted + ", -1), 4) as max, "
+                + "round(element_at(" + sorted + ", 1), 4) as min) end");
+    }
+
+    private static String percentile(String s, double p) {
+        String pos = "((size(" + s + ") - 1) * " + p + "D)";
+        String lo = "cast(floor(" + pos + ") as int)";
+        String hi = "cast(ceil(" + pos + ") as int)";
+        String vlo = "element_at(" + s + ", " + lo + " + 1)";
+        String vhi = "element_at(" + s + ", " + hi + " + 1)";
+        return "(case when " + lo + " = " + hi + " or " + vlo + " = " + vhi + " then " + vlo
+                + " else (" + hi + " - " + pos + ") * " + vlo + " + (" + pos + " - " + lo + ") * " + vhi + " end)";
+    }
+
+    /** Column positions in an aggregated row. */
+    private static final int DIM = 0;
+    private static final int K1 = 1;
+    private static final int N = 6;
+    private static final int ST_V = 7;
+    private static final int ST_F = 8;
+    private static final int NP = 9;
+    private static final int CP = 10;
+    private static final int NBAD = 11;
+    private static final int MIN_LINE = 12;
+    private static final int MIN_POS = 13;
+    private static final int LINES = 14;
+    private static final int EXAMPLES = 15;
+
+    private static String k(Row r, int i) {
+        return r.getString(K1 + i - 1);
+    }
+
+    private static ObjectNode compute(Dataset<Row> facts, List<Row> rows, JsonNode run, List<StageRef> metaStages, List<Evaluator> known,
+            String by, String out, long start, double elapsedSeconds) {
+        Map<String, List<Row>> dims = new HashMap<>();
+        for (Row r : rows) {
+            dims.computeIfAbsent(r.getString(DIM), d -> new ArrayList<>()).add(r);
+        }
+        // -- counts
+        long records = 0;
+        long kept = 0;
+        long filtered = 0;
+        long failed = 0;
+        long invalid = 0;
+        long providerCalls = 0;
+        boolean groupSeen = false;
+        for (Row r : dims.getOrDefault(STATUS, List.of())) {
+            long n = r.getLong(N);
+            String status = k(r, 1);
+            records += n;
+            switch (status) {
+                case "kept" -> kept += n;
+                case "filtered" -> filtered += n;
+                case "failed" -> failed += n;
+                case "invalid" -> invalid += n;
+                default -> { }
+            }
+            if (!status.equals("invalid")) {
+                if ("provider".equals(k(r, 2))) {
+                    providerCalls += n;
+                }
+                if ("1".equals(k(r, 3))) {
+                    groupSeen = true;
+                }
+            }
+        }
+
+        // -- stages: the pipeline's (from the metadata), then any met only in the results
+        Map<String, Row> stageStats = new HashMap<>();
+        List<Row> stageRows = dims.getOrDefault(STAGE, List.of());
+        stageRows.forEach(r -> stageStats.put(k(r, 1), r));
+        Map<String, Map<String, Long>> stageKinds = new HashMap<>();
+        for (Row r : dims.getOrDefault(STAGE_KIND, List.of())) {
+            stageKinds.computeIfAbsent(k(r, 1), x -> new HashMap<>()).merge(k(r, 2), r.getLong(N), Long::sum);
+        }
+        Comparator<Row> firstMet = Comparator.comparingInt((Row r) -> r.getInt(MIN_LINE)).thenComparingInt(r -> r.getInt(MIN_POS));
+        List<StageRef> stages = new ArrayList<>(metaStages);
+        if (run != null) {
+            stageRows.stream().filter(r -> metaStages.stream().noneMatch(s -> s.where().equals(k(r, 1)))).sorted(firstMet)
+                    .forEach(r -> stages.add(new StageRef(k(r, 1), k(r, 3), k(r, 4))));
         } else {
-            List<Row> found = new ArrayList<>(stageRows.stream().filter(r -> !r.isNullAt(1)).toList());
-            found.sort(Comparator.comparingInt((Row r) -> kindRank(r.getString(1))).thenComparingInt(r -> index(r.getString(1))));
-            found.forEach(r -> stages.add(new StageRef(r.getString(1), r.getString(2), r.getString(3))));
-            stageRows.stream().filter(r -> r.isNullAt(1)).sorted(Comparator.comparingInt((Row r) -> r.getInt(8)).thenComparingInt(r -> r.getInt(9)))
-                    .forEach(r -> stages.add(new StageRef(r.getString(0), r.getString(2), r.getString(3))));
+            // k2 is the stage's where (null for a call without one)
+            List<Row> found = new ArrayList<>(stageRows.stream().filter(r -> k(r, 2) != null).toList());
+            found.sort(Comparator.comparingInt((Row r) -> kindRank(k(r, 2))).thenComparingInt(r -> index(k(r, 2))));
+            found.forEach(r -> stages.add(new StageRef(k(r, 2), k(r, 3), k(r, 4))));
+            stageRows.stream().filter(r -> k(r, 2) == null).sorted(firstMet).forEach(r -> stages.add(new StageRef(k(r, 1), k(r, 3), k(r, 4))));
         }
 
         // -- evaluators: the pipeline's evaluator stages, then names met only in scores
@@ -133,35 +249,25 @@ public final class SparkSummary {
                 evaluators.putIfAbsent(s.plugin(), new Evaluator(s.plugin(), s.where()));
             }
         }
-        Dataset<Row> scored = facts.filter(valid).select(col("line"), col("g"), expr("explode(scores) as (name, score)"), col("passed"))
-                .withColumn("p", expr("try_element_at(passed, name)"));
-        List<Row> scoreRows = scored.groupBy("name").agg(count("score"), stat("score").as("st"), n(col("p").equalTo(true)),
-                count("p"), min("line"), passRate()).collectAsList();
         Map<String, Row> scoreStats = new HashMap<>();
-        scoreRows.forEach(r -> scoreStats.put(r.getString(0), r));
-        scoreRows.stream().filter(r -> !evaluators.containsKey(r.getString(0))).sorted(Comparator.comparingInt(r -> r.getInt(5)))
-                .forEach(r -> evaluators.put(r.getString(0), new Evaluator(r.getString(0), null)));
+        List<Row> scoreRows = dims.getOrDefault(SCORE, List.of());
+        scoreRows.forEach(r -> scoreStats.put(k(r, 1), r));
+        scoreRows.stream().filter(r -> !evaluators.containsKey(k(r, 1))).sorted(Comparator.comparingInt(r -> r.getInt(MIN_LINE)))
+                .forEach(r -> evaluators.put(k(r, 1), new Evaluator(k(r, 1), null)));
 
         // -- per evaluator: records it failed on, and those it was skipped on (by the failing stage)
+        List<Row> missing = new ArrayList<>(dims.getOrDefault(MISSING, List.of()));
+        List<Evaluator> unknown = evaluators.values().stream().filter(e -> !known.contains(e)).toList();
+        if (!unknown.isEmpty()) {
+            missing.addAll(aggregate(facts, unknown, false));
+        }
         Map<String, Long> failedOn = new HashMap<>();
         Map<String, Map<String, long[]>> skipped = new HashMap<>();
-        if (!evaluators.isEmpty()) {
-            Column list = org.apache.spark.sql.functions.array(evaluators.values().stream()
-                    .map(e -> org.apache.spark.sql.functions.struct(lit(e.name()).as("name"), lit(e.where()).cast("string").as("where")))
-                    .toArray(Column[]::new));
-            Dataset<Row> missing = facts.filter(valid).select(col("line"), col("error"), col("scores"), explode(list).as("e"))
-                    .filter(expr("try_element_at(scores, e.name) is null"))
-                    .select(col("line"), col("e.name").as("name"),
-                            expr("coalesce(error is not null and (case when error.where is not null and e.where is not null"
-                                    + " then error.where = e.where else error.stage = 'evaluator' and error.plugin = e.name end), false)").as("failed"),
-                            expr("case when error is null then 'unknown' when error.where is not null then error.where"
-                                    + " else concat(coalesce(error.stage, 'null'), ' ', coalesce(error.plugin, 'null')) end").as("reason"));
-            for (Row r : missing.groupBy("name", "failed", "reason").agg(count(lit(1)), min("line")).collectAsList()) {
-                if (r.getBoolean(1)) {
-                    failedOn.merge(r.getString(0), r.getLong(3), Long::sum);
-                } else {
-                    skipped.computeIfAbsent(r.getString(0), k -> new HashMap<>()).put(r.getString(2), new long[] {r.getLong(3), r.getInt(4)});
-                }
+        for (Row r : missing) {
+            if ("1".equals(k(r, 2))) {
+                failedOn.merge(k(r, 1), r.getLong(N), Long::sum);
+            } else {
+                skipped.computeIfAbsent(k(r, 1), x -> new HashMap<>()).put(k(r, 3), new long[] {r.getLong(N), r.getInt(MIN_LINE)});
             }
         }
 
@@ -177,34 +283,30 @@ public final class SparkSummary {
         inv.put("count", invalid);
         ArrayNode lines = inv.putArray("lines");
         ArrayNode invEx = inv.putArray("examples");
-        if (invalid > 0) {
-            List<Row> bad = facts.filter(col("status").equalTo("invalid")).select(col("line"), col("error.message")).orderBy("line").collectAsList();
-            for (int i = 0; i < bad.size(); i++) {
-                lines.add(bad.get(i).getInt(0));
-                if (i < EvalSummary.INVALID_EXAMPLES) {
-                    invEx.addObject().put("line", bad.get(i).getInt(0)).put("message", bad.get(i).isNullAt(1) ? "" : bad.get(i).getString(1));
-                }
+        for (Row r : dims.getOrDefault(INVALID, List.of())) {
+            r.<Integer>getList(LINES).forEach(lines::add);
+            List<Row> ex = r.getList(EXAMPLES);
+            for (Row e : ex.subList(0, Math.min(EvalSummary.INVALID_EXAMPLES, ex.size()))) {
+                invEx.addObject().put("line", e.getInt(0)).put("message", e.isNullAt(1) ? "" : e.getString(1));
             }
         }
         Map<String, Long> byKind = new HashMap<>();
-        for (Row r : facts.filter(col("status").equalTo("failed")).groupBy(coalesce(col("error.kind"), lit("UNKNOWN"))).count().collectAsList()) {
-            byKind.put(r.getString(0), r.getLong(1));
-        }
+        dims.getOrDefault(KIND, List.of()).forEach(r -> byKind.put(k(r, 1), r.getLong(N)));
         putByKind(o.putObject("failures_by_kind"), byKind);
         o.put("provider_calls", providerCalls);
         ObjectNode ev = o.putObject("evaluators");
         for (Evaluator e : evaluators.values()) {
             ObjectNode s = ev.putObject(e.name());
             Row r = scoreStats.get(e.name());
-            s.put("count", r == null ? 0 : r.getLong(1));
-            Row st = r == null ? null : r.getStruct(2);
+            Row st = r == null || r.isNullAt(ST_V) ? null : r.getStruct(ST_V);
+            s.put("count", r == null ? 0 : r.getLong(N));
             putStat(s, "mean", st, 0);
             putStat(s, "median", st, 1);
             putStat(s, "min", st, 5);
-            putStat(s, "max", st, 6);
-            long passed = r == null || r.isNullAt(3) ? 0 : r.getLong(3);
+            putStat(s, "max", st, 4);
+            long passed = r == null ? 0 : r.getLong(NP);
             s.put("passed", passed);
-            putDouble(s, "pass_rate", r == null || r.isNullAt(6) ? null : r.getDouble(6));
+            putDouble(s, "pass_rate", r == null || r.getLong(CP) == 0 ? null : rate(passed, r.getLong(CP)));
             s.put("failed", failedOn.getOrDefault(e.name(), 0L));
             Map<String, long[]> sk = skipped.getOrDefault(e.name(), Map.of());
             s.put("skipped", sk.values().stream().mapToLong(x -> x[0]).sum());
@@ -217,8 +319,8 @@ public final class SparkSummary {
             sk.entrySet().stream().filter(x -> !after.has(x.getKey())).sorted(Comparator.comparingLong(x -> x.getValue()[1]))
                     .forEach(x -> after.put(x.getKey(), x.getValue()[0]));
             Row stage = e.where() == null ? null : stageStats.get(e.where());
-            percentiles(s.putObject("time_ms"), stage == null ? null : stage.getStruct(6), false);
-            percentiles(s.putObject("fuel"), stage == null ? null : stage.getStruct(7), false);
+            percentiles(s.putObject("time_ms"), stage == null || stage.isNullAt(ST_V) ? null : stage.getStruct(ST_V), false);
+            percentiles(s.putObject("fuel"), stage == null || stage.isNullAt(ST_F) ? null : stage.getStruct(ST_F), false);
         }
         ArrayNode st = o.putArray("stages");
         for (StageRef ref : stages) {
@@ -227,143 +329,210 @@ public final class SparkSummary {
             j.put("where", ref.where());
             j.put("stage", ref.stage());
             j.put("plugin", ref.plugin());
-            j.put("calls", r == null ? 0 : r.getLong(4));
-            j.put("failed", r == null || r.isNullAt(5) ? 0 : r.getLong(5));
+            j.put("calls", r == null ? 0 : r.getLong(N));
+            j.put("failed", r == null ? 0 : r.getLong(NBAD));
             putByKind(j.putObject("failures_by_kind"), stageKinds.getOrDefault(ref.where(), Map.of()));
-            percentiles(j.putObject("time_ms"), r == null ? null : r.getStruct(6), true);
-            percentiles(j.putObject("fuel"), r == null ? null : r.getStruct(7), true);
+            percentiles(j.putObject("time_ms"), r == null || r.isNullAt(ST_V) ? null : r.getStruct(ST_V), true);
+            percentiles(j.putObject("fuel"), r == null || r.isNullAt(ST_F) ? null : r.getStruct(ST_F), true);
         }
         o.put("group_by", by);
         ObjectNode gs = o.putObject("groups");
         if (groupSeen) {
-            groups(facts.filter(valid).withColumn("gk", coalesce(col("g"), lit(EvalSummary.NO_VALUE))), gs, evaluators);
+            groups(dims, gs, evaluators);
         }
-        failureGroups(facts, o);
+        failureGroups(dims.getOrDefault(FAILURE, List.of()), o);
         double elapsed = elapsedSeconds >= 0 ? elapsedSeconds : (System.nanoTime() - start) / 1e9;
         o.put("elapsed_ms", Math.round(elapsed * 1000));
         o.put("records_per_second", elapsed <= 0 ? 0 : Math.round(records / elapsed * 10) / 10.0);
         return o;
     }
 
-    private static void groups(Dataset<Row> g, ObjectNode gs, Map<String, Evaluator> evaluators) {
-        TreeMap<String, Row> counts = new TreeMap<>();
-        for (Row r : g.groupBy("gk").agg(count(lit(1)), n(col("status").equalTo("kept")), n(col("status").equalTo("filtered")),
-                n(col("status").notEqual("kept").and(col("status").notEqual("filtered")))).collectAsList()) {
-            counts.put(r.getString(0), r);
+    /** passed / reported, rounded as every statistic (the pass rate is a count ratio, exact before rounding). */
+    private static double rate(long passed, long reported) {
+        return io.llmtestbench.pipeline.internal.Stats.round((double) passed / reported);
+    }
+
+    private static void groups(Map<String, List<Row>> dims, ObjectNode gs, Map<String, Evaluator> evaluators) {
+        TreeMap<String, long[]> counts = new TreeMap<>(); // records, kept, filtered, failed
+        for (Row r : dims.getOrDefault(GROUP, List.of())) {
+            long[] c = counts.computeIfAbsent(k(r, 1), x -> new long[4]);
+            long n = r.getLong(N);
+            c[0] += n;
+            switch (k(r, 2)) {
+                case "kept" -> c[1] += n;
+                case "filtered" -> c[2] += n;
+                default -> c[3] += n;
+            }
         }
         Map<String, Row> per = new HashMap<>();
-        Dataset<Row> scores = g.select(col("gk"), expr("explode(scores) as (name, score)"), col("passed"))
-                .withColumn("p", expr("try_element_at(passed, name)"));
-        for (Row r : scores.groupBy("gk", "name").agg(count("score"), stat("score"), n(col("p").equalTo(true)), count("p"), passRate())
-                .collectAsList()) {
-            per.put(r.getString(0) + "\u0000" + r.getString(1), r);
+        for (Row r : dims.getOrDefault(GROUP_SCORE, List.of())) {
+            per.put(k(r, 1) + "\u0000" + k(r, 2), r);
         }
-        counts.forEach((key, r) -> {
+        counts.forEach((key, c) -> {
             ObjectNode j = gs.putObject(key);
-            j.put("records", r.getLong(1));
-            j.put("kept", r.isNullAt(2) ? 0 : r.getLong(2));
-            j.put("filtered", r.isNullAt(3) ? 0 : r.getLong(3));
-            j.put("failed", r.isNullAt(4) ? 0 : r.getLong(4));
+            j.put("records", c[0]);
+            j.put("kept", c[1]);
+            j.put("filtered", c[2]);
+            j.put("failed", c[3]);
             ObjectNode ge = j.putObject("evaluators");
             for (Evaluator e : evaluators.values()) {
                 Row x = per.get(key + "\u0000" + e.name());
                 ObjectNode y = ge.putObject(e.name());
-                y.put("count", x == null ? 0 : x.getLong(2));
-                putStat(y, "mean", x == null ? null : x.getStruct(3), 0);
-                putDouble(y, "pass_rate", x == null || x.isNullAt(6) ? null : x.getDouble(6));
+                Row st = x == null || x.isNullAt(ST_V) ? null : x.getStruct(ST_V);
+                y.put("count", x == null ? 0 : x.getLong(N));
+                putStat(y, "mean", st, 0);
+                putDouble(y, "pass_rate", x == null || x.getLong(CP) == 0 ? null : rate(x.getLong(NP), x.getLong(CP)));
             }
         });
     }
 
-    private static void failureGroups(Dataset<Row> facts, ObjectNode o) {
-        Dataset<Row> f = facts.filter(col("status").equalTo("failed")).select(col("line"), col("error.stage").as("stage"),
-                col("error.where").as("where"), col("error.plugin").as("plugin"), coalesce(col("error.kind"), lit("UNKNOWN")).as("kind"),
-                coalesce(col("error.message"), lit("")).as("message"), col("result_line"), col("id_value"));
-        String[] keys = {"stage", "where", "plugin", "kind", "message"};
-        Map<FailureKey, long[]> groups = new LinkedHashMap<>();
-        for (Row r : f.groupBy(keys[0], keys[1], keys[2], keys[3], keys[4]).agg(count(lit(1)), min("line")).collectAsList()) {
-            groups.put(key(r), new long[] {r.getLong(5), r.getInt(6)});
-        }
-        Map<FailureKey, List<Row>> examples = new HashMap<>();
-        var w = Window.partitionBy(keys[0], keys[1], keys[2], keys[3], keys[4]).orderBy("line");
-        for (Row r : f.withColumn("rn", row_number().over(w)).filter(col("rn").leq(EvalSummary.EXAMPLES))
-                .select(col("stage"), col("where"), col("plugin"), col("kind"), col("message"), col("line"), col("result_line"), col("id_value"))
-                .collectAsList()) {
-            examples.computeIfAbsent(key(r), k -> new ArrayList<>()).add(r);
-        }
-        List<Map.Entry<FailureKey, long[]>> sorted = new ArrayList<>(groups.entrySet());
-        sorted.sort(Comparator.comparingLong((Map.Entry<FailureKey, long[]> e) -> -e.getValue()[0]).thenComparingLong(e -> e.getValue()[1]));
+    private static void failureGroups(List<Row> rows, ObjectNode o) {
+        List<Row> sorted = new ArrayList<>(rows);
+        sorted.sort(Comparator.comparingLong((Row r) -> -r.getLong(N)).thenComparingInt(r -> r.getInt(MIN_LINE)));
         ArrayNode arr = o.putArray("failure_groups");
-        for (Map.Entry<FailureKey, long[]> e : sorted.subList(0, Math.min(EvalSummary.FAILURE_GROUPS, sorted.size()))) {
-            FailureKey k = e.getKey();
+        for (Row r : sorted.subList(0, Math.min(EvalSummary.FAILURE_GROUPS, sorted.size()))) {
             ObjectNode j = arr.addObject();
-            j.put("stage", k.stage());
-            j.put("where", k.where());
-            j.put("plugin", k.plugin());
-            j.put("kind", k.kind());
-            j.put("message", k.message());
-            j.put("count", e.getValue()[0]);
+            j.put("stage", k(r, 1));
+            j.put("where", k(r, 2));
+            j.put("plugin", k(r, 3));
+            j.put("kind", k(r, 4));
+            j.put("message", k(r, 5));
+            j.put("count", r.getLong(N));
             ArrayNode ids = j.putArray("example_ids");
             ArrayNode ls = j.putArray("example_lines");
-            List<Row> ex = new ArrayList<>(examples.getOrDefault(k, List.of()));
-            ex.sort(Comparator.comparingInt(r -> r.getInt(5)));
-            for (Row r : ex) {
-                ids.add(exampleId(r));
-                ls.add(r.getInt(5));
+            List<Row> ex = r.getList(EXAMPLES);
+            for (Row e : ex.subList(0, Math.min(EvalSummary.EXAMPLES, ex.size()))) {
+                ids.add(parseId(e.isNullAt(1) ? null : e.getString(1)));
+                ls.add(e.getInt(0));
             }
         }
         if (sorted.size() > EvalSummary.FAILURE_GROUPS) {
             ObjectNode om = o.putObject("failure_groups_omitted");
             om.put("groups", sorted.size() - EvalSummary.FAILURE_GROUPS);
-            om.put("records", sorted.subList(EvalSummary.FAILURE_GROUPS, sorted.size()).stream().mapToLong(e -> e.getValue()[0]).sum());
+            om.put("records", sorted.subList(EvalSummary.FAILURE_GROUPS, sorted.size()).stream().mapToLong(r -> r.getLong(N)).sum());
         }
     }
 
-    /** A failed record's id as JSON: from its {@code --out} line when the results have it, else from the id column. */
-    private static JsonNode exampleId(Row r) {
-        if (!r.isNullAt(6)) {
-            try {
-                JsonNode id = Json.parse("result", r.getString(6)).get("id");
-                return id == null ? JsonNodeFactory.instance.nullNode() : id;
-            } catch (Json.BadJson e) {
-                // fall through to the column
-            }
-        }
-        Object v = r.get(7);
-        if (v == null) {
+    private static JsonNode parseId(String json) {
+        if (json == null) {
             return JsonNodeFactory.instance.nullNode();
         }
-        return Json.MAPPER.valueToTree(v);
-    }
-
-    private static FailureKey key(Row r) {
-        return new FailureKey(r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4));
-    }
-
-    /** Count of rows where {@code cond} holds (null when there are no rows). */
-    private static Column n(Column cond) {
-        return sum(when(cond, 1L).otherwise(0L));
+        try {
+            return Json.parse("id", json);
+        } catch (Json.BadJson e) {
+            return JsonNodeFactory.instance.textNode(json);
+        }
     }
 
     /**
-     * The statistics of a numeric SQL expression, rounded as the summary rounds them: struct(mean, p50, p95, p99, max,
-     * min, max), the mean being the sum of the values in ascending order over their count.
+     * A result row's observations (see the class comment). Reads the columns {@link #summarize} selects: line, status,
+     * response_source, error, scores, passed, stages, g, result_line, id_value.
      */
-    private static Column stat(String x) {
-        String r = "round(%s, 4)";
-        return expr("struct("
-                + r.formatted("aggregate(array_sort(collect_list(" + x + ")), 0D, (acc, v) -> acc + v) / count(" + x + ")") + ", "
-                + r.formatted("percentile(" + x + ", array(0.5, 0.95, 0.99))[0]") + ", "
-                + r.formatted("percentile(" + x + ", array(0.5, 0.95, 0.99))[1]") + ", "
-                + r.formatted("percentile(" + x + ", array(0.5, 0.95, 0.99))[2]") + ", "
-                + r.formatted("max(" + x + ")") + ", "
-                + r.formatted("min(" + x + ")") + ", "
-                + r.formatted("max(" + x + ")") + ")");
-    }
+    static final class Observe implements FlatMapFunction<Row, Row> {
+        private static final long serialVersionUID = 1L;
+        private final List<Evaluator> evaluators;
+        private final boolean all;
 
-    /** passed / reported (outputs with a boolean "passed"), rounded; null when none reported. Reads column {@code p}. */
-    private static Column passRate() {
-        return expr("round(try_divide(cast(sum(case when p then 1 else 0 end) as double), cast(count(p) as double)), 4)");
+        /**
+         * @param evaluators the evaluators whose missing scores are counted
+         * @param all every dimension (false: only {@link #MISSING})
+         */
+        Observe(List<Evaluator> evaluators, boolean all) {
+            this.evaluators = List.copyOf(evaluators);
+            this.all = all;
+        }
+
+        private static Row obs(String dim, String k1, String k2, String k3, String k4, String k5, Double v, Double f, Boolean p,
+                Boolean bad, Integer line, Integer pos, Integer il, Row ex) {
+            return RowFactory.create(dim, k1, k2, k3, k4, k5, v, f, p, bad, line, pos, il, ex);
+        }
+
+        private static Row count(String dim, String k1, String k2, String k3, String k4, String k5, int line) {
+            return obs(dim, k1, k2, k3, k4, k5, null, null, null, null, line, null, null, null);
+        }
+
+        @Override
+        public Iterator<Row> call(Row r) {
+            List<Row> out = new ArrayList<>();
+            int line = r.getInt(0);
+            String status = r.getString(1);
+            Row error = r.isNullAt(3) ? null : r.getStruct(3);
+            String eStage = error == null ? null : error.getString(0);
+            String eWhere = error == null ? null : error.getString(1);
+            String ePlugin = error == null ? null : error.getString(2);
+            String eKind = error == null || error.isNullAt(3) ? "UNKNOWN" : error.getString(3);
+            String eMessage = error == null || error.isNullAt(4) ? "" : error.getString(4);
+            scala.collection.Map<String, Object> scores = r.isNullAt(4) ? null : r.getMap(4);
+            boolean valid = !status.equals("invalid");
+            if (all) {
+                String g = r.isNullAt(7) ? null : r.getString(7);
+                out.add(count(STATUS, status, r.isNullAt(2) ? null : r.getString(2), g == null ? "0" : "1", null, null, line));
+                if (!valid) {
+                    out.add(obs(INVALID, null, null, null, null, null, null, null, null, null, line, null, line,
+                            RowFactory.create(line, error == null || error.isNullAt(4) ? "" : error.getString(4))));
+                    return out.iterator();
+                }
+                if (status.equals("failed")) {
+                    out.add(count(KIND, eKind, null, null, null, null, line));
+                    out.add(obs(FAILURE, eStage, eWhere, ePlugin, eKind, eMessage, null, null, null, null, line, null, null,
+                            RowFactory.create(line, idJson(r))));
+                }
+                if (!r.isNullAt(6)) {
+                    List<Row> stages = r.getList(6);
+                    for (int i = 0; i < stages.size(); i++) {
+                        Row s = stages.get(i);
+                        String where = s.isNullAt(0) ? null : s.getString(0);
+                        String stage = s.isNullAt(1) ? null : s.getString(1);
+                        String plugin = s.isNullAt(2) ? null : s.getString(2);
+                        String key = where != null ? where : stage + " " + plugin;
+                        boolean ok = s.getBoolean(5);
+                        out.add(obs(STAGE, key, where, stage, plugin, null, s.getDouble(3), (double) s.getLong(4), null, !ok, line, i, null, null));
+                        if (!ok) {
+                            out.add(count(STAGE_KIND, key, eKind, null, null, null, line));
+                        }
+                    }
+                }
+                String gk = g == null ? EvalSummary.NO_VALUE : g;
+                out.add(count(GROUP, gk, status, null, null, null, line));
+                if (scores != null) {
+                    scala.collection.Map<String, Object> passed = r.isNullAt(5) ? null : r.getMap(5);
+                    scala.collection.Iterator<scala.Tuple2<String, Object>> it = scores.iterator();
+                    while (it.hasNext()) {
+                        scala.Tuple2<String, Object> e = it.next();
+                        Object p = passed != null && passed.contains(e._1()) ? passed.apply(e._1()) : null;
+                        Double score = (Double) e._2();
+                        out.add(obs(SCORE, e._1(), null, null, null, null, score, null, (Boolean) p, null, line, null, null, null));
+                        out.add(obs(GROUP_SCORE, gk, e._1(), null, null, null, score, null, (Boolean) p, null, line, null, null, null));
+                    }
+                }
+            } else if (!valid) {
+                return out.iterator();
+            }
+            for (Evaluator e : evaluators) {
+                if (scores != null && scores.contains(e.name())) {
+                    continue;
+                }
+                boolean failedAt = error != null && (eWhere != null && e.where() != null ? eWhere.equals(e.where())
+                        : "evaluator".equals(eStage) && e.name().equals(ePlugin));
+                String reason = error == null ? "unknown" : eWhere != null ? eWhere : eStage + " " + ePlugin;
+                out.add(count(MISSING, e.name(), failedAt ? "1" : "0", failedAt ? null : reason, null, null, line));
+            }
+            return out.iterator();
+        }
+
+        /** A failed record's id as JSON: from its {@code --out} line when the results have it, else from the id column. */
+        private static String idJson(Row r) {
+            if (!r.isNullAt(8)) {
+                try {
+                    JsonNode id = Json.parse("result", r.getString(8)).get("id");
+                    return id == null ? "null" : Json.write(id);
+                } catch (Json.BadJson e) {
+                    // fall through to the column
+                }
+            }
+            Object v = r.get(9);
+            return v == null ? "null" : Json.write(Json.MAPPER.valueToTree(v));
+        }
     }
 
     private static void putStat(ObjectNode o, String key, Row st, int field) {
