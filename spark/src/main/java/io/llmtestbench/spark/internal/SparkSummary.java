@@ -1,7 +1,6 @@
 package io.llmtestbench.spark.internal;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
@@ -11,6 +10,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmtestbench.pipeline.EvalSummary;
 import io.llmtestbench.pipeline.internal.Json;
+import io.llmtestbench.pipeline.internal.Stats;
 import io.llmtestbench.runtime.ErrorKind;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,6 +26,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
@@ -41,13 +42,14 @@ import org.apache.spark.sql.types.StructType;
  * the tests compare the two, whole.
  *
  * <p>One Spark job does it all: each result row becomes a few observation rows ({@link Observe}: its status, one per
- * stage call, one per score, its group, the evaluators it has no score from, its failure), and one
- * {@code groupBy(dim, k1..k5)} aggregates them (counts, and for the statistics the values sorted,
- * {@code array_sort(collect_list(x))}, from which the mean is the sum in ascending order over the count, the
- * percentiles Hyndman and Fan's type 7 as {@code Stats.percentile}, every statistic {@code round(x, 4)}). The driver
- * receives one row per stage, evaluator, group, failure group and kind, never per record. A second, small job runs only
+ * stage call, one per score, its group, the evaluators it has no score from, its failure), one
+ * {@code groupBy(dim, k1..k5)} aggregates them (counts, minima, each key's values collected), and a map on the
+ * executors turns each key's values into its statistics ({@link Statistics}: the definitions of {@code EvalSummary},
+ * the mean the sum in ascending order over the count, Hyndman and Fan's type-7 percentiles, every statistic rounded to
+ * 4 places). The driver receives one row per stage, evaluator, group, failure group and kind, never per record. A second, small job runs only
  * for evaluators met in the scores but not among the pipeline's stages (results without the run's metadata).
- * Planning and code generation cost per query on the driver, which is why it is one query, not one per statistic.
+ * Planning and code generation cost per query on the driver, which is why it is one small plan, not one per
+ * statistic, and why the statistics are Java over the collected values rather than large SQL expressions.
  */
 public final class SparkSummary {
     /** The metadata key, on the {@code status} column, of the run's facts ({@code LlmtbSpark.evaluate} sets it). */
@@ -102,7 +104,7 @@ public final class SparkSummary {
         Dataset<Row> facts = results.select(
                 col("line"), col("status"), col("response_source"), col("error"), col("scores"), col("passed"), col("stages"),
                 groupColumn(schema, by).as("g"),
-                has(schema, "result") ? when(col("status").equalTo("failed"), col("result")).as("result_line") : lit(null).cast("string").as("result_line"),
+                has(schema, "result") ? when(col("status").equalTo("failed"), col("result")).as("result_line") : lit(null).cast(DataTypes.StringType).as("result_line"),
                 idColumn(schema).as("id_value"));
 
         List<StageRef> metaStages = new ArrayList<>();
@@ -121,51 +123,73 @@ public final class SparkSummary {
         return compute(facts, rows, run, metaStages, known, by, out, start, elapsedSeconds);
     }
 
-    /** The one aggregation: observation rows grouped by dimension and key; the statistics' values sorted. */
+    /** struct(mean, p50, p95, p99, max, min), each rounded; null when a key has no values. */
+    static final StructType STATS = new StructType().add("mean", DataTypes.DoubleType).add("p50", DataTypes.DoubleType)
+            .add("p95", DataTypes.DoubleType).add("p99", DataTypes.DoubleType).add("max", DataTypes.DoubleType).add("min", DataTypes.DoubleType);
+
+    /** An aggregated key, as it reaches the driver. */
+    static final StructType AGGREGATED = new StructType()
+            .add("dim", DataTypes.StringType, false)
+            .add("k1", DataTypes.StringType).add("k2", DataTypes.StringType).add("k3", DataTypes.StringType)
+            .add("k4", DataTypes.StringType).add("k5", DataTypes.StringType)
+            .add("n", DataTypes.LongType, false)
+            .add("st_v", STATS).add("st_f", STATS)
+            .add("np", DataTypes.LongType, false).add("cp", DataTypes.LongType, false).add("nbad", DataTypes.LongType, false)
+            .add("min_line", DataTypes.IntegerType).add("min_pos", DataTypes.IntegerType)
+            .add("lines", DataTypes.createArrayType(DataTypes.IntegerType, false))
+            .add("examples", DataTypes.createArrayType(EXAMPLE, false));
+
+    /**
+     * The one aggregation: observation rows grouped by dimension and key, each key's values collected; then, still on
+     * the executors, each key's statistics from its values ({@link Statistics}), so one row per key reaches the driver.
+     */
     private static List<Row> aggregate(Dataset<Row> facts, List<Evaluator> evaluators, boolean all) {
         Dataset<Row> obs = facts.flatMap(new Observe(evaluators, all), Encoders.row(OBSERVATION));
         Dataset<Row> agg = obs.groupBy("dim", "k1", "k2", "k3", "k4", "k5").agg(
-                expr("count(1)").as("n"),
-                expr("array_sort(collect_list(v))").as("sv"),
-                expr("array_sort(collect_list(f))").as("sf"),
-                expr("count_if(p)").as("np"),
-                expr("count(p)").as("cp"),
-                expr("count_if(bad)").as("nbad"),
-                expr("min(line)").as("min_line"),
-                expr("min(pos)").as("min_pos"),
-                expr("array_sort(collect_list(il))").as("lines"),
-                expr("slice(array_sort(collect_list(ex)), 1, " + Math.max(EvalSummary.INVALID_EXAMPLES, EvalSummary.EXAMPLES) + ")").as("examples"));
-        // the statistics from the sorted values, computed where they are (one row per key reaches the driver)
-        return agg.select(col("dim"), col("k1"), col("k2"), col("k3"), col("k4"), col("k5"), col("n"), stats("sv").as("st_v"),
-                stats("sf").as("st_f"), col("np"), col("cp"), col("nbad"), col("min_line"), col("min_pos"), col("lines"), col("examples"))
-                .collectAsList();
+                // Column functions, not SQL text: Spark's SQL parser costs seconds on the driver the first time it runs
+                functions.count(lit(1)).as("n"),
+                functions.collect_list(col("v")).as("sv"),
+                functions.collect_list(col("f")).as("sf"),
+                functions.count_if(col("p")).as("np"),
+                functions.count(col("p")).as("cp"),
+                functions.count_if(col("bad")).as("nbad"),
+                functions.min(col("line")).as("min_line"),
+                functions.min(col("pos")).as("min_pos"),
+                functions.array_sort(functions.collect_list(col("il"))).as("lines"),
+                functions.slice(functions.array_sort(functions.collect_list(col("ex"))), 1,
+                        Math.max(EvalSummary.INVALID_EXAMPLES, EvalSummary.EXAMPLES)).as("examples"));
+        return agg.map(new Statistics(), Encoders.row(AGGREGATED)).collectAsList();
     }
 
     /**
-     * struct(mean, p50, p95, p99, max, min) of an ascending array of doubles, each {@code round(x, 4)}, null when empty:
-     * the mean is the sum in ascending order over the count, a percentile interpolates linearly between the two
-     * closest ranks ({@code Stats.percentile}: Spark SQL's {@code percentile}, numpy's default).
+     * A key's statistics from its collected values, with the definitions {@code EvalSummary} uses (the pipeline module's
+     * {@code Stats}: values sorted ascending, the mean their sum in that order over the count, type-7 percentiles,
+     * every statistic rounded to 4 places), so the summary is the CLI's to the last digit.
      */
-    private static Column stats(String sorted) {
-        String n = "size(" + sorted + ")";
-        String mean = "aggregate(" + sorted + ", 0D, (acc, x) -> acc + x) / " + n;
-        return expr("case when " + n + " > 0 then struct("
-                + "round(" + mean + ", 4) as mean, "
-                + "round(" + percentile(sorted, 0.5) + ", 4) as p50, "
-                + "round(" + percentile(sorted, 0.95) + ", 4) as p95, "
-                + "round(" + percentile(sorted, 0.99) + ", 4) as p99, "
-                + "round(element_at(" + sorted + ", -1), 4) as max, "
-                + "round(element_at(" + sorted + ", 1), 4) as min) end");
-    }
+    static final class Statistics implements org.apache.spark.api.java.function.MapFunction<Row, Row> {
+        private static final long serialVersionUID = 1L;
 
-    private static String percentile(String s, double p) {
-        String pos = "((size(" + s + ") - 1) * " + p + "D)";
-        String lo = "cast(floor(" + pos + ") as int)";
-        String hi = "cast(ceil(" + pos + ") as int)";
-        String vlo = "element_at(" + s + ", " + lo + " + 1)";
-        String vhi = "element_at(" + s + ", " + hi + " + 1)";
-        return "(case when " + lo + " = " + hi + " or " + vlo + " = " + vhi + " then " + vlo
-                + " else (" + hi + " - " + pos + ") * " + vlo + " + (" + pos + " - " + lo + ") * " + vhi + " end)";
+        @Override
+        public Row call(Row r) {
+            return RowFactory.create(r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5), r.getLong(6),
+                    stats(r.getList(7)), stats(r.getList(8)), r.getLong(9), r.getLong(10), r.getLong(11),
+                    r.isNullAt(12) ? null : r.getInt(12), r.isNullAt(13) ? null : r.getInt(13), r.get(14), r.get(15));
+        }
+
+        private static Row stats(List<Double> values) {
+            int n = values.size();
+            if (n == 0) {
+                return null;
+            }
+            double[] v = new double[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = values.get(i);
+            }
+            java.util.Arrays.sort(v);
+            return RowFactory.create(Stats.round(Stats.mean(v, n)), Stats.round(Stats.percentile(v, n, 0.5)),
+                    Stats.round(Stats.percentile(v, n, 0.95)), Stats.round(Stats.percentile(v, n, 0.99)), Stats.round(v[n - 1]),
+                    Stats.round(v[0]));
+        }
     }
 
     /** Column positions in an aggregated row. */
@@ -349,7 +373,7 @@ public final class SparkSummary {
 
     /** passed / reported, rounded as every statistic (the pass rate is a count ratio, exact before rounding). */
     private static double rate(long passed, long reported) {
-        return io.llmtestbench.pipeline.internal.Stats.round((double) passed / reported);
+        return Stats.round((double) passed / reported);
     }
 
     private static void groups(Map<String, List<Row>> dims, ObjectNode gs, Map<String, Evaluator> evaluators) {
@@ -625,17 +649,17 @@ public final class SparkSummary {
             if (t instanceof StructType || t instanceof ArrayType || t instanceof MapType) {
                 return org.apache.spark.sql.functions.to_json(c);
             }
-            return c.cast("string");
+            return c.cast(DataTypes.StringType);
         }
         if (has(schema, "fields")) {
             return col("fields").getItem(by);
         }
-        return lit(null).cast("string");
+        return lit(null).cast(DataTypes.StringType);
     }
 
     private static Column idColumn(StructType schema) {
         if (!has(schema, "id")) {
-            return lit(null).cast("string");
+            return lit(null).cast(DataTypes.StringType);
         }
         DataType t = schema.apply("id").dataType();
         if (t == DataTypes.StringType || t instanceof NumericType || t == DataTypes.BooleanType) {
@@ -644,7 +668,7 @@ public final class SparkSummary {
         if (t instanceof StructType || t instanceof ArrayType || t instanceof MapType) {
             return org.apache.spark.sql.functions.to_json(col("id"));
         }
-        return col("id").cast("string");
+        return col("id").cast(DataTypes.StringType);
     }
 
     private static int kindRank(String where) {
