@@ -512,6 +512,25 @@ public final class EvalSummary {
     // The table
     // ---------------------------------------------------------------------------------------------------------
 
+    // ---------------------------------------------------------------------------------------------------------
+    // The arithmetic, for other engines that compute this summary (llmtb-spark)
+    // ---------------------------------------------------------------------------------------------------------
+
+    /** The mean of a summary statistic: the values summed in ascending order, over their count; NaN when empty. */
+    public static double mean(double[] sortedAscending) {
+        return Stats.mean(sortedAscending, sortedAscending.length);
+    }
+
+    /** A percentile of a summary statistic (type 7, Spark SQL's {@code percentile}; cli/README.md); NaN when empty. */
+    public static double percentile(double[] sortedAscending, double p) {
+        return sortedAscending.length == 0 ? Double.NaN : Stats.percentile(sortedAscending, sortedAscending.length, p);
+    }
+
+    /** How the summary rounds every statistic: 4 places, half up from the shortest decimal form (Spark's {@code round(x, 4)}). */
+    public static double round(double x) {
+        return Stats.round(x);
+    }
+
     /** The summary as a table, for people: the facts of {@link #json}, from that JSON. */
     public static String table(JsonNode s) {
         StringBuilder sb = new StringBuilder();

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmtestbench.pipeline.EvalSummary;
 import io.llmtestbench.pipeline.InvalidPipelineException;
 import io.llmtestbench.pipeline.PipelineLoadException;
-import io.llmtestbench.pipeline.internal.Json;
+import io.llmtestbench.spark.internal.SparkJson;
 import io.llmtestbench.spark.internal.SparkSummary;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -236,11 +236,11 @@ public final class EvalJob {
                 if (a.summaryOut != null) {
                     org.apache.hadoop.fs.Path sp = new org.apache.hadoop.fs.Path(a.summaryOut);
                     try (OutputStream os = sp.getFileSystem(spark.sparkContext().hadoopConfiguration()).create(sp, true)) {
-                        os.write((Json.pretty(summary) + "\n").getBytes(StandardCharsets.UTF_8));
+                        os.write((SparkJson.pretty(summary) + "\n").getBytes(StandardCharsets.UTF_8));
                     }
                 }
                 if (a.format.equals("json")) {
-                    stdout.println(Json.pretty(summary));
+                    stdout.println(SparkJson.pretty(summary));
                 } else {
                     stdout.print(EvalSummary.table(summary));
                 }

@@ -7,8 +7,7 @@ import io.llmtestbench.pipeline.InvalidPipelineException;
 import io.llmtestbench.pipeline.Pipeline;
 import io.llmtestbench.pipeline.PipelineLoadException;
 import io.llmtestbench.pipeline.PipelineRunner;
-import io.llmtestbench.pipeline.internal.Json;
-import io.llmtestbench.pipeline.internal.KeyFiles;
+import io.llmtestbench.spark.internal.SparkJson;
 import io.llmtestbench.spark.internal.ExecutorPlugins;
 import io.llmtestbench.spark.internal.JobSpec;
 import io.llmtestbench.spark.internal.PartitionRunner;
@@ -294,7 +293,7 @@ public final class LlmtbSpark {
      *     {@code category}
      */
     public static String summarize(Dataset<Row> results, String groupBy) {
-        return Json.pretty(SparkSummary.summarize(results, groupBy, null, -1));
+        return SparkJson.pretty(SparkSummary.summarize(results, groupBy, null, -1));
     }
 
     private record Prepared(JobSpec spec, Metadata metadata) {}
@@ -308,16 +307,18 @@ public final class LlmtbSpark {
         JsonNode root;
         try {
             text = Files.readString(pipelineFile, StandardCharsets.UTF_8);
-            root = Json.parse("pipeline " + pipelineFile, text);
-        } catch (IOException | Json.BadJson e) {
+            root = SparkJson.parse("pipeline " + pipelineFile, text);
+        } catch (IOException | SparkJson.BadJson e) {
             throw new InvalidPipelineException("pipeline " + pipelineFile + ": " + e.getMessage());
         }
         List<PublicKey> keys = new ArrayList<>(pipeline.trustedKeys());
         for (Path k : options.trustedKeys) {
             try {
-                keys.add(KeyFiles.readPublic(k, "trusted key"));
-            } catch (KeyFiles.BadKey e) {
-                throw new IllegalArgumentException("llmtb: " + e.getMessage(), e);
+                keys.add(io.llmtestbench.compiler.PluginSigner.decodePublicKey(Files.readString(k, StandardCharsets.UTF_8)));
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new IllegalArgumentException("llmtb: trusted key: no such file: " + k, e);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new IllegalArgumentException("llmtb: trusted key " + k + ": " + e.getMessage(), e);
             }
         }
         boolean require = options.requireSignature || pipeline.requireSignature();
@@ -332,7 +333,7 @@ public final class LlmtbSpark {
                 options.cacheDir, options.batchSize, options.auditLog);
         // Load on the driver: a bad plugin fails here, once, with the CLI's message (and, in local mode, the tasks reuse it).
         ExecutorPlugins.Loaded loaded = ExecutorPlugins.load(spec);
-        ObjectNode run = Json.object();
+        ObjectNode run = SparkJson.object();
         run.put("pipeline", pipelineFile.toString());
         run.put("pipeline_name", pipeline.name());
         if (data == null) {
@@ -346,7 +347,7 @@ public final class LlmtbSpark {
         for (PipelineRunner.LoadedStage s : loaded.runner().stages()) {
             stages.addObject().put("where", s.spec().where()).put("stage", s.spec().kind().jsonName()).put("plugin", s.name());
         }
-        Metadata md = new MetadataBuilder().putString(SparkSummary.RUN_METADATA, Json.write(run)).build();
+        Metadata md = new MetadataBuilder().putString(SparkSummary.RUN_METADATA, SparkJson.write(run)).build();
         return new Prepared(spec, md);
     }
 }

@@ -3,7 +3,7 @@ package io.llmtestbench.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.llmtestbench.pipeline.internal.Json;
+import io.llmtestbench.spark.internal.SparkJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,8 +39,8 @@ class EvalJobIT {
         SparkTests.Run run = job(work.resolve("job"), "--pipeline", pipeline.toString(), "--data", data.toString(), "--out", out.toString(),
                 "--format", "json");
         assertThat(run.exit()).as(run.stderr()).isZero();
-        JsonNode summary = Json.parse("summary", run.stdout());
-        assertThat(Json.pretty(SparkTests.mask(summary, "out"))).isEqualTo(Json.pretty(SparkTests.mask(Json.parse("cli", cli.stdout()), "out")));
+        JsonNode summary = SparkJson.parse("summary", run.stdout());
+        assertThat(SparkJson.pretty(SparkTests.mask(summary, "out"))).isEqualTo(SparkJson.pretty(SparkTests.mask(SparkJson.parse("cli", cli.stdout()), "out")));
         assertThat(summary.path("out").asText()).isEqualTo(out.toString());
 
         List<Path> parts;
@@ -55,7 +55,7 @@ class EvalJobIT {
         List<JsonNode> expected = SparkTests.jsonLines(Files.readString(work.resolve("cli.jsonl")));
         assertThat(lines).hasSameSizeAs(expected);
         for (int i = 0; i < lines.size(); i++) {
-            assertThat(Json.pretty(SparkTests.mask(lines.get(i)))).isEqualTo(Json.pretty(SparkTests.mask(expected.get(i))));
+            assertThat(SparkJson.pretty(SparkTests.mask(lines.get(i)))).isEqualTo(SparkJson.pretty(SparkTests.mask(expected.get(i))));
         }
         // the executor's plugin system was closed at JVM exit
         assertThat(run.stderr()).contains("llmtb: closed the plugin system of this JVM (4 plugins)");

@@ -9,7 +9,7 @@ import io.llmtestbench.compiler.PluginSigner;
 import io.llmtestbench.pipeline.EvalSummary;
 import io.llmtestbench.pipeline.PipelineLoadException;
 import io.llmtestbench.pipeline.RecordResult;
-import io.llmtestbench.pipeline.internal.Json;
+import io.llmtestbench.spark.internal.SparkJson;
 import io.llmtestbench.spark.internal.ExecutorPlugins;
 import io.llmtestbench.spark.internal.SparkSummary;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +48,7 @@ class LlmtbSparkTest {
     }
 
     private static String pretty(JsonNode n) {
-        return Json.pretty(n);
+        return SparkJson.pretty(n);
     }
 
     @Test
@@ -67,8 +67,8 @@ class LlmtbSparkTest {
         for (int i = 0; i < lines.size(); i++) {
             assertThat(pretty(SparkTests.mask(lines.get(i)))).as("line %d", i + 1).isEqualTo(pretty(SparkTests.mask(expected.get(i))));
         }
-        JsonNode summary = Json.parse("summary", LlmtbSpark.summarize(results));
-        JsonNode cliSummary = Json.parse("cli summary", cli.stdout());
+        JsonNode summary = SparkJson.parse("summary", LlmtbSpark.summarize(results));
+        JsonNode cliSummary = SparkJson.parse("cli summary", cli.stdout());
         assertThat(pretty(SparkTests.mask(summary, "out"))).isEqualTo(pretty(SparkTests.mask(cliSummary, "out")));
         assertThat(pretty(SparkTests.mask(summary, "elapsed_ms", "records_per_second")))
                 .isEqualTo(pretty(SparkTests.mask(reference(results, null, summary), "elapsed_ms", "records_per_second")));
@@ -81,7 +81,7 @@ class LlmtbSparkTest {
         for (int i = 0; i < fromRows.size(); i++) {
             assertThat(pretty(SparkTests.mask(fromRows.get(i), "fuel"))).as("row %d", i + 1).isEqualTo(pretty(SparkTests.mask(expected.get(i), "fuel")));
         }
-        JsonNode rowSummary = Json.parse("summary", LlmtbSpark.summarize(rows));
+        JsonNode rowSummary = SparkJson.parse("summary", LlmtbSpark.summarize(rows));
         assertThat(pretty(SparkTests.mask(rowSummary, "out", "data", "fuel"))).isEqualTo(pretty(SparkTests.mask(cliSummary, "out", "data", "fuel")));
         assertThat(pretty(SparkTests.mask(rowSummary, "elapsed_ms", "records_per_second")))
                 .isEqualTo(pretty(SparkTests.mask(reference(rows, null, rowSummary), "elapsed_ms", "records_per_second")));
@@ -96,15 +96,15 @@ class LlmtbSparkTest {
     }
 
     /** EvalSummary, the reference, fed the same results (their --out lines) with the pipeline's stages. */
-    static JsonNode reference(Dataset<Row> results, String groupBy, JsonNode sparkSummary) throws Json.BadJson {
-        JsonNode run = Json.parse("run", results.schema().apply("status").metadata().getString(SparkSummary.RUN_METADATA));
+    static JsonNode reference(Dataset<Row> results, String groupBy, JsonNode sparkSummary) throws SparkJson.BadJson {
+        JsonNode run = SparkJson.parse("run", results.schema().apply("status").metadata().getString(SparkSummary.RUN_METADATA));
         List<EvalSummary.Stage> stages = new ArrayList<>();
         run.path("stages").forEach(s -> stages.add(new EvalSummary.Stage(s.path("where").asText(), s.path("stage").asText(), s.path("plugin").asText())));
         EvalSummary ref = new EvalSummary(stages, groupBy, null);
         for (String l : resultLines(results)) {
-            ref.add(RecordResult.fromJson(Json.parse("result", l)));
+            ref.add(RecordResult.fromJson(SparkJson.parse("result", l)));
         }
-        ObjectNode info = Json.object();
+        ObjectNode info = SparkJson.object();
         for (String k : List.of("pipeline", "pipeline_name", "data", "out", "report", "threads", "load_ms")) {
             info.set(k, sparkSummary.get(k));
         }
@@ -153,8 +153,8 @@ class LlmtbSparkTest {
         for (int i = 0; i < lines.size(); i++) {
             assertThat(pretty(SparkTests.mask(lines.get(i)))).isEqualTo(pretty(SparkTests.mask(expected.get(i))));
         }
-        JsonNode summary = Json.parse("summary", LlmtbSpark.summarize(results));
-        assertThat(pretty(SparkTests.mask(summary, "out"))).isEqualTo(pretty(SparkTests.mask(Json.parse("cli", cli.stdout()), "out")));
+        JsonNode summary = SparkJson.parse("summary", LlmtbSpark.summarize(results));
+        assertThat(pretty(SparkTests.mask(summary, "out"))).isEqualTo(pretty(SparkTests.mask(SparkJson.parse("cli", cli.stdout()), "out")));
         assertThat(pretty(SparkTests.mask(summary, "elapsed_ms", "records_per_second")))
                 .isEqualTo(pretty(SparkTests.mask(reference(results, null, summary), "elapsed_ms", "records_per_second")));
         results.unpersist();

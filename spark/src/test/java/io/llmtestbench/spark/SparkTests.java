@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.llmtestbench.pipeline.internal.Json;
+import io.llmtestbench.spark.internal.SparkJson;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -97,11 +97,11 @@ final class SparkTests {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    static List<JsonNode> jsonLines(String text) throws Json.BadJson {
+    static List<JsonNode> jsonLines(String text) throws SparkJson.BadJson {
         List<JsonNode> out = new ArrayList<>();
         for (String l : text.split("\n")) {
             if (!l.isBlank()) {
-                out.add(Json.parse("line", l));
+                out.add(SparkJson.parse("line", l));
             }
         }
         return out;

@@ -6,7 +6,7 @@ import io.llmtestbench.pipeline.InvalidPipelineException;
 import io.llmtestbench.pipeline.Pipeline;
 import io.llmtestbench.pipeline.PipelineLoadException;
 import io.llmtestbench.pipeline.PipelineRunner;
-import io.llmtestbench.pipeline.internal.Json;
+import io.llmtestbench.spark.internal.SparkJson;
 import io.llmtestbench.runtime.PluginSystem;
 import io.llmtestbench.runtime.SignaturePolicy;
 import io.llmtestbench.runtime.SystemOptions;
@@ -106,8 +106,8 @@ public final class ExecutorPlugins {
         List<String> warnings = new ArrayList<>();
         JsonNode root;
         try {
-            root = Json.parse("pipeline " + spec.pipelineFile(), spec.pipelineJson());
-        } catch (Json.BadJson e) {
+            root = SparkJson.parse("pipeline " + spec.pipelineFile(), spec.pipelineJson());
+        } catch (SparkJson.BadJson e) {
             throw new InvalidPipelineException(e.getMessage());
         }
         Pipeline parsed = Pipeline.parse(Path.of(spec.pipelineFile()), root, spec.base() == null ? null : Path.of(spec.base()), warnings::add);
@@ -263,6 +263,6 @@ public final class ExecutorPlugins {
         if (copy.path("defaults") instanceof ObjectNode d) {
             d.remove("trusted_keys");
         }
-        return Json.write(copy);
+        return SparkJson.write(copy);
     }
 }

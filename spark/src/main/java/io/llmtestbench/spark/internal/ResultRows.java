@@ -2,7 +2,7 @@ package io.llmtestbench.spark.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmtestbench.pipeline.RecordResult;
-import io.llmtestbench.pipeline.internal.Json;
+import io.llmtestbench.spark.internal.SparkJson;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,18 +71,18 @@ public final class ResultRows {
         v[i++] = r.status().jsonName();
         v[i++] = r.status() == RecordResult.Status.KEPT ? Boolean.TRUE : r.status() == RecordResult.Status.FILTERED ? Boolean.FALSE : null;
         v[i++] = r.responseSource();
-        v[i++] = r.providerOutput() == null ? null : Json.write(r.providerOutput());
+        v[i++] = r.providerOutput() == null ? null : SparkJson.write(r.providerOutput());
         v[i++] = r.text();
         v[i++] = scala(new LinkedHashMap<>(r.scores()));
         v[i++] = scala(new LinkedHashMap<>(r.passed()));
         Map<String, String> ev = new LinkedHashMap<>();
-        r.evaluations().forEach((k, j) -> ev.put(k, Json.write(j)));
+        r.evaluations().forEach((k, j) -> ev.put(k, SparkJson.write(j)));
         v[i++] = scala(ev);
         if (r.filters() == null) {
             v[i++] = null;
         } else {
             Map<String, String> fs = new LinkedHashMap<>();
-            r.filters().forEach((k, j) -> fs.put(k, Json.write(j)));
+            r.filters().forEach((k, j) -> fs.put(k, SparkJson.write(j)));
             v[i++] = scala(fs);
         }
         RecordResult.Failure e = r.error();
@@ -96,7 +96,7 @@ public final class ResultRows {
         r.fields().forEach((k, j) -> fields.put(k, key(j)));
         v[i++] = scala(fields);
         v[i++] = Double.isNaN(r.elapsedMs()) ? null : r.elapsedMs();
-        v[i] = Json.write(r.toJson());
+        v[i] = SparkJson.write(r.toJson());
         return RowFactory.create(v);
     }
 
@@ -105,7 +105,7 @@ public final class ResultRows {
         if (v == null || v.isNull() || v.isMissingNode()) {
             return null;
         }
-        return v.isTextual() ? v.asText() : Json.write(v);
+        return v.isTextual() ? v.asText() : SparkJson.write(v);
     }
 
     private static <K, V> scala.collection.Map<K, V> scala(Map<K, V> m) {

@@ -9,8 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmtestbench.pipeline.EvalSummary;
-import io.llmtestbench.pipeline.internal.Json;
-import io.llmtestbench.pipeline.internal.Stats;
+import io.llmtestbench.spark.internal.SparkJson;
 import io.llmtestbench.runtime.ErrorKind;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -186,9 +185,9 @@ public final class SparkSummary {
                 v[i] = values.get(i);
             }
             java.util.Arrays.sort(v);
-            return RowFactory.create(Stats.round(Stats.mean(v, n)), Stats.round(Stats.percentile(v, n, 0.5)),
-                    Stats.round(Stats.percentile(v, n, 0.95)), Stats.round(Stats.percentile(v, n, 0.99)), Stats.round(v[n - 1]),
-                    Stats.round(v[0]));
+            return RowFactory.create(EvalSummary.round(EvalSummary.mean(v)), EvalSummary.round(EvalSummary.percentile(v, 0.5)),
+                    EvalSummary.round(EvalSummary.percentile(v, 0.95)), EvalSummary.round(EvalSummary.percentile(v, 0.99)), EvalSummary.round(v[n - 1]),
+                    EvalSummary.round(v[0]));
         }
     }
 
@@ -296,7 +295,7 @@ public final class SparkSummary {
         }
 
         // -- the JSON, in EvalSummary's layout
-        ObjectNode o = Json.object();
+        ObjectNode o = SparkJson.object();
         info(o, run, out);
         o.put("records", records);
         o.put("processed", records - invalid);
@@ -373,7 +372,7 @@ public final class SparkSummary {
 
     /** passed / reported, rounded as every statistic (the pass rate is a count ratio, exact before rounding). */
     private static double rate(long passed, long reported) {
-        return Stats.round((double) passed / reported);
+        return EvalSummary.round((double) passed / reported);
     }
 
     private static void groups(Map<String, List<Row>> dims, ObjectNode gs, Map<String, Evaluator> evaluators) {
@@ -442,8 +441,8 @@ public final class SparkSummary {
             return JsonNodeFactory.instance.nullNode();
         }
         try {
-            return Json.parse("id", json);
-        } catch (Json.BadJson e) {
+            return SparkJson.parse("id", json);
+        } catch (SparkJson.BadJson e) {
             return JsonNodeFactory.instance.textNode(json);
         }
     }
@@ -548,14 +547,14 @@ public final class SparkSummary {
         private static String idJson(Row r) {
             if (!r.isNullAt(8)) {
                 try {
-                    JsonNode id = Json.parse("result", r.getString(8)).get("id");
-                    return id == null ? "null" : Json.write(id);
-                } catch (Json.BadJson e) {
+                    JsonNode id = SparkJson.parse("result", r.getString(8)).get("id");
+                    return id == null ? "null" : SparkJson.write(id);
+                } catch (SparkJson.BadJson e) {
                     // fall through to the column
                 }
             }
             Object v = r.get(9);
-            return v == null ? "null" : Json.write(Json.MAPPER.valueToTree(v));
+            return v == null ? "null" : SparkJson.write(SparkJson.MAPPER.valueToTree(v));
         }
     }
 
@@ -620,8 +619,8 @@ public final class SparkSummary {
             return null;
         }
         try {
-            return Json.parse("run metadata", md.getString(RUN_METADATA));
-        } catch (Json.BadJson e) {
+            return SparkJson.parse("run metadata", md.getString(RUN_METADATA));
+        } catch (SparkJson.BadJson e) {
             return null;
         }
     }
