@@ -12,6 +12,7 @@ import com.dylibso.chicory.wasm.types.ValType;
 import io.llmtestbench.abi.PluginAbi;
 import io.llmtestbench.compiler.internal.Backend;
 import io.llmtestbench.compiler.internal.BlockTypeIndices;
+import io.llmtestbench.compiler.internal.FunctionReferences;
 import io.llmtestbench.compiler.internal.BytecodeTransformer;
 import io.llmtestbench.compiler.internal.ChicoryBackend;
 import io.llmtestbench.compiler.internal.CodeSizes;
@@ -69,7 +70,7 @@ public final class WasmCompiler {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             for (Class<?> c : List.of(FuelInjector.class, BytecodeTransformer.class, FunctionInstrumenter.class,
-                    InterpreterGuards.class, BlockTypeIndices.class, CostModel.class, ChicoryBackend.class,
+                    InterpreterGuards.class, BlockTypeIndices.class, FunctionReferences.class, CostModel.class, ChicoryBackend.class,
                     io.llmtestbench.compiler.internal.RuntimeContract.class, WasmCompiler.class)) {
                 try (InputStream in = c.getResourceAsStream(c.getSimpleName() + ".class")) {
                     digest.update(in.readAllBytes());
@@ -121,7 +122,27 @@ public final class WasmCompiler {
         ModuleLimits.check(wasm, limits);
         // Chicory 1.7.5 misreads block types given as type indices 64..127; remap them first.
         byte[] bytes = BlockTypeIndices.rewrite(wasm);
-        WasmModule module = parse(bytes);
+        WasmModule module;
+        try {
+            module = parse(bytes);
+        } catch (CompilationException e) {
+            // Chicory 1.7.5 counts a function's reference to itself as declared only by a declarative segment.
+            byte[] declared = e.getCause() instanceof InvalidException
+                    && FunctionReferences.UNDECLARED.equals(e.getCause().getMessage())
+                    ? FunctionReferences.declareSelfReferences(bytes) : null;
+            if (declared == null) {
+                throw e;
+            }
+            bytes = declared;
+            module = parse(bytes);
+        }
+        int[] undeclared = FunctionReferences.undeclared(module);
+        if (undeclared != null) {
+            throw new CompilationException(CompilationException.Kind.INVALID, "invalid module: function " + undeclared[0]
+                    + ": " + FunctionReferences.UNDECLARED + " to function " + undeclared[1]
+                    + " (a function's ref.func must name a function that an element segment, a global or an export declares)",
+                    "code", undeclared[0], -1, null);
+        }
         checkIndices(module);
         checkSupported(module);
         return new Loaded(bytes, module);
