@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.llmtestbench.compiler.CompiledModule;
 import io.llmtestbench.compiler.CompilerOptions;
 import io.llmtestbench.compiler.PluginArtifact;
@@ -15,8 +14,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,8 +49,7 @@ class CloseTest {
     private static final ResourceLimits ENDLESS = ResourceLimits.builder().maxExecutionTimeMs(120_000)
             .maxInstructions(Long.MAX_VALUE).build();
 
-    private static HttpServer server;
-    private static ExecutorService serverThreads;
+    private static LoopbackServer server;
     private static final CountDownLatch releaseHanging = new CountDownLatch(1);
     private static final AtomicInteger hanging = new AtomicInteger();
 
@@ -62,22 +58,13 @@ class CloseTest {
 
     @BeforeAll
     static void startServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 16);
-        serverThreads = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "close-test-server");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(serverThreads);
-        server.createContext("/", CloseTest::handle);
-        server.start();
+        server = LoopbackServer.start("close-test-server", CloseTest::handle);
     }
 
     @AfterAll
     static void stopServer() {
         releaseHanging.countDown();
-        server.stop(0);
-        serverThreads.shutdownNow();
+        server.close();
     }
 
     /** {@code /hang/...} answers only when the tests end; {@code /after/<ms>/...} answers a chat completion after ms. */
@@ -103,7 +90,7 @@ class CloseTest {
     }
 
     private static String local() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return server.origin();
     }
 
     private static PluginSystem system() {

@@ -8,11 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -22,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,8 +36,7 @@ class NetworkTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int SMALL_CAP = 64 * 1024;
 
-    private static HttpServer server;
-    private static ExecutorService serverThreads;
+    private static LoopbackServer server;
     private static int port;
     private static final CountDownLatch releaseSlow = new CountDownLatch(1);
     private static final List<Recorded> requests = Collections.synchronizedList(new ArrayList<>());
@@ -57,23 +53,14 @@ class NetworkTest {
 
     @BeforeAll
     static void startServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 16);
-        serverThreads = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "network-test-server");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(serverThreads);
-        server.createContext("/", NetworkTest::handle);
-        server.start();
-        port = server.getAddress().getPort();
+        server = LoopbackServer.start("network-test-server", NetworkTest::handle);
+        port = server.port();
     }
 
     @AfterAll
     static void stopServer() {
         releaseSlow.countDown();
-        server.stop(0);
-        serverThreads.shutdownNow();
+        server.close();
     }
 
     @BeforeEach
