@@ -39,8 +39,9 @@ import javax.management.ObjectName;
  *   <li>{@code footprint} — retained heap of one loaded plugin with no instance, and of one instance, from the
  *       live-object class histogram ({@code GC.class_histogram}, which runs a full GC first) before and after
  *       loading N copies; the classes that grew most. Check: the plugin ≤ 512 KiB.</li>
- *   <li>{@code many} — N loaded plugins (default 1,000; run it with {@code -Xmx1g}), each executed once; heap after
- *       a full GC. Check: it fits (no {@code OutOfMemoryError}), every execution succeeds.</li>
+ *   <li>{@code many} — N distinct loaded plugins (default 1,000; run it with {@code -Xmx1g}): copies of six real
+ *       plugins, each with its own custom section, so each has its own digest, compilation, classes and loader;
+ *       each executed once; heap after a full GC. Check: it fits (no {@code OutOfMemoryError}), every execution succeeds.</li>
  *   <li>{@code cycles} — N load/execute/unload cycles of a {@code .wasm} (the C text normalizer); heap, Metaspace,
  *       loaded classes, threads and file descriptors at the 10% mark, half way and at the end. Check: over the
  *       second half Metaspace grows less than 3% and the class count less than 1%.</li>
@@ -223,9 +224,17 @@ public final class Soak {
         Path cache = Files.createTempDirectory("llmtb-soak-cache");
         long start = System.nanoTime();
         try (PluginSystem system = PluginSystem.builder().cacheDir(cache).scanClasspath(false).build()) {
+            // Distinct modules: each load is a copy of one of six real plugins with its own custom section, so every
+            // one has its own module digest, its own compilation, classes, class loader and instantiation recipe.
+            Path variants = Files.createTempDirectory("llmtb-soak-variants");
+            java.util.Set<String> digests = new java.util.HashSet<>();
             List<PluginId> ids = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                ids.add(system.loadPlugin(plugin(names[i % names.length])));
+                byte[] wasm = variant(Files.readAllBytes(plugin(names[i % names.length])), i);
+                digests.add(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(wasm)));
+                Path file = variants.resolve(names[i % names.length] + "-" + i + ".wasm");
+                Files.write(file, wasm);
+                ids.add(system.loadPlugin(file));
             }
             long loadedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             long heapLoaded = heapAfterGc();
@@ -242,7 +251,8 @@ public final class Soak {
             long heapRun = heapAfterGc();
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("plugins", n);
-            r.put("kinds", names.length);
+            r.put("distinct_modules", digests.size());
+            r.put("base_plugins", names.length);
             r.put("max_heap_mib", Runtime.getRuntime().maxMemory() / 1048576);
             r.put("heap_after_load_mib", heapLoaded / 1048576.0);
             r.put("heap_after_executing_each_mib", heapRun / 1048576.0);
@@ -251,7 +261,32 @@ public final class Soak {
             r.put("executions_ok", ok);
             result("many", r);
             check(ok == n, (n - ok) + " executions failed");
+            check(digests.size() == n, "only " + digests.size() + " distinct modules of " + n);
         }
+    }
+
+    /** The module with a custom section {@code llmtb-soak-variant} holding {@code i} appended: same code, own digest. */
+    static byte[] variant(byte[] wasm, int i) {
+        byte[] name = "llmtb-soak-variant".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] payload = Integer.toString(i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        var section = new java.io.ByteArrayOutputStream();
+        leb(section, name.length);
+        section.writeBytes(name);
+        section.writeBytes(payload);
+        var out = new java.io.ByteArrayOutputStream(wasm.length + section.size() + 6);
+        out.writeBytes(wasm);
+        out.write(0); // custom section
+        leb(out, section.size());
+        out.writeBytes(section.toByteArray());
+        return out.toByteArray();
+    }
+
+    private static void leb(java.io.ByteArrayOutputStream out, int value) {
+        do {
+            int b = value & 0x7f;
+            value >>>= 7;
+            out.write(value != 0 ? b | 0x80 : b);
+        } while (value != 0);
     }
 
     void cycles(int n) throws Exception {
