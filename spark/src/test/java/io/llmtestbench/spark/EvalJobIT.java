@@ -40,7 +40,7 @@ class EvalJobIT {
                 "--format", "json");
         assertThat(run.exit()).as(run.stderr()).isZero();
         JsonNode summary = SparkJson.parse("summary", run.stdout());
-        assertThat(SparkJson.pretty(SparkTests.mask(summary, "out"))).isEqualTo(SparkJson.pretty(SparkTests.mask(SparkJson.parse("cli", cli.stdout()), "out")));
+        assertThat(SparkJson.pretty(SparkTests.mask(summary, "out"))).isEqualTo(SparkJson.pretty(SparkTests.mask(SparkTests.cliSummary(cli.stdout()), "out")));
         assertThat(summary.path("out").asText()).isEqualTo(out.toString());
 
         List<Path> parts;

@@ -68,7 +68,7 @@ class LlmtbSparkTest {
             assertThat(pretty(SparkTests.mask(lines.get(i)))).as("line %d", i + 1).isEqualTo(pretty(SparkTests.mask(expected.get(i))));
         }
         JsonNode summary = SparkJson.parse("summary", LlmtbSpark.summarize(results));
-        JsonNode cliSummary = SparkJson.parse("cli summary", cli.stdout());
+        JsonNode cliSummary = SparkTests.cliSummary(cli.stdout());
         assertThat(pretty(SparkTests.mask(summary, "out"))).isEqualTo(pretty(SparkTests.mask(cliSummary, "out")));
         assertThat(pretty(SparkTests.mask(summary, "elapsed_ms", "records_per_second")))
                 .isEqualTo(pretty(SparkTests.mask(reference(results, null, summary), "elapsed_ms", "records_per_second")));
@@ -154,7 +154,7 @@ class LlmtbSparkTest {
             assertThat(pretty(SparkTests.mask(lines.get(i)))).isEqualTo(pretty(SparkTests.mask(expected.get(i))));
         }
         JsonNode summary = SparkJson.parse("summary", LlmtbSpark.summarize(results));
-        assertThat(pretty(SparkTests.mask(summary, "out"))).isEqualTo(pretty(SparkTests.mask(SparkJson.parse("cli", cli.stdout()), "out")));
+        assertThat(pretty(SparkTests.mask(summary, "out"))).isEqualTo(pretty(SparkTests.mask(SparkTests.cliSummary(cli.stdout()), "out")));
         assertThat(pretty(SparkTests.mask(summary, "elapsed_ms", "records_per_second")))
                 .isEqualTo(pretty(SparkTests.mask(reference(results, null, summary), "elapsed_ms", "records_per_second")));
         results.unpersist();

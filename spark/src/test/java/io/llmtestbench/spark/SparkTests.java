@@ -107,6 +107,26 @@ final class SparkTests {
         return out;
     }
 
+    /**
+     * Keys of {@code llmtb eval}'s summary that describe the CLI process's own run, not the results: where its time
+     * went ({@code time_split_ms}: reading, parsing, each stage, writing) and its warm rate. A Spark job's time is
+     * spread over executors (the Spark UI shows it), so {@code summarize} does not have them; every other key must
+     * be equal.
+     */
+    static final Set<String> CLI_RUN_DIAGNOSTICS = Set.of("time_split_ms", "records_per_second_second_half");
+
+    /** The summary {@code llmtb eval --format json} printed, without {@link #CLI_RUN_DIAGNOSTICS}. */
+    static JsonNode cliSummary(String stdout) throws SparkJson.BadJson {
+        JsonNode summary = SparkJson.parse("cli summary", stdout);
+        for (String k : CLI_RUN_DIAGNOSTICS) {
+            if (!summary.has(k)) {
+                throw new AssertionError("the CLI's summary no longer has \"" + k + "\": update CLI_RUN_DIAGNOSTICS");
+            }
+            ((ObjectNode) summary).remove(k);
+        }
+        return summary;
+    }
+
     private static final Set<String> TIMING = Set.of("elapsed_ms", "records_per_second", "load_ms", "time_ms");
 
     /**
