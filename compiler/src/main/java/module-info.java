@@ -8,7 +8,6 @@
 module io.llmtestbench.compiler {
     requires transitive com.dylibso.chicory.wasm;
     requires com.dylibso.chicory.runtime;
-    requires com.dylibso.chicory.compiler;
     requires com.fasterxml.jackson.databind;
     requires org.objectweb.asm;
     requires org.objectweb.asm.tree;

@@ -26,7 +26,7 @@ def classes = new File(basedir, 'target/classes')
 def outputs = []
 classes.eachFileRecurse(groovy.io.FileType.FILES) { outputs << it }
 assert outputs.any { it.name == 'index.json' }
-assert outputs.count { it.name.endsWith('.class') } >= 2
+assert outputs.count { it.name.endsWith('.class') } >= 1
 outputs.each { f ->
     assert f.lastModified() < secondStart: "${f} was rewritten by the second build (modified ${f.lastModified()}, second build started ${secondStart})"
 }

@@ -10,7 +10,6 @@ module io.llmtestbench.runtime {
     requires transitive io.llmtestbench.compiler;
     requires transitive com.fasterxml.jackson.databind;
     requires com.dylibso.chicory.runtime;
-    requires com.dylibso.chicory.compiler;
     requires com.dylibso.chicory.wasi;
     requires com.dylibso.chicory.log;
     requires org.objectweb.asm;

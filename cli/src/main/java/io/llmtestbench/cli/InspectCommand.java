@@ -223,7 +223,7 @@ final class InspectCommand implements Callable<Integer> {
             }
         }
         WasmModule module = parse(wasm);
-        ObjectNode functions = module == null ? null : describeModule(r, module, false, loaded);
+        ObjectNode functions = module == null ? null : describeModule(r, module, loaded);
         FunctionNames names = FunctionNames.of(module);
         ObjectNode size = r.putObject("size");
         size.put("wasm_bytes", wasm.length);
@@ -249,7 +249,7 @@ final class InspectCommand implements Callable<Integer> {
         Loaded loaded = load(system, path, e.id(), options);
         loadReport(r, loaded);
         WasmModule module = parse(e.wasm());
-        ObjectNode functions = module == null ? null : describeModule(r, module, e.stamp().metering(), loaded);
+        ObjectNode functions = module == null ? null : describeModule(r, module, loaded);
         ObjectNode size = r.putObject("size");
         size.put("compiled_wasm_bytes", e.wasm().length);
         if (functions != null) {
@@ -323,8 +323,8 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     /** Adds abi, exports, imports and permissions; returns the function counts. */
-    private static ObjectNode describeModule(ObjectNode r, WasmModule module, boolean metered, Loaded loaded) {
-        WasmView view = new WasmView(module, metered);
+    private static ObjectNode describeModule(ObjectNode r, WasmModule module, Loaded loaded) {
+        WasmView view = new WasmView(module);
         ObjectNode abi = r.putObject("abi");
         abi.put("host_version", PluginAbi.VERSION);
         Boolean ok = abiVerdict(loaded);
@@ -360,9 +360,6 @@ final class InspectCommand implements Callable<Integer> {
         ObjectNode functions = Json.object();
         functions.put("imported", view.importedFunctions);
         functions.put("defined", view.definedFunctions);
-        if (view.meteringFunctions > 0) {
-            functions.put("metering_functions_not_counted", view.meteringFunctions);
-        }
         return functions;
     }
 
@@ -400,6 +397,20 @@ final class InspectCommand implements Callable<Integer> {
         for (int f : new TreeSet<>(report.interpretedFunctions())) {
             names.of(f).ifPresent(n -> named.put(Integer.toString(f), n));
         }
+        // functions too large for one JIT-compiled method, compiled as several (func_N and its parts func_N$k)
+        ArrayNode split = r.putArray("split_functions");
+        var parts = new java.util.TreeMap<Integer, Integer>();
+        for (CompilationReport.Method m : report.methods()) {
+            if (m.wasmFunction() >= 0 && m.method().indexOf('$') > 0) {
+                parts.merge(m.wasmFunction(), 1, Integer::sum);
+            }
+        }
+        parts.forEach((f, n) -> {
+            ObjectNode o = split.addObject();
+            o.put("wasm_function", f);
+            o.put("methods", n + 1);
+            names.of(f).ifPresent(name -> named.put(Integer.toString(f), name));
+        });
         ObjectNode lm = r.putObject("large_methods");
         lm.put("huge_method_limit", CompilationReport.HUGE_METHOD_LIMIT);
         lm.put("note", "HotSpot never JIT-compiles a method over " + CompilationReport.HUGE_METHOD_LIMIT
@@ -537,6 +548,16 @@ final class InspectCommand implements Callable<Integer> {
             sb.append("Interpreted functions (too large for one JVM method; run by the interpreter): ")
                     .append(fs.isEmpty() ? "none" : String.join(", ", fs)).append('\n');
         }
+        JsonNode split = r.path("split_functions");
+        if (split.isArray() && !split.isEmpty()) {
+            List<String> fs = new ArrayList<>();
+            split.forEach(x -> {
+                String f = x.path("wasm_function").asText();
+                fs.add(f + (fnames.has(f) ? " (" + fnames.path(f).asText() + ")" : "") + ": " + x.path("methods").asInt() + " methods");
+            });
+            sb.append("Split functions (too large for one JIT-compiled method; compiled as several): ")
+                    .append(String.join(", ", fs)).append('\n');
+        }
         JsonNode lm = r.path("large_methods");
         if (lm.isObject()) {
             JsonNode ms = lm.path("methods");
@@ -549,7 +570,7 @@ final class InspectCommand implements Callable<Integer> {
                         .append(": ").append(num(x.path("bytecode_bytes").asLong())).append(" bytes\n");
             }
         }
-        boolean mentioned = interp.size() > 0 || lm.path("methods").size() > 0;
+        boolean mentioned = interp.size() > 0 || split.size() > 0 || lm.path("methods").size() > 0;
         if (mentioned && !r.path("name_section").asBoolean(true)) {
             sb.append("  (no function names: the module has no name section; inspect an unstripped build to see which source "
                     + "functions these are)\n");

@@ -20,8 +20,6 @@ import java.util.Locale;
 
 /**
  * The plugin's own view of a module: its exports and imports with WAT signatures and its function counts.
- * For metered code (a plugin jar's module.wasm) the two metering functions the compiler appends are left out
- * of the counts; they are neither exported nor imported, so the export and import lists are the original's.
  */
 final class WasmView {
     record Item(String module, String name, String kind, String signature) {}
@@ -30,9 +28,8 @@ final class WasmView {
     final List<Item> imports = new ArrayList<>();
     final int importedFunctions;
     final int definedFunctions;
-    final int meteringFunctions;
 
-    WasmView(WasmModule m, boolean metered) {
+    WasmView(WasmModule m) {
         List<FunctionType> importedTypes = new ArrayList<>();
         List<String> importedGlobals = new ArrayList<>();
         List<String> importedMemories = new ArrayList<>();
@@ -70,9 +67,7 @@ final class WasmView {
             imports.add(new Item(imp.module(), imp.name(), kind, sig));
         }
         importedFunctions = importedTypes.size();
-        int defined = m.functionSection().functionCount();
-        meteringFunctions = metered && defined >= 2 ? 2 : 0;
-        definedFunctions = defined - meteringFunctions;
+        definedFunctions = m.functionSection().functionCount();
         for (int i = 0; i < m.exportSection().exportCount(); i++) {
             Export e = m.exportSection().getExport(i);
             String kind = kind(e.exportType());

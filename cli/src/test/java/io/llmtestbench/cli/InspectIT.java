@@ -67,10 +67,14 @@ class InspectIT {
     }
 
     @Test
-    void interpretedFunctionsAreReported() {
+    void aFunctionTooLargeForOneMethodIsSplitSoNothingIsInterpretedOrTooLargeForTheJit() {
         var r = Llmtb.run("inspect", Llmtb.plugin("huge_function").toString(), "--format", "json");
         assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(r.json().path("interpreted_functions").size()).isPositive();
+        assertThat(r.json().path("interpreted_functions").isArray()).isTrue();
+        assertThat(r.json().path("interpreted_functions").size()).isZero();
+        assertThat(r.json().path("large_methods").path("methods").size()).isZero();
+        assertThat(r.json().path("split_functions").size()).as("the huge function is compiled as several methods").isPositive();
+        assertThat(r.json().path("split_functions").get(0).path("methods").asInt()).isGreaterThan(1);
         assertThat(r.json().path("name_section").asBoolean()).as("wat2wasm writes no names by default").isFalse();
         assertThat(r.json().path("function_names").isEmpty()).isTrue();
     }
@@ -83,7 +87,7 @@ class InspectIT {
     void functionsAreNamedFromTheNameSection() throws Exception {
         Path plain = Llmtb.plugin("huge_function");
         byte[] wasm = java.nio.file.Files.readAllBytes(plain);
-        int huge = Llmtb.run("inspect", plain.toString(), "--format", "json").json().path("interpreted_functions").get(0).asInt();
+        int huge = Llmtb.run("inspect", plain.toString(), "--format", "json").json().path("split_functions").get(0).path("wasm_function").asInt();
         // a "name" custom section naming the huge function as rustc would (legacy mangling, with its hash)
         var names = new java.io.ByteArrayOutputStream();
         byte[] symbol = "_ZN9my_plugin6kernel17h0123456789abcdefE".getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -212,8 +216,9 @@ class InspectIT {
         JsonNode filter = all.json().path("plugins").get(1);
         assertThat(filter.path("format").asText()).isEqualTo("jar");
         assertThat(filter.path("metadata").path("plugin_type").asText()).isEqualTo("filter");
-        // the jar holds metered code; the view is the original module's (metering functions not counted)
-        assertThat(filter.path("size").path("functions").path("metering_functions_not_counted").asInt()).isEqualTo(2);
+        // the jar holds metered code, and its module.wasm is the original module: metering is in the classes
+        assertThat(filter.path("compiler").path("metering").asBoolean()).isTrue();
+        assertThat(filter.path("size").path("functions").has("metering_functions_not_counted")).isFalse();
 
         var one = Llmtb.run("inspect", jar.toString(), "--id", "echo", "--format", "json");
         assertThat(one.exit()).as(one.toString()).isZero();

@@ -41,7 +41,7 @@ public record CompilationReport(
     /** HotSpot's default {@code HugeMethodLimit}: methods with more bytecode are never JIT-compiled. */
     public static final int HUGE_METHOD_LIMIT = 8000;
 
-    private static final Pattern FUNC = Pattern.compile("func_(\\d+)");
+    private static final Pattern FUNC = Pattern.compile("func_(\\d+)(\\$\\d+)?");
 
     public CompilationReport {
         interpretedFunctions = Set.copyOf(interpretedFunctions);
@@ -88,7 +88,8 @@ public record CompilationReport(
 
     /**
      * Every method of these class files with its bytecode length (the {@code Code} attribute's), in class and
-     * declaration order; a method named {@code func_<n>} implements wasm function {@code n}. Works for any class
+     * declaration order; a method named {@code func_<n>} implements wasm function {@code n}, one named {@code func_<n>$<k>} a
+     * part of it moved out to keep methods small. Works for any class
      * files, not only this compiler's.
      *
      * @param classes class bytes by binary name

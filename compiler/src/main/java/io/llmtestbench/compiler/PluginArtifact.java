@@ -81,7 +81,7 @@ public final class PluginArtifact {
          * both are -1.
          */
         public CompilationReport report() {
-            return CodeSizes.report(CodeSizes.sourceFunctions(wasm, stamp.metering()), new TreeSet<>(interpretedFunctions), classes, wasm,
+            return CodeSizes.report(CodeSizes.definedFunctions(wasm), new TreeSet<>(interpretedFunctions), classes, wasm,
                     -1, -1);
         }
     }

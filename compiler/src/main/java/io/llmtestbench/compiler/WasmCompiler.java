@@ -10,32 +10,22 @@ import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.FunctionBody;
 import com.dylibso.chicory.wasm.types.ValType;
 import io.llmtestbench.abi.PluginAbi;
-import io.llmtestbench.compiler.internal.Backend;
 import io.llmtestbench.compiler.internal.BlockTypeIndices;
 import io.llmtestbench.compiler.internal.FunctionReferences;
-import io.llmtestbench.compiler.internal.BytecodeTransformer;
-import io.llmtestbench.compiler.internal.ChicoryBackend;
 import io.llmtestbench.compiler.internal.CodeSizes;
 import io.llmtestbench.compiler.internal.CostModel;
-import io.llmtestbench.compiler.internal.FuelInjector;
-import io.llmtestbench.compiler.internal.FunctionInstrumenter;
 import io.llmtestbench.compiler.internal.ModuleDiagnostics;
-import io.llmtestbench.compiler.internal.InterpreterGuards;
 import io.llmtestbench.compiler.internal.ModuleLimits;
+import io.llmtestbench.compiler.internal.gen.GenBackend;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.objectweb.asm.MethodTooLargeException;
 
 /**
  * Compiles WebAssembly modules to JVM classes, with deterministic fuel metering. Thread-safe and
@@ -48,7 +38,7 @@ import org.objectweb.asm.MethodTooLargeException;
 public final class WasmCompiler {
     /** This compiler's version (the project version). */
     public static final String VERSION;
-    /** The Chicory version behind the parser, validator and code generator. */
+    /** The Chicory version behind the parser and validator (and the runtime that instantiates the module). */
     public static final String CHICORY_VERSION;
 
     static {
@@ -69,10 +59,11 @@ public final class WasmCompiler {
     private static String codeHash() {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (Class<?> c : List.of(FuelInjector.class, BytecodeTransformer.class, FunctionInstrumenter.class,
-                    InterpreterGuards.class, BlockTypeIndices.class, FunctionReferences.class, CostModel.class, ChicoryBackend.class,
-                    io.llmtestbench.compiler.internal.RuntimeContract.class, WasmCompiler.class)) {
-                try (InputStream in = c.getResourceAsStream(c.getSimpleName() + ".class")) {
+            for (String c : List.of("internal.CostModel", "internal.RuntimeContract", "internal.BlockTypeIndices", "internal.FunctionReferences",
+                    "WasmCompiler", "internal.gen.GenBackend", "internal.gen.GenBackend$MachineEmitter",
+                    "internal.gen.FunctionEmitter", "internal.gen.Splitter", "internal.gen.ModuleInfo", "internal.gen.Layout",
+                    "internal.gen.JvmTypes", "internal.gen.Names")) {
+                try (InputStream in = WasmCompiler.class.getResourceAsStream(c.replace('.', '/') + ".class")) {
                     digest.update(in.readAllBytes());
                 }
             }
@@ -81,8 +72,6 @@ public final class WasmCompiler {
             throw new ExceptionInInitializerError("cannot read the compiler's own classes: " + e);
         }
     }
-
-    private static final Pattern FUNC = Pattern.compile("func_(\\d+)");
 
     private WasmCompiler() {}
 
@@ -215,95 +204,22 @@ public final class WasmCompiler {
                 ? options.className()
                 : "llmtb.gen.m" + sha.substring(0, 16) + (options.metering() ? "" : "u") + ".Module";
 
-        byte[] compiledWasm = loaded.wasm();
-        WasmModule compiledModule = module;
-        int fuelFunction = -1;
-        int bulkFunction = -1;
+        Map<String, byte[]> classes;
+        try {
+            classes = new GenBackend(stamp.forClasses(sha256(loaded.wasm()))).translate(module, className, options.metering());
+        } catch (RuntimeException e) {
+            throw new CompilationException(CompilationException.Kind.INTERNAL, "code generation failed: " + e, null, -1, -1, e);
+        }
         long segments = 0;
         if (options.metering()) {
-            FuelInjector.Result injected;
-            try {
-                injected = FuelInjector.inject(loaded.wasm(), module);
-            } catch (RuntimeException e) {
-                throw new CompilationException(CompilationException.Kind.INTERNAL,
-                        "metering injection failed: " + e, null, -1, -1, e);
-            }
-            if (injected != null) {
-                compiledWasm = injected.wasm();
-                fuelFunction = injected.fuelFunction();
-                bulkFunction = injected.bulkFunction();
-                segments = injected.staticSegments();
-                try {
-                    compiledModule = Parser.parse(compiledWasm);
-                } catch (ChicoryException e) {
-                    throw new CompilationException(CompilationException.Kind.INTERNAL,
-                            "metered module does not validate (a compiler bug): " + e.getMessage(), null, -1, -1, e);
-                }
+            for (int i = 0; i < module.functionSection().functionCount(); i++) {
+                segments += CostModel.plan(module.codeSection().getFunctionBody(i).instructions()).segments();
             }
         }
-
-        Backend backend = new ChicoryBackend(CHICORY_VERSION);
-        // Instrumentation grows a method; one that no longer fits in 64 KB is left to the interpreter (metered
-        // the same way, through the fuel calls in its wasm body) and the module translated again. Functions
-        // left to the interpreter get guards where Chicory's interpreter computes wrong results (InterpreterGuards).
-        Set<Integer> interpret = new TreeSet<>();
-        Set<Integer> guarded = new TreeSet<>();
-        Backend.Output output;
-        Map<String, byte[]> classes;
-        while (true) {
-            try {
-                output = backend.translate(compiledModule, className, interpret);
-            } catch (RuntimeException e) {
-                throw new CompilationException(CompilationException.Kind.INTERNAL,
-                        "code generation failed: " + e, null, -1, -1, e);
-            }
-            Set<Integer> unguarded = new TreeSet<>(output.interpretedFunctions());
-            unguarded.removeAll(guarded);
-            guarded.addAll(unguarded);
-            if (InterpreterGuards.needed(compiledWasm, compiledModule, unguarded)) {
-                compiledWasm = InterpreterGuards.apply(compiledWasm, compiledModule, unguarded);
-                try {
-                    compiledModule = Parser.parse(compiledWasm);
-                } catch (ChicoryException e) {
-                    throw new CompilationException(CompilationException.Kind.INTERNAL,
-                            "guarded module does not validate (a compiler bug): " + e.getMessage(), null, -1, -1, e);
-                }
-                interpret.addAll(output.interpretedFunctions());
-                continue;
-            }
-            try {
-                // every class is stamped with the module it runs over: compiledWasm is final once no guard is added
-                var transformer = new BytecodeTransformer(stamp.forClasses(sha256(compiledWasm)), fuelFunction, bulkFunction);
-                classes = transformAll(transformer, output);
-                break;
-            } catch (MethodTooLargeException e) {
-                Matcher m = FUNC.matcher(e.getMethodName());
-                interpret.addAll(output.interpretedFunctions());
-                if (!m.matches() || !interpret.add(Integer.parseInt(m.group(1)))) {
-                    throw new CompilationException(CompilationException.Kind.INTERNAL,
-                            "bytecode transformation of " + e.getClassName() + " failed: " + e, null, -1, -1, e);
-                }
-            }
-        }
-        var report = CodeSizes.report(module.functionSection().functionCount(), Set.copyOf(output.interpretedFunctions()), classes,
-                compiledWasm, segments, (System.nanoTime() - start) / 1_000_000);
-        return new CompiledModule(stamp, output.mainClass(), classes, compiledWasm, report, wasm.clone());
-    }
-
-    private static Map<String, byte[]> transformAll(BytecodeTransformer transformer, Backend.Output output)
-            throws CompilationException {
-        Map<String, byte[]> classes = new LinkedHashMap<>();
-        for (var entry : output.classes().entrySet()) {
-            try {
-                classes.put(entry.getKey(), transformer.transform(entry.getValue()));
-            } catch (MethodTooLargeException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                throw new CompilationException(CompilationException.Kind.INTERNAL,
-                        "bytecode transformation of " + entry.getKey() + " failed: " + e, null, -1, -1, e);
-            }
-        }
-        return classes;
+        var report = CodeSizes.report(module.functionSection().functionCount(), Set.of(), classes, loaded.wasm(), segments,
+                (System.nanoTime() - start) / 1_000_000);
+        // Metering is in the generated code: the instance is built from the module as it was parsed.
+        return new CompiledModule(stamp, className, classes, loaded.wasm(), report, wasm.clone());
     }
 
     private static WasmModule parse(byte[] wasm) throws CompilationException {
@@ -350,17 +266,48 @@ public final class WasmCompiler {
                 throw unsupported("SIMD (v128 local) in function " + (imported + i), "code", imported + i);
             }
             for (AnnotatedInstruction ins : body.instructions()) {
-                if ((ins.opcode().opcode() >>> 8) == 0xFD) {
-                    throw unsupported("SIMD instruction " + ins.opcode().name().toLowerCase(java.util.Locale.ROOT)
+                String proposal = unsupportedProposal(ins.opcode());
+                if (proposal != null) {
+                    throw unsupported(proposal + " instruction " + ins.opcode().name().toLowerCase(java.util.Locale.ROOT)
                             + " in function " + (imported + i) + " at offset 0x" + Integer.toHexString(ins.address()),
                             "code", imported + i);
                 }
             }
         }
+        if (module.tagSection().isPresent() && module.tagSection().get().tagCount() > 0) {
+            throw unsupported("exception handling (tag section)", "tag", -1);
+        }
+    }
+
+    /** The proposal an instruction belongs to when this compiler does not compile it, else null. */
+    private static String unsupportedProposal(com.dylibso.chicory.wasm.types.OpCode op) {
+        if ((op.opcode() >>> 8) == 0xFD) {
+            return "SIMD";
+        }
+        if ((op.opcode() >>> 8) == 0xFB) {
+            return "garbage collection";
+        }
+        switch (op) {
+            case THROW:
+            case THROW_REF:
+            case TRY_TABLE:
+                return "exception handling";
+            case CALL_REF:
+            case RETURN_CALL_REF:
+            case REF_AS_NON_NULL:
+            case BR_ON_NULL:
+            case BR_ON_NON_NULL:
+                return "typed function references";
+            case REF_EQ:
+                return "garbage collection";
+            default:
+                return null;
+        }
     }
 
     private static CompilationException unsupported(String what, String section, int function) {
         return new CompilationException(CompilationException.Kind.UNSUPPORTED,
-                "unsupported feature: " + what + " (this compiler does not compile SIMD)", section, function, -1, null);
+                "unsupported feature: " + what + " (this compiler does not compile SIMD, exception handling, garbage"
+                        + " collection or typed function references)", section, function, -1, null);
     }
 }

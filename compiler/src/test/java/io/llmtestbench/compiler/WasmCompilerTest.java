@@ -79,13 +79,12 @@ class WasmCompilerTest {
     }
 
     @Test
-    void meteringAddsTwoFunctionsAndKeepsTheModuleValid() throws Exception {
+    void meteringIsInTheCodeAndTheModuleStaysAsItIs() throws Exception {
         byte[] wasm = TestWasm.bytes("countdown.wasm");
         CompiledModule metered = WasmCompiler.compile(wasm, CompilerOptions.defaults());
         CompiledModule plain = WasmCompiler.compile(wasm, CompilerOptions.defaults().withMetering(false));
+        assertThat(metered.wasm()).isEqualTo(wasm);
         assertThat(plain.wasm()).isEqualTo(wasm);
-        var module = Parser.parse(metered.wasm());
-        assertThat(module.functionSection().functionCount()).isEqualTo(3 + 2);
         assertThat(metered.report().meteredSegments()).isGreaterThan(0);
         assertThat(plain.report().meteredSegments()).isZero();
         // same module, same options: byte-identical output (reproducible artifacts)
@@ -182,19 +181,27 @@ class WasmCompilerTest {
     }
 
     @Test
-    void aFunctionThatInstrumentationPushesPastTheMethodLimitIsLeftToTheInterpreter() throws Exception {
-        // 5,000 calls are about 40 KB of bytecode from the backend; writing the fuel back around each call
-        // takes the method past the JVM's 64 KB.
+    void aFunctionTooLargeForOneJitCompiledMethodIsSplitIntoParts() throws Exception {
+        // 5,000 calls are more than 40 KB of bytecode in one method; HotSpot compiles at most 8,000.
         byte[] wasm = callHeavyModule(5_000);
-        CompiledModule metered = WasmCompiler.compile(wasm, CompilerOptions.defaults());
-        assertThat(metered.report().interpretedFunctions()).containsExactly(1);
-        for (Map.Entry<String, byte[]> c : metered.classes().entrySet()) {
-            StringWriter problems = new StringWriter();
-            CheckClassAdapter.verify(new ClassReader(c.getValue()), WasmCompilerTest.class.getClassLoader(), false, new PrintWriter(problems));
-            assertThat(problems.toString()).as("verification of %s", c.getKey()).isEmpty();
+        for (boolean metering : new boolean[] {true, false}) {
+            CompiledModule m = WasmCompiler.compile(wasm, CompilerOptions.defaults().withMetering(metering));
+            assertThat(m.report().interpretedFunctions()).isEmpty();
+            assertThat(m.report().largeMethods()).isEmpty();
+            int parts = 0;
+            for (Map.Entry<String, byte[]> c : m.classes().entrySet()) {
+                StringWriter problems = new StringWriter();
+                CheckClassAdapter.verify(new ClassReader(c.getValue()), WasmCompilerTest.class.getClassLoader(), false, new PrintWriter(problems));
+                assertThat(problems.toString()).as("verification of %s", c.getKey()).isEmpty();
+                for (var e : io.llmtestbench.compiler.internal.ClassFiles.codeLengths(c.getValue()).entrySet()) {
+                    assertThat(e.getValue()).as("bytecode of %s", e.getKey()).isLessThanOrEqualTo(CompilationReport.HUGE_METHOD_LIMIT);
+                    if (e.getKey().startsWith("func_1$")) {
+                        parts++;
+                    }
+                }
+            }
+            assertThat(parts).as("parts of function 1 (metering %s)", metering).isGreaterThan(4);
         }
-        CompiledModule unmetered = WasmCompiler.compile(wasm, CompilerOptions.defaults().withMetering(false));
-        assertThat(unmetered.report().interpretedFunctions()).isEmpty();
     }
 
     /** (func $leaf) (func (export "calls") call $leaf ... call $leaf), with {@code calls} calls. */

@@ -21,8 +21,8 @@ final class TestWasm {
     /**
      * A plugin with an extra exported function {@code big(i32) -> i32}, whose body repeats
      * {@code local.get 0; i32.const 1; i32.add; local.set 0} {@code repeats} times: about 4 bytes of JVM
-     * bytecode each, so 2,500 make a method over the 8,000-byte HugeMethodLimit and 17,000 one over the JVM's
-     * 64 KiB method limit (interpreted).
+     * bytecode each, so 2,500 would make a method over the 8,000-byte HugeMethodLimit and 17,000 one over the
+     * JVM's 64 KiB method limit (the compiler splits both).
      */
     static byte[] withBigFunction(int repeats) {
         return new Plugin().metadata(metadata("big", "1.0")).bigFunction(repeats).build();

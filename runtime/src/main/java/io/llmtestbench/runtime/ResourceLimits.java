@@ -3,7 +3,8 @@ package io.llmtestbench.runtime;
 /**
  * Hard limits for one plugin. Immutable; start from {@link #defaults()} or {@link #builder()}.
  *
- * @param maxMemoryBytes cap on the plugin's linear memory (default 64 MiB); {@code memory.grow} past it fails
+ * @param maxMemoryBytes cap on the plugin's linear memory (default 64 MiB, at most {@link #MAX_MEMORY_BYTES});
+ *     {@code memory.grow} past it fails
  * @param maxExecutionTimeMs wall-clock deadline of one execution, host calls included (default 30,000)
  * @param maxInstructions fuel per execution, about one unit per wasm instruction (default 1,000,000,000)
  * @param maxCallDepth nested wasm calls before "call stack exhausted" (default 25,000)
@@ -16,6 +17,11 @@ public record ResourceLimits(
         int maxHttpResponseBytes) {
 
     public static final long DEFAULT_MAX_MEMORY_BYTES = 64L * 1024 * 1024;
+    /**
+     * The largest memory cap: 32,767 pages of 64 KiB (2 GiB - 64 KiB). A plugin's linear memory is one JVM
+     * array, which cannot hold 2 GiB.
+     */
+    public static final long MAX_MEMORY_BYTES = 32_767L * 65536;
     public static final long DEFAULT_MAX_EXECUTION_TIME_MS = 30_000;
     public static final long DEFAULT_MAX_INSTRUCTIONS = 1_000_000_000L;
     public static final int DEFAULT_MAX_CALL_DEPTH = 25_000;
@@ -25,6 +31,10 @@ public record ResourceLimits(
     public ResourceLimits {
         if (maxMemoryBytes < 65536) {
             throw new IllegalArgumentException("maxMemoryBytes must be at least one 64 KiB page: " + maxMemoryBytes);
+        }
+        if (maxMemoryBytes > MAX_MEMORY_BYTES) {
+            throw new IllegalArgumentException("maxMemoryBytes must be at most " + MAX_MEMORY_BYTES
+                    + " (32,767 pages of 64 KiB: linear memory is one JVM array): " + maxMemoryBytes);
         }
         if (maxExecutionTimeMs <= 0) {
             throw new IllegalArgumentException("maxExecutionTimeMs must be positive: " + maxExecutionTimeMs);

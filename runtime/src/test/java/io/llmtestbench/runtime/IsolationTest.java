@@ -159,7 +159,7 @@ class IsolationTest {
         assertThatThrownBy(() -> loader.loadClass(IsolationTest.class.getName())).isInstanceOf(ClassNotFoundException.class);
         assertThatThrownBy(() -> loader.loadClass("java.lang.Runtime")).isInstanceOf(ClassNotFoundException.class);
         assertThatThrownBy(() -> loader.loadClass(PluginSystem.class.getName())).isInstanceOf(ClassNotFoundException.class);
-        assertThat(loader.loadClass("com.dylibso.chicory.runtime.Memory")).isNotNull();
+        assertThat(loader.loadClass("com.dylibso.chicory.runtime.Instance")).isNotNull();
     }
 
     @Test

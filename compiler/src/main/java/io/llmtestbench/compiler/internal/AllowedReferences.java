@@ -16,9 +16,10 @@ import org.objectweb.asm.Type;
  * not listed here (its {@code ClassReferenceVerifier}), and its plugin class loader resolves no class name that
  * is neither the jar's own nor named here.
  *
- * <p>The list is the compiler's: it is what the backend plus {@link BytecodeTransformer} emit, today Chicory
- * 1.7.5's translator (its helpers in {@code OpcodeImpl}, its copy of {@code Shaded} in every module) and our
- * instrumentation ({@link RuntimeContract}). A change of backend means editing this list; the runtime's
+ * <p>The list is the compiler's: it is what our generator ({@code internal.gen}) emits: a few Chicory runtime
+ * objects of the instance, pure JDK number helpers, and the runtime's entry points ({@link RuntimeContract}).
+ * There is no interpreter fallback and no copy of Chicory's helpers in it. A change of generator means editing
+ * this list; the runtime's
  * {@code AllowListAgreementTest} compiles the test plugins, the spec suite and random modules and prints every
  * line to add (emitted, not listed) and every line to remove (listed, never emitted).
  *
@@ -111,322 +112,69 @@ public final class AllowedReferences {
         }
     }
 
-    /** Chicory 1.7.5's translator and its {@code Shaded} helpers, with why each group is harmless. */
+    /** What our generator ({@code internal.gen}) references outside the runtime, with why each group is harmless. */
     private static final String BACKEND = """
             # The generated classes themselves: plain final classes; the main one is Chicory's Machine, whose only
-            # method, call(int, long[]), runs a function of the same instance.
+            # method, call(int, long[]), runs a function of the same instance. Its catch-all handler turns any JVM
+            # failure of guest code (index check, division by zero, stack) into the spec's trap (Traps.translate)
+            # and rethrows it: it can catch nothing guest code could not already avoid raising.
             extends java/lang/Object
             implements com/dylibso/chicory/runtime/Machine
             invokespecial java/lang/Object.<init>()V
-            invokeinterface com/dylibso/chicory/runtime/Machine.call(I[J)[J
+            catch java/lang/Throwable
 
-            # Types the generated classes declare in their own fields and method descriptors.
+            # Types the generated classes declare in their own fields and method descriptors: the instance's parts
+            # (Chicory's runtime objects, the runtime's memory and budget) and br_table lookup strings.
             type com/dylibso/chicory/runtime/Instance
-            type com/dylibso/chicory/runtime/Memory
-            type com/dylibso/chicory/runtime/WasmException
-            type com/dylibso/chicory/runtime/internal/CompilerInterpreterMachine
-            type java/lang/RuntimeException
-            type java/lang/StackOverflowError
+            type com/dylibso/chicory/runtime/GlobalInstance
+            type com/dylibso/chicory/runtime/TableInstance
+            type com/dylibso/chicory/runtime/WasmFunctionHandle
+            type io/llmtestbench/runtime/internal/exec/Budget
+            type io/llmtestbench/runtime/internal/exec/PluginMemory
             type java/lang/String
 
-            # Numeric helpers: pure functions of their arguments. The table ones act on the instance's own tables.
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.F32_CONVERT_I32_S(I)F
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.F32_CONVERT_I32_U(I)F
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.F32_CONVERT_I64_S(J)F
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.F32_CONVERT_I64_U(J)F
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.F32_COPYSIGN(FF)F
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.F32_EQ(FF)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.F32_GE(FF)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.F32_GT(FF)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.F32_LE(FF)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.F32_LT(FF)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.F32_NE(FF)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.F32_REINTERPRET_I32(I)F
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.F64_CONVERT_I32_S(I)D
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.F64_CONVERT_I32_U(I)D
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.F64_CONVERT_I64_S(J)D
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.F64_CONVERT_I64_U(J)D
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.F64_COPYSIGN(DD)D
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.F64_EQ(DD)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.F64_GE(DD)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.F64_GT(DD)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.F64_LE(DD)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.F64_LT(DD)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.F64_NE(DD)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.F64_REINTERPRET_I64(J)D
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I32_CLZ(I)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I32_CTZ(I)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I32_DIV_S(II)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I32_DIV_U(II)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I32_EQ(II)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I32_EQZ(I)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I32_EXTEND_16_S(I)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I32_EXTEND_8_S(I)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I32_GE_S(II)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I32_GE_U(II)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I32_GT_S(II)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I32_GT_U(II)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I32_LE_S(II)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I32_LE_U(II)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I32_LT_S(II)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I32_LT_U(II)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I32_NE(II)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I32_POPCNT(I)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I32_REINTERPRET_F32(F)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I32_REM_S(II)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I32_REM_U(II)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I32_ROTL(II)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I32_ROTR(II)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I32_TRUNC_F32_S(F)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I32_TRUNC_F32_U(F)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I32_TRUNC_F64_S(D)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I32_TRUNC_F64_U(D)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I32_TRUNC_SAT_F32_S(F)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I32_TRUNC_SAT_F32_U(F)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I32_TRUNC_SAT_F64_S(D)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I32_TRUNC_SAT_F64_U(D)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I64_CLZ(J)J
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I64_CTZ(J)J
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I64_DIV_S(JJ)J
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I64_DIV_U(JJ)J
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I64_EQ(JJ)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I64_EQZ(J)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I64_EXTEND_16_S(J)J
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I64_EXTEND_32_S(J)J
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I64_EXTEND_8_S(J)J
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I64_EXTEND_I32_U(I)J
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I64_GE_S(JJ)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I64_GE_U(JJ)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I64_GT_S(JJ)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I64_GT_U(JJ)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I64_LE_S(JJ)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I64_LE_U(JJ)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I64_LT_S(JJ)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I64_LT_U(JJ)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I64_NE(JJ)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I64_POPCNT(J)J
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I64_REINTERPRET_F64(D)J
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I64_REM_S(JJ)J
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I64_REM_U(JJ)J
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I64_ROTL(JJ)J
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I64_ROTR(JJ)J
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I64_TRUNC_F32_S(F)J
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I64_TRUNC_F32_U(F)J
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I64_TRUNC_F64_S(D)J
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I64_TRUNC_F64_U(D)J
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I64_TRUNC_SAT_F32_S(F)J
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I64_TRUNC_SAT_F32_U(F)J
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I64_TRUNC_SAT_F64_S(D)J
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.I64_TRUNC_SAT_F64_U(D)J
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.TABLE_COPY(Lcom/dylibso/chicory/runtime/Instance;IIIII)V
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.TABLE_FILL(Lcom/dylibso/chicory/runtime/Instance;IIII)V
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.TABLE_GET(Lcom/dylibso/chicory/runtime/Instance;II)I
-            invokestatic com/dylibso/chicory/runtime/OpcodeImpl.TABLE_INIT(Lcom/dylibso/chicory/runtime/Instance;IIIII)V
-            invokestatic com/dylibso/chicory/wasm/types/Value.decodeI31U(J)I
-            invokestatic com/dylibso/chicory/wasm/types/Value.doubleToLong(D)J
-            invokestatic com/dylibso/chicory/wasm/types/Value.floatToLong(F)J
-            invokestatic com/dylibso/chicory/wasm/types/Value.isI31(J)Z
-            invokestatic com/dylibso/chicory/wasm/types/Value.longToDouble(J)D
-            invokestatic com/dylibso/chicory/wasm/types/Value.longToFloat(J)F
-            invokestatic java/lang/Byte.toUnsignedInt(B)I
-            invokestatic java/lang/Byte.toUnsignedLong(B)J
-            invokestatic java/lang/Integer.toUnsignedLong(I)J
-            invokestatic java/lang/Short.toUnsignedInt(S)I
-            invokestatic java/lang/Short.toUnsignedLong(S)J
-            invokestatic java/util/Arrays.fill([JJ)V
-
-            # Chicory's workaround for a Java 17 JIT bug (memory.copy, i32.ge_u through a megamorphic lambda it owns);
-            # shouldUseMemWorkaround reads java.version itself and returns a boolean.
-            invokestatic com/dylibso/chicory/runtime/MemCopyWorkaround.i32_ge_u(II)I
-            invokestatic com/dylibso/chicory/runtime/MemCopyWorkaround.memoryCopy(IIILcom/dylibso/chicory/runtime/Memory;)V
-            invokestatic com/dylibso/chicory/runtime/MemCopyWorkaround.shouldUseMemWorkaround()Z
-            # Shaded's static initializer parses the flag GuestSupport.property returns.
-            invokestatic java/lang/Boolean.valueOf(Ljava/lang/String;)Ljava/lang/Boolean;
-            invokevirtual java/lang/Boolean.booleanValue()Z
-
-            # The instance's own linear memory (the runtime's PluginMemory): bounds-checked reads and writes, growth
-            # under the memory cap. readBytes returns a copy; nothing exposes the backing array.
-            invokeinterface com/dylibso/chicory/runtime/Memory.atomicAddByte(IB)B
-            invokeinterface com/dylibso/chicory/runtime/Memory.atomicAddInt(II)I
-            invokeinterface com/dylibso/chicory/runtime/Memory.atomicAddLong(IJ)J
-            invokeinterface com/dylibso/chicory/runtime/Memory.atomicAddShort(IS)S
-            invokeinterface com/dylibso/chicory/runtime/Memory.atomicAndByte(IB)B
-            invokeinterface com/dylibso/chicory/runtime/Memory.atomicAndInt(II)I
-            invokeinterface com/dylibso/chicory/runtime/Memory.atomicAndLong(IJ)J
-            invokeinterface com/dylibso/chicory/runtime/Memory.atomicAndShort(IS)S
-            invokeinterface com/dylibso/chicory/runtime/Memory.atomicCmpxchgByte(IBB)B
-            invokeinterface com/dylibso/chicory/runtime/Memory.atomicCmpxchgInt(III)I
-            invokeinterface com/dylibso/chicory/runtime/Memory.atomicCmpxchgLong(IJJ)J
-            invokeinterface com/dylibso/chicory/runtime/Memory.atomicCmpxchgShort(ISS)S
-            invokeinterface com/dylibso/chicory/runtime/Memory.atomicFence()V
-            invokeinterface com/dylibso/chicory/runtime/Memory.atomicNotify(II)I
-            invokeinterface com/dylibso/chicory/runtime/Memory.atomicOrByte(IB)B
-            invokeinterface com/dylibso/chicory/runtime/Memory.atomicOrInt(II)I
-            invokeinterface com/dylibso/chicory/runtime/Memory.atomicOrLong(IJ)J
-            invokeinterface com/dylibso/chicory/runtime/Memory.atomicOrShort(IS)S
-            invokeinterface com/dylibso/chicory/runtime/Memory.atomicReadByte(I)B
-            invokeinterface com/dylibso/chicory/runtime/Memory.atomicReadInt(I)I
-            invokeinterface com/dylibso/chicory/runtime/Memory.atomicReadLong(I)J
-            invokeinterface com/dylibso/chicory/runtime/Memory.atomicReadShort(I)S
-            invokeinterface com/dylibso/chicory/runtime/Memory.atomicWait(IIJ)I
-            invokeinterface com/dylibso/chicory/runtime/Memory.atomicWait(IJJ)I
-            invokeinterface com/dylibso/chicory/runtime/Memory.atomicWriteByte(IB)V
-            invokeinterface com/dylibso/chicory/runtime/Memory.atomicWriteInt(II)V
-            invokeinterface com/dylibso/chicory/runtime/Memory.atomicWriteLong(IJ)V
-            invokeinterface com/dylibso/chicory/runtime/Memory.atomicWriteShort(IS)V
-            invokeinterface com/dylibso/chicory/runtime/Memory.atomicXchgByte(IB)B
-            invokeinterface com/dylibso/chicory/runtime/Memory.atomicXchgInt(II)I
-            invokeinterface com/dylibso/chicory/runtime/Memory.atomicXchgLong(IJ)J
-            invokeinterface com/dylibso/chicory/runtime/Memory.atomicXchgShort(IS)S
-            invokeinterface com/dylibso/chicory/runtime/Memory.atomicXorByte(IB)B
-            invokeinterface com/dylibso/chicory/runtime/Memory.atomicXorInt(II)I
-            invokeinterface com/dylibso/chicory/runtime/Memory.atomicXorLong(IJ)J
-            invokeinterface com/dylibso/chicory/runtime/Memory.atomicXorShort(IS)S
-            invokeinterface com/dylibso/chicory/runtime/Memory.copy(III)V
-            invokeinterface com/dylibso/chicory/runtime/Memory.drop(I)V
-            invokeinterface com/dylibso/chicory/runtime/Memory.fill(BII)V
-            invokeinterface com/dylibso/chicory/runtime/Memory.grow(I)I
-            invokeinterface com/dylibso/chicory/runtime/Memory.initPassiveSegment(IIII)V
-            invokeinterface com/dylibso/chicory/runtime/Memory.pages()I
-            invokeinterface com/dylibso/chicory/runtime/Memory.read(I)B
-            invokeinterface com/dylibso/chicory/runtime/Memory.readBytes(II)[B
-            invokeinterface com/dylibso/chicory/runtime/Memory.readDouble(I)D
-            invokeinterface com/dylibso/chicory/runtime/Memory.readFloat(I)F
-            invokeinterface com/dylibso/chicory/runtime/Memory.readInt(I)I
-            invokeinterface com/dylibso/chicory/runtime/Memory.readLong(I)J
-            invokeinterface com/dylibso/chicory/runtime/Memory.readShort(I)S
-            invokeinterface com/dylibso/chicory/runtime/Memory.write(I[B)V
-            invokeinterface com/dylibso/chicory/runtime/Memory.writeByte(IB)V
-            invokeinterface com/dylibso/chicory/runtime/Memory.writeF32(IF)V
-            invokeinterface com/dylibso/chicory/runtime/Memory.writeF64(ID)V
-            invokeinterface com/dylibso/chicory/runtime/Memory.writeI32(II)V
-            invokeinterface com/dylibso/chicory/runtime/Memory.writeLong(IJ)V
-            invokeinterface com/dylibso/chicory/runtime/Memory.writeShort(IS)V
-
-            # The running instance's wasm state: its memories, tables, globals, tags, segments, GC references and
-            # module types. Every object these return is that instance's own wasm state (or read-only module
-            # metadata), and only the members listed here may be used on it. An instance reached through
-            # TableInstance.instance or WasmException.instance is one whose functions this instance may already call.
-            invokevirtual com/dylibso/chicory/runtime/Instance.dataSegmentData(I)[B
-            invokevirtual com/dylibso/chicory/runtime/Instance.dropDataSegment(I)V
-            invokevirtual com/dylibso/chicory/runtime/Instance.element(I)Lcom/dylibso/chicory/wasm/types/Element;
-            invokevirtual com/dylibso/chicory/runtime/Instance.functionType(I)I
-            invokevirtual com/dylibso/chicory/runtime/Instance.gcRef(I)Lcom/dylibso/chicory/runtime/WasmGcRef;
-            invokevirtual com/dylibso/chicory/runtime/Instance.getMachine()Lcom/dylibso/chicory/runtime/Machine;
+            # Linking, once per instance in the machine's constructor: the instance's globals and tables, its
+            # imported functions' handles (the host functions the runtime linked: AbiCheck allows only the ABI's
+            # env.host_* and, when enabled, WASI), and a function type to check call_indirect into another
+            # instance's function against.
             invokevirtual com/dylibso/chicory/runtime/Instance.global(I)Lcom/dylibso/chicory/runtime/GlobalInstance;
-            invokevirtual com/dylibso/chicory/runtime/Instance.heapTypeMatch(JZII)Z
-            invokevirtual com/dylibso/chicory/runtime/Instance.memory()Lcom/dylibso/chicory/runtime/Memory;
-            invokevirtual com/dylibso/chicory/runtime/Instance.memory(I)Lcom/dylibso/chicory/runtime/Memory;
-            invokevirtual com/dylibso/chicory/runtime/Instance.module()Lcom/dylibso/chicory/wasm/WasmModule;
-            invokevirtual com/dylibso/chicory/runtime/Instance.registerException(Lcom/dylibso/chicory/runtime/WasmException;)I
-            invokevirtual com/dylibso/chicory/runtime/Instance.registerGcRef(Lcom/dylibso/chicory/runtime/WasmGcRef;)I
-            invokevirtual com/dylibso/chicory/runtime/Instance.setElement(ILcom/dylibso/chicory/wasm/types/Element;)V
             invokevirtual com/dylibso/chicory/runtime/Instance.table(I)Lcom/dylibso/chicory/runtime/TableInstance;
-            invokevirtual com/dylibso/chicory/runtime/Instance.tag(I)Lcom/dylibso/chicory/runtime/TagInstance;
+            invokevirtual com/dylibso/chicory/runtime/Instance.imports()Lcom/dylibso/chicory/runtime/ImportValues;
+            invokevirtual com/dylibso/chicory/runtime/Instance.type(I)Lcom/dylibso/chicory/wasm/types/FunctionType;
+            invokevirtual com/dylibso/chicory/runtime/ImportValues.function(I)Lcom/dylibso/chicory/runtime/ImportFunction;
+            invokevirtual com/dylibso/chicory/runtime/ImportFunction.handle()Lcom/dylibso/chicory/runtime/WasmFunctionHandle;
+            anewarray com/dylibso/chicory/runtime/WasmFunctionHandle
+
+            # Instructions on the instance's own state: imported or exported globals (a long cell), table.size,
+            # data.drop (forgets a segment of this instance).
             invokevirtual com/dylibso/chicory/runtime/GlobalInstance.getValue()J
             invokevirtual com/dylibso/chicory/runtime/GlobalInstance.setValue(J)V
-            invokevirtual com/dylibso/chicory/runtime/TableInstance.grow(IILcom/dylibso/chicory/runtime/Instance;)I
-            invokevirtual com/dylibso/chicory/runtime/TableInstance.instance(I)Lcom/dylibso/chicory/runtime/Instance;
-            invokevirtual com/dylibso/chicory/runtime/TableInstance.requiredRef(I)I
-            invokevirtual com/dylibso/chicory/runtime/TableInstance.setRef(IILcom/dylibso/chicory/runtime/Instance;)V
             invokevirtual com/dylibso/chicory/runtime/TableInstance.size()I
-            invokevirtual com/dylibso/chicory/runtime/TagInstance.type()Lcom/dylibso/chicory/wasm/types/FunctionType;
-            invokevirtual com/dylibso/chicory/wasm/WasmModule.typeSection()Lcom/dylibso/chicory/wasm/types/TypeSection;
-            invokevirtual com/dylibso/chicory/wasm/types/ArrayType.fieldType()Lcom/dylibso/chicory/wasm/types/FieldType;
-            invokevirtual com/dylibso/chicory/wasm/types/CompType.arrayType()Lcom/dylibso/chicory/wasm/types/ArrayType;
-            invokevirtual com/dylibso/chicory/wasm/types/CompType.structType()Lcom/dylibso/chicory/wasm/types/StructType;
-            invokevirtual com/dylibso/chicory/wasm/types/Element.elementCount()I
-            invokevirtual com/dylibso/chicory/wasm/types/Element.initializers()Ljava/util/List;
-            invokevirtual com/dylibso/chicory/wasm/types/FieldType.storageType()Lcom/dylibso/chicory/wasm/types/StorageType;
-            invokevirtual com/dylibso/chicory/wasm/types/FunctionType.returnsMatch(Lcom/dylibso/chicory/wasm/types/FunctionType;)Z
-            invokevirtual com/dylibso/chicory/wasm/types/FunctionType.typesMatch(Lcom/dylibso/chicory/wasm/types/FunctionType;)Z
-            invokevirtual com/dylibso/chicory/wasm/types/PackedType.mask()J
-            invokevirtual com/dylibso/chicory/wasm/types/PackedType.signExtend(J)J
-            invokevirtual com/dylibso/chicory/wasm/types/StorageType.byteSize()I
-            invokevirtual com/dylibso/chicory/wasm/types/StorageType.packedType()Lcom/dylibso/chicory/wasm/types/PackedType;
-            invokevirtual com/dylibso/chicory/wasm/types/StorageType.valType()Lcom/dylibso/chicory/wasm/types/ValType;
-            invokevirtual com/dylibso/chicory/wasm/types/StructType.fieldTypes()[Lcom/dylibso/chicory/wasm/types/FieldType;
-            invokevirtual com/dylibso/chicory/wasm/types/SubType.compType()Lcom/dylibso/chicory/wasm/types/CompType;
-            invokevirtual com/dylibso/chicory/wasm/types/TypeSection.getSubType(I)Lcom/dylibso/chicory/wasm/types/SubType;
-            invokestatic com/dylibso/chicory/wasm/types/ValType.heapTypeSubtype(IILcom/dylibso/chicory/wasm/types/TypeSection;)Z
-            invokevirtual com/dylibso/chicory/wasm/types/ValType.isReference()Z
-            # Element initializers are lists of constant expressions, evaluated against the instance.
-            invokeinterface java/util/List.get(I)Ljava/lang/Object;
-            checkcast java/util/List
-            invokestatic com/dylibso/chicory/runtime/ConstantEvaluators.computeConstantValue(Lcom/dylibso/chicory/runtime/Instance;Ljava/util/List;)[J
+            invokevirtual com/dylibso/chicory/runtime/Instance.dropDataSegment(I)V
 
-            # Calls to imported functions: the host functions the runtime linked into this instance (AbiCheck allows
-            # only the ABI's env.host_* and, when enabled, WASI), the same ones a wasm `call` reaches.
-            invokevirtual com/dylibso/chicory/runtime/Instance.imports()Lcom/dylibso/chicory/runtime/ImportValues;
-            invokevirtual com/dylibso/chicory/runtime/ImportValues.function(I)Lcom/dylibso/chicory/runtime/ImportFunction;
-            invokevirtual com/dylibso/chicory/runtime/ImportValues.tagCount()I
-            invokevirtual com/dylibso/chicory/runtime/ImportFunction.handle()Lcom/dylibso/chicory/runtime/WasmFunctionHandle;
-            invokeinterface com/dylibso/chicory/runtime/WasmFunctionHandle.apply(Lcom/dylibso/chicory/runtime/Instance;[J)[J
-
-            # Functions too big for a JVM method run in Chicory's interpreter, on the same instance (metered through
-            # the fuel calls in their wasm bodies).
-            new com/dylibso/chicory/runtime/internal/CompilerInterpreterMachine
-            invokespecial com/dylibso/chicory/runtime/internal/CompilerInterpreterMachine.<init>(Lcom/dylibso/chicory/runtime/Instance;[I)V
-            invokevirtual com/dylibso/chicory/runtime/internal/CompilerInterpreterMachine.call(I[J)[J
-
-            # GC proposal objects: plain holders of long values.
-            new com/dylibso/chicory/runtime/WasmArray
-            invokespecial com/dylibso/chicory/runtime/WasmArray.<init>(I[J)V
-            checkcast com/dylibso/chicory/runtime/WasmArray
-            invokevirtual com/dylibso/chicory/runtime/WasmArray.get(I)J
-            invokevirtual com/dylibso/chicory/runtime/WasmArray.length()I
-            invokevirtual com/dylibso/chicory/runtime/WasmArray.set(IJ)V
-            new com/dylibso/chicory/runtime/WasmStruct
-            invokespecial com/dylibso/chicory/runtime/WasmStruct.<init>(I[J)V
-            checkcast com/dylibso/chicory/runtime/WasmStruct
-            invokevirtual com/dylibso/chicory/runtime/WasmStruct.field(I)J
-            invokevirtual com/dylibso/chicory/runtime/WasmStruct.setField(IJ)V
-            new com/dylibso/chicory/runtime/WasmI31Ref
-            invokespecial com/dylibso/chicory/runtime/WasmI31Ref.<init>(I)V
-            checkcast com/dylibso/chicory/runtime/WasmI31Ref
-            instanceof com/dylibso/chicory/runtime/WasmI31Ref
-            invokevirtual com/dylibso/chicory/runtime/WasmI31Ref.value()I
-
-            # Traps and wasm exceptions: exception objects carrying a message (and, for wasm exceptions, the
-            # instance and payload). String.format renders trap messages from boxed integers.
-            new com/dylibso/chicory/runtime/ChicoryInterruptedException
-            invokespecial com/dylibso/chicory/runtime/ChicoryInterruptedException.<init>(Ljava/lang/String;)V
-            new com/dylibso/chicory/runtime/TrapException
-            invokespecial com/dylibso/chicory/runtime/TrapException.<init>(Ljava/lang/String;)V
-            new com/dylibso/chicory/runtime/WasmRuntimeException
-            invokespecial com/dylibso/chicory/runtime/WasmRuntimeException.<init>(Ljava/lang/String;)V
-            new com/dylibso/chicory/wasm/ChicoryException
-            invokespecial com/dylibso/chicory/wasm/ChicoryException.<init>(Ljava/lang/String;)V
-            invokespecial com/dylibso/chicory/wasm/ChicoryException.<init>(Ljava/lang/String;Ljava/lang/Throwable;)V
-            new com/dylibso/chicory/wasm/InvalidException
-            invokespecial com/dylibso/chicory/wasm/InvalidException.<init>(Ljava/lang/String;)V
-            new com/dylibso/chicory/runtime/WasmException
-            invokespecial com/dylibso/chicory/runtime/WasmException.<init>(Lcom/dylibso/chicory/runtime/Instance;I[J)V
-            invokevirtual com/dylibso/chicory/runtime/WasmException.instance()Lcom/dylibso/chicory/runtime/Instance;
-            invokevirtual com/dylibso/chicory/runtime/WasmException.tagIdx()I
-            catch java/lang/StackOverflowError
-            invokestatic java/lang/String.format(Ljava/lang/String;[Ljava/lang/Object;)Ljava/lang/String;
-            invokestatic java/lang/Integer.valueOf(I)Ljava/lang/Integer;
-            anewarray java/lang/Object
-
-            # The runtime's spec-exact float helpers, which BytecodeTransformer puts in place of Chicory's
-            # (RuntimeContract.FLOAT_HELPERS): pure functions.
-            invokestatic io/llmtestbench/runtime/internal/exec/WasmFloat.F32_ABS(F)F
-            invokestatic io/llmtestbench/runtime/internal/exec/WasmFloat.F32_CEIL(F)F
-            invokestatic io/llmtestbench/runtime/internal/exec/WasmFloat.F32_FLOOR(F)F
-            invokestatic io/llmtestbench/runtime/internal/exec/WasmFloat.F32_MAX(FF)F
-            invokestatic io/llmtestbench/runtime/internal/exec/WasmFloat.F32_MIN(FF)F
-            invokestatic io/llmtestbench/runtime/internal/exec/WasmFloat.F32_NEAREST(F)F
-            invokestatic io/llmtestbench/runtime/internal/exec/WasmFloat.F32_SQRT(F)F
-            invokestatic io/llmtestbench/runtime/internal/exec/WasmFloat.F32_TRUNC(F)F
-            invokestatic io/llmtestbench/runtime/internal/exec/WasmFloat.F64_ABS(D)D
-            invokestatic io/llmtestbench/runtime/internal/exec/WasmFloat.F64_CEIL(D)D
-            invokestatic io/llmtestbench/runtime/internal/exec/WasmFloat.F64_FLOOR(D)D
-            invokestatic io/llmtestbench/runtime/internal/exec/WasmFloat.F64_MAX(DD)D
-            invokestatic io/llmtestbench/runtime/internal/exec/WasmFloat.F64_MIN(DD)D
-            invokestatic io/llmtestbench/runtime/internal/exec/WasmFloat.F64_NEAREST(D)D
-            invokestatic io/llmtestbench/runtime/internal/exec/WasmFloat.F64_SQRT(D)D
-            invokestatic io/llmtestbench/runtime/internal/exec/WasmFloat.F64_TRUNC(D)D
+            # Numeric helpers of the JDK: pure functions of their arguments (HotSpot intrinsics for most).
+            invokestatic java/lang/Double.doubleToRawLongBits(D)J
+            invokestatic java/lang/Double.longBitsToDouble(J)D
+            invokestatic java/lang/Float.floatToRawIntBits(F)I
+            invokestatic java/lang/Float.intBitsToFloat(I)F
+            invokestatic java/lang/Integer.bitCount(I)I
+            invokestatic java/lang/Integer.divideUnsigned(II)I
+            invokestatic java/lang/Integer.numberOfLeadingZeros(I)I
+            invokestatic java/lang/Integer.numberOfTrailingZeros(I)I
+            invokestatic java/lang/Integer.remainderUnsigned(II)I
+            invokestatic java/lang/Integer.rotateLeft(II)I
+            invokestatic java/lang/Integer.rotateRight(II)I
+            invokestatic java/lang/Long.bitCount(J)I
+            invokestatic java/lang/Long.numberOfLeadingZeros(J)I
+            invokestatic java/lang/Long.numberOfTrailingZeros(J)I
+            invokestatic java/lang/Long.rotateLeft(JI)J
+            invokestatic java/lang/Long.rotateRight(JI)J
+            invokestatic java/lang/Math.copySign(DD)D
+            invokestatic java/lang/Math.copySign(FF)F
+            # The bounds check of an access with a static offset (C2 treats it as a range check); the character of
+            # a constant string (large br_tables are lookup strings).
+            invokestatic java/util/Objects.checkIndex(II)I
+            invokevirtual java/lang/String.charAt(I)C
             """;
 
     private static final Set<Ref> ALL;
@@ -449,30 +197,21 @@ public final class AllowedReferences {
         RESOLVABLE = Collections.unmodifiableSet(names);
     }
 
-    /** Our instrumentation's entry points ({@link RuntimeContract}), named once there. */
+    /** The runtime's entry points for generated code ({@link RuntimeContract#MEMBERS}), named once there. */
     private static Set<Ref> runtimeContract() {
-        String budget = RuntimeContract.BUDGET;
         Set<Ref> r = new LinkedHashSet<>();
-        // The meter and the per-instance budget: fuel, call depth and the stop flag of the running instance. Meter
-        // finds the budget through the instance's memory; a budget holds numbers only.
-        r.add(Ref.member(Kind.INVOKESTATIC, RuntimeContract.METER, RuntimeContract.BUDGET_OF, RuntimeContract.BUDGET_OF_DESC));
-        r.add(Ref.member(Kind.INVOKESTATIC, RuntimeContract.METER, RuntimeContract.STOP, RuntimeContract.STOP_DESC));
-        r.add(Ref.member(Kind.INVOKESTATIC, RuntimeContract.METER, RuntimeContract.REFILL, RuntimeContract.REFILL_DESC));
-        r.add(Ref.member(Kind.INVOKESTATIC, RuntimeContract.METER, RuntimeContract.CHARGE, RuntimeContract.CHARGE_DESC));
-        r.add(Ref.member(Kind.INVOKESTATIC, RuntimeContract.METER, RuntimeContract.CHARGE_BULK, RuntimeContract.CHARGE_BULK_DESC));
-        r.add(Ref.member(Kind.INVOKEVIRTUAL, budget, RuntimeContract.TOO_DEEP, RuntimeContract.TOO_DEEP_DESC));
-        for (String f : new String[] {RuntimeContract.BUDGET_FUEL, RuntimeContract.BUDGET_DEPTH}) {
-            r.add(Ref.member(Kind.GETFIELD, budget, f, "I"));
-            r.add(Ref.member(Kind.PUTFIELD, budget, f, "I"));
+        for (RuntimeContract.Member m : RuntimeContract.MEMBERS) {
+            switch (m.kind()) {
+                case STATIC_METHOD -> r.add(Ref.member(Kind.INVOKESTATIC, m.owner(), m.name(), m.descriptor()));
+                case METHOD -> r.add(Ref.member(Kind.INVOKEVIRTUAL, m.owner(), m.name(), m.descriptor()));
+                case STATIC_FIELD -> r.add(Ref.member(Kind.GETSTATIC, m.owner(), m.name(), m.descriptor()));
+                case FIELD -> r.add(Ref.member(Kind.GETFIELD, m.owner(), m.name(), m.descriptor()));
+            }
         }
-        r.add(Ref.member(Kind.GETFIELD, budget, RuntimeContract.BUDGET_SLICES, "J"));
-        r.add(Ref.member(Kind.PUTFIELD, budget, RuntimeContract.BUDGET_SLICES, "J"));
-        r.add(Ref.member(Kind.GETFIELD, budget, RuntimeContract.BUDGET_MAX_DEPTH, "I"));
-        r.add(Ref.member(Kind.GETFIELD, budget, RuntimeContract.BUDGET_STOP, "Z"));
-        // What generated code gets instead of System.getProperty and Thread.currentThread().isInterrupted():
-        // one named backend flag, and whether the current thread is interrupted (no Thread object).
-        r.add(Ref.member(Kind.INVOKESTATIC, RuntimeContract.GUEST, RuntimeContract.PROPERTY, RuntimeContract.PROPERTY_DESC));
-        r.add(Ref.member(Kind.INVOKESTATIC, RuntimeContract.GUEST, RuntimeContract.INTERRUPTED, RuntimeContract.INTERRUPTED_DESC));
+        // The budget's counters are read and written (fuel, slices, depth); a budget holds numbers only.
+        for (RuntimeContract.Member m : RuntimeContract.WRITTEN_FIELDS) {
+            r.add(Ref.member(Kind.PUTFIELD, m.owner(), m.name(), m.descriptor()));
+        }
         return r;
     }
 

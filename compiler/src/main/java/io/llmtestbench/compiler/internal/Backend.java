@@ -2,31 +2,20 @@ package io.llmtestbench.compiler.internal;
 
 import com.dylibso.chicory.wasm.WasmModule;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * Translates a (metered) wasm module to JVM classes. The one seam where a code generator of our own can
- * replace Chicory's: the metering contract lives in the wasm ({@link FuelInjector}) and in the
- * post-processing ({@link BytecodeTransformer}), not here.
+ * Translates a validated wasm module to JVM classes, with the fuel metering of {@link CostModel} in the code
+ * when asked. The seam between parsing/validation (Chicory) and code generation ({@code gen.GenBackend}).
  *
- * <p>Contract for implementations: one public class named {@code className} with a public constructor
- * taking a {@code com.dylibso.chicory.runtime.Instance} and implementing {@code Machine}; each wasm function
- * {@code N} is a static method {@code func_N(params..., Memory, Instance)}; calls between wasm functions are
- * {@code invokestatic} of those methods.
+ * <p>Contract: one public class named {@code className}, with a public constructor taking a
+ * {@code com.dylibso.chicory.runtime.Instance}, implementing {@code com.dylibso.chicory.runtime.Machine}; every
+ * class carries {@link RuntimeContract#STAMP_FIELD}; no method has more than 8,000 bytes of bytecode; the code
+ * references the runtime only through {@link RuntimeContract}.
  */
 public interface Backend {
 
-    /** Classes by binary name (dots), the main class, and the functions left to the interpreter. */
-    record Output(Map<String, byte[]> classes, String mainClass, Set<Integer> interpretedFunctions) {}
-
     String name();
 
-    String version();
-
-    /**
-     * @param interpret functions to leave to the interpreter even if they would fit in a JVM method (the
-     *     compiler asks for this when its instrumentation would push a method past the JVM's 64 KB limit);
-     *     when not empty, it includes every function an earlier translation left to the interpreter
-     */
-    Output translate(WasmModule module, String className, Set<Integer> interpret);
+    /** Classes by binary name (dots), the main class first. */
+    Map<String, byte[]> translate(WasmModule module, String className, boolean metered);
 }

@@ -16,7 +16,7 @@ public final class CodeSizes {
     private CodeSizes() {}
 
     /**
-     * @param definedFunctions the source module's defined functions (the compiled module may append the metering ones)
+     * @param definedFunctions the module's defined functions
      * @param wasm the module as compiled
      */
     public static CompilationReport report(int definedFunctions, Set<Integer> interpreted, Map<String, byte[]> classes, byte[] wasm,
@@ -35,10 +35,9 @@ public final class CodeSizes {
                 meteredSegments, compileMillis);
     }
 
-    /** Defined functions of the source module, given the module as compiled (metering appends two). */
-    public static int sourceFunctions(byte[] compiledWasm, boolean metered) {
-        int compiled = bodySizes(compiledWasm).length;
-        return metered && compiled >= FuelInjector.APPENDED_FUNCTIONS ? compiled - FuelInjector.APPENDED_FUNCTIONS : compiled;
+    /** Defined functions of a module (metering is in the generated code: the module is compiled as it is). */
+    public static int definedFunctions(byte[] wasm) {
+        return bodySizes(wasm).length;
     }
 
     private static int importedFunctions(byte[] wasm) {

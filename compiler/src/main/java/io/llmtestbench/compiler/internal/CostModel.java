@@ -1,6 +1,9 @@
 package io.llmtestbench.compiler.internal;
 
+import com.dylibso.chicory.wasm.types.Instruction;
 import com.dylibso.chicory.wasm.types.OpCode;
+import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -98,6 +101,106 @@ public final class CostModel {
     /** Fuel of {@code bytes} more bytes copied within a host call already charged. */
     public static long hostCopyCost(long bytes) {
         return bytes / HOST_BYTES_PER_FUEL;
+    }
+
+    /**
+     * Where one function body is charged. {@code charge[i]} is the fuel of the straight-line segment that
+     * starts at instruction {@code i} (charged in full when control enters it, before the instruction runs), 0
+     * where no segment starts or the segment is dead code; {@code bulk[i]} is the bulk kind of instruction
+     * {@code i} when its operand-dependent cost is charged right before it runs, else -1.
+     *
+     * <p>A new segment starts right after every instruction that {@linkplain #endsSegment ends one}: after
+     * every branch and at every branch target. Code after an unconditional branch is dead until control can
+     * arrive again (the end of a block or {@code if}, an {@code else}, a handler) and is not charged.
+     * Instructions the parser added (negative address) are not in the binary and cost nothing.
+     */
+    public record Plan(int[] charge, int[] bulk, int segments) {}
+
+    /** The metering plan of one function body (its instructions as the parser gives them). */
+    public static Plan plan(List<? extends Instruction> ins) {
+        int n = ins.size();
+        int[] charge = new int[n];
+        int[] bulk = new int[n];
+        java.util.Arrays.fill(bulk, -1);
+        int segments = 0;
+        int segmentStart = next(ins, -1);
+        int cost = 0;
+        // The stack of open constructs tells loops (whose end is reached only by falling through) from
+        // blocks and ifs (whose end is a branch target).
+        boolean reachable = true;
+        ArrayDeque<OpCode> open = new ArrayDeque<>();
+        for (int k = 0; k < n; k++) {
+            Instruction instruction = ins.get(k);
+            if (instruction.address() < 0) {
+                continue;
+            }
+            OpCode op = instruction.opcode();
+            if (opensConstruct(op)) {
+                open.push(op);
+            }
+            int kind = bulkKind(op);
+            if (kind >= 0 && reachable) {
+                bulk[k] = kind;
+            }
+            cost += cost(op);
+            if (endsSegment(op)) {
+                if (cost > 0 && reachable && segmentStart < n) {
+                    charge[segmentStart] += cost;
+                    segments++;
+                }
+                if (endsReachability(op)) {
+                    reachable = false;
+                } else if (op == OpCode.END) {
+                    OpCode opener = open.isEmpty() ? null : open.pop();
+                    reachable = opener != OpCode.LOOP || reachable;
+                } else if (isMerge(op)) {
+                    reachable = true;
+                }
+                segmentStart = next(ins, k);
+                cost = 0;
+            }
+        }
+        if (cost > 0 && reachable && segmentStart < n) {
+            charge[segmentStart] += cost;
+            segments++;
+        }
+        return new Plan(charge, bulk, segments);
+    }
+
+    /** The index of the first instruction after {@code k} that is in the binary, or the size of the list. */
+    private static int next(List<? extends Instruction> ins, int k) {
+        for (int j = k + 1; j < ins.size(); j++) {
+            if (ins.get(j).address() >= 0) {
+                return j;
+            }
+        }
+        return ins.size();
+    }
+
+    private static boolean opensConstruct(OpCode op) {
+        switch (op.name()) {
+            case "BLOCK":
+            case "LOOP":
+            case "IF":
+            case "TRY":
+            case "TRY_TABLE":
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /** Where control from elsewhere can arrive (besides the end of a block): dead code becomes reachable again. */
+    private static boolean isMerge(OpCode op) {
+        switch (op.name()) {
+            case "ELSE":
+            case "CATCH":
+            case "CATCH_ALL":
+            case "DELEGATE":
+                return true;
+            default:
+                return false;
+        }
     }
 
     /** Fuel for a bulk operation of {@code count} units (count is an unsigned 32-bit value). */

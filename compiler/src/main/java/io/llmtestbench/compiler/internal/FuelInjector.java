@@ -4,7 +4,6 @@ import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.AnnotatedInstruction;
 import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.FunctionBody;
-import com.dylibso.chicory.wasm.types.OpCode;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -175,46 +174,14 @@ public final class FuelInjector {
             // An insertion: bytes placed before the byte at `at`.
             List<int[]> charges = new ArrayList<>(); // {at, cost}
             List<int[]> bulks = new ArrayList<>(); // {at, kind}
-            int segmentStart = firstAddress;
-            int cost = 0;
-            // Whether the current segment can run at all. Code after an unconditional branch is dead until
-            // control can arrive again (the end of a block or if, an else, a handler); dead segments are
-            // neither charged nor given a metering call. The stack tells loops (whose end is reached only by
-            // falling through) from blocks and ifs (whose end is a branch target).
-            boolean reachable = true;
-            java.util.ArrayDeque<OpCode> open = new java.util.ArrayDeque<>();
+            CostModel.Plan plan = CostModel.plan(ins);
             for (int k = 0; k < ins.size(); k++) {
-                AnnotatedInstruction instruction = ins.get(k);
-                if (instruction.address() < 0) {
-                    continue; // synthetic instruction added by the parser, not in the binary
+                if (plan.charge()[k] > 0) {
+                    charges.add(new int[] {ins.get(k).address(), plan.charge()[k]});
                 }
-                OpCode op = instruction.opcode();
-                if (opensConstruct(op)) {
-                    open.push(op);
+                if (plan.bulk()[k] >= 0) {
+                    bulks.add(new int[] {ins.get(k).address(), plan.bulk()[k]});
                 }
-                int kind = CostModel.bulkKind(op);
-                if (kind >= 0 && reachable) {
-                    bulks.add(new int[] {instruction.address(), kind});
-                }
-                cost += CostModel.cost(op);
-                if (CostModel.endsSegment(op)) {
-                    if (cost > 0 && reachable) {
-                        charges.add(new int[] {segmentStart, cost});
-                    }
-                    if (CostModel.endsReachability(op)) {
-                        reachable = false;
-                    } else if (op == OpCode.END) {
-                        OpCode opener = open.isEmpty() ? null : open.pop();
-                        reachable = opener != OpCode.LOOP || reachable;
-                    } else if (isMerge(op)) {
-                        reachable = true;
-                    }
-                    segmentStart = nextAddress(ins, k);
-                    cost = 0;
-                }
-            }
-            if (cost > 0 && reachable) {
-                charges.add(new int[] {segmentStart, cost});
             }
             segments = charges.size();
 
@@ -269,32 +236,6 @@ public final class FuelInjector {
             return out.toByteArray();
         }
 
-        private static boolean opensConstruct(OpCode op) {
-            switch (op.name()) {
-                case "BLOCK":
-                case "LOOP":
-                case "IF":
-                case "TRY":
-                case "TRY_TABLE":
-                    return true;
-                default:
-                    return false;
-            }
-        }
-
-        /** Where control from elsewhere can arrive (besides the end of a block): dead code becomes reachable again. */
-        private static boolean isMerge(OpCode op) {
-            switch (op.name()) {
-                case "ELSE":
-                case "CATCH":
-                case "CATCH_ALL":
-                case "DELEGATE":
-                    return true;
-                default:
-                    return false;
-            }
-        }
-
         private int firstAddress(List<AnnotatedInstruction> ins) {
             for (AnnotatedInstruction i : ins) {
                 if (i.address() >= 0) {
@@ -302,15 +243,6 @@ public final class FuelInjector {
                 }
             }
             throw new IllegalStateException("function body without instructions");
-        }
-
-        private int nextAddress(List<AnnotatedInstruction> ins, int k) {
-            for (int j = k + 1; j < ins.size(); j++) {
-                if (ins.get(j).address() >= 0) {
-                    return ins.get(j).address();
-                }
-            }
-            return bodyEnd;
         }
     }
 }

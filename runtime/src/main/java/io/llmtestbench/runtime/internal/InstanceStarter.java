@@ -12,6 +12,7 @@ import io.llmtestbench.runtime.ResourceLimits;
 import io.llmtestbench.runtime.internal.exec.Budget;
 import io.llmtestbench.runtime.internal.exec.Interrupted;
 import io.llmtestbench.runtime.internal.exec.MemoryCapExceededException;
+import io.llmtestbench.runtime.internal.exec.PluginMemory;
 import io.llmtestbench.runtime.internal.wasi.RefusalWarnings;
 import io.llmtestbench.runtime.internal.wasi.WasiEnvironment;
 import java.util.concurrent.ScheduledFuture;
@@ -140,7 +141,7 @@ final class InstanceStarter {
     }
 
     private GuestInstance run(Budget budget, long deadline, boolean init) {
-        int capPages = (int) Math.min(limits.maxMemoryBytes() / 65536, 65536);
+        int capPages = (int) Math.min(limits.maxMemoryBytes() / 65536, PluginMemory.MAX_PAGES);
         GuestInstance g;
         try {
             g = new GuestInstance(code, imports, wasiEnvironment(), shared, budget, capPages, deadline, cancellation);

@@ -4,8 +4,6 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
-import com.sun.management.HotSpotDiagnosticMXBean;
-import io.llmtestbench.compiler.CompilationReport;
 import io.llmtestbench.compiler.CompilerStamp;
 import io.llmtestbench.compiler.PluginArtifact;
 import io.llmtestbench.compiler.WasmCompiler;
@@ -17,14 +15,12 @@ import io.llmtestbench.runtime.internal.load.PluginClassLoader;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.FieldNode;
-import org.slf4j.LoggerFactory;
 
 /**
  * One plugin version's compiled code, checked and defined in its own class loader: what instances are built from
@@ -120,7 +116,6 @@ public final class LoadedCode {
             throw Failures.load(e instanceof ClassFormatError ? Stage.MALFORMED : Stage.INVALID, label,
                     "its classes do not link: " + PluginFaults.describe(e), e);
         }
-        warnAboutHugeMethods(label, entry.largeMethods());
         return new LoadedCode(label, entry.stamp(), module, ctor, List.copyOf(entry.interpretedFunctions()), loader);
     }
 
@@ -155,39 +150,6 @@ public final class LoadedCode {
 
     /** The package generated code calls into (RuntimeContract's owners). */
     private static final String GUEST_ENTRY_POINTS = io.llmtestbench.runtime.internal.exec.Meter.class.getPackageName();
-
-    /**
-     * Whether this JVM leaves methods over HotSpot's HugeMethodLimit uncompiled (its default). In a holder, so
-     * that the management beans are only looked up when a plugin has such methods, not on every start-up.
-     */
-    private static final class HugeMethodPolicy {
-        static final boolean STAY_INTERPRETED = lookUp();
-
-        private static boolean lookUp() {
-            try {
-                var hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-                return hotspot == null || Boolean.parseBoolean(hotspot.getVMOption("DontCompileHugeMethods").getValue());
-            } catch (RuntimeException | LinkageError e) {
-                return false; // not HotSpot: nothing known to say
-            }
-        }
-    }
-
-    /**
-     * Generated methods over 8,000 bytes of bytecode are never JIT-compiled under HotSpot's default
-     * {@code -XX:+DontCompileHugeMethods}: say so once per load, with the cure, since it can cost a plugin
-     * several times its speed. At info level: the plugin works either way, and tools that print only warnings
-     * (the CLI by default) keep their error output clean.
-     */
-    private static void warnAboutHugeMethods(String label, List<CompilationReport.Method> large) {
-        if (large.isEmpty() || !HugeMethodPolicy.STAY_INTERPRETED) {
-            return;
-        }
-        LoggerFactory.getLogger(LoadedCode.class).info(
-                "{}: {} generated method(s) exceed HotSpot's HugeMethodLimit (largest {} bytes of bytecode) and will never"
-                        + " be JIT-compiled in this JVM; run it with -XX:-DontCompileHugeMethods (`llmtb inspect` lists them)",
-                label, large.size(), large.stream().mapToInt(CompilationReport.Method::bytecodeBytes).max().orElse(0));
-    }
 
     static String stampOf(byte[] classBytes) {
         var node = new ClassNode();

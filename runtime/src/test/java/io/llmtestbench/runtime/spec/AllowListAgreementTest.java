@@ -179,7 +179,7 @@ class AllowListAgreementTest {
                 "java/lang/ProcessHandle", "java/lang/Module", "java/lang/ModuleLayer", "java/lang/StackWalker",
                 "java/lang/SecurityManager", "java/lang/Package", "com/dylibso/chicory/runtime/Store",
                 "com/dylibso/chicory/runtime/HostFunction", "com/dylibso/chicory/runtime/Instance$Builder",
-                "com/dylibso/chicory/runtime/ImportValues$Builder", "io/llmtestbench/runtime/internal/exec/PluginMemory");
+                "com/dylibso/chicory/runtime/ImportValues$Builder");
         List<String> bad = new ArrayList<>();
         for (Ref r : AllowedReferences.all()) {
             List<String> named = new ArrayList<>();
@@ -207,7 +207,7 @@ class AllowListAgreementTest {
         }
         for (String n : List.of("java.lang.Thread", "java.lang.Class", "java.lang.invoke.MethodHandles", "java.lang.Runtime",
                 "com.dylibso.chicory.compiler.internal.Compiler", "com.dylibso.chicory.runtime.Store",
-                "io.llmtestbench.runtime.PluginSystem", "io.llmtestbench.runtime.internal.exec.PluginMemory",
+                "io.llmtestbench.runtime.PluginSystem", "io.llmtestbench.runtime.internal.exec.Interrupted",
                 "java.util.ServiceLoader", "java.lang.reflect.Proxy", "sun.misc.Unsafe")) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> loader.loadClass(n)).as(n)
                     .isInstanceOf(ClassNotFoundException.class);

@@ -286,7 +286,7 @@ class DifferentialTest {
     /** One call of {@code run}: its result or trap, and the memory after it. */
     record Step(long[] args, Long result, String trap, byte[] memory, long fuel) {}
 
-    /** Functions too big for a JVM method run in Chicory's interpreter inside compiled modules: same checks. */
+    /** Functions too big for one JIT-compiled JVM method are split into parts: same checks. */
     @TestFactory
     Stream<DynamicTest> hugeRandomFunctionsAgree() {
         List<DynamicTest> tests = new ArrayList<>();
@@ -295,7 +295,8 @@ class DifferentialTest {
             tests.add(DynamicTest.dynamicTest("huge, seed " + seed, () -> {
                 byte[] wasm = RandomModules.generateHuge(seed);
                 var compiled = WasmCompiler.compile(wasm, CompilerOptions.defaults());
-                assertThat(compiled.report().interpretedFunctions()).as("functions left to the interpreter").isNotEmpty();
+                assertThat(compiled.report().largeMethods()).as("methods over HugeMethodLimit").isEmpty();
+                assertThat(parts(compiled)).as("parts of split functions").isPositive();
                 checkModule(seed, wasm);
             }));
         }
@@ -331,14 +332,15 @@ class DifferentialTest {
     }
 
     /**
-     * The oracle for fuel: the metered module as injected (before code generation) in Chicory's interpreter,
-     * where {@code $fuel} and {@code $bulk} are empty wasm functions; a listener adds up what each executed
-     * call to them charges. Compiled code must charge exactly that on every call, including those that trap
-     * (its fuel local is written back when a trap leaves a function).
+     * The oracle for fuel: the module metered in wasm ({@code FuelInjector}: a call to {@code $fuel} at the start
+     * of every segment of the cost model, {@code $bulk} before every bulk instruction) run by Chicory's
+     * interpreter, where {@code $fuel} and {@code $bulk} are empty wasm functions; a listener adds up what each
+     * executed call to them charges. Compiled code must charge exactly that on every call, including those that
+     * trap (its fuel local is written back when a trap leaves a function).
      */
     private static List<Long> chargesExecutedByInterpreter(byte[] wasm) throws CompilationException {
-        byte[] metered = WasmCompiler.compile(wasm, CompilerOptions.defaults()).wasm();
         var original = com.dylibso.chicory.wasm.Parser.parse(wasm);
+        byte[] metered = io.llmtestbench.compiler.internal.FuelInjector.inject(wasm, original).wasm();
         int fuelFunction = original.importSection().count(com.dylibso.chicory.wasm.types.ExternalType.FUNCTION)
                 + original.functionSection().functionCount();
         long[] sum = new long[1];
@@ -439,17 +441,22 @@ class DifferentialTest {
         }
     }
 
-    /**
-     * The same stores in functions too large for a JVM method, which run in Chicory's interpreter: the compiler
-     * guards them ({@code InterpreterGuards}), so they trap too, and stores that do not wrap still land.
-     */
+    /** Methods of parts of split functions ({@code func_N$k}) in a compiled module. */
+    private static long parts(io.llmtestbench.compiler.CompiledModule compiled) {
+        return compiled.classes().values().stream()
+                .flatMap(c -> io.llmtestbench.compiler.internal.ClassFiles.codeLengths(c).keySet().stream())
+                .filter(m -> m.matches("func_\\d+\\$.*"))
+                .count();
+    }
+
+    /** The same stores in functions too large for one method, which are split into parts: they trap too. */
     @Test
-    void storesPastFourGibibytesTrapInInterpretedFunctionsToo() throws Exception {
+    void storesPastFourGibibytesTrapInSplitFunctionsToo() throws Exception {
         byte[] wasm = hugeStoreModule();
         for (Engine engine : List.of(METERED, UNMETERED)) {
             Engine.Prepared p = engine.prepare("wrap-huge", wasm);
-            assertThat(p.compiled().report().interpretedFunctions()).as("%s: functions left to the interpreter", engine.name())
-                    .containsExactlyInAnyOrder(0, 1, 2);
+            assertThat(p.compiled().report().largeMethods()).as("%s: methods over HugeMethodLimit", engine.name()).isEmpty();
+            assertThat(parts(p.compiled())).as("%s: parts of split functions", engine.name()).isPositive();
             Budget budget = new Budget(Budget.UNLIMITED, ScriptRunner.MAX_DEPTH);
             Instance instance = engine.instantiate(p, ImportValues.empty(), budget);
             for (String f : List.of("st8", "st64_8", "st64_32")) {
@@ -474,15 +481,15 @@ class DifferentialTest {
     }
 
     /**
-     * Arithmetic in functions too large for a JVM method, which run in Chicory's interpreter, must follow the spec
-     * where that interpreter does not (found by the V8 oracle; the compiler rewrites them, {@code InterpreterGuards}):
-     * an {@code i32.mul} product that is 0 modulo 2<sup>32</sup> must not take an {@code if}; {@code abs} clears the
-     * sign of a NaN; {@code ceil}, {@code min}, {@code max}, {@code sqrt} of a signalling NaN give a quiet NaN. One
-     * exported function {@code run (param $case i32) (result i64)} too big for a JVM method; expected results are
-     * the spec's.
+     * Arithmetic in functions too large for one JVM method, which are split into parts, must follow the spec where
+     * Chicory's interpreter (the reference elsewhere) does not (found by the V8 oracle): an {@code i32.mul} product
+     * that is 0 modulo 2<sup>32</sup> must not take an {@code if}; {@code abs} clears the sign of a NaN;
+     * {@code ceil}, {@code min}, {@code max}, {@code sqrt} of a signalling NaN give a quiet NaN. One exported
+     * function {@code run (param $case i32) (result i64)} too big for one JVM method; expected results are the
+     * spec's.
      */
     @Test
-    void arithmeticInInterpretedFunctionsFollowsTheSpec() throws Exception {
+    void arithmeticInSplitFunctionsFollowsTheSpec() throws Exception {
         // Each case: operands pushed as i64 constants a and b, code that turns them into the i64 result (local 3 is
         // an i64 scratch), and the expected result.
         record Case(String name, long a, long b, byte[] code, long expected) {}
@@ -509,7 +516,7 @@ class DifferentialTest {
         var body = new java.io.ByteArrayOutputStream();
         body.writeBytes(new byte[] {0x02, 0x02, 0x7f, 0x01, 0x7e}); // locals 1, 2: i32 (1 is the padding's); 3: i64
         for (int k = 0; k < 15_000; k++) {
-            // local.set 1 (i32.const 7 + 1000): keeps the function too big for a JVM method
+            // local.set 1 (i32.const 7 + 1000): makes the function too big for one JVM method
             body.writeBytes(new byte[] {0x41, 0x07, 0x41, (byte) 0xe8, 0x07, 0x6a, 0x21, 0x01});
         }
         for (int i = 0; i < cases.size(); i++) {
@@ -536,9 +543,9 @@ class DifferentialTest {
         RandomModules.section(out, 10, code.toByteArray());
         byte[] wasm = out.toByteArray();
         for (Engine engine : List.of(METERED, UNMETERED)) {
-            Engine.Prepared p = engine.prepare("interpreted-arithmetic", wasm);
-            assertThat(p.compiled().report().interpretedFunctions()).as("%s: functions left to the interpreter", engine.name())
-                    .containsExactly(0);
+            Engine.Prepared p = engine.prepare("split-arithmetic", wasm);
+            assertThat(p.compiled().report().largeMethods()).as("%s: methods over HugeMethodLimit", engine.name()).isEmpty();
+            assertThat(parts(p.compiled())).as("%s: parts of split functions", engine.name()).isPositive();
             Budget budget = new Budget(Budget.UNLIMITED, ScriptRunner.MAX_DEPTH);
             Instance instance = engine.instantiate(p, ImportValues.empty(), budget);
             for (int i = 0; i < cases.size(); i++) {
@@ -605,7 +612,7 @@ class DifferentialTest {
 
     /**
      * {@code WasmCompiler.validate} leaves some checks to Chicory's instantiation (see exclusions.txt). Metering
-     * appends two functions to the module: it must not turn such a module into one that instantiates.
+     * must not turn such a module into one that instantiates.
      */
     @Test
     void meteringDoesNotMakeInvalidModulesInstantiable() {

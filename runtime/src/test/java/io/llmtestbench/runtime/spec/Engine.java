@@ -41,8 +41,8 @@ interface Engine {
 
     /** Generated classes + metered wasm through {@link WasmCompiler}, loaded by a {@link PluginClassLoader}. */
     final class Compiled implements Engine {
-        /** Pages a module's own memory may grow to: the wasm limit, so only the module's maximum applies. */
-        static final int MEMORY_CAP_PAGES = 65536;
+        /** Pages a module's own memory may grow to: the most a PluginMemory holds, so only the module's maximum applies. */
+        static final int MEMORY_CAP_PAGES = PluginMemory.MAX_PAGES;
 
         private final CompilerOptions options;
 

@@ -158,8 +158,12 @@ final class RandomModules {
             op(0x40, 0);
             op(0x21, pick(I32_LOCALS));
         } else {
-            // if/else on an i32 condition
+            // if/else on an i32 condition. Chicory 1.7.5's interpreter (the reference) multiplies i32s as longs
+            // without wrapping and its `if` tests the whole long, so an i32.mul that wraps to 0 would take the
+            // then branch there: the condition goes through i32.ne 0, which wraps it first.
             genI32(2);
+            op(0x41, 0);
+            op(0x47);
             op(0x04, 0x40);
             statement(nesting + 1);
             if (random.nextBoolean()) {

@@ -1,6 +1,5 @@
 package io.llmtestbench.runtime.spec;
 
-import com.dylibso.chicory.runtime.ByteArrayMemory;
 import com.dylibso.chicory.runtime.GlobalInstance;
 import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.ImportGlobal;
@@ -14,6 +13,7 @@ import com.dylibso.chicory.wasm.types.Table;
 import com.dylibso.chicory.wasm.types.TableLimits;
 import com.dylibso.chicory.wasm.types.ValType;
 import com.dylibso.chicory.wasm.types.Value;
+import io.llmtestbench.runtime.internal.exec.PluginMemory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The {@code spectest} host module every script may import, as the reference interpreter defines it
  * ({@code interpreter/host/spectest.ml}): print functions that do nothing visible, four constant globals
  * (666 / 666.6), a table of 10 funcref (max 20), one memory page (max 2) and a shared memory (for the
- * threads proposal). One fresh set per script: its memory and table are shared by the script's modules,
+ * threads proposal), both {@code PluginMemory}s as generated code requires. One fresh set per script: its
+ * memory and table are shared by the script's modules,
  * as in the reference interpreter.
  */
 final class SpectestHost {
@@ -46,8 +47,8 @@ final class SpectestHost {
         values.add(new ImportGlobal(MODULE, "global_f64", new GlobalInstance(Value.fromDouble(666.6))));
         values.add(new ImportTable(MODULE, "table",
                 new TableInstance(new Table(ValType.FuncRef, new TableLimits(10, 20)), Value.REF_NULL_VALUE)));
-        values.add(new ImportMemory(MODULE, "memory", new ByteArrayMemory(new MemoryLimits(1, 2))));
-        values.add(new ImportMemory(MODULE, "shared_memory", new ByteArrayMemory(new MemoryLimits(1, 2, true))));
+        values.add(new ImportMemory(MODULE, "memory", new PluginMemory(new MemoryLimits(1, 2), 2, null)));
+        values.add(new ImportMemory(MODULE, "shared_memory", new PluginMemory(new MemoryLimits(1, 2, true), 2, null)));
     }
 
     private void print(String name, ValType... params) {

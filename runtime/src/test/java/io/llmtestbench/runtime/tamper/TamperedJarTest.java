@@ -297,12 +297,11 @@ class TamperedJarTest {
 
     @Test
     void classesSplitOverTwoPackagesAreRefused() throws Exception {
+        // a second class of the plugin's (stamped, listed, called by nothing), in a package of its own
         JarKit k = echo.copy();
-        String main = k.mainClass(ID);
-        String other = k.classNames(ID).stream().filter(n -> !n.equals(main)).findFirst().orElseThrow();
-        String moved = "llmtb.elsewhere." + other.substring(other.lastIndexOf('.') + 1);
-        Map<String, String> mapping = Map.of(other.replace('.', '/'), moved.replace('.', '/'));
-        remap(k, mapping);
+        String moved = "llmtb/elsewhere/Extra";
+        k.addClass(ID, moved.replace('/', '.'), JarKit.bytes(extraClass(moved, tmp.resolve("split"), k.classStamp(ID))), true);
+        k.rehash(ID);
         refused(k.write(tmp.resolve("split.jar")), Stage.INVALID, "not in the main class's package");
     }
 
@@ -410,7 +409,8 @@ class TamperedJarTest {
         // one class's stamp constant changed, or removed
         for (String newStamp : new String[] {"llmtb=0.0.0", null}) {
             k = echo.copy();
-            String victim = k.classNames(ID).get(1);
+            List<String> names = k.classNames(ID);
+            String victim = names.get(names.size() - 1);
             ClassNode node = k.node(victim);
             node.fields.removeIf(f -> f.name.equals(io.llmtestbench.compiler.internal.RuntimeContract.STAMP_FIELD));
             if (newStamp != null) {
@@ -582,11 +582,9 @@ class TamperedJarTest {
         var node = new ClassNode();
         node.visit(Opcodes.V11, Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL, lazy, null, "java/lang/Object", null);
         MethodNode clinit = new MethodNode(Opcodes.ACC_STATIC, "<clinit>", "()V", null, null);
-        clinit.instructions.add(new TypeInsnNode(Opcodes.NEW, "com/dylibso/chicory/runtime/TrapException"));
-        clinit.instructions.add(new InsnNode(Opcodes.DUP));
-        clinit.instructions.add(new LdcInsnNode("initializer failed"));
-        clinit.instructions.add(new MethodInsnNode(Opcodes.INVOKESPECIAL, "com/dylibso/chicory/runtime/TrapException", "<init>",
-                "(Ljava/lang/String;)V", false));
+        // throws the runtime's "unreachable" trap: only allowed references, so the class loads and fails at first use
+        var trap = io.llmtestbench.compiler.internal.RuntimeContract.TRAP_UNREACHABLE;
+        clinit.instructions.add(new MethodInsnNode(Opcodes.INVOKESTATIC, trap.owner(), trap.name(), trap.descriptor(), false));
         clinit.instructions.add(new InsnNode(Opcodes.ATHROW));
         node.methods.add(clinit);
         MethodNode touch = JarKit.staticMethod(node, "run");

@@ -2,19 +2,17 @@ package io.llmtestbench.runtime.internal.exec;
 
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
-import io.llmtestbench.compiler.internal.CostModel;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
 
 /**
- * The entry points generated code calls (see the compiler's {@code RuntimeContract}). A compiled wasm
- * function calls {@link #budget} once at entry and {@link #refill} when its fuel runs out; everything else it
- * does on the {@link Budget}'s fields. {@link #charge} and {@link #chargeBulk} serve the interpreter fallback
- * and bulk operations.
+ * The slow paths of metering that generated code calls (see the compiler's {@code RuntimeContract}):
+ * {@link #stop} when a fuel check finds the stop flag up or no slice left, {@link #refill} when more than a
+ * slice was overdrawn. Everything else a compiled function does on the {@link Budget}'s fields.
  *
- * <p>The budget is found through the instance's {@link PluginMemory} (one type check and a field load), or,
- * for a module whose memory is not its own, through a side table.
+ * <p>A machine finds its instance's budget once, when it links: through the instance's {@link PluginMemory},
+ * or, for a module whose memory is not its own, through a side table ({@link #register}).
  */
 public final class Meter {
     private static final Map<Instance, Budget> OTHER = Collections.synchronizedMap(new WeakHashMap<>());
@@ -28,7 +26,8 @@ public final class Meter {
 
     /** The budget of the instance running the calling code. */
     public static Budget budget(Memory memory, Instance instance) {
-        return memory instanceof PluginMemory ? ((PluginMemory) memory).budget() : other(instance);
+        Budget own = memory instanceof PluginMemory ? ((PluginMemory) memory).budget() : null;
+        return own != null ? own : other(instance);
     }
 
     private static Budget other(Instance instance) {
@@ -64,18 +63,5 @@ public final class Meter {
         }
         b.fuel = fuel;
         b.refill();
-    }
-
-    /** Charges a straight-line segment run by the interpreter fallback. */
-    public static void charge(int fuel, Memory memory, Instance instance) {
-        Budget b = budget(memory, instance);
-        if ((b.fuel -= fuel) < 0) {
-            b.refill();
-        }
-    }
-
-    /** Charges a bulk operation (memory.fill/copy/init, table operations, memory.grow). */
-    public static void chargeBulk(int count, int kind, Memory memory, Instance instance) {
-        budget(memory, instance).charge(CostModel.bulkCost(count, kind));
     }
 }

@@ -1,52 +1,129 @@
 package io.llmtestbench.runtime.internal.exec;
 
-import com.dylibso.chicory.runtime.ByteArrayMemory;
+import com.dylibso.chicory.runtime.ChicoryInterruptedException;
+import com.dylibso.chicory.runtime.ConstantEvaluators;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.runtime.WasmRuntimeException;
+import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.UninstantiableException;
 import com.dylibso.chicory.wasm.types.ActiveDataSegment;
 import com.dylibso.chicory.wasm.types.DataSegment;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import com.dylibso.chicory.wasm.types.PassiveDataSegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * The linear memory of a plugin instance: Chicory's {@link ByteArrayMemory} under a hard page cap, with
- * the instance's {@link Budget} attached so that generated code reaches its meter in one field load.
+ * The linear memory of a plugin instance: one flat {@code byte[]} under a hard page cap, with the instance's
+ * {@link Budget} attached.
+ *
+ * <p>Generated code reads {@link #bytes} into a local and accesses it through the little-endian static
+ * accessors below ({@link #i32(byte[], int)}...), each one {@link VarHandle} access that C2 inlines and whose
+ * index check it turns into a range check it can hoist out of loops. The
+ * array is replaced (never resized in place) by {@code memory.grow}, so generated code reloads the field after
+ * any call that can grow memory. Host functions, WASI and Chicory's instantiation use the {@link Memory}
+ * methods, which see the same bytes.
  *
  * <p>{@code memory.grow} past the cap returns -1, as the spec says; the cap applies whether or not the
- * module declares a maximum. Every method is forwarded, including the interface's default methods, so that
- * none falls back to the {@code lock()}-based defaults that {@code ByteArrayMemory} does not support.
- *
- * <p>Ranges are checked here, not by the delegate: {@code memory.fill}, {@code memory.copy},
- * {@code memory.init} and the host's range reads and writes treat address and length as unsigned 32-bit
- * numbers and trap with "out of bounds memory access" before writing anything when address + length passes
- * the end (Chicory 1.7.5 adds them as {@code int}s, so a sum past 2<sup>31</sup> passed its check, wrote
- * pages and then failed with a {@code NullPointerException}). Active data segments are dropped once they
- * are copied at instantiation, as the spec says, so a later {@code memory.init} from one traps.
+ * module declares a maximum, and can be at most {@link #MAX_PAGES} (a JVM array holds less than 2 GiB).
+ * Addresses and lengths are unsigned 32-bit numbers: a range whose end passes the memory's size (computed
+ * without overflow) is "out of bounds memory access", checked before anything is read or written.
  */
 public final class PluginMemory implements Memory {
-    private final ByteArrayMemory delegate;
+    /** The most pages one memory can have: the largest JVM array is just under 2 GiB. */
+    public static final int MAX_PAGES = 32767;
+
+    private static final VarHandle I16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle I64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle F32 = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle F64 = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle I8 = MethodHandles.arrayElementVarHandle(byte[].class);
+
+    // Generated code's loads and stores: an index past the array (or negative) throws
+    // IndexOutOfBoundsException, which the export boundary turns into "out of bounds memory access".
+
+    public static short i16(byte[] b, int i) {
+        return (short) I16.get(b, i);
+    }
+
+    public static int i32(byte[] b, int i) {
+        return (int) I32.get(b, i);
+    }
+
+    public static long i64(byte[] b, int i) {
+        return (long) I64.get(b, i);
+    }
+
+    public static float f32(byte[] b, int i) {
+        return (float) F32.get(b, i);
+    }
+
+    public static double f64(byte[] b, int i) {
+        return (double) F64.get(b, i);
+    }
+
+    public static void i16(byte[] b, int i, short v) {
+        I16.set(b, i, v);
+    }
+
+    public static void i32(byte[] b, int i, int v) {
+        I32.set(b, i, v);
+    }
+
+    public static void i64(byte[] b, int i, long v) {
+        I64.set(b, i, v);
+    }
+
+    public static void f32(byte[] b, int i, float v) {
+        F32.set(b, i, v);
+    }
+
+    public static void f64(byte[] b, int i, double v) {
+        F64.set(b, i, v);
+    }
+
+    /** The memory's bytes; its length is always a whole number of pages. Generated code reads this field. */
+    public byte[] bytes;
+
     private final Budget budget;
     private final int capPages;
+    private final int maximumPages;
+    private final int initialPages;
+    private final boolean shared;
     private boolean growRefused;
     /** The instance's data segments (shared with it, so {@code data.drop} shows here); null before initialisation. */
     private DataSegment[] segments;
+    /** Waiters of {@code memory.atomic.wait}, by address (shared memories only). */
+    private final Map<Integer, WaitQueue> waiters;
 
     /**
      * @param declared the module's limits
-     * @param capPages the most pages this memory may ever have
+     * @param capPages the most pages this memory may ever have (at most {@link #MAX_PAGES})
      * @throws MemoryCapExceededException if the module's initial size is already above the cap
      */
     public PluginMemory(MemoryLimits declared, int capPages, Budget budget) {
+        if (capPages < 0 || capPages > MAX_PAGES) {
+            throw new IllegalArgumentException("memory cap of " + capPages + " pages: must be between 0 and " + MAX_PAGES
+                    + " (2 GiB - 64 KiB, the largest JVM array)");
+        }
         if (declared.initialPages() > capPages) {
             throw new MemoryCapExceededException(declared.initialPages(), capPages);
         }
-        int max = Math.min(declared.maximumPages(), capPages);
-        this.delegate = new ByteArrayMemory(new MemoryLimits(declared.initialPages(), max, declared.shared()));
         this.budget = budget;
         this.capPages = capPages;
+        this.initialPages = declared.initialPages();
+        this.maximumPages = (int) Math.min(Integer.toUnsignedLong(declared.maximumPages()), capPages);
+        this.shared = declared.shared();
+        this.bytes = new byte[initialPages * PAGE_SIZE];
+        this.waiters = shared ? new HashMap<>() : null;
     }
 
     public Budget budget() {
@@ -66,234 +143,70 @@ public final class PluginMemory implements Memory {
         growRefused = false;
     }
 
-    @Override
-    public int grow(int delta) {
-        int result = delegate.grow(delta);
-        if (result < 0 && delta > 0) {
-            growRefused = true;
-        }
-        return result;
-    }
+    // ---- size ---------------------------------------------------------------------------------------------
 
     @Override
     public int pages() {
-        return delegate.pages();
+        return bytes.length >>> 16;
+    }
+
+    /**
+     * {@code memory.grow}: the old size in pages, or -1 when the new size would pass the module's maximum or
+     * the cap (or the JVM cannot allocate it). The new pages are zero. Generated code must reload
+     * {@link #bytes} afterwards.
+     */
+    @Override
+    public int grow(int delta) {
+        int old = pages();
+        long wanted = old + Integer.toUnsignedLong(delta);
+        if (wanted > maximumPages) {
+            if (delta != 0) {
+                growRefused = true;
+            }
+            return -1;
+        }
+        if (delta != 0) {
+            try {
+                bytes = Arrays.copyOf(bytes, (int) wanted * PAGE_SIZE);
+            } catch (OutOfMemoryError e) {
+                growRefused = true;
+                return -1;
+            }
+        }
+        return old;
     }
 
     @Override
     public int initialPages() {
-        return delegate.initialPages();
+        return initialPages;
     }
 
     @Override
     public int maximumPages() {
-        return delegate.maximumPages();
+        return maximumPages;
     }
 
     @Override
     public boolean shared() {
-        return delegate.shared();
+        return shared;
     }
 
-    @Override
-    public Object lock(int a0) {
-        return delegate.lock(a0);
+    // ---- bounds -------------------------------------------------------------------------------------------
+
+    private static RuntimeException outOfBounds(String what) {
+        return new WasmRuntimeException("out of bounds memory access: " + what);
     }
 
-    @Override
-    public int waitOn(int a0, int a1, long a2) {
-        return delegate.waitOn(a0, a1, a2);
+    /** Checks {@code [addr, addr + size)} (both unsigned) against the memory; returns addr. */
+    private int check(String what, int addr, int size) {
+        if (Integer.toUnsignedLong(addr) + Integer.toUnsignedLong(size) > bytes.length) {
+            throw outOfBounds(what + " of " + Integer.toUnsignedString(size) + " bytes at address "
+                    + Integer.toUnsignedString(addr) + " (memory is " + bytes.length + " bytes)");
+        }
+        return addr;
     }
 
-    @Override
-    public int waitOn(int a0, long a1, long a2) {
-        return delegate.waitOn(a0, a1, a2);
-    }
-
-    @Override
-    public int notify(int a0, int a1) {
-        return delegate.notify(a0, a1);
-    }
-
-    @Override
-    public void atomicFence() {
-        delegate.atomicFence();
-    }
-
-    @Override
-    public int atomicWait(int a0, int a1, long a2) {
-        return delegate.atomicWait(a0, a1, a2);
-    }
-
-    @Override
-    public int atomicWait(int a0, long a1, long a2) {
-        return delegate.atomicWait(a0, a1, a2);
-    }
-
-    @Override
-    public int atomicNotify(int a0, int a1) {
-        return delegate.atomicNotify(a0, a1);
-    }
-
-    @Override
-    public int atomicReadInt(int a0) {
-        return delegate.atomicReadInt(a0);
-    }
-
-    @Override
-    public long atomicReadLong(int a0) {
-        return delegate.atomicReadLong(a0);
-    }
-
-    @Override
-    public short atomicReadShort(int a0) {
-        return delegate.atomicReadShort(a0);
-    }
-
-    @Override
-    public byte atomicReadByte(int a0) {
-        return delegate.atomicReadByte(a0);
-    }
-
-    @Override
-    public void atomicWriteInt(int a0, int a1) {
-        delegate.atomicWriteInt(a0, a1);
-    }
-
-    @Override
-    public void atomicWriteLong(int a0, long a1) {
-        delegate.atomicWriteLong(a0, a1);
-    }
-
-    @Override
-    public void atomicWriteShort(int a0, short a1) {
-        delegate.atomicWriteShort(a0, a1);
-    }
-
-    @Override
-    public void atomicWriteByte(int a0, byte a1) {
-        delegate.atomicWriteByte(a0, a1);
-    }
-
-    @Override
-    public int atomicAddInt(int a0, int a1) {
-        return delegate.atomicAddInt(a0, a1);
-    }
-
-    @Override
-    public int atomicAndInt(int a0, int a1) {
-        return delegate.atomicAndInt(a0, a1);
-    }
-
-    @Override
-    public int atomicOrInt(int a0, int a1) {
-        return delegate.atomicOrInt(a0, a1);
-    }
-
-    @Override
-    public int atomicXorInt(int a0, int a1) {
-        return delegate.atomicXorInt(a0, a1);
-    }
-
-    @Override
-    public int atomicXchgInt(int a0, int a1) {
-        return delegate.atomicXchgInt(a0, a1);
-    }
-
-    @Override
-    public int atomicCmpxchgInt(int a0, int a1, int a2) {
-        return delegate.atomicCmpxchgInt(a0, a1, a2);
-    }
-
-    @Override
-    public long atomicAddLong(int a0, long a1) {
-        return delegate.atomicAddLong(a0, a1);
-    }
-
-    @Override
-    public long atomicAndLong(int a0, long a1) {
-        return delegate.atomicAndLong(a0, a1);
-    }
-
-    @Override
-    public long atomicOrLong(int a0, long a1) {
-        return delegate.atomicOrLong(a0, a1);
-    }
-
-    @Override
-    public long atomicXorLong(int a0, long a1) {
-        return delegate.atomicXorLong(a0, a1);
-    }
-
-    @Override
-    public long atomicXchgLong(int a0, long a1) {
-        return delegate.atomicXchgLong(a0, a1);
-    }
-
-    @Override
-    public long atomicCmpxchgLong(int a0, long a1, long a2) {
-        return delegate.atomicCmpxchgLong(a0, a1, a2);
-    }
-
-    @Override
-    public short atomicAddShort(int a0, short a1) {
-        return delegate.atomicAddShort(a0, a1);
-    }
-
-    @Override
-    public short atomicAndShort(int a0, short a1) {
-        return delegate.atomicAndShort(a0, a1);
-    }
-
-    @Override
-    public short atomicOrShort(int a0, short a1) {
-        return delegate.atomicOrShort(a0, a1);
-    }
-
-    @Override
-    public short atomicXorShort(int a0, short a1) {
-        return delegate.atomicXorShort(a0, a1);
-    }
-
-    @Override
-    public short atomicXchgShort(int a0, short a1) {
-        return delegate.atomicXchgShort(a0, a1);
-    }
-
-    @Override
-    public short atomicCmpxchgShort(int a0, short a1, short a2) {
-        return delegate.atomicCmpxchgShort(a0, a1, a2);
-    }
-
-    @Override
-    public byte atomicAddByte(int a0, byte a1) {
-        return delegate.atomicAddByte(a0, a1);
-    }
-
-    @Override
-    public byte atomicAndByte(int a0, byte a1) {
-        return delegate.atomicAndByte(a0, a1);
-    }
-
-    @Override
-    public byte atomicOrByte(int a0, byte a1) {
-        return delegate.atomicOrByte(a0, a1);
-    }
-
-    @Override
-    public byte atomicXorByte(int a0, byte a1) {
-        return delegate.atomicXorByte(a0, a1);
-    }
-
-    @Override
-    public byte atomicXchgByte(int a0, byte a1) {
-        return delegate.atomicXchgByte(a0, a1);
-    }
-
-    @Override
-    public byte atomicCmpxchgByte(int a0, byte a1, byte a2) {
-        return delegate.atomicCmpxchgByte(a0, a1, a2);
-    }
+    // ---- instantiation and bulk operations ----------------------------------------------------------------
 
     @Override
     public void initialize(Instance instance, DataSegment[] dataSegments) {
@@ -301,19 +214,30 @@ public final class PluginMemory implements Memory {
     }
 
     /**
-     * Copies the active segments of this memory (the delegate checks their bounds and fails instantiation),
-     * then drops them: after instantiation an active segment behaves like a dropped passive one.
+     * Copies the active segments of this memory (one out of bounds fails the instantiation), then drops them:
+     * after instantiation an active segment behaves like a dropped passive one.
      */
     @Override
     public void initialize(Instance instance, DataSegment[] dataSegments, int memoryIndex) {
-        delegate.initialize(instance, dataSegments, memoryIndex);
         segments = dataSegments;
-        if (dataSegments != null) {
-            for (int i = 0; i < dataSegments.length; i++) {
-                if (dataSegments[i] instanceof ActiveDataSegment
-                        && ((ActiveDataSegment) dataSegments[i]).index() == memoryIndex) {
-                    dataSegments[i] = PassiveDataSegment.EMPTY;
+        if (dataSegments == null) {
+            return;
+        }
+        for (int i = 0; i < dataSegments.length; i++) {
+            DataSegment s = dataSegments[i];
+            if (s instanceof ActiveDataSegment && ((ActiveDataSegment) s).index() == memoryIndex) {
+                var segment = (ActiveDataSegment) s;
+                int offset = (int) ConstantEvaluators.computeConstantValue(instance, segment.offsetInstructions())[0];
+                byte[] data = segment.data();
+                if (Integer.toUnsignedLong(offset) + data.length > bytes.length) {
+                    throw new UninstantiableException("out of bounds memory access: data segment " + i + " of "
+                            + data.length + " bytes at address " + Integer.toUnsignedString(offset) + " (memory is "
+                            + bytes.length + " bytes)");
                 }
+                System.arraycopy(data, 0, bytes, offset, data.length);
+                dataSegments[i] = PassiveDataSegment.EMPTY;
+            } else if (!(s instanceof ActiveDataSegment) && !(s instanceof PassiveDataSegment)) {
+                throw new ChicoryException("Data segment should be active or passive: " + s);
             }
         }
     }
@@ -321,17 +245,182 @@ public final class PluginMemory implements Memory {
     /** {@code memory.init}: source and destination ranges checked (unsigned) before anything is written. */
     @Override
     public void initPassiveSegment(int segment, int dest, int offset, int size) {
-        byte[] data = segments[segment].data();
-        long end = Integer.toUnsignedLong(offset) + Integer.toUnsignedLong(size);
-        if (end > data.length) {
+        byte[] data = segments == null ? new byte[0] : segments[segment].data();
+        if (Integer.toUnsignedLong(offset) + Integer.toUnsignedLong(size) > data.length) {
             throw outOfBounds("memory.init of " + Integer.toUnsignedString(size) + " bytes from offset "
                     + Integer.toUnsignedString(offset) + " of data segment " + segment + " (" + data.length + " bytes"
                     + (data.length == 0 ? ", dropped or empty" : "") + ")");
         }
-        checkRange("memory.init", dest, size);
-        if (size != 0) {
-            delegate.write(dest, data, offset, size);
+        check("memory.init", dest, size);
+        System.arraycopy(data, offset, bytes, dest, size);
+    }
+
+    /** {@code data.drop}. */
+    @Override
+    public void drop(int segment) {
+        if (segments != null) {
+            segments[segment] = PassiveDataSegment.EMPTY;
         }
+    }
+
+    /** {@code memory.fill} as the wasm instruction takes it: destination, byte value, length (unsigned). */
+    public void fill(int dest, int value, int size) {
+        check("memory.fill", dest, size);
+        Arrays.fill(bytes, dest, dest + size, (byte) value);
+    }
+
+    /**
+     * {@link Memory#fill}: Chicory passes {@code toIndex = fromIndex + size} computed as an {@code int}, so
+     * {@code toIndex - fromIndex} is the size again, read here as unsigned.
+     */
+    @Override
+    public void fill(byte value, int fromIndex, int toIndex) {
+        fill(fromIndex, value, toIndex - fromIndex);
+    }
+
+    /** {@code memory.copy} within this memory; overlapping ranges copy as if through a temporary buffer. */
+    @Override
+    public void copy(int dest, int src, int size) {
+        check("memory.copy", src, size);
+        check("memory.copy", dest, size);
+        System.arraycopy(bytes, src, bytes, dest, size);
+    }
+
+    /** {@code memory.copy} from another memory (multi-memory) into this one. */
+    public void copyFrom(PluginMemory source, int dest, int src, int size) {
+        source.check("memory.copy", src, size);
+        check("memory.copy", dest, size);
+        System.arraycopy(source.bytes, src, bytes, dest, size);
+    }
+
+    @Override
+    public void zero() {
+        Arrays.fill(bytes, (byte) 0);
+    }
+
+    // ---- host access --------------------------------------------------------------------------------------
+
+    @Override
+    public void write(int addr, byte[] data) {
+        write(addr, data, 0, data.length);
+    }
+
+    @Override
+    public void write(int addr, byte[] data, int offset, int size) {
+        java.util.Objects.checkFromIndexSize(offset, size, data.length);
+        check("write", addr, size);
+        System.arraycopy(data, offset, bytes, addr, size);
+    }
+
+    @Override
+    public byte read(int addr) {
+        return bytes[check("read", addr, 1)];
+    }
+
+    @Override
+    public byte[] readBytes(int addr, int len) {
+        check("read", addr, len);
+        return Arrays.copyOfRange(bytes, addr, addr + len);
+    }
+
+    @Override
+    public void writeI32(int addr, int data) {
+        I32.set(bytes, check("write", addr, 4), data);
+    }
+
+    @Override
+    public int readInt(int addr) {
+        return (int) I32.get(bytes, check("read", addr, 4));
+    }
+
+    @Override
+    public long readI32(int addr) {
+        return readInt(addr);
+    }
+
+    @Override
+    public long readU32(int addr) {
+        return Integer.toUnsignedLong(readInt(addr));
+    }
+
+    @Override
+    public void writeLong(int addr, long data) {
+        I64.set(bytes, check("write", addr, 8), data);
+    }
+
+    @Override
+    public long readLong(int addr) {
+        return (long) I64.get(bytes, check("read", addr, 8));
+    }
+
+    @Override
+    public long readI64(int addr) {
+        return readLong(addr);
+    }
+
+    @Override
+    public void writeShort(int addr, short data) {
+        I16.set(bytes, check("write", addr, 2), data);
+    }
+
+    @Override
+    public short readShort(int addr) {
+        return (short) I16.get(bytes, check("read", addr, 2));
+    }
+
+    @Override
+    public long readI16(int addr) {
+        return readShort(addr);
+    }
+
+    @Override
+    public long readU16(int addr) {
+        return readShort(addr) & 0xFFFFL;
+    }
+
+    @Override
+    public void writeByte(int addr, byte data) {
+        bytes[check("write", addr, 1)] = data;
+    }
+
+    @Override
+    public long readU8(int addr) {
+        return read(addr) & 0xFFL;
+    }
+
+    @Override
+    public long readI8(int addr) {
+        return read(addr);
+    }
+
+    @Override
+    public void writeF32(int addr, float data) {
+        writeI32(addr, Float.floatToRawIntBits(data));
+    }
+
+    @Override
+    public long readF32(int addr) {
+        return readInt(addr);
+    }
+
+    @Override
+    public float readFloat(int addr) {
+        return Float.intBitsToFloat(readInt(addr));
+    }
+
+    @Override
+    public void writeF64(int addr, double data) {
+        writeLong(addr, Double.doubleToRawLongBits(data));
+    }
+
+    @Override
+    public double readDouble(int addr) {
+        return Double.longBitsToDouble(readLong(addr));
+    }
+
+    @Override
+    public long readF64(int addr) {
+        return readLong(addr);
     }
 
     @Override
@@ -351,7 +440,8 @@ public final class PluginMemory implements Memory {
 
     @Override
     public String readString(int addr, int len, Charset charset) {
-        return new String(readBytes(addr, len), charset);
+        check("read", addr, len);
+        return new String(bytes, addr, len, charset);
     }
 
     @Override
@@ -370,7 +460,7 @@ public final class PluginMemory implements Memory {
         while (read(c) != 0) {
             c++;
         }
-        return new String(readBytes(addr, c - addr), charset);
+        return readString(addr, c - addr, charset);
     }
 
     @Override
@@ -378,171 +468,358 @@ public final class PluginMemory implements Memory {
         return readCString(addr, StandardCharsets.UTF_8);
     }
 
-    @Override
-    public void write(int addr, byte[] data) {
-        write(addr, data, 0, data.length);
+    // ---- atomics (threads proposal) -----------------------------------------------------------------------
+
+    private int atomicAddress(int addr, int size) {
+        check("atomic access", addr, size);
+        if ((addr & (size - 1)) != 0) {
+            throw new WasmRuntimeException("unaligned atomic");
+        }
+        return addr;
     }
 
     @Override
-    public void write(int addr, byte[] data, int offset, int size) {
-        java.util.Objects.checkFromIndexSize(offset, size, data.length);
-        checkRange("write", addr, size);
-        delegate.write(addr, data, offset, size);
+    public void atomicFence() {
+        VarHandle.fullFence();
     }
 
     @Override
-    public byte read(int a0) {
-        return delegate.read(a0);
+    public byte atomicReadByte(int addr) {
+        return (byte) I8.getVolatile(bytes, atomicAddress(addr, 1));
     }
 
     @Override
-    public byte[] readBytes(int addr, int len) {
-        checkRange("read", addr, len);
-        return delegate.readBytes(addr, len);
+    public short atomicReadShort(int addr) {
+        return (short) I16.getVolatile(bytes, atomicAddress(addr, 2));
     }
 
     @Override
-    public void writeI32(int a0, int a1) {
-        delegate.writeI32(a0, a1);
+    public int atomicReadInt(int addr) {
+        return (int) I32.getVolatile(bytes, atomicAddress(addr, 4));
     }
 
     @Override
-    public int readInt(int a0) {
-        return delegate.readInt(a0);
+    public long atomicReadLong(int addr) {
+        return (long) I64.getVolatile(bytes, atomicAddress(addr, 8));
     }
 
     @Override
-    public long readI32(int a0) {
-        return delegate.readI32(a0);
+    public void atomicWriteByte(int addr, byte value) {
+        I8.setVolatile(bytes, atomicAddress(addr, 1), value);
     }
 
     @Override
-    public long readU32(int a0) {
-        return delegate.readU32(a0);
+    public void atomicWriteShort(int addr, short value) {
+        I16.setVolatile(bytes, atomicAddress(addr, 2), value);
     }
 
     @Override
-    public void writeLong(int a0, long a1) {
-        delegate.writeLong(a0, a1);
+    public void atomicWriteInt(int addr, int value) {
+        I32.setVolatile(bytes, atomicAddress(addr, 4), value);
     }
 
     @Override
-    public long readLong(int a0) {
-        return delegate.readLong(a0);
+    public void atomicWriteLong(int addr, long value) {
+        I64.setVolatile(bytes, atomicAddress(addr, 8), value);
     }
 
-    @Override
-    public long readI64(int a0) {
-        return delegate.readI64(a0);
+    /** The read-modify-write operations of the threads proposal, by operator. */
+    public enum Rmw { ADD, SUB, AND, OR, XOR, XCHG }
+
+    /**
+     * An atomic read-modify-write of {@code size} bytes (1, 2, 4 or 8) at an aligned address: returns the old
+     * value zero-extended. Narrow accesses work on the whole aligned int or long that contains them.
+     */
+    public long atomicRmw(int addr, int size, Rmw op, long operand) {
+        atomicAddress(addr, size);
+        byte[] b = bytes;
+        if (size == 8) {
+            while (true) {
+                long old = (long) I64.getVolatile(b, addr);
+                if (I64.compareAndSet(b, addr, old, apply(op, old, operand))) {
+                    return old;
+                }
+            }
+        }
+        if (size == 4) {
+            while (true) {
+                int old = (int) I32.getVolatile(b, addr);
+                if (I32.compareAndSet(b, addr, old, (int) apply(op, old, operand))) {
+                    return Integer.toUnsignedLong(old);
+                }
+            }
+        }
+        int aligned = addr & ~3;
+        int shift = (addr & 3) * 8;
+        long mask = size == 1 ? 0xFFL : 0xFFFFL;
+        while (true) {
+            int word = (int) I32.getVolatile(b, aligned);
+            long old = (word >>> shift) & mask;
+            long updated = apply(op, old, operand) & mask;
+            int next = (int) ((word & ~(mask << shift)) | (updated << shift));
+            if (I32.compareAndSet(b, aligned, word, next)) {
+                return old;
+            }
+        }
     }
 
-    @Override
-    public void writeShort(int a0, short a1) {
-        delegate.writeShort(a0, a1);
-    }
-
-    @Override
-    public short readShort(int a0) {
-        return delegate.readShort(a0);
-    }
-
-    @Override
-    public long readI16(int a0) {
-        return delegate.readI16(a0);
-    }
-
-    @Override
-    public long readU16(int a0) {
-        return delegate.readU16(a0);
-    }
-
-    @Override
-    public void writeByte(int a0, byte a1) {
-        delegate.writeByte(a0, a1);
-    }
-
-    @Override
-    public long readU8(int a0) {
-        return delegate.readU8(a0);
-    }
-
-    @Override
-    public long readI8(int a0) {
-        return delegate.readI8(a0);
-    }
-
-    @Override
-    public void writeF32(int a0, float a1) {
-        delegate.writeF32(a0, a1);
-    }
-
-    @Override
-    public long readF32(int a0) {
-        return delegate.readF32(a0);
-    }
-
-    @Override
-    public float readFloat(int a0) {
-        return delegate.readFloat(a0);
-    }
-
-    @Override
-    public void writeF64(int a0, double a1) {
-        delegate.writeF64(a0, a1);
-    }
-
-    @Override
-    public double readDouble(int a0) {
-        return delegate.readDouble(a0);
-    }
-
-    @Override
-    public long readF64(int a0) {
-        return delegate.readF64(a0);
-    }
-
-    @Override
-    public void zero() {
-        delegate.zero();
+    private static long apply(Rmw op, long old, long operand) {
+        switch (op) {
+            case ADD: return old + operand;
+            case SUB: return old - operand;
+            case AND: return old & operand;
+            case OR: return old | operand;
+            case XOR: return old ^ operand;
+            default: return operand;
+        }
     }
 
     /**
-     * {@code memory.fill}: Chicory passes {@code toIndex = fromIndex + size} computed as an {@code int}, so
-     * {@code toIndex - fromIndex} is the operand again, read here as unsigned.
+     * An atomic compare-and-exchange of {@code size} bytes at an aligned address: compares the zero-extended
+     * old value with {@code expected} truncated to the width; returns the old value zero-extended.
      */
-    @Override
-    public void fill(byte value, int fromIndex, int toIndex) {
-        int size = toIndex - fromIndex;
-        checkRange("memory.fill", fromIndex, size);
-        if (size != 0) {
-            delegate.fill(value, fromIndex, toIndex);
+    public long atomicCmpxchg(int addr, int size, long expected, long replacement) {
+        atomicAddress(addr, size);
+        byte[] b = bytes;
+        if (size == 8) {
+            return (long) I64.compareAndExchange(b, addr, expected, replacement);
+        }
+        long mask = size == 4 ? 0xFFFF_FFFFL : size == 2 ? 0xFFFFL : 0xFFL;
+        long want = expected & mask;
+        int aligned = addr & ~3;
+        int shift = (addr & 3) * 8;
+        while (true) {
+            int word = (int) I32.getVolatile(b, aligned);
+            long old = (Integer.toUnsignedLong(word) >>> shift) & mask;
+            if (old != want) {
+                return old;
+            }
+            long cleared = Integer.toUnsignedLong(word) & ~(mask << shift);
+            int next = (int) (cleared | ((replacement & mask) << shift));
+            if (I32.compareAndSet(b, aligned, word, next)) {
+                return old;
+            }
         }
     }
 
     @Override
-    public void copy(int dest, int src, int size) {
-        checkRange("memory.copy", src, size);
-        checkRange("memory.copy", dest, size);
-        if (size != 0) {
-            delegate.copy(dest, src, size);
-        }
-    }
-
-    /** Traps unless [addr, addr + size), both unsigned 32-bit, lies inside the memory. */
-    private void checkRange(String what, int addr, int size) {
-        long limit = (long) delegate.pages() * PAGE_SIZE;
-        if (Integer.toUnsignedLong(addr) + Integer.toUnsignedLong(size) > limit) {
-            throw outOfBounds(what + " of " + Integer.toUnsignedString(size) + " bytes at address "
-                    + Integer.toUnsignedString(addr) + " (memory is " + limit + " bytes)");
-        }
-    }
-
-    private static WasmRuntimeException outOfBounds(String detail) {
-        return new WasmRuntimeException("out of bounds memory access: " + detail);
+    public byte atomicAddByte(int addr, byte delta) {
+        return (byte) atomicRmw(addr, 1, Rmw.ADD, delta);
     }
 
     @Override
-    public void drop(int a0) {
-        delegate.drop(a0);
+    public byte atomicAndByte(int addr, byte mask) {
+        return (byte) atomicRmw(addr, 1, Rmw.AND, mask);
+    }
+
+    @Override
+    public byte atomicOrByte(int addr, byte mask) {
+        return (byte) atomicRmw(addr, 1, Rmw.OR, mask);
+    }
+
+    @Override
+    public byte atomicXorByte(int addr, byte mask) {
+        return (byte) atomicRmw(addr, 1, Rmw.XOR, mask);
+    }
+
+    @Override
+    public byte atomicXchgByte(int addr, byte value) {
+        return (byte) atomicRmw(addr, 1, Rmw.XCHG, value);
+    }
+
+    @Override
+    public byte atomicCmpxchgByte(int addr, byte expected, byte replacement) {
+        return (byte) atomicCmpxchg(addr, 1, expected, replacement);
+    }
+
+    @Override
+    public short atomicAddShort(int addr, short delta) {
+        return (short) atomicRmw(addr, 2, Rmw.ADD, delta);
+    }
+
+    @Override
+    public short atomicAndShort(int addr, short mask) {
+        return (short) atomicRmw(addr, 2, Rmw.AND, mask);
+    }
+
+    @Override
+    public short atomicOrShort(int addr, short mask) {
+        return (short) atomicRmw(addr, 2, Rmw.OR, mask);
+    }
+
+    @Override
+    public short atomicXorShort(int addr, short mask) {
+        return (short) atomicRmw(addr, 2, Rmw.XOR, mask);
+    }
+
+    @Override
+    public short atomicXchgShort(int addr, short value) {
+        return (short) atomicRmw(addr, 2, Rmw.XCHG, value);
+    }
+
+    @Override
+    public short atomicCmpxchgShort(int addr, short expected, short replacement) {
+        return (short) atomicCmpxchg(addr, 2, expected, replacement);
+    }
+
+    @Override
+    public int atomicAddInt(int addr, int delta) {
+        return (int) atomicRmw(addr, 4, Rmw.ADD, delta);
+    }
+
+    @Override
+    public int atomicAndInt(int addr, int mask) {
+        return (int) atomicRmw(addr, 4, Rmw.AND, mask);
+    }
+
+    @Override
+    public int atomicOrInt(int addr, int mask) {
+        return (int) atomicRmw(addr, 4, Rmw.OR, mask);
+    }
+
+    @Override
+    public int atomicXorInt(int addr, int mask) {
+        return (int) atomicRmw(addr, 4, Rmw.XOR, mask);
+    }
+
+    @Override
+    public int atomicXchgInt(int addr, int value) {
+        return (int) atomicRmw(addr, 4, Rmw.XCHG, value);
+    }
+
+    @Override
+    public int atomicCmpxchgInt(int addr, int expected, int replacement) {
+        return (int) atomicCmpxchg(addr, 4, expected, replacement);
+    }
+
+    @Override
+    public long atomicAddLong(int addr, long delta) {
+        return atomicRmw(addr, 8, Rmw.ADD, delta);
+    }
+
+    @Override
+    public long atomicAndLong(int addr, long mask) {
+        return atomicRmw(addr, 8, Rmw.AND, mask);
+    }
+
+    @Override
+    public long atomicOrLong(int addr, long mask) {
+        return atomicRmw(addr, 8, Rmw.OR, mask);
+    }
+
+    @Override
+    public long atomicXorLong(int addr, long mask) {
+        return atomicRmw(addr, 8, Rmw.XOR, mask);
+    }
+
+    @Override
+    public long atomicXchgLong(int addr, long value) {
+        return atomicRmw(addr, 8, Rmw.XCHG, value);
+    }
+
+    @Override
+    public long atomicCmpxchgLong(int addr, long expected, long replacement) {
+        return atomicCmpxchg(addr, 8, expected, replacement);
+    }
+
+    // ---- wait / notify ------------------------------------------------------------------------------------
+
+    /** Threads waiting at one address, and wake-ups handed to them but not yet consumed. */
+    private static final class WaitQueue {
+        int waiting;
+        int wakeups;
+    }
+
+    @Override
+    public int atomicWait(int addr, int expected, long timeoutNanos) {
+        atomicAddress(addr, 4);
+        return await(addr, () -> atomicReadInt(addr) == expected, timeoutNanos);
+    }
+
+    @Override
+    public int atomicWait(int addr, long expected, long timeoutNanos) {
+        atomicAddress(addr, 8);
+        return await(addr, () -> atomicReadLong(addr) == expected, timeoutNanos);
+    }
+
+    /** 0 woken, 1 value not as expected, 2 timed out; a negative timeout waits forever. */
+    private int await(int addr, java.util.function.BooleanSupplier stillExpected, long timeoutNanos) {
+        if (!shared) {
+            throw new WasmRuntimeException("expected shared memory");
+        }
+        WaitQueue q;
+        synchronized (waiters) {
+            if (!stillExpected.getAsBoolean()) {
+                return 1;
+            }
+            q = waiters.computeIfAbsent(addr, a -> new WaitQueue());
+            q.waiting++;
+        }
+        long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
+        synchronized (q) {
+            try {
+                while (q.wakeups == 0) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return 2;
+                    }
+                    q.wait(left / 1_000_000, (int) (left % 1_000_000));
+                }
+                q.wakeups--;
+                return 0;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ChicoryInterruptedException("Thread interrupted");
+            } finally {
+                q.waiting--;
+            }
+        }
+    }
+
+    @Override
+    public int atomicNotify(int addr, int count) {
+        atomicAddress(addr, 4);
+        if (!shared) {
+            return 0;
+        }
+        WaitQueue q;
+        synchronized (waiters) {
+            q = waiters.get(addr);
+        }
+        if (q == null) {
+            return 0;
+        }
+        synchronized (q) {
+            int woken = Math.min(q.waiting - q.wakeups, count < 0 ? Integer.MAX_VALUE : count);
+            if (woken > 0) {
+                q.wakeups += woken;
+                q.notifyAll();
+            }
+            return Math.max(woken, 0);
+        }
+    }
+
+    @Override
+    @SuppressWarnings("removal")
+    public Object lock(int address) {
+        throw new UnsupportedOperationException("PluginMemory has no lock objects; use the atomic methods");
+    }
+
+    @Override
+    @SuppressWarnings("removal")
+    public int waitOn(int address, int expected, long timeout) {
+        return atomicWait(address, expected, timeout);
+    }
+
+    @Override
+    @SuppressWarnings("removal")
+    public int waitOn(int address, long expected, long timeout) {
+        return atomicWait(address, expected, timeout);
+    }
+
+    @Override
+    @SuppressWarnings("removal")
+    public int notify(int address, int maxThreads) {
+        return atomicNotify(address, maxThreads);
     }
 }

@@ -1,0 +1,2785 @@
+package io.llmtestbench.compiler.internal.gen;
+
+import static org.objectweb.asm.Opcodes.*;
+
+import com.dylibso.chicory.wasm.types.AnnotatedInstruction;
+import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.OpCode;
+import com.dylibso.chicory.wasm.types.ValType;
+import io.llmtestbench.compiler.internal.CostModel;
+import io.llmtestbench.compiler.internal.RuntimeContract;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.LabelNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.TryCatchBlockNode;
+
+/**
+ * Emits the JVM method of one wasm function, or of one part of it ({@link Part}), from the validated
+ * instruction list.
+ *
+ * <p>The wasm operand stack is the JVM operand stack and wasm locals are JVM locals. Structured control
+ * becomes labels and jumps; a branch that leaves values below its results first stores the results in
+ * temporaries, pops the rest, and reloads them. Code after an unconditional branch is not emitted. The
+ * method's other locals: the machine (last parameter), the budget, the fuel (metered), and one local per
+ * memory used holding its {@code byte[]}, reloaded after {@code memory.grow} and after calls that can grow
+ * memory.
+ *
+ * <p>Metering (docs/metering.md): the fuel lives in an {@code int} local; each straight-line segment of
+ * {@link CostModel#plan} is one {@code iinc}; the fuel is checked at function entry, at every loop header and
+ * at every return, stored to the budget around every call that may run other code or charge the budget, and
+ * stored by a catch-all handler when a trap leaves the method (its ranges exclude those calls, whose callee
+ * accounts for itself).
+ */
+final class FunctionEmitter {
+    private static final String L_MEMORY = "L" + RuntimeContract.PLUGIN_MEMORY + ";";
+    private static final String L_BUDGET = "L" + RuntimeContract.BUDGET + ";";
+    private static final String L_INSTANCE = "L" + Names.INSTANCE + ";";
+    private static final String L_TABLE = "L" + Names.TABLE_INSTANCE + ";";
+
+    private final ModuleInfo mod;
+    private final Layout layout;
+    private final int function;
+    private final FunctionType type;
+    private final List<AnnotatedInstruction> code;
+    private final ValType[] localTypes;
+    private final boolean metered;
+    private final CostModel.Plan meterPlan;
+    private final String owner;
+    private final String machine;
+    private final String machineDesc;
+
+    final MethodNode method;
+
+    // ---- splitting ----------------------------------------------------------------------------------------
+    /** The parts of the function (null: one method), and the part this method is (null: the function's own). */
+    private final Splitter.Plan split;
+    private final Splitter.Region region;
+    /** Filled while emitting the whole function as one method, for the splitter; else null. */
+    private final Splitter.Measure measure;
+    private final LabelNode[] marks;
+    private int lowWater;
+    private final int from;
+    private final int to;
+    private final int frameSlot;
+    /** Locals this method's own code (not its parts) uses, and writes. */
+    private final java.util.BitSet ownUsed;
+    private final java.util.BitSet ownWritten;
+    /** Where exits of a part leave: with the exit code on the stack. */
+    private final Label commonExit = new Label();
+
+    // ---- JVM locals ---------------------------------------------------------------------------------------
+    private final int[] localSlot;
+    private final int machineSlot;
+    private final int budgetSlot;
+    private final int fuelSlot;
+    /** The byte[] of each memory this method touches, or -1. */
+    private final int[] memorySlot;
+    private int nextSlot;
+    /** Free temporaries by sort (0 int, 1 long, 2 float, 3 double, 4 reference). */
+    private final List<List<Integer>> freeTemps = new ArrayList<>();
+
+    // ---- wasm state ---------------------------------------------------------------------------------------
+    private final List<ValType> stack = new ArrayList<>();
+    private final List<Frame> frames = new ArrayList<>();
+    private boolean reachable = true;
+    /** How many constructs deep we are inside dead code (their instructions are skipped). */
+    private int deadDepth;
+    /**
+     * A comparison whose result goes straight to the next {@code br_if} or {@code if}: the JVM jump that is
+     * taken when it is true, its operands left on the JVM stack (the model holds its i32 result). -1: none.
+     */
+    private int pendingJump = -1;
+    /** The index of the instruction being emitted. */
+    private int current;
+    /** A fuel check is due right after the next charge (function entry, loop header). */
+    private boolean checkDue;
+    /** Where the catch-all fuel handler must not apply: calls whose callee accounts for itself. */
+    private final List<LabelNode[]> syncedCalls = new ArrayList<>();
+    private LabelNode handlerStart;
+
+    private static final int BLOCK = 0;
+    private static final int LOOP = 1;
+    private static final int IF = 2;
+    private static final int FUNCTION = 3;
+    /** A construct outside the part this method is: a branch to it returns its exit code. */
+    private static final int EXIT = 4;
+
+    /** A construct being emitted. */
+    private static final class Frame {
+        final int kind;
+        final List<ValType> params;
+        final List<ValType> results;
+        /** Stack height under the construct's parameters when it was entered. */
+        final int height;
+        /** Where branches to it go: the start of a loop, else the end. */
+        final Label label = new Label();
+        /** Where an {@code if} goes when its condition is false (its else branch, or its end). */
+        Label elseLabel;
+        boolean branchedTo;
+        boolean reachableAtEntry;
+        boolean sawElse;
+
+        Frame(int kind, List<ValType> params, List<ValType> results, int height) {
+            this.kind = kind;
+            this.params = params;
+            this.results = results;
+            this.height = height;
+        }
+
+        /** For {@link #EXIT} frames: the code the part returns for a branch to it. */
+        int exitCode;
+
+        List<ValType> branchTypes() {
+            return kind == LOOP ? params : results;
+        }
+    }
+
+    /**
+     * @param split the function's parts, or null to emit it as one method
+     * @param region the part to emit, or null for the function's own method
+     * @param measure where to record what the splitter needs (whole function, one method only), or null
+     */
+    FunctionEmitter(ModuleInfo mod, Layout layout, int function, boolean metered, Splitter.Plan split,
+            Splitter.Region region, Splitter.Measure measure) {
+        this.mod = mod;
+        this.layout = layout;
+        this.function = function;
+        this.type = mod.functionType(function);
+        this.code = mod.body(function);
+        var body = mod.module.codeSection().getFunctionBody(function - mod.importedFunctions);
+        List<ValType> locals = new ArrayList<>(type.params());
+        locals.addAll(body.localTypes());
+        this.localTypes = locals.toArray(new ValType[0]);
+        this.metered = metered;
+        this.meterPlan = metered ? CostModel.plan(code) : null;
+        this.owner = layout.classOf(function);
+        this.machine = layout.machine;
+        this.machineDesc = "L" + machine + ";";
+        this.split = split;
+        this.region = region;
+        this.measure = measure;
+        this.marks = measure != null ? new LabelNode[code.size() + 1] : null;
+        this.from = region == null ? 0 : region.start;
+        this.to = region == null ? code.size() : region.end;
+        if (region == null) {
+            this.method = new MethodNode(ACC_PUBLIC | ACC_STATIC, Names.function(function),
+                    JvmTypes.functionDescriptor(type, machine), null, null);
+        } else {
+            this.method = new MethodNode(ACC_PRIVATE | ACC_STATIC | ACC_SYNTHETIC, Names.part(function, region.id),
+                    partDescriptor(region), null, null);
+        }
+        for (int i = 0; i < 5; i++) {
+            freeTemps.add(new ArrayList<>());
+        }
+
+        // Slots. The function's method: its parameters (or the boxed array), the machine, the wasm locals.
+        // A part: its operand parameters, the frame, the machine, the wasm locals it caches.
+        this.localSlot = new int[localTypes.length];
+        int slot;
+        if (region == null) {
+            boolean boxed = JvmTypes.boxedParams(type);
+            slot = boxed ? 1 : JvmTypes.slots(type.params());
+            this.machineSlot = slot++;
+            int paramSlot = 0;
+            for (int i = 0; i < localTypes.length; i++) {
+                if (i < type.params().size() && !boxed) {
+                    localSlot[i] = paramSlot;
+                    paramSlot += JvmTypes.size(localTypes[i]);
+                } else {
+                    localSlot[i] = slot;
+                    slot += JvmTypes.size(localTypes[i]);
+                }
+            }
+            this.frameSlot = split != null ? slot++ : -1;
+        } else {
+            slot = JvmTypes.slots(region.params);
+            this.frameSlot = slot++;
+            this.machineSlot = slot++;
+            for (int i = 0; i < localTypes.length; i++) {
+                localSlot[i] = slot;
+                slot += JvmTypes.size(localTypes[i]);
+            }
+        }
+        this.budgetSlot = slot++;
+        this.fuelSlot = metered ? slot++ : -1;
+        this.memorySlot = new int[mod.memoryCount];
+        Arrays.fill(memorySlot, -1);
+        for (int i = from; i < to; i++) {
+            int m = memoryUsed(code.get(i));
+            if (m >= 0 && memorySlot[m] < 0) {
+                memorySlot[m] = slot++;
+            }
+        }
+        this.nextSlot = slot;
+        if (region != null) {
+            this.ownUsed = region.used;
+            this.ownWritten = region.written;
+        } else {
+            this.ownUsed = new java.util.BitSet();
+            this.ownWritten = new java.util.BitSet();
+            if (split != null) {
+                for (int i = 0; i < code.size(); i++) {
+                    Splitter.Region part = split.childAt(null, i);
+                    if (part != null) {
+                        i = part.end - 1;
+                        continue;
+                    }
+                    AnnotatedInstruction ins = code.get(i);
+                    if (ins.opcode() == OpCode.LOCAL_SET || ins.opcode() == OpCode.LOCAL_TEE) {
+                        ownWritten.set((int) ins.operand(0));
+                    }
+                    if (ins.opcode() == OpCode.LOCAL_SET || ins.opcode() == OpCode.LOCAL_TEE
+                            || ins.opcode() == OpCode.LOCAL_GET) {
+                        ownUsed.set((int) ins.operand(0));
+                    }
+                }
+            }
+        }
+    }
+
+    /** A part's descriptor: {@code (operand parameters..., long[] frame, Machine m)int}. */
+    private String partDescriptor(Splitter.Region r) {
+        StringBuilder d = new StringBuilder("(");
+        for (ValType p : r.params) {
+            d.append(JvmTypes.of(p).getDescriptor());
+        }
+        return d.append("[J").append(machineDesc).append(")I").toString();
+    }
+
+    // ---- driver -------------------------------------------------------------------------------------------
+
+    MethodNode emit() {
+        if (region == null) {
+            prologue();
+            frames.add(new Frame(FUNCTION, List.of(), type.returns(), 0));
+            frames.get(0).reachableAtEntry = true;
+            checkDue = metered;
+        } else {
+            partPrologue();
+        }
+        for (int i = from; i < to; i++) {
+            AnnotatedInstruction ins = code.get(i);
+            if (marks != null) {
+                marks[i] = new LabelNode();
+                method.instructions.add(marks[i]);
+            }
+            if (ins.address() < 0) {
+                continue;
+            }
+            if (!reachable) {
+                skipDead(ins);
+                continue;
+            }
+            if (measure != null) {
+                measure.stackAt.set(i, List.copyOf(stack));
+                List<List<ValType>> exits = new ArrayList<>(frames.size());
+                for (int f = frames.size() - 1; f >= 0; f--) {
+                    exits.add(frames.get(f).branchTypes());
+                }
+                measure.exitsAt.set(i, exits);
+                lowWater = stack.size();
+            }
+            Splitter.Region part = split != null ? split.childAt(region, i) : null;
+            if (region == null || i != from) {
+                meter(i); // a part's first charge is made by its caller, before the call
+            }
+            if (part != null) {
+                callPart(part);
+                i = part.end - 1;
+                continue;
+            }
+            current = i;
+            emit(ins, i);
+            if (measure != null) {
+                measure.lowWater[i] = lowWater;
+            }
+        }
+        if (marks != null) {
+            marks[code.size()] = new LabelNode();
+            method.instructions.add(marks[code.size()]);
+        }
+        if (region != null) {
+            partEpilogue();
+        }
+        if (metered) {
+            addFuelHandler();
+        }
+        method.maxLocals = nextSlot;
+        return method;
+    }
+
+    /** The bytecode offset of every instruction's start, once the method has been written by a MethodWriter. */
+    void recordOffsets() {
+        for (int i = 0; i <= code.size(); i++) {
+            measure.offset[i] = marks[i].getLabel().getOffset();
+        }
+    }
+
+    /** Inside dead code only the nesting matters: find where control can arrive again. */
+    private void skipDead(AnnotatedInstruction ins) {
+        switch (ins.opcode()) {
+            case BLOCK:
+            case LOOP:
+            case IF:
+                deadDepth++;
+                return;
+            case ELSE:
+                if (deadDepth == 0) {
+                    elseOf(top());
+                }
+                return;
+            case END:
+                if (deadDepth > 0) {
+                    deadDepth--;
+                } else {
+                    end();
+                }
+                return;
+            default:
+                return;
+        }
+    }
+
+    /** The charges planned before instruction {@code i}, and the fuel check due after them. */
+    private void meter(int i) {
+        if (!metered) {
+            return;
+        }
+        int cost = meterPlan.charge()[i];
+        if (cost > 0) {
+            if (cost <= Short.MAX_VALUE) {
+                method.visitIincInsn(fuelSlot, -cost);
+            } else {
+                method.visitVarInsn(ILOAD, fuelSlot);
+                ldc(cost);
+                method.visitInsn(ISUB);
+                method.visitVarInsn(ISTORE, fuelSlot);
+            }
+        }
+        if (checkDue) {
+            checkDue = false;
+            checkFuel();
+        }
+    }
+
+    // ---- prologue, epilogue, metering ---------------------------------------------------------------------
+
+    private void prologue() {
+        var mv = method;
+        if (JvmTypes.boxedParams(type)) {
+            for (int i = 0; i < type.params().size(); i++) {
+                mv.visitVarInsn(ALOAD, 0);
+                ldc(i);
+                mv.visitInsn(LALOAD);
+                fromRawLong(localTypes[i]);
+                mv.visitVarInsn(JvmTypes.store(JvmTypes.of(localTypes[i])), localSlot[i]);
+            }
+        }
+        for (int i = type.params().size(); i < localTypes.length; i++) {
+            pushZero(localTypes[i]);
+            mv.visitVarInsn(JvmTypes.store(JvmTypes.of(localTypes[i])), localSlot[i]);
+        }
+        mv.visitVarInsn(ALOAD, machineSlot);
+        mv.visitFieldInsn(GETFIELD, machine, Names.F_BUDGET, L_BUDGET);
+        mv.visitVarInsn(ASTORE, budgetSlot);
+        if (metered) {
+            loadFuel();
+            handlerStart = new LabelNode();
+            mv.instructions.add(handlerStart);
+        }
+        // depth = ++budget.depth; if (depth > budget.maxDepth) budget.tooDeep();
+        mv.visitVarInsn(ALOAD, budgetSlot);
+        mv.visitInsn(DUP);
+        invoke(RuntimeContract.BUDGET_DEPTH);
+        mv.visitInsn(ICONST_1);
+        mv.visitInsn(IADD);
+        mv.visitInsn(DUP_X1);
+        put(RuntimeContract.BUDGET_DEPTH);
+        mv.visitVarInsn(ALOAD, budgetSlot);
+        invoke(RuntimeContract.BUDGET_MAX_DEPTH);
+        Label ok = new Label();
+        mv.visitJumpInsn(IF_ICMPLE, ok);
+        mv.visitVarInsn(ALOAD, budgetSlot);
+        invoke(RuntimeContract.TOO_DEEP);
+        mv.visitLabel(ok);
+        for (int m = 0; m < memorySlot.length; m++) {
+            if (memorySlot[m] >= 0) {
+                reloadMemory(m);
+            }
+        }
+        if (split != null) {
+            // The frame: wasm locals its parts use, then the values parts pass back.
+            ldc(split.frameSize);
+            mv.visitIntInsn(NEWARRAY, T_LONG);
+            mv.visitVarInsn(ASTORE, frameSlot);
+            java.util.BitSet initial = new java.util.BitSet();
+            for (int l = split.shared.nextSetBit(0); l >= 0; l = split.shared.nextSetBit(l + 1)) {
+                if (l < type.params().size() || JvmTypes.isReference(localTypes[l])) {
+                    initial.set(l);
+                }
+            }
+            storeShared(initial);
+        }
+    }
+
+    /** The function returns: its results are on the stack. */
+    private void epilogue() {
+        var mv = method;
+        if (metered) {
+            checkFuel();
+            storeFuel();
+        }
+        mv.visitVarInsn(ALOAD, budgetSlot);
+        mv.visitInsn(DUP);
+        invoke(RuntimeContract.BUDGET_DEPTH);
+        mv.visitInsn(ICONST_1);
+        mv.visitInsn(ISUB);
+        put(RuntimeContract.BUDGET_DEPTH);
+        List<ValType> results = type.returns();
+        if (results.isEmpty()) {
+            mv.visitInsn(RETURN);
+        } else if (results.size() == 1) {
+            mv.visitInsn(JvmTypes.of(results.get(0)).getOpcode(IRETURN));
+        } else {
+            boxValues(results);
+            mv.visitInsn(ARETURN);
+        }
+    }
+
+    /** A part starts: budget, fuel, memories, the wasm locals it uses (from the frame), its operand values. */
+    private void partPrologue() {
+        var mv = method;
+        mv.visitVarInsn(ALOAD, machineSlot);
+        mv.visitFieldInsn(GETFIELD, machine, Names.F_BUDGET, L_BUDGET);
+        mv.visitVarInsn(ASTORE, budgetSlot);
+        if (metered) {
+            loadFuel();
+            handlerStart = new LabelNode();
+            mv.instructions.add(handlerStart);
+        }
+        for (int m = 0; m < memorySlot.length; m++) {
+            if (memorySlot[m] >= 0) {
+                reloadMemory(m);
+            }
+        }
+        loadShared(ownUsed);
+        int slot = 0;
+        for (ValType p : region.params) {
+            Type t = JvmTypes.of(p);
+            mv.visitVarInsn(JvmTypes.load(t), slot);
+            slot += t.getSize();
+            push(p);
+        }
+        // The constructs around the part, outermost first: a branch to one of them is an exit.
+        for (int d = region.exits.size() - 1; d >= 0; d--) {
+            List<ValType> types = region.exits.get(d);
+            Frame f = new Frame(EXIT, types, types, 0);
+            f.exitCode = d + 1;
+            f.reachableAtEntry = true;
+            frames.add(f);
+        }
+    }
+
+    /**
+     * A part ends: falling out of it returns 0 with its results in the frame; a branch out of it returns the
+     * branch's exit code with the branch's values in the frame. Either way the locals it wrote go back to the
+     * frame and the fuel to the budget.
+     */
+    private void partEpilogue() {
+        var mv = method;
+        if (reachable) {
+            storeResults(region.results);
+            mv.visitInsn(ICONST_0);
+            mv.visitJumpInsn(GOTO, commonExit);
+        }
+        for (Frame f : frames) {
+            if (f.kind == EXIT && f.branchedTo) {
+                mv.visitLabel(f.label);
+                stack.clear();
+                stack.addAll(f.branchTypes());
+                storeResults(f.branchTypes());
+                ldc(f.exitCode);
+                mv.visitJumpInsn(GOTO, commonExit);
+            }
+        }
+        mv.visitLabel(commonExit);
+        storeShared(ownWritten);
+        if (metered) {
+            storeFuel();
+        }
+        mv.visitInsn(IRETURN);
+        reachable = false;
+    }
+
+    /** Pops values of these types (top last) into the frame's result slots. */
+    private void storeResults(List<ValType> types) {
+        for (int j = types.size() - 1; j >= 0; j--) {
+            ValType t = types.get(j);
+            toRawLong(t);
+            int raw = temp(Type.LONG_TYPE);
+            method.visitVarInsn(LSTORE, raw);
+            method.visitVarInsn(ALOAD, frameSlot);
+            ldc(split.resultBase + j);
+            method.visitVarInsn(LLOAD, raw);
+            method.visitInsn(LASTORE);
+            release(Type.LONG_TYPE, raw);
+            pop();
+        }
+    }
+
+    /** Pushes values of these types from the frame's result slots. */
+    private void loadResults(List<ValType> types) {
+        for (int j = 0; j < types.size(); j++) {
+            method.visitVarInsn(ALOAD, frameSlot);
+            ldc(split.resultBase + j);
+            method.visitInsn(LALOAD);
+            fromRawLong(types.get(j));
+            push(types.get(j));
+        }
+    }
+
+    /** Copies these wasm locals from this method's JVM locals to the frame. */
+    private void storeShared(java.util.BitSet locals) {
+        for (int l = locals.nextSetBit(0); l >= 0; l = locals.nextSetBit(l + 1)) {
+            method.visitVarInsn(ALOAD, frameSlot);
+            ldc(split.frameIndex[l]);
+            method.visitVarInsn(JvmTypes.load(JvmTypes.of(localTypes[l])), localSlot[l]);
+            toRawLong(localTypes[l]);
+            method.visitInsn(LASTORE);
+        }
+    }
+
+    /** Copies these wasm locals from the frame to this method's JVM locals. */
+    private void loadShared(java.util.BitSet locals) {
+        for (int l = locals.nextSetBit(0); l >= 0; l = locals.nextSetBit(l + 1)) {
+            method.visitVarInsn(ALOAD, frameSlot);
+            ldc(split.frameIndex[l]);
+            method.visitInsn(LALOAD);
+            fromRawLong(localTypes[l]);
+            method.visitVarInsn(JvmTypes.store(JvmTypes.of(localTypes[l])), localSlot[l]);
+        }
+    }
+
+    /**
+     * Calls part {@code r} in place of its instructions: its operand parameters are on the stack. Then
+     * re-issues the branch it exited by, or pushes its results.
+     */
+    private void callPart(Splitter.Region r) {
+        var mv = method;
+        for (int i = 0; i < r.params.size(); i++) {
+            pop();
+        }
+        var out = (java.util.BitSet) ownWritten.clone();
+        out.and(r.usedAll);
+        storeShared(out);
+        mv.visitVarInsn(ALOAD, frameSlot);
+        mv.visitVarInsn(ALOAD, machineSlot);
+        syncedCall(INVOKESTATIC, owner, Names.part(function, r.id), partDescriptor(r));
+        var in = (java.util.BitSet) ownUsed.clone();
+        in.and(r.writtenAll);
+        loadShared(in);
+        if (r.mayGrow) {
+            reloadMemories();
+        }
+        if (r.exitsUsed.isEmpty()) {
+            mv.visitInsn(POP);
+        } else {
+            int[] keys = new int[r.exitsUsed.cardinality()];
+            Label[] labels = new Label[keys.length];
+            int k = 0;
+            for (int d = r.exitsUsed.nextSetBit(0); d >= 0; d = r.exitsUsed.nextSetBit(d + 1)) {
+                keys[k] = d + 1;
+                labels[k] = new Label();
+                k++;
+            }
+            Label cont = new Label();
+            mv.visitLookupSwitchInsn(cont, keys, labels);
+            for (int j = 0; j < keys.length; j++) {
+                mv.visitLabel(labels[j]);
+                int d = keys[j] - 1;
+                List<ValType> saved = new ArrayList<>(stack);
+                loadResults(r.exits.get(d));
+                branch(d);
+                stack.clear();
+                stack.addAll(saved);
+            }
+            mv.visitLabel(cont);
+        }
+        if (r.fallsThrough) {
+            loadResults(r.results);
+        } else {
+            trap(RuntimeContract.TRAP_UNREACHABLE);
+            reachable = false;
+        }
+    }
+
+    private void loadFuel() {
+        method.visitVarInsn(ALOAD, budgetSlot);
+        invoke(RuntimeContract.BUDGET_FUEL);
+        method.visitVarInsn(ISTORE, fuelSlot);
+    }
+
+    private void storeFuel() {
+        method.visitVarInsn(ALOAD, budgetSlot);
+        method.visitVarInsn(ILOAD, fuelSlot);
+        put(RuntimeContract.BUDGET_FUEL);
+    }
+
+    /**
+     * The fuel check, stack-neutral. Taking the next slice is a few field operations here, not a call (a
+     * call on any path of a hot loop costs C2 the loop's registers); the meter is called only to stop, or
+     * when more than a slice was overdrawn, which a normal run never does.
+     * <pre>
+     *   if (fuel &lt; 0) {
+     *       if (budget.stop || --budget.slices &lt; 0) throw Meter.stop(budget, fuel);
+     *       fuel += SLICE;
+     *       if (fuel &lt; 0) fuel = Meter.refill(budget, fuel);
+     *   }
+     * </pre>
+     */
+    private void checkFuel() {
+        var mv = method;
+        Label ok = new Label();
+        Label stop = new Label();
+        mv.visitVarInsn(ILOAD, fuelSlot);
+        mv.visitJumpInsn(IFGE, ok);
+        mv.visitVarInsn(ALOAD, budgetSlot);
+        invoke(RuntimeContract.BUDGET_STOP);
+        mv.visitJumpInsn(IFNE, stop);
+        mv.visitVarInsn(ALOAD, budgetSlot);
+        mv.visitInsn(DUP);
+        invoke(RuntimeContract.BUDGET_SLICES);
+        mv.visitInsn(LCONST_1);
+        mv.visitInsn(LSUB);
+        mv.visitInsn(DUP2_X1);
+        put(RuntimeContract.BUDGET_SLICES);
+        mv.visitInsn(LCONST_0);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFLT, stop);
+        mv.visitIincInsn(fuelSlot, RuntimeContract.SLICE);
+        mv.visitVarInsn(ILOAD, fuelSlot);
+        mv.visitJumpInsn(IFGE, ok);
+        mv.visitVarInsn(ALOAD, budgetSlot);
+        mv.visitVarInsn(ILOAD, fuelSlot);
+        invoke(RuntimeContract.REFILL);
+        mv.visitVarInsn(ISTORE, fuelSlot);
+        mv.visitJumpInsn(GOTO, ok);
+        mv.visitLabel(stop);
+        mv.visitVarInsn(ALOAD, budgetSlot);
+        mv.visitVarInsn(ILOAD, fuelSlot);
+        invoke(RuntimeContract.STOP);
+        mv.visitInsn(ATHROW);
+        mv.visitLabel(ok);
+    }
+
+    /**
+     * Unmetered code (trusted) still stops at its deadline: every loop iteration reads the budget's volatile
+     * stop flag, which the watchdog raises.
+     */
+    private void pollStop() {
+        Label go = new Label();
+        method.visitVarInsn(ALOAD, budgetSlot);
+        invoke(RuntimeContract.BUDGET_STOP);
+        method.visitJumpInsn(IFEQ, go);
+        method.visitVarInsn(ALOAD, budgetSlot);
+        invoke(RuntimeContract.CHECK_STOP);
+        method.visitLabel(go);
+    }
+
+    /**
+     * Emits a call that may run other wasm or host code or charge the budget: the fuel is stored before and
+     * loaded after it, and the call is left out of the fuel handler's ranges.
+     */
+    private void syncedCall(RuntimeContract.Member m) {
+        syncedCall(INVOKESTATIC, m.owner(), m.name(), m.descriptor());
+    }
+
+    private void syncedCall(int opcode, String owner, String name, String desc) {
+        if (!metered) {
+            method.visitMethodInsn(opcode, owner, name, desc, false);
+            return;
+        }
+        storeFuel();
+        var before = new LabelNode();
+        var after = new LabelNode();
+        method.instructions.add(before);
+        method.visitMethodInsn(opcode, owner, name, desc, false);
+        method.instructions.add(after);
+        syncedCalls.add(new LabelNode[] {before, after});
+        loadFuel();
+    }
+
+    /** One catch-all handler from the fuel load to the end, minus the synced calls: store the fuel, rethrow. */
+    private void addFuelHandler() {
+        var handler = new LabelNode();
+        var end = new LabelNode();
+        method.instructions.add(end);
+        LabelNode from = handlerStart;
+        for (LabelNode[] call : syncedCalls) {
+            method.tryCatchBlocks.add(new TryCatchBlockNode(from, call[0], handler, null));
+            from = call[1];
+        }
+        method.tryCatchBlocks.add(new TryCatchBlockNode(from, end, handler, null));
+        method.instructions.add(handler);
+        storeFuel();
+        method.visitInsn(ATHROW);
+    }
+
+    private void reloadMemory(int m) {
+        method.visitVarInsn(ALOAD, machineSlot);
+        method.visitFieldInsn(GETFIELD, machine, Names.memory(m), L_MEMORY);
+        invoke(RuntimeContract.MEMORY_BYTES);
+        method.visitVarInsn(ASTORE, memorySlot[m]);
+    }
+
+    /** After a call that may have grown memory: every byte[] this method holds may be stale. */
+    private void reloadMemories() {
+        for (int m = 0; m < memorySlot.length; m++) {
+            if (memorySlot[m] >= 0) {
+                reloadMemory(m);
+            }
+        }
+    }
+
+    // ---- stack and temporaries ----------------------------------------------------------------------------
+
+    private Frame top() {
+        return frames.get(frames.size() - 1);
+    }
+
+    private ValType pop() {
+        ValType t = stack.remove(stack.size() - 1);
+        if (stack.size() < lowWater) {
+            lowWater = stack.size();
+        }
+        return t;
+    }
+
+    private void push(ValType t) {
+        stack.add(t);
+    }
+
+    private ValType peek() {
+        return stack.get(stack.size() - 1);
+    }
+
+    private static int sort(Type t) {
+        switch (t.getSort()) {
+            case Type.LONG:
+                return 1;
+            case Type.FLOAT:
+                return 2;
+            case Type.DOUBLE:
+                return 3;
+            case Type.OBJECT:
+            case Type.ARRAY:
+                return 4;
+            default:
+                return 0;
+        }
+    }
+
+    private int temp(Type t) {
+        List<Integer> free = freeTemps.get(sort(t));
+        if (!free.isEmpty()) {
+            return free.remove(free.size() - 1);
+        }
+        int slot = nextSlot;
+        nextSlot += t.getSize();
+        return slot;
+    }
+
+    private void release(Type t, int slot) {
+        freeTemps.get(sort(t)).add(slot);
+    }
+
+    private void ldc(int v) {
+        if (v >= -1 && v <= 5) {
+            method.visitInsn(ICONST_0 + v);
+        } else if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) {
+            method.visitIntInsn(BIPUSH, v);
+        } else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) {
+            method.visitIntInsn(SIPUSH, v);
+        } else {
+            method.visitLdcInsn(v);
+        }
+    }
+
+    private void ldc(long v) {
+        if (v == 0 || v == 1) {
+            method.visitInsn((int) (LCONST_0 + v));
+        } else {
+            method.visitLdcInsn(v);
+        }
+    }
+
+    private void pushZero(ValType t) {
+        switch (JvmTypes.of(t).getSort()) {
+            case Type.LONG:
+                method.visitInsn(LCONST_0);
+                break;
+            case Type.FLOAT:
+                method.visitInsn(FCONST_0);
+                break;
+            case Type.DOUBLE:
+                method.visitInsn(DCONST_0);
+                break;
+            default:
+                method.visitInsn(JvmTypes.isReference(t) ? ICONST_M1 : ICONST_0);
+        }
+    }
+
+    private void popValue(ValType t) {
+        method.visitInsn(JvmTypes.size(t) == 2 ? POP2 : POP);
+    }
+
+    /** The value on top of the JVM stack, as raw bits in a long. */
+    private void toRawLong(ValType t) {
+        switch (JvmTypes.of(t).getSort()) {
+            case Type.LONG:
+                return;
+            case Type.FLOAT:
+                method.visitMethodInsn(INVOKESTATIC, "java/lang/Float", "floatToRawIntBits", "(F)I", false);
+                method.visitInsn(I2L);
+                return;
+            case Type.DOUBLE:
+                method.visitMethodInsn(INVOKESTATIC, "java/lang/Double", "doubleToRawLongBits", "(D)J", false);
+                return;
+            default:
+                method.visitInsn(I2L);
+        }
+    }
+
+    /** Raw bits in a long on top of the JVM stack, as a value of type t. */
+    private void fromRawLong(ValType t) {
+        switch (JvmTypes.of(t).getSort()) {
+            case Type.LONG:
+                return;
+            case Type.FLOAT:
+                method.visitInsn(L2I);
+                method.visitMethodInsn(INVOKESTATIC, "java/lang/Float", "intBitsToFloat", "(I)F", false);
+                return;
+            case Type.DOUBLE:
+                method.visitMethodInsn(INVOKESTATIC, "java/lang/Double", "longBitsToDouble", "(J)D", false);
+                return;
+            default:
+                method.visitInsn(L2I);
+        }
+    }
+
+    /** Pops values of these types (top last) from the JVM stack into a new long[] of raw bits. */
+    private void boxValues(List<ValType> types) {
+        int n = types.size();
+        int[] slots = new int[n];
+        for (int i = n - 1; i >= 0; i--) {
+            Type t = JvmTypes.of(types.get(i));
+            slots[i] = temp(t);
+            method.visitVarInsn(JvmTypes.store(t), slots[i]);
+        }
+        ldc(n);
+        method.visitIntInsn(NEWARRAY, T_LONG);
+        for (int i = 0; i < n; i++) {
+            Type t = JvmTypes.of(types.get(i));
+            method.visitInsn(DUP);
+            ldc(i);
+            method.visitVarInsn(JvmTypes.load(t), slots[i]);
+            toRawLong(types.get(i));
+            method.visitInsn(LASTORE);
+            release(t, slots[i]);
+        }
+    }
+
+    /** Replaces the long[] on top of the JVM stack by its values, as these types. */
+    private void unboxValues(List<ValType> types) {
+        if (types.isEmpty()) {
+            method.visitInsn(POP);
+            return;
+        }
+        int array = temp(Type.getType(long[].class));
+        method.visitVarInsn(ASTORE, array);
+        for (int i = 0; i < types.size(); i++) {
+            method.visitVarInsn(ALOAD, array);
+            ldc(i);
+            method.visitInsn(LALOAD);
+            fromRawLong(types.get(i));
+        }
+        release(Type.getType(long[].class), array);
+    }
+
+    /**
+     * Leaves only the top {@code keep} values above {@code height}: stores them, pops what is between, and
+     * loads them back. The wasm stack model is updated too.
+     */
+    private void unwindTo(int height, int keep) {
+        int extra = stack.size() - keep - height;
+        if (extra <= 0) {
+            return;
+        }
+        int[] slots = new int[keep];
+        List<ValType> kept = new ArrayList<>(stack.subList(stack.size() - keep, stack.size()));
+        for (int i = keep - 1; i >= 0; i--) {
+            Type t = JvmTypes.of(kept.get(i));
+            slots[i] = temp(t);
+            method.visitVarInsn(JvmTypes.store(t), slots[i]);
+            pop();
+        }
+        for (int i = 0; i < extra; i++) {
+            popValue(pop());
+        }
+        for (int i = 0; i < keep; i++) {
+            Type t = JvmTypes.of(kept.get(i));
+            method.visitVarInsn(JvmTypes.load(t), slots[i]);
+            release(t, slots[i]);
+            push(kept.get(i));
+        }
+    }
+
+    // ---- control ------------------------------------------------------------------------------------------
+
+    private List<ValType> blockParams(AnnotatedInstruction ins) {
+        long t = ins.operand(0);
+        if (t == 0x40 || ValType.isValid(t)) {
+            return List.of();
+        }
+        return mod.type((int) t).params();
+    }
+
+    private List<ValType> blockResults(AnnotatedInstruction ins) {
+        long t = ins.operand(0);
+        if (t == 0x40) {
+            return List.of();
+        }
+        if (ValType.isValid(t)) {
+            return List.of(ValType.builder().fromId(t).build());
+        }
+        return mod.type((int) t).returns();
+    }
+
+    private Frame enter(int kind, AnnotatedInstruction ins) {
+        List<ValType> params = blockParams(ins);
+        var f = new Frame(kind, params, blockResults(ins), stack.size() - params.size());
+        f.reachableAtEntry = true;
+        frames.add(f);
+        return f;
+    }
+
+    /** A branch to the frame {@code depth} levels out, with its values on top of the stack. */
+    private void branch(int depth) {
+        Frame target = frames.get(frames.size() - 1 - depth);
+        target.branchedTo = true;
+        int arity = target.branchTypes().size();
+        List<ValType> saved = new ArrayList<>(stack);
+        unwindTo(target.height, arity);
+        method.visitJumpInsn(GOTO, target.label);
+        stack.clear();
+        stack.addAll(saved);
+    }
+
+    /** Whether a branch to this frame can jump straight to its label (nothing to pop first). */
+    private boolean direct(int depth) {
+        Frame target = frames.get(frames.size() - 1 - depth);
+        return stack.size() - target.branchTypes().size() == target.height;
+    }
+
+    private void elseOf(Frame f) {
+        // Reached from the then branch (if it falls through: jump to the end) or by the false condition.
+        if (reachable) {
+            f.branchedTo = true;
+            method.visitJumpInsn(GOTO, f.label);
+        }
+        method.visitLabel(f.elseLabel);
+        f.sawElse = true;
+        stack.subList(f.height, stack.size()).clear();
+        stack.addAll(f.params);
+        reachable = f.reachableAtEntry;
+    }
+
+    private void end() {
+        Frame f = frames.remove(frames.size() - 1);
+        boolean fallsThrough = reachable;
+        switch (f.kind) {
+            case LOOP:
+                break;
+            case IF:
+                if (!f.sawElse) {
+                    method.visitLabel(f.elseLabel);
+                    fallsThrough = true;
+                }
+                if (f.branchedTo) {
+                    method.visitLabel(f.label);
+                }
+                break;
+            default:
+                if (f.branchedTo) {
+                    method.visitLabel(f.label);
+                }
+                break;
+        }
+        reachable = fallsThrough || (f.kind != LOOP && f.branchedTo);
+        stack.subList(Math.min(f.height, stack.size()), stack.size()).clear();
+        stack.addAll(f.results);
+        if (f.kind == FUNCTION && reachable) {
+            epilogue();
+            reachable = false;
+        }
+    }
+
+    private void trap(RuntimeContract.Member factory) {
+        invoke(factory);
+        method.visitInsn(ATHROW);
+    }
+
+    // ---- instructions -------------------------------------------------------------------------------------
+
+    private void emit(AnnotatedInstruction ins, int index) {
+        OpCode op = ins.opcode();
+        var mv = method;
+        switch (op) {
+            case NOP:
+                return;
+            case UNREACHABLE:
+                trap(RuntimeContract.TRAP_UNREACHABLE);
+                reachable = false;
+                return;
+            case BLOCK:
+                enter(BLOCK, ins);
+                return;
+            case LOOP: {
+                Frame f = enter(LOOP, ins);
+                mv.visitLabel(f.label);
+                if (metered) {
+                    checkDue = true;
+                } else {
+                    pollStop();
+                }
+                return;
+            }
+            case IF: {
+                pop();
+                Frame f = enter(IF, ins);
+                f.elseLabel = new Label();
+                jump(false, f.elseLabel);
+                return;
+            }
+            case ELSE:
+                elseOf(top());
+                return;
+            case END:
+                end();
+                return;
+            case BR:
+                branch((int) ins.operand(0));
+                reachable = false;
+                return;
+            case BR_IF: {
+                pop();
+                int depth = (int) ins.operand(0);
+                if (direct(depth)) {
+                    frames.get(frames.size() - 1 - depth).branchedTo = true;
+                    jump(true, frames.get(frames.size() - 1 - depth).label);
+                } else {
+                    Label skip = new Label();
+                    jump(false, skip);
+                    branch(depth);
+                    mv.visitLabel(skip);
+                }
+                return;
+            }
+            case BR_TABLE:
+                brTable(ins);
+                reachable = false;
+                return;
+            case RETURN:
+                branch(frames.size() - 1);
+                reachable = false;
+                return;
+            case CALL:
+                call((int) ins.operand(0));
+                return;
+            case RETURN_CALL:
+                call((int) ins.operand(0));
+                branch(frames.size() - 1);
+                reachable = false;
+                return;
+            case CALL_INDIRECT:
+                callIndirect((int) ins.operand(0), (int) ins.operand(1));
+                return;
+            case RETURN_CALL_INDIRECT:
+                callIndirect((int) ins.operand(0), (int) ins.operand(1));
+                branch(frames.size() - 1);
+                reachable = false;
+                return;
+            case DROP:
+                popValue(pop());
+                return;
+            case SELECT:
+            case SELECT_T:
+                select();
+                return;
+            case LOCAL_GET: {
+                int l = (int) ins.operand(0);
+                mv.visitVarInsn(JvmTypes.load(JvmTypes.of(localTypes[l])), localSlot[l]);
+                push(localTypes[l]);
+                return;
+            }
+            case LOCAL_SET: {
+                int l = (int) ins.operand(0);
+                mv.visitVarInsn(JvmTypes.store(JvmTypes.of(localTypes[l])), localSlot[l]);
+                pop();
+                return;
+            }
+            case LOCAL_TEE: {
+                int l = (int) ins.operand(0);
+                mv.visitInsn(JvmTypes.size(localTypes[l]) == 2 ? DUP2 : DUP);
+                mv.visitVarInsn(JvmTypes.store(JvmTypes.of(localTypes[l])), localSlot[l]);
+                return;
+            }
+            case GLOBAL_GET:
+                globalGet((int) ins.operand(0));
+                return;
+            case GLOBAL_SET:
+                globalSet((int) ins.operand(0));
+                return;
+            case I32_CONST:
+                ldc((int) ins.operand(0));
+                push(ValType.I32);
+                return;
+            case I64_CONST:
+                ldc(ins.operand(0));
+                push(ValType.I64);
+                return;
+            case F32_CONST: {
+                int bits = (int) ins.operand(0);
+                if (bits == 0) {
+                    mv.visitInsn(FCONST_0);
+                } else {
+                    mv.visitLdcInsn(Float.intBitsToFloat(bits));
+                }
+                push(ValType.F32);
+                return;
+            }
+            case F64_CONST: {
+                long bits = ins.operand(0);
+                if (bits == 0) {
+                    mv.visitInsn(DCONST_0);
+                } else {
+                    mv.visitLdcInsn(Double.longBitsToDouble(bits));
+                }
+                push(ValType.F64);
+                return;
+            }
+            case REF_NULL:
+                mv.visitInsn(ICONST_M1);
+                push(ValType.FuncRef);
+                return;
+            case REF_IS_NULL:
+                pop();
+                mv.visitInsn(ICONST_M1);
+                booleanFromJump(IF_ICMPEQ);
+                return;
+            case REF_FUNC:
+                ldc((int) ins.operand(0));
+                push(ValType.FuncRef);
+                return;
+            default:
+                break;
+        }
+        if (memory(ins, index)) {
+            return;
+        }
+        if (table(ins)) {
+            return;
+        }
+        if (numeric(ins, index)) {
+            return;
+        }
+        throw new IllegalStateException("unsupported instruction " + op);
+    }
+
+    private void select() {
+        var mv = method;
+        pop(); // condition
+        ValType t = pop();
+        Label second = new Label();
+        Label done = new Label();
+        mv.visitJumpInsn(IFEQ, second);
+        if (JvmTypes.size(t) == 2) {
+            mv.visitInsn(POP2);
+            mv.visitJumpInsn(GOTO, done);
+            mv.visitLabel(second);
+            mv.visitInsn(DUP2_X2);
+            mv.visitInsn(POP2);
+            mv.visitInsn(POP2);
+        } else {
+            mv.visitInsn(POP);
+            mv.visitJumpInsn(GOTO, done);
+            mv.visitLabel(second);
+            mv.visitInsn(SWAP);
+            mv.visitInsn(POP);
+        }
+        mv.visitLabel(done);
+    }
+
+    private void brTable(AnnotatedInstruction ins) {
+        pop();
+        long[] ops = ins.operands();
+        int n = ops.length - 1;
+        int defaultDepth = (int) ops[n];
+        if (n == 0) {
+            method.visitInsn(POP);
+            branch(defaultDepth);
+            return;
+        }
+        // One label per distinct depth: the target's own when no values need popping, else a trampoline.
+        java.util.Map<Integer, Label> labels = new java.util.LinkedHashMap<>();
+        List<Integer> trampolines = new ArrayList<>();
+        for (long d : ops) {
+            int depth = (int) d;
+            if (!labels.containsKey(depth)) {
+                if (direct(depth)) {
+                    Frame f = frames.get(frames.size() - 1 - depth);
+                    f.branchedTo = true;
+                    labels.put(depth, f.label);
+                } else {
+                    labels.put(depth, new Label());
+                    trampolines.add(depth);
+                }
+            }
+        }
+        if (n <= LARGE_BR_TABLE) {
+            Label[] table = new Label[n];
+            for (int i = 0; i < n; i++) {
+                table[i] = labels.get((int) ops[i]);
+            }
+            method.visitTableSwitchInsn(0, n - 1, labels.get(defaultDepth), table);
+        } else {
+            largeBrTable(ops, labels, defaultDepth);
+        }
+        for (int depth : trampolines) {
+            method.visitLabel(labels.get(depth));
+            branch(depth);
+        }
+    }
+
+    /** Above this many entries a br_table is a lookup in a string constant (a tableswitch takes 4 bytes an entry). */
+    private static final int LARGE_BR_TABLE = 256;
+    /** Entries per string constant (each char takes at most 3 bytes of the 65,535 a constant may have). */
+    private static final int BR_TABLE_CHUNK = 16384;
+
+    /**
+     * A br_table too large for a tableswitch in a method HotSpot compiles: its targets are few (they are
+     * enclosing constructs), so each entry's target number is a char of a string constant, and a small
+     * tableswitch over the distinct targets jumps. The index (on the stack) is unsigned: out of range, or
+     * negative as an int, takes the default.
+     */
+    private void largeBrTable(long[] ops, java.util.Map<Integer, Label> labels, int defaultDepth) {
+        var mv = method;
+        int n = ops.length - 1;
+        List<Integer> targets = new ArrayList<>(labels.keySet());
+        Label dflt = labels.get(defaultDepth);
+        int index = temp(Type.INT_TYPE);
+        mv.visitVarInsn(ISTORE, index);
+        mv.visitVarInsn(ILOAD, index);
+        mv.visitJumpInsn(IFLT, dflt);
+        mv.visitVarInsn(ILOAD, index);
+        ldc(n);
+        mv.visitJumpInsn(IF_ICMPGE, dflt);
+        int chunks = (n + BR_TABLE_CHUNK - 1) / BR_TABLE_CHUNK;
+        Label lookup = new Label();
+        Label[] chunkLabels = new Label[chunks];
+        if (chunks > 1) {
+            mv.visitVarInsn(ILOAD, index);
+            ldc(BR_TABLE_CHUNK);
+            mv.visitInsn(IDIV);
+            for (int c = 0; c < chunks; c++) {
+                chunkLabels[c] = new Label();
+            }
+            mv.visitTableSwitchInsn(0, chunks - 1, dflt, chunkLabels);
+        }
+        for (int c = 0; c < chunks; c++) {
+            if (chunks > 1) {
+                mv.visitLabel(chunkLabels[c]);
+            }
+            StringBuilder table = new StringBuilder();
+            for (int i = c * BR_TABLE_CHUNK; i < Math.min(n, (c + 1) * BR_TABLE_CHUNK); i++) {
+                table.append((char) targets.indexOf((int) ops[i]));
+            }
+            mv.visitLdcInsn(table.toString());
+            mv.visitVarInsn(ILOAD, index);
+            if (c > 0) {
+                ldc(c * BR_TABLE_CHUNK);
+                mv.visitInsn(ISUB);
+            }
+            mv.visitMethodInsn(INVOKEVIRTUAL, "java/lang/String", "charAt", "(I)C", false);
+            if (chunks > 1) {
+                mv.visitJumpInsn(GOTO, lookup);
+            }
+        }
+        release(Type.INT_TYPE, index);
+        if (chunks > 1) {
+            mv.visitLabel(lookup);
+        }
+        Label[] byTarget = new Label[targets.size()];
+        for (int t = 0; t < byTarget.length; t++) {
+            byTarget[t] = labels.get(targets.get(t));
+        }
+        mv.visitTableSwitchInsn(0, byTarget.length - 1, dflt, byTarget);
+    }
+
+    // ---- calls --------------------------------------------------------------------------------------------
+
+    private void call(int callee) {
+        FunctionType ct = mod.functionType(callee);
+        List<ValType> params = ct.params();
+        for (int i = 0; i < params.size(); i++) {
+            pop();
+        }
+        if (mod.isImport(callee)) {
+            boxValues(params);
+            int args = temp(Type.getType(long[].class));
+            method.visitVarInsn(ASTORE, args);
+            method.visitVarInsn(ALOAD, machineSlot);
+            method.visitFieldInsn(GETFIELD, machine, Names.F_HOSTS, "[L" + Names.FUNCTION_HANDLE + ";");
+            ldc(callee);
+            method.visitInsn(AALOAD);
+            method.visitVarInsn(ALOAD, machineSlot);
+            method.visitFieldInsn(GETFIELD, machine, Names.F_INSTANCE, L_INSTANCE);
+            method.visitVarInsn(ALOAD, args);
+            release(Type.getType(long[].class), args);
+            syncedCall(RuntimeContract.CALL_HOST);
+            if (ct.returns().isEmpty()) {
+                method.visitInsn(POP);
+            } else {
+                unboxValues(ct.returns());
+            }
+        } else {
+            if (JvmTypes.boxedParams(ct)) {
+                boxValues(params);
+            }
+            method.visitVarInsn(ALOAD, machineSlot);
+            syncedCall(INVOKESTATIC, layout.classOf(callee), Names.function(callee),
+                    JvmTypes.functionDescriptor(ct, machine));
+            if (ct.returns().size() > 1) {
+                unboxValues(ct.returns());
+            }
+        }
+        if (mod.mayGrowMemory.get(callee)) {
+            reloadMemories();
+        }
+        stack.addAll(ct.returns());
+    }
+
+    private void callIndirect(int typeIndex, int tableIndex) {
+        FunctionType ct = mod.type(typeIndex);
+        int sig = mod.canonicalType[typeIndex];
+        pop(); // the element index
+        for (int i = 0; i < ct.params().size(); i++) {
+            pop();
+        }
+        if (JvmTypes.boxedParams(ct)) {
+            // The element index is on top of the arguments; box the arguments under it.
+            int index = temp(Type.INT_TYPE);
+            method.visitVarInsn(ISTORE, index);
+            boxValues(ct.params());
+            method.visitVarInsn(ILOAD, index);
+            release(Type.INT_TYPE, index);
+        }
+        method.visitVarInsn(ALOAD, machineSlot);
+        method.visitFieldInsn(GETFIELD, machine, Names.table(tableIndex), L_TABLE);
+        ldc(typeIndex);
+        method.visitVarInsn(ALOAD, machineSlot);
+        syncedCall(INVOKESTATIC, machine, Names.indirect(sig), layout.indirectDescriptor(sig));
+        if (ct.returns().size() > 1) {
+            unboxValues(ct.returns());
+        }
+        reloadMemories();
+        stack.addAll(ct.returns());
+    }
+
+    // ---- globals ------------------------------------------------------------------------------------------
+
+    private void globalGet(int g) {
+        ValType t = mod.globalTypes[g];
+        method.visitVarInsn(ALOAD, machineSlot);
+        if (mod.globalShared[g]) {
+            method.visitFieldInsn(GETFIELD, machine, Names.global(g), "L" + Names.GLOBAL_INSTANCE + ";");
+            method.visitMethodInsn(INVOKEVIRTUAL, Names.GLOBAL_INSTANCE, "getValue", "()J", false);
+            fromRawLong(t);
+        } else {
+            method.visitFieldInsn(GETFIELD, machine, Names.global(g), JvmTypes.of(t).getDescriptor());
+        }
+        push(t);
+    }
+
+    private void globalSet(int g) {
+        ValType t = pop();
+        var mv = method;
+        if (mod.globalShared[g]) {
+            toRawLong(t);
+            mv.visitVarInsn(ALOAD, machineSlot);
+            mv.visitFieldInsn(GETFIELD, machine, Names.global(g), "L" + Names.GLOBAL_INSTANCE + ";");
+            mv.visitInsn(DUP_X2);
+            mv.visitInsn(POP);
+            mv.visitMethodInsn(INVOKEVIRTUAL, Names.GLOBAL_INSTANCE, "setValue", "(J)V", false);
+        } else {
+            mv.visitVarInsn(ALOAD, machineSlot);
+            if (JvmTypes.size(t) == 2) {
+                mv.visitInsn(DUP_X2);
+                mv.visitInsn(POP);
+            } else {
+                mv.visitInsn(SWAP);
+            }
+            mv.visitFieldInsn(PUTFIELD, machine, Names.global(g), JvmTypes.of(t).getDescriptor());
+        }
+    }
+
+    // ---- memory -------------------------------------------------------------------------------------------
+
+    /** The memory index an instruction uses, or -1. */
+    private static int memoryUsed(AnnotatedInstruction ins) {
+        OpCode op = ins.opcode();
+        String name = op.name();
+        switch (op) {
+            case MEMORY_SIZE:
+            case MEMORY_GROW:
+            case MEMORY_FILL:
+                return (int) ins.operand(0);
+            case MEMORY_COPY:
+                return (int) ins.operand(0);
+            case MEMORY_INIT:
+                return (int) ins.operand(1);
+            default:
+                break;
+        }
+        if (isLoadOrStore(op) || name.contains("ATOMIC")) {
+            return op == OpCode.ATOMIC_FENCE ? -1 : (int) ins.operand(2);
+        }
+        return -1;
+    }
+
+    private static boolean isLoadOrStore(OpCode op) {
+        int code = op.opcode();
+        return code >= 0x28 && code <= 0x3e;
+    }
+
+    /** Pushes memory m's byte[] on the JVM stack. */
+    private void loadBytes(int m) {
+        method.visitVarInsn(ALOAD, memorySlot[m]);
+    }
+
+    private void loadMemoryObject(int m) {
+        method.visitVarInsn(ALOAD, machineSlot);
+        method.visitFieldInsn(GETFIELD, machine, Names.memory(m), L_MEMORY);
+    }
+
+    /**
+     * Turns the address on top of the JVM stack into the array index of an access at {@code offset}: the
+     * address itself when the offset is 0 (an address of 2 GiB or more is a negative index, which the access
+     * rejects); else {@code checkIndex(addr, length) + offset} — a valid access always has addr below the
+     * length, and the sum, below 2<sup>32</sup>, is negative (rejected) exactly when it passes 2<sup>31</sup>.
+     */
+    private void effectiveIndex(int m, long offset) {
+        if (offset == 0) {
+            return;
+        }
+        loadBytes(m);
+        method.visitInsn(ARRAYLENGTH);
+        method.visitMethodInsn(INVOKESTATIC, "java/util/Objects", "checkIndex", "(II)I", false);
+        ldc((int) offset);
+        method.visitInsn(IADD);
+    }
+
+    /** Offsets at or past this can never be in bounds: the access always traps. */
+    private static final long MAX_OFFSET = 32767L * 65536;
+
+    private boolean memory(AnnotatedInstruction ins, int index) {
+        OpCode op = ins.opcode();
+        var mv = method;
+        switch (op) {
+            case MEMORY_SIZE: {
+                int m = (int) ins.operand(0);
+                loadBytes(m);
+                mv.visitInsn(ARRAYLENGTH);
+                ldc(16);
+                mv.visitInsn(IUSHR);
+                push(ValType.I32);
+                return true;
+            }
+            case MEMORY_GROW: {
+                int m = (int) ins.operand(0);
+                pop();
+                int delta = temp(Type.INT_TYPE);
+                mv.visitVarInsn(ISTORE, delta);
+                loadMemoryObject(m);
+                mv.visitVarInsn(ILOAD, delta);
+                release(Type.INT_TYPE, delta);
+                budgetOrNull();
+                syncedCall(RuntimeContract.MEMORY_GROW);
+                reloadMemories();
+                push(ValType.I32);
+                return true;
+            }
+            case MEMORY_FILL: {
+                int m = (int) ins.operand(0);
+                bulkCall(3, () -> loadMemoryObject(m), RuntimeContract.MEMORY_FILL);
+                return true;
+            }
+            case MEMORY_COPY: {
+                int to = (int) ins.operand(0);
+                int from = (int) ins.operand(1);
+                bulkCall(3, () -> {
+                    loadMemoryObject(to);
+                    loadMemoryObject(from);
+                }, RuntimeContract.MEMORY_COPY);
+                return true;
+            }
+            case MEMORY_INIT: {
+                int segment = (int) ins.operand(0);
+                int m = (int) ins.operand(1);
+                bulkCall(3, () -> {
+                    loadMemoryObject(m);
+                    method.visitVarInsn(ALOAD, machineSlot);
+                    method.visitFieldInsn(GETFIELD, machine, Names.F_INSTANCE, L_INSTANCE);
+                    ldc(segment);
+                }, RuntimeContract.MEMORY_INIT);
+                return true;
+            }
+            case DATA_DROP:
+                mv.visitVarInsn(ALOAD, machineSlot);
+                mv.visitFieldInsn(GETFIELD, machine, Names.F_INSTANCE, L_INSTANCE);
+                ldc((int) ins.operand(0));
+                mv.visitMethodInsn(INVOKEVIRTUAL, Names.INSTANCE, "dropDataSegment", "(I)V", false);
+                return true;
+            case ATOMIC_FENCE:
+                mv.visitMethodInsn(INVOKESTATIC, "java/lang/invoke/VarHandle", "fullFence", "()V", false);
+                return true;
+            default:
+                break;
+        }
+        if (op.name().contains("ATOMIC")) {
+            atomic(ins);
+            return true;
+        }
+        if (!isLoadOrStore(op)) {
+            return false;
+        }
+        int m = (int) ins.operand(2);
+        long offset = ins.operand(1);
+        boolean store = op.name().contains("STORE");
+        if (offset + accessSize(op) > MAX_OFFSET) {
+            // Never in bounds: the operands go, the trap stays.
+            if (store) {
+                popValue(pop());
+            }
+            pop();
+            mv.visitInsn(POP);
+            trap(RuntimeContract.TRAP_OUT_OF_BOUNDS);
+            reachable = false;
+            return true;
+        }
+        if (store) {
+            store(op, m, offset);
+        } else {
+            load(op, m, offset);
+        }
+        return true;
+    }
+
+    private static int accessSize(OpCode op) {
+        String n = op.name();
+        if (n.contains("8")) {
+            return 1;
+        }
+        if (n.contains("16")) {
+            return 2;
+        }
+        if (n.contains("32") && !n.startsWith("I32") && !n.startsWith("F32")) {
+            return 4;
+        }
+        return n.startsWith("I64") || n.startsWith("F64") ? 8 : 4;
+    }
+
+    private void load(OpCode op, int m, long offset) {
+        var mv = method;
+        pop();
+        switch (op) {
+            case I32_LOAD8_S:
+            case I32_LOAD8_U:
+            case I64_LOAD8_S:
+            case I64_LOAD8_U:
+                loadBytes(m);
+                mv.visitInsn(SWAP);
+                effectiveIndex(m, offset);
+                mv.visitInsn(BALOAD);
+                if (op == OpCode.I32_LOAD8_U || op == OpCode.I64_LOAD8_U) {
+                    ldc(0xFF);
+                    mv.visitInsn(IAND);
+                }
+                if (op == OpCode.I64_LOAD8_S || op == OpCode.I64_LOAD8_U) {
+                    mv.visitInsn(I2L);
+                    push(ValType.I64);
+                } else {
+                    push(ValType.I32);
+                }
+                return;
+            default:
+                break;
+        }
+        RuntimeContract.Member handle;
+        switch (op) {
+            case I32_LOAD16_S:
+            case I32_LOAD16_U:
+            case I64_LOAD16_S:
+            case I64_LOAD16_U:
+                handle = RuntimeContract.LOAD_I16;
+                break;
+            case I32_LOAD:
+            case I64_LOAD32_S:
+            case I64_LOAD32_U:
+                handle = RuntimeContract.LOAD_I32;
+                break;
+            case I64_LOAD:
+                handle = RuntimeContract.LOAD_I64;
+                break;
+            case F32_LOAD:
+                handle = RuntimeContract.LOAD_F32;
+                break;
+            default:
+                handle = RuntimeContract.LOAD_F64;
+                break;
+        }
+        // [addr] -> [bytes, index]
+        loadBytes(m);
+        mv.visitInsn(SWAP);
+        effectiveIndex(m, offset);
+        invoke(handle);
+        switch (op) {
+            case I32_LOAD16_U:
+                ldc(0xFFFF);
+                mv.visitInsn(IAND);
+                push(ValType.I32);
+                return;
+            case I64_LOAD16_S:
+            case I64_LOAD32_S:
+                mv.visitInsn(I2L);
+                push(ValType.I64);
+                return;
+            case I64_LOAD16_U:
+                ldc(0xFFFF);
+                mv.visitInsn(IAND);
+                mv.visitInsn(I2L);
+                push(ValType.I64);
+                return;
+            case I64_LOAD32_U:
+                mv.visitInsn(I2L);
+                ldc(0xFFFF_FFFFL);
+                mv.visitInsn(LAND);
+                push(ValType.I64);
+                return;
+            case I32_LOAD16_S:
+            case I32_LOAD:
+                push(ValType.I32);
+                return;
+            case I64_LOAD:
+                push(ValType.I64);
+                return;
+            case F32_LOAD:
+                push(ValType.F32);
+                return;
+            default:
+                push(ValType.F64);
+        }
+    }
+
+    private void store(OpCode op, int m, long offset) {
+        var mv = method;
+        ValType valueType = pop();
+        pop();
+        Type vt = JvmTypes.of(valueType);
+        // Narrow the value first: every store below then stores an int, long, float or double.
+        RuntimeContract.Member handle;
+        boolean bytes = false;
+        switch (op) {
+            case I64_STORE8:
+            case I64_STORE16:
+            case I64_STORE32:
+                mv.visitInsn(L2I);
+                vt = Type.INT_TYPE;
+                break;
+            default:
+                break;
+        }
+        switch (op) {
+            case I32_STORE8:
+            case I64_STORE8:
+                bytes = true;
+                handle = null;
+                break;
+            case I32_STORE16:
+            case I64_STORE16:
+                mv.visitInsn(I2S);
+                handle = RuntimeContract.STORE_I16;
+                break;
+            case I32_STORE:
+            case I64_STORE32:
+                handle = RuntimeContract.STORE_I32;
+                break;
+            case I64_STORE:
+                handle = RuntimeContract.STORE_I64;
+                break;
+            case F32_STORE:
+                handle = RuntimeContract.STORE_F32;
+                break;
+            default:
+                handle = RuntimeContract.STORE_F64;
+                break;
+        }
+        int value = temp(vt);
+        mv.visitVarInsn(JvmTypes.store(vt), value);
+        if (bytes) {
+            loadBytes(m);
+            mv.visitInsn(SWAP);
+            effectiveIndex(m, offset);
+            mv.visitVarInsn(ILOAD, value);
+            mv.visitInsn(BASTORE);
+        } else {
+            loadBytes(m);
+            mv.visitInsn(SWAP);
+            effectiveIndex(m, offset);
+            mv.visitVarInsn(JvmTypes.load(vt), value);
+            invoke(handle);
+        }
+        release(vt, value);
+    }
+
+    private void budgetOrNull() {
+        if (metered) {
+            method.visitVarInsn(ALOAD, budgetSlot);
+        } else {
+            method.visitInsn(ACONST_NULL);
+        }
+    }
+
+    /**
+     * A bulk instruction with {@code ints} int operands on the stack: calls {@code GuestOps.name} with the
+     * objects {@code receivers} pushes, the operands, and the budget (null when unmetered).
+     */
+    private void bulkCall(int ints, Runnable receivers, RuntimeContract.Member helper) {
+        int[] slots = new int[ints];
+        for (int i = ints - 1; i >= 0; i--) {
+            slots[i] = temp(Type.INT_TYPE);
+            method.visitVarInsn(ISTORE, slots[i]);
+            pop();
+        }
+        receivers.run();
+        for (int i = 0; i < ints; i++) {
+            method.visitVarInsn(ILOAD, slots[i]);
+            release(Type.INT_TYPE, slots[i]);
+        }
+        budgetOrNull();
+        syncedCall(helper);
+    }
+
+    /** Threads-proposal atomics: through {@code GuestOps}, which checks bounds and alignment. */
+    private void atomic(AnnotatedInstruction ins) {
+        OpCode op = ins.opcode();
+        String n = op.name();
+        var mv = method;
+        int m = (int) ins.operand(2);
+        int offset = (int) ins.operand(1);
+        boolean i64 = n.startsWith("I64");
+        int size = atomicSize(n);
+        if (op == OpCode.MEM_ATOMIC_NOTIFY) {
+            pop();
+            pop();
+            int count = temp(Type.INT_TYPE);
+            mv.visitVarInsn(ISTORE, count);
+            loadMemoryObject(m);
+            mv.visitInsn(SWAP);
+            ldc(offset);
+            mv.visitVarInsn(ILOAD, count);
+            release(Type.INT_TYPE, count);
+            invoke(RuntimeContract.ATOMIC_NOTIFY);
+            push(ValType.I32);
+            return;
+        }
+        if (op == OpCode.MEM_ATOMIC_WAIT32 || op == OpCode.MEM_ATOMIC_WAIT64) {
+            pop();
+            pop();
+            pop();
+            int timeout = temp(Type.LONG_TYPE);
+            mv.visitVarInsn(LSTORE, timeout);
+            Type et = op == OpCode.MEM_ATOMIC_WAIT64 ? Type.LONG_TYPE : Type.INT_TYPE;
+            int expected = temp(et);
+            mv.visitVarInsn(JvmTypes.store(et), expected);
+            loadMemoryObject(m);
+            mv.visitInsn(SWAP);
+            ldc(offset);
+            mv.visitVarInsn(JvmTypes.load(et), expected);
+            if (et == Type.INT_TYPE) {
+                mv.visitInsn(I2L);
+            }
+            mv.visitVarInsn(LLOAD, timeout);
+            ldc(op == OpCode.MEM_ATOMIC_WAIT64 ? 8 : 4);
+            release(Type.LONG_TYPE, timeout);
+            release(et, expected);
+            syncedCall(RuntimeContract.ATOMIC_WAIT);
+            push(ValType.I32);
+            return;
+        }
+        ValType wt = i64 ? ValType.I64 : ValType.I32;
+        if (n.contains("_LOAD")) {
+            pop();
+            loadMemoryObject(m);
+            mv.visitInsn(SWAP);
+            ldc(offset);
+            ldc(size);
+            invoke(RuntimeContract.ATOMIC_LOAD);
+            if (!i64) {
+                mv.visitInsn(L2I);
+            }
+            push(wt);
+            return;
+        }
+        if (n.contains("_STORE")) {
+            pop();
+            pop();
+            if (!i64) {
+                mv.visitInsn(I2L);
+            }
+            int value = temp(Type.LONG_TYPE);
+            mv.visitVarInsn(LSTORE, value);
+            loadMemoryObject(m);
+            mv.visitInsn(SWAP);
+            ldc(offset);
+            ldc(size);
+            mv.visitVarInsn(LLOAD, value);
+            release(Type.LONG_TYPE, value);
+            invoke(RuntimeContract.ATOMIC_STORE);
+            return;
+        }
+        if (n.contains("CMPXCHG")) {
+            pop();
+            pop();
+            pop();
+            if (!i64) {
+                mv.visitInsn(I2L);
+            }
+            int replacement = temp(Type.LONG_TYPE);
+            mv.visitVarInsn(LSTORE, replacement);
+            if (!i64) {
+                mv.visitInsn(I2L);
+            }
+            int expected = temp(Type.LONG_TYPE);
+            mv.visitVarInsn(LSTORE, expected);
+            loadMemoryObject(m);
+            mv.visitInsn(SWAP);
+            ldc(offset);
+            ldc(size);
+            mv.visitVarInsn(LLOAD, expected);
+            mv.visitVarInsn(LLOAD, replacement);
+            release(Type.LONG_TYPE, expected);
+            release(Type.LONG_TYPE, replacement);
+            invoke(RuntimeContract.ATOMIC_CMPXCHG);
+            if (!i64) {
+                mv.visitInsn(L2I);
+            }
+            push(wt);
+            return;
+        }
+        // read-modify-write
+        pop();
+        pop();
+        if (!i64) {
+            mv.visitInsn(I2L);
+        }
+        int value = temp(Type.LONG_TYPE);
+        mv.visitVarInsn(LSTORE, value);
+        loadMemoryObject(m);
+        mv.visitInsn(SWAP);
+        ldc(offset);
+        ldc(size);
+        ldc(rmwOperator(n));
+        mv.visitVarInsn(LLOAD, value);
+        release(Type.LONG_TYPE, value);
+        invoke(RuntimeContract.ATOMIC_RMW);
+        if (!i64) {
+            mv.visitInsn(L2I);
+        }
+        push(wt);
+    }
+
+    private static int atomicSize(String n) {
+        if (n.contains("8")) {
+            return 1;
+        }
+        if (n.contains("16")) {
+            return 2;
+        }
+        if (n.startsWith("I64") && n.contains("32")) {
+            return 4;
+        }
+        return n.startsWith("I64") ? 8 : 4;
+    }
+
+    /** The operator number {@code GuestOps.atomicRmw} takes: the order of {@code PluginMemory.Rmw}. */
+    private static int rmwOperator(String n) {
+        if (n.contains("_ADD")) {
+            return 0;
+        }
+        if (n.contains("_SUB")) {
+            return 1;
+        }
+        if (n.contains("_AND")) {
+            return 2;
+        }
+        if (n.contains("_OR")) {
+            return 3;
+        }
+        if (n.contains("_XOR")) {
+            return 4;
+        }
+        return 5; // XCHG
+    }
+
+    // ---- tables -------------------------------------------------------------------------------------------
+
+    private void loadTable(int t) {
+        method.visitVarInsn(ALOAD, machineSlot);
+        method.visitFieldInsn(GETFIELD, machine, Names.table(t), L_TABLE);
+    }
+
+    private void loadInstance() {
+        method.visitVarInsn(ALOAD, machineSlot);
+        method.visitFieldInsn(GETFIELD, machine, Names.F_INSTANCE, L_INSTANCE);
+    }
+
+    private boolean table(AnnotatedInstruction ins) {
+        var mv = method;
+        switch (ins.opcode()) {
+            case TABLE_GET: {
+                pop();
+                loadTable((int) ins.operand(0));
+                mv.visitInsn(SWAP);
+                invoke(RuntimeContract.TABLE_GET);
+                push(ValType.FuncRef);
+                return true;
+            }
+            case TABLE_SET: {
+                pop();
+                pop();
+                int value = temp(Type.INT_TYPE);
+                mv.visitVarInsn(ISTORE, value);
+                loadTable((int) ins.operand(0));
+                mv.visitInsn(SWAP);
+                mv.visitVarInsn(ILOAD, value);
+                release(Type.INT_TYPE, value);
+                loadInstance();
+                invoke(RuntimeContract.TABLE_SET);
+                return true;
+            }
+            case TABLE_SIZE:
+                loadTable((int) ins.operand(0));
+                mv.visitMethodInsn(INVOKEVIRTUAL, Names.TABLE_INSTANCE, "size", "()I", false);
+                push(ValType.I32);
+                return true;
+            case TABLE_GROW: {
+                int t = (int) ins.operand(0);
+                // [value, delta]
+                int[] slots = storeInts(2);
+                loadTable(t);
+                loadInts(slots);
+                loadInstance();
+                budgetOrNull();
+                syncedCall(RuntimeContract.TABLE_GROW);
+                push(ValType.I32);
+                return true;
+            }
+            case TABLE_FILL: {
+                int t = (int) ins.operand(0);
+                int[] slots = storeInts(3);
+                loadTable(t);
+                loadInts(slots);
+                loadInstance();
+                budgetOrNull();
+                syncedCall(RuntimeContract.TABLE_FILL);
+                return true;
+            }
+            case TABLE_COPY: {
+                int to = (int) ins.operand(0);
+                int from = (int) ins.operand(1);
+                int[] slots = storeInts(3);
+                loadTable(to);
+                loadTable(from);
+                loadInts(slots);
+                budgetOrNull();
+                syncedCall(RuntimeContract.TABLE_COPY);
+                return true;
+            }
+            case TABLE_INIT: {
+                int segment = (int) ins.operand(0);
+                int t = (int) ins.operand(1);
+                int[] slots = storeInts(3);
+                loadTable(t);
+                loadInstance();
+                ldc(segment);
+                loadInts(slots);
+                budgetOrNull();
+                syncedCall(RuntimeContract.TABLE_INIT);
+                return true;
+            }
+            case ELEM_DROP:
+                loadInstance();
+                ldc((int) ins.operand(0));
+                invoke(RuntimeContract.ELEM_DROP);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private int[] storeInts(int n) {
+        int[] slots = new int[n];
+        for (int i = n - 1; i >= 0; i--) {
+            slots[i] = temp(Type.INT_TYPE);
+            method.visitVarInsn(ISTORE, slots[i]);
+            pop();
+        }
+        return slots;
+    }
+
+    private void loadInts(int[] slots) {
+        for (int s : slots) {
+            method.visitVarInsn(ILOAD, s);
+            release(Type.INT_TYPE, s);
+        }
+    }
+
+    // ---- numeric ------------------------------------------------------------------------------------------
+
+    /**
+     * Jumps to {@code target} when the i32 condition on top of the stack is {@code when} (true: non-zero): with
+     * the comparison that produced it when that was left pending, else with the value.
+     */
+    private void jump(boolean when, Label target) {
+        if (pendingJump >= 0) {
+            method.visitJumpInsn(when ? pendingJump : negate(pendingJump), target);
+            pendingJump = -1;
+        } else {
+            method.visitJumpInsn(when ? IFNE : IFEQ, target);
+        }
+    }
+
+    private static int negate(int jump) {
+        switch (jump) {
+            case IFEQ: return IFNE;
+            case IFNE: return IFEQ;
+            case IFLT: return IFGE;
+            case IFGE: return IFLT;
+            case IFGT: return IFLE;
+            case IFLE: return IFGT;
+            case IF_ICMPEQ: return IF_ICMPNE;
+            case IF_ICMPNE: return IF_ICMPEQ;
+            case IF_ICMPLT: return IF_ICMPGE;
+            case IF_ICMPGE: return IF_ICMPLT;
+            case IF_ICMPGT: return IF_ICMPLE;
+            case IF_ICMPLE: return IF_ICMPGT;
+            default: throw new IllegalArgumentException("not a conditional jump: " + jump);
+        }
+    }
+
+    /**
+     * A comparison's result, whose JVM jump when true is {@code jumpIfTrue}: left pending when the next
+     * instruction is a {@code br_if} or {@code if} that takes it (no part starts there), else 1 or 0.
+     */
+    private void booleanFromJump(int jumpIfTrue) {
+        int next = current + 1;
+        if (next < to && reachable) {
+            OpCode op = code.get(next).opcode();
+            if ((op == OpCode.BR_IF || op == OpCode.IF) && (split == null || split.childAt(region, next) == null)) {
+                pendingJump = jumpIfTrue;
+                push(ValType.I32);
+                return;
+            }
+        }
+        materialize(jumpIfTrue);
+    }
+
+    /** Replaces an int condition on the stack (compared with the given jump) by 1 or 0. */
+    private void materialize(int jumpIfTrue) {
+        Label yes = new Label();
+        Label done = new Label();
+        method.visitJumpInsn(jumpIfTrue, yes);
+        method.visitInsn(ICONST_0);
+        method.visitJumpInsn(GOTO, done);
+        method.visitLabel(yes);
+        method.visitInsn(ICONST_1);
+        method.visitLabel(done);
+        push(ValType.I32);
+    }
+
+    /** [a, b] ints -> flips both sign bits so that a signed compare is the unsigned one. */
+    private void flipSigns() {
+        ldc(Integer.MIN_VALUE);
+        method.visitInsn(IXOR);
+        method.visitInsn(SWAP);
+        ldc(Integer.MIN_VALUE);
+        method.visitInsn(IXOR);
+        method.visitInsn(SWAP);
+    }
+
+    /** [a, b] longs -> lcmp of them as unsigned numbers. */
+    private void unsignedLcmp() {
+        int b = temp(Type.LONG_TYPE);
+        method.visitVarInsn(LSTORE, b);
+        ldc(Long.MIN_VALUE);
+        method.visitInsn(LXOR);
+        method.visitVarInsn(LLOAD, b);
+        ldc(Long.MIN_VALUE);
+        method.visitInsn(LXOR);
+        release(Type.LONG_TYPE, b);
+        method.visitInsn(LCMP);
+    }
+
+    private void invoke(String owner, String name, String desc) {
+        method.visitMethodInsn(INVOKESTATIC, owner, name, desc, false);
+    }
+
+    /** A runtime member of {@link RuntimeContract}: a call (static or virtual) or a field access (get). */
+    private void invoke(RuntimeContract.Member m) {
+        switch (m.kind()) {
+            case STATIC_METHOD:
+                method.visitMethodInsn(INVOKESTATIC, m.owner(), m.name(), m.descriptor(), false);
+                break;
+            case METHOD:
+                method.visitMethodInsn(INVOKEVIRTUAL, m.owner(), m.name(), m.descriptor(), false);
+                break;
+            case STATIC_FIELD:
+                method.visitFieldInsn(GETSTATIC, m.owner(), m.name(), m.descriptor());
+                break;
+            default:
+                method.visitFieldInsn(GETFIELD, m.owner(), m.name(), m.descriptor());
+        }
+    }
+
+    private void put(RuntimeContract.Member field) {
+        method.visitFieldInsn(PUTFIELD, field.owner(), field.name(), field.descriptor());
+    }
+
+    private boolean numeric(AnnotatedInstruction ins, int index) {
+        var mv = method;
+        OpCode op = ins.opcode();
+        switch (op) {
+            // i32 comparisons
+            case I32_EQZ:
+                pop();
+                booleanFromJump(IFEQ);
+                return true;
+            case I32_EQ:
+            case I32_NE:
+            case I32_LT_S:
+            case I32_GT_S:
+            case I32_LE_S:
+            case I32_GE_S:
+                pop();
+                pop();
+                booleanFromJump(icmp(op));
+                return true;
+            case I32_LT_U:
+            case I32_GT_U:
+            case I32_LE_U:
+            case I32_GE_U:
+                pop();
+                pop();
+                flipSigns();
+                booleanFromJump(icmp(op));
+                return true;
+            case I64_EQZ:
+                pop();
+                mv.visitInsn(LCONST_0);
+                mv.visitInsn(LCMP);
+                booleanFromJump(IFEQ);
+                return true;
+            case I64_EQ:
+            case I64_NE:
+            case I64_LT_S:
+            case I64_GT_S:
+            case I64_LE_S:
+            case I64_GE_S:
+                pop();
+                pop();
+                mv.visitInsn(LCMP);
+                booleanFromJump(icmp(op) - IF_ICMPEQ + IFEQ);
+                return true;
+            case I64_LT_U:
+            case I64_GT_U:
+            case I64_LE_U:
+            case I64_GE_U:
+                pop();
+                pop();
+                unsignedLcmp();
+                booleanFromJump(icmp(op) - IF_ICMPEQ + IFEQ);
+                return true;
+            case F32_EQ:
+            case F32_NE:
+            case F32_LT:
+            case F32_GT:
+            case F32_LE:
+            case F32_GE:
+                pop();
+                pop();
+                floatCompare(op, FCMPL, FCMPG);
+                return true;
+            case F64_EQ:
+            case F64_NE:
+            case F64_LT:
+            case F64_GT:
+            case F64_LE:
+            case F64_GE:
+                pop();
+                pop();
+                floatCompare(op, DCMPL, DCMPG);
+                return true;
+            // i32 arithmetic
+            case I32_CLZ:
+                invoke("java/lang/Integer", "numberOfLeadingZeros", "(I)I");
+                return true;
+            case I32_CTZ:
+                invoke("java/lang/Integer", "numberOfTrailingZeros", "(I)I");
+                return true;
+            case I32_POPCNT:
+                invoke("java/lang/Integer", "bitCount", "(I)I");
+                return true;
+            case I32_ADD:
+                binary(IADD);
+                return true;
+            case I32_SUB:
+                binary(ISUB);
+                return true;
+            case I32_MUL:
+                binary(IMUL);
+                return true;
+            case I32_DIV_S:
+                pop();
+                if (!constantDivisor(index, false)) {
+                    // MIN / -1 overflows; the JVM returns MIN, wasm traps. [a, b]
+                    Label ok = new Label();
+                    Label restore = new Label();
+                    mv.visitInsn(DUP);
+                    mv.visitInsn(ICONST_M1);
+                    mv.visitJumpInsn(IF_ICMPNE, ok);
+                    mv.visitInsn(SWAP);
+                    mv.visitInsn(DUP);
+                    ldc(Integer.MIN_VALUE);
+                    mv.visitJumpInsn(IF_ICMPNE, restore);
+                    trap(RuntimeContract.TRAP_INTEGER_OVERFLOW);
+                    mv.visitLabel(restore);
+                    mv.visitInsn(SWAP);
+                    mv.visitLabel(ok);
+                }
+                mv.visitInsn(IDIV);
+                return true;
+            case I32_DIV_U:
+                binaryCall("java/lang/Integer", "divideUnsigned", "(II)I");
+                return true;
+            case I32_REM_S:
+                binary(IREM);
+                return true;
+            case I32_REM_U:
+                binaryCall("java/lang/Integer", "remainderUnsigned", "(II)I");
+                return true;
+            case I32_AND:
+                binary(IAND);
+                return true;
+            case I32_OR:
+                binary(IOR);
+                return true;
+            case I32_XOR:
+                binary(IXOR);
+                return true;
+            case I32_SHL:
+                binary(ISHL);
+                return true;
+            case I32_SHR_S:
+                binary(ISHR);
+                return true;
+            case I32_SHR_U:
+                binary(IUSHR);
+                return true;
+            case I32_ROTL:
+                binaryCall("java/lang/Integer", "rotateLeft", "(II)I");
+                return true;
+            case I32_ROTR:
+                binaryCall("java/lang/Integer", "rotateRight", "(II)I");
+                return true;
+            // i64 arithmetic
+            case I64_CLZ:
+                invoke("java/lang/Long", "numberOfLeadingZeros", "(J)I");
+                mv.visitInsn(I2L);
+                return true;
+            case I64_CTZ:
+                invoke("java/lang/Long", "numberOfTrailingZeros", "(J)I");
+                mv.visitInsn(I2L);
+                return true;
+            case I64_POPCNT:
+                invoke("java/lang/Long", "bitCount", "(J)I");
+                mv.visitInsn(I2L);
+                return true;
+            case I64_ADD:
+                binary(LADD);
+                return true;
+            case I64_SUB:
+                binary(LSUB);
+                return true;
+            case I64_MUL:
+                binary(LMUL);
+                return true;
+            case I64_DIV_S:
+                pop();
+                if (!constantDivisor(index, true)) {
+                    // [a, b]: b == -1 && a == MIN traps
+                    Label ok = new Label();
+                    int b = temp(Type.LONG_TYPE);
+                    mv.visitInsn(DUP2);
+                    mv.visitVarInsn(LSTORE, b);
+                    ldc(-1L);
+                    mv.visitInsn(LCMP);
+                    mv.visitJumpInsn(IFNE, ok);
+                    mv.visitInsn(DUP2);
+                    ldc(Long.MIN_VALUE);
+                    mv.visitInsn(LCMP);
+                    mv.visitJumpInsn(IFNE, ok);
+                    trap(RuntimeContract.TRAP_INTEGER_OVERFLOW);
+                    mv.visitLabel(ok);
+                    mv.visitVarInsn(LLOAD, b);
+                    release(Type.LONG_TYPE, b);
+                }
+                mv.visitInsn(LDIV);
+                return true;
+            case I64_DIV_U:
+                binaryCall(RuntimeContract.I64_DIV_U);
+                return true;
+            case I64_REM_S:
+                binary(LREM);
+                return true;
+            case I64_REM_U:
+                binaryCall(RuntimeContract.I64_REM_U);
+                return true;
+            case I64_AND:
+                binary(LAND);
+                return true;
+            case I64_OR:
+                binary(LOR);
+                return true;
+            case I64_XOR:
+                binary(LXOR);
+                return true;
+            case I64_SHL:
+                shift(LSHL);
+                return true;
+            case I64_SHR_S:
+                shift(LSHR);
+                return true;
+            case I64_SHR_U:
+                shift(LUSHR);
+                return true;
+            case I64_ROTL:
+                pop();
+                mv.visitInsn(L2I);
+                invoke("java/lang/Long", "rotateLeft", "(JI)J");
+                return true;
+            case I64_ROTR:
+                pop();
+                mv.visitInsn(L2I);
+                invoke("java/lang/Long", "rotateRight", "(JI)J");
+                return true;
+            // floats
+            case F32_ABS:
+                invoke(RuntimeContract.F32_ABS);
+                return true;
+            case F64_ABS:
+                invoke(RuntimeContract.F64_ABS);
+                return true;
+            case F32_NEG:
+                invoke("java/lang/Float", "floatToRawIntBits", "(F)I");
+                ldc(Integer.MIN_VALUE);
+                mv.visitInsn(IXOR);
+                invoke("java/lang/Float", "intBitsToFloat", "(I)F");
+                return true;
+            case F64_NEG:
+                invoke("java/lang/Double", "doubleToRawLongBits", "(D)J");
+                ldc(Long.MIN_VALUE);
+                mv.visitInsn(LXOR);
+                invoke("java/lang/Double", "longBitsToDouble", "(J)D");
+                return true;
+            case F32_CEIL:
+                invoke(RuntimeContract.F32_CEIL);
+                return true;
+            case F32_FLOOR:
+                invoke(RuntimeContract.F32_FLOOR);
+                return true;
+            case F32_TRUNC:
+                invoke(RuntimeContract.F32_TRUNC);
+                return true;
+            case F32_NEAREST:
+                invoke(RuntimeContract.F32_NEAREST);
+                return true;
+            case F32_SQRT:
+                invoke(RuntimeContract.F32_SQRT);
+                return true;
+            case F64_CEIL:
+                invoke(RuntimeContract.F64_CEIL);
+                return true;
+            case F64_FLOOR:
+                invoke(RuntimeContract.F64_FLOOR);
+                return true;
+            case F64_TRUNC:
+                invoke(RuntimeContract.F64_TRUNC);
+                return true;
+            case F64_NEAREST:
+                invoke(RuntimeContract.F64_NEAREST);
+                return true;
+            case F64_SQRT:
+                invoke(RuntimeContract.F64_SQRT);
+                return true;
+            case F32_ADD:
+                binary(FADD);
+                return true;
+            case F32_SUB:
+                binary(FSUB);
+                return true;
+            case F32_MUL:
+                binary(FMUL);
+                return true;
+            case F32_DIV:
+                binary(FDIV);
+                return true;
+            case F32_MIN:
+                binaryCall(RuntimeContract.F32_MIN);
+                return true;
+            case F32_MAX:
+                binaryCall(RuntimeContract.F32_MAX);
+                return true;
+            case F32_COPYSIGN:
+                binaryCall("java/lang/Math", "copySign", "(FF)F");
+                return true;
+            case F64_ADD:
+                binary(DADD);
+                return true;
+            case F64_SUB:
+                binary(DSUB);
+                return true;
+            case F64_MUL:
+                binary(DMUL);
+                return true;
+            case F64_DIV:
+                binary(DDIV);
+                return true;
+            case F64_MIN:
+                binaryCall(RuntimeContract.F64_MIN);
+                return true;
+            case F64_MAX:
+                binaryCall(RuntimeContract.F64_MAX);
+                return true;
+            case F64_COPYSIGN:
+                binaryCall("java/lang/Math", "copySign", "(DD)D");
+                return true;
+            // conversions
+            case I32_WRAP_I64:
+                convert(L2I, ValType.I32);
+                return true;
+            case I32_TRUNC_F32_S:
+                pop();
+                truncF32ToI32();
+                push(ValType.I32);
+                return true;
+            case I32_TRUNC_F64_S:
+                pop();
+                truncF64ToI32();
+                push(ValType.I32);
+                return true;
+            case I32_TRUNC_F32_U:
+                convertCall(RuntimeContract.I32_TRUNC_F32_U, ValType.I32);
+                return true;
+            case I32_TRUNC_F64_U:
+                convertCall(RuntimeContract.I32_TRUNC_F64_U, ValType.I32);
+                return true;
+            case I64_EXTEND_I32_S:
+                convert(I2L, ValType.I64);
+                return true;
+            case I64_EXTEND_I32_U:
+                pop();
+                mv.visitInsn(I2L);
+                ldc(0xFFFF_FFFFL);
+                mv.visitInsn(LAND);
+                push(ValType.I64);
+                return true;
+            case I64_TRUNC_F32_S:
+                convertCall(RuntimeContract.I64_TRUNC_F32_S, ValType.I64);
+                return true;
+            case I64_TRUNC_F32_U:
+                convertCall(RuntimeContract.I64_TRUNC_F32_U, ValType.I64);
+                return true;
+            case I64_TRUNC_F64_S:
+                convertCall(RuntimeContract.I64_TRUNC_F64_S, ValType.I64);
+                return true;
+            case I64_TRUNC_F64_U:
+                convertCall(RuntimeContract.I64_TRUNC_F64_U, ValType.I64);
+                return true;
+            case F32_CONVERT_I32_S:
+                convert(I2F, ValType.F32);
+                return true;
+            case F32_CONVERT_I32_U:
+                pop();
+                mv.visitInsn(I2L);
+                ldc(0xFFFF_FFFFL);
+                mv.visitInsn(LAND);
+                mv.visitInsn(L2F);
+                push(ValType.F32);
+                return true;
+            case F32_CONVERT_I64_S:
+                convert(L2F, ValType.F32);
+                return true;
+            case F32_CONVERT_I64_U:
+                convertCall(RuntimeContract.F32_CONVERT_I64_U, ValType.F32);
+                return true;
+            case F32_DEMOTE_F64:
+                convert(D2F, ValType.F32);
+                return true;
+            case F64_CONVERT_I32_S:
+                convert(I2D, ValType.F64);
+                return true;
+            case F64_CONVERT_I32_U:
+                pop();
+                mv.visitInsn(I2L);
+                ldc(0xFFFF_FFFFL);
+                mv.visitInsn(LAND);
+                mv.visitInsn(L2D);
+                push(ValType.F64);
+                return true;
+            case F64_CONVERT_I64_S:
+                convert(L2D, ValType.F64);
+                return true;
+            case F64_CONVERT_I64_U:
+                convertCall(RuntimeContract.F64_CONVERT_I64_U, ValType.F64);
+                return true;
+            case F64_PROMOTE_F32:
+                convert(F2D, ValType.F64);
+                return true;
+            case I32_REINTERPRET_F32:
+                convertCall("java/lang/Float", "floatToRawIntBits", "(F)I", ValType.I32);
+                return true;
+            case I64_REINTERPRET_F64:
+                convertCall("java/lang/Double", "doubleToRawLongBits", "(D)J", ValType.I64);
+                return true;
+            case F32_REINTERPRET_I32:
+                convertCall("java/lang/Float", "intBitsToFloat", "(I)F", ValType.F32);
+                return true;
+            case F64_REINTERPRET_I64:
+                convertCall("java/lang/Double", "longBitsToDouble", "(J)D", ValType.F64);
+                return true;
+            case I32_EXTEND_8_S:
+                mv.visitInsn(I2B);
+                return true;
+            case I32_EXTEND_16_S:
+                mv.visitInsn(I2S);
+                return true;
+            case I64_EXTEND_8_S:
+                mv.visitInsn(L2I);
+                mv.visitInsn(I2B);
+                mv.visitInsn(I2L);
+                return true;
+            case I64_EXTEND_16_S:
+                mv.visitInsn(L2I);
+                mv.visitInsn(I2S);
+                mv.visitInsn(I2L);
+                return true;
+            case I64_EXTEND_32_S:
+                mv.visitInsn(L2I);
+                mv.visitInsn(I2L);
+                return true;
+            case I32_TRUNC_SAT_F32_S:
+                convert(F2I, ValType.I32);
+                return true;
+            case I32_TRUNC_SAT_F64_S:
+                convert(D2I, ValType.I32);
+                return true;
+            case I64_TRUNC_SAT_F32_S:
+                convert(F2L, ValType.I64);
+                return true;
+            case I64_TRUNC_SAT_F64_S:
+                convert(D2L, ValType.I64);
+                return true;
+            case I32_TRUNC_SAT_F32_U:
+                convertCall(RuntimeContract.I32_TRUNC_SAT_F32_U, ValType.I32);
+                return true;
+            case I32_TRUNC_SAT_F64_U:
+                convertCall(RuntimeContract.I32_TRUNC_SAT_F64_U, ValType.I32);
+                return true;
+            case I64_TRUNC_SAT_F32_U:
+                convertCall(RuntimeContract.I64_TRUNC_SAT_F32_U, ValType.I64);
+                return true;
+            case I64_TRUNC_SAT_F64_U:
+                convertCall(RuntimeContract.I64_TRUNC_SAT_F64_U, ValType.I64);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /** Whether the divisor just pushed is a constant other than 0 and -1 (no check needed). */
+    private boolean constantDivisor(int index, boolean i64) {
+        int prev = index - 1;
+        if (prev < 0) {
+            return false;
+        }
+        AnnotatedInstruction p = code.get(prev);
+        if (p.opcode() != (i64 ? OpCode.I64_CONST : OpCode.I32_CONST)) {
+            return false;
+        }
+        long v = i64 ? p.operand(0) : (int) p.operand(0);
+        return v != 0 && v != -1;
+    }
+
+    private static int icmp(OpCode op) {
+        switch (op) {
+            case I32_EQ:
+            case I64_EQ:
+                return IF_ICMPEQ;
+            case I32_NE:
+            case I64_NE:
+                return IF_ICMPNE;
+            case I32_LT_S:
+            case I32_LT_U:
+            case I64_LT_S:
+            case I64_LT_U:
+                return IF_ICMPLT;
+            case I32_GT_S:
+            case I32_GT_U:
+            case I64_GT_S:
+            case I64_GT_U:
+                return IF_ICMPGT;
+            case I32_LE_S:
+            case I32_LE_U:
+            case I64_LE_S:
+            case I64_LE_U:
+                return IF_ICMPLE;
+            default:
+                return IF_ICMPGE;
+        }
+    }
+
+    /** Float comparisons: false whenever an operand is NaN (except ne, true). */
+    private void floatCompare(OpCode op, int cmpl, int cmpg) {
+        String n = op.name();
+        if (n.endsWith("_EQ")) {
+            method.visitInsn(cmpl);
+            booleanFromJump(IFEQ);
+        } else if (n.endsWith("_NE")) {
+            method.visitInsn(cmpl);
+            booleanFromJump(IFNE);
+        } else if (n.endsWith("_LT")) {
+            method.visitInsn(cmpg); // NaN -> 1: not less
+            booleanFromJump(IFLT);
+        } else if (n.endsWith("_LE")) {
+            method.visitInsn(cmpg);
+            booleanFromJump(IFLE);
+        } else if (n.endsWith("_GT")) {
+            method.visitInsn(cmpl); // NaN -> -1: not greater
+            booleanFromJump(IFGT);
+        } else {
+            method.visitInsn(cmpl);
+            booleanFromJump(IFGE);
+        }
+    }
+
+    private void binary(int opcode) {
+        pop();
+        method.visitInsn(opcode);
+    }
+
+    private void binaryCall(String owner, String name, String desc) {
+        pop();
+        invoke(owner, name, desc);
+    }
+
+    private void binaryCall(RuntimeContract.Member m) {
+        pop();
+        invoke(m);
+    }
+
+    /** i64 shifts: the JVM takes the amount as an int (and masks it to 6 bits, as wasm does). */
+    private void shift(int opcode) {
+        pop();
+        method.visitInsn(L2I);
+        method.visitInsn(opcode);
+    }
+
+    private void convert(int opcode, ValType to) {
+        pop();
+        method.visitInsn(opcode);
+        push(to);
+    }
+
+    private void convertCall(String owner, String name, String desc, ValType to) {
+        pop();
+        invoke(owner, name, desc);
+        push(to);
+    }
+
+    private void convertCall(RuntimeContract.Member m, ValType to) {
+        pop();
+        invoke(m);
+        push(to);
+    }
+
+    /**
+     * i32.trunc_f32_s inline: in range, {@code f2i}; else the trap (NaN: invalid conversion, out of range:
+     * overflow). [x] -> [int]
+     */
+    private void truncF32ToI32() {
+        var mv = method;
+        Label bad = new Label();
+        Label done = new Label();
+        mv.visitInsn(DUP);
+        mv.visitLdcInsn(-2147483648.0f);
+        mv.visitInsn(FCMPL); // NaN -> -1
+        mv.visitJumpInsn(IFLT, bad);
+        mv.visitInsn(DUP);
+        mv.visitLdcInsn(2147483648.0f);
+        mv.visitInsn(FCMPL);
+        mv.visitJumpInsn(IFGE, bad);
+        mv.visitInsn(F2I);
+        mv.visitJumpInsn(GOTO, done);
+        mv.visitLabel(bad);
+        mv.visitInsn(F2D);
+        invoke(RuntimeContract.CONVERSION_TRAP);
+        mv.visitInsn(ATHROW);
+        mv.visitLabel(done);
+    }
+
+    /** i32.trunc_f64_s inline. [x] -> [int] */
+    private void truncF64ToI32() {
+        var mv = method;
+        Label bad = new Label();
+        Label done = new Label();
+        mv.visitInsn(DUP2);
+        mv.visitLdcInsn(-2147483649.0);
+        mv.visitInsn(DCMPL); // NaN -> -1
+        mv.visitJumpInsn(IFLE, bad);
+        mv.visitInsn(DUP2);
+        mv.visitLdcInsn(2147483648.0);
+        mv.visitInsn(DCMPL);
+        mv.visitJumpInsn(IFGE, bad);
+        mv.visitInsn(D2I);
+        mv.visitJumpInsn(GOTO, done);
+        mv.visitLabel(bad);
+        invoke(RuntimeContract.CONVERSION_TRAP);
+        mv.visitInsn(ATHROW);
+        mv.visitLabel(done);
+    }
+}

@@ -1,0 +1,206 @@
+package io.llmtestbench.compiler.internal.gen;
+
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.AnnotatedInstruction;
+import com.dylibso.chicory.wasm.types.Element;
+import com.dylibso.chicory.wasm.types.Export;
+import com.dylibso.chicory.wasm.types.ExternalType;
+import com.dylibso.chicory.wasm.types.FunctionImport;
+import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.GlobalImport;
+import com.dylibso.chicory.wasm.types.Import;
+import com.dylibso.chicory.wasm.types.Instruction;
+import com.dylibso.chicory.wasm.types.MutabilityType;
+import com.dylibso.chicory.wasm.types.OpCode;
+import com.dylibso.chicory.wasm.types.ValType;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What the code generator needs to know about a module as a whole (all indices are the module's own). */
+final class ModuleInfo {
+    final WasmModule module;
+    final String mainClass;
+    final int importedFunctions;
+    final int functionCount;
+    /** Type index of every function, imports first. */
+    final int[] functionTypeIndex;
+    /** Canonical signature id of every type index: equal ids for structurally equal function types. */
+    final int[] canonicalType;
+    final List<FunctionType> canonicalTypes = new ArrayList<>();
+    final int importedGlobals;
+    final ValType[] globalTypes;
+    final boolean[] globalMutable;
+    /** Globals held as {@code GlobalInstance}s (imported or exported); the others are plain fields. */
+    final boolean[] globalShared;
+    final int tableCount;
+    final int importedTables;
+    final int memoryCount;
+    /** Functions that can be called from outside the module: exported, start, or referenced as funcref. */
+    final BitSet externallyCallable = new BitSet();
+    /** Functions that may (transitively) grow a memory or run code that could. */
+    final BitSet mayGrowMemory = new BitSet();
+
+    ModuleInfo(WasmModule module, String mainClass) {
+        this.module = module;
+        this.mainClass = mainClass;
+        var imports = module.importSection();
+        this.importedFunctions = imports.count(ExternalType.FUNCTION);
+        this.functionCount = importedFunctions + module.functionSection().functionCount();
+        this.functionTypeIndex = new int[functionCount];
+        int f = 0;
+        int g = 0;
+        this.importedGlobals = imports.count(ExternalType.GLOBAL);
+        int globals = importedGlobals + module.globalSection().globalCount();
+        this.globalTypes = new ValType[globals];
+        this.globalMutable = new boolean[globals];
+        this.globalShared = new boolean[globals];
+        for (int i = 0; i < imports.importCount(); i++) {
+            Import imp = imports.getImport(i);
+            if (imp.importType() == ExternalType.FUNCTION) {
+                functionTypeIndex[f++] = ((FunctionImport) imp).typeIndex();
+            } else if (imp.importType() == ExternalType.GLOBAL) {
+                var gi = (GlobalImport) imp;
+                globalTypes[g] = gi.type();
+                globalMutable[g] = gi.mutabilityType() == MutabilityType.Var;
+                globalShared[g] = true;
+                g++;
+            }
+        }
+        for (int i = 0; i < module.functionSection().functionCount(); i++) {
+            functionTypeIndex[f++] = module.functionSection().getFunctionType(i);
+        }
+        for (int i = 0; i < module.globalSection().globalCount(); i++) {
+            var global = module.globalSection().getGlobal(i);
+            globalTypes[g] = global.valueType();
+            globalMutable[g] = global.mutabilityType() == MutabilityType.Var;
+            g++;
+        }
+        int types = module.typeSection().typeCount();
+        this.canonicalType = new int[types];
+        Map<FunctionType, Integer> ids = new HashMap<>();
+        for (int t = 0; t < types; t++) {
+            FunctionType type = module.typeSection().getType(t);
+            Integer id = ids.get(type);
+            if (id == null) {
+                id = canonicalTypes.size();
+                ids.put(type, id);
+                canonicalTypes.add(type);
+            }
+            canonicalType[t] = id;
+        }
+        this.importedTables = imports.count(ExternalType.TABLE);
+        this.tableCount = importedTables + module.tableSection().tableCount();
+        this.memoryCount = imports.count(ExternalType.MEMORY) + module.memorySection().map(m -> m.memoryCount()).orElse(0);
+
+        for (int i = 0; i < module.exportSection().exportCount(); i++) {
+            Export e = module.exportSection().getExport(i);
+            if (e.exportType() == ExternalType.FUNCTION) {
+                externallyCallable.set((int) e.index());
+            } else if (e.exportType() == ExternalType.GLOBAL) {
+                globalShared[(int) e.index()] = true;
+            }
+        }
+        module.startSection().ifPresent(s -> externallyCallable.set((int) s.startIndex()));
+        // A function referenced by a constant expression can end up in any table, of any instance.
+        for (Element el : module.elementSection().elements()) {
+            for (List<Instruction> init : el.initializers()) {
+                referenced(init);
+            }
+        }
+        for (int i = 0; i < module.globalSection().globalCount(); i++) {
+            referenced(module.globalSection().getGlobal(i).initInstructions());
+        }
+        for (int i = 0; i < module.tableSection().tableCount(); i++) {
+            referenced(module.tableSection().getTable(i).initialize());
+        }
+        for (int i = importedFunctions; i < functionCount; i++) {
+            for (AnnotatedInstruction ins : body(i)) {
+                if (ins.opcode() == OpCode.REF_FUNC) {
+                    externallyCallable.set((int) ins.operand(0));
+                }
+            }
+        }
+        computeMayGrow();
+    }
+
+    private void referenced(List<? extends Instruction> constant) {
+        if (constant == null) {
+            return;
+        }
+        for (Instruction ins : constant) {
+            if (ins.opcode() == OpCode.REF_FUNC) {
+                externallyCallable.set((int) ins.operand(0));
+            }
+        }
+    }
+
+    List<AnnotatedInstruction> body(int function) {
+        return module.codeSection().getFunctionBody(function - importedFunctions).instructions();
+    }
+
+    FunctionType functionType(int function) {
+        return module.typeSection().getType(functionTypeIndex[function]);
+    }
+
+    FunctionType type(int typeIndex) {
+        return module.typeSection().getType(typeIndex);
+    }
+
+    int canonicalTypeOfFunction(int function) {
+        return canonicalType[functionTypeIndex[function]];
+    }
+
+    boolean isImport(int function) {
+        return function < importedFunctions;
+    }
+
+    /**
+     * A function may grow memory if it runs memory.grow, calls a host function or an indirect target (which
+     * can do anything), or calls a function that may. Callers reload their view of memory after such calls.
+     */
+    private void computeMayGrow() {
+        List<List<Integer>> callers = new ArrayList<>();
+        for (int i = 0; i < functionCount; i++) {
+            callers.add(new ArrayList<>());
+        }
+        var work = new ArrayDeque<Integer>();
+        for (int i = 0; i < importedFunctions; i++) {
+            mayGrowMemory.set(i);
+            work.add(i);
+        }
+        for (int i = importedFunctions; i < functionCount; i++) {
+            boolean grows = false;
+            for (AnnotatedInstruction ins : body(i)) {
+                switch (ins.opcode()) {
+                    case MEMORY_GROW:
+                    case CALL_INDIRECT:
+                    case RETURN_CALL_INDIRECT:
+                        grows = true;
+                        break;
+                    case CALL:
+                    case RETURN_CALL:
+                        callers.get((int) ins.operand(0)).add(i);
+                        break;
+                    default:
+                        break;
+                }
+            }
+            if (grows) {
+                mayGrowMemory.set(i);
+                work.add(i);
+            }
+        }
+        while (!work.isEmpty()) {
+            for (int caller : callers.get(work.poll())) {
+                if (!mayGrowMemory.get(caller)) {
+                    mayGrowMemory.set(caller);
+                    work.add(caller);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,497 @@
+package io.llmtestbench.compiler.internal.gen;
+
+import com.dylibso.chicory.wasm.types.AnnotatedInstruction;
+import com.dylibso.chicory.wasm.types.OpCode;
+import com.dylibso.chicory.wasm.types.ValType;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Plans how a wasm function too large for one JIT-compilable JVM method is cut into parts.
+ *
+ * <p>HotSpot never compiles a method of more than 8,000 bytes of bytecode ({@code HugeMethodLimit}), and a
+ * method near that size leaves C2 no inlining budget. So a function whose method would exceed the target is
+ * split at structured regions: first whole constructs (a {@code block}, {@code loop} or {@code if} with
+ * everything in it), largest first, so that a loop stays in one method with its induction variable and its
+ * memory accesses; then, where straight-line code alone is too large, runs of consecutive instructions cut
+ * where the operand stack is lowest. Parts nest: a part may call parts of its own.
+ *
+ * <p>A part is a static method {@code int func_N$k(params..., long[] frame, Machine m)}: its parameters are
+ * the operand-stack values it consumes; it returns 0 when control falls out of its end (its results are then
+ * in the frame) or {@code d + 1} for a branch to the construct {@code d} levels outside it (the branch's
+ * values in the frame), a {@code return} being a branch to the function. The caller re-issues that branch.
+ * Wasm locals used by any part live in the frame between calls; each method works on copies in JVM locals,
+ * written back before it calls a part that reads them and at its exit, and reloaded after a part that writes
+ * them.
+ */
+final class Splitter {
+    /** A JVM method must stay at or below this many bytes of bytecode to be JIT-compiled (HotSpot's default). */
+    static final int HUGE_METHOD_LIMIT = 8000;
+    /** Constructs smaller than this are not worth a call. */
+    private static final int MIN_PART = 160;
+    /** Estimated bytes a part call adds to its caller, besides moving locals and results. */
+    private static final int CALL_COST = 24;
+    private static final int PER_LOCAL = 8;
+
+    private Splitter() {}
+
+    /** What the emitter saw in one pass over the function as one method. */
+    static final class Measure {
+        /** Bytecode offset where instruction i starts (the end offset at index n). */
+        final int[] offset;
+        /** Operand stack types before instruction i; null where i is unreachable. */
+        final List<List<ValType>> stackAt;
+        /** The lowest stack height while instruction i ran (its operands popped). */
+        final int[] lowWater;
+        /** Branch types of the constructs enclosing instruction i, innermost first. */
+        final List<List<List<ValType>>> exitsAt;
+
+        Measure(int n) {
+            offset = new int[n + 1];
+            lowWater = new int[n];
+            stackAt = new ArrayList<>(n);
+            exitsAt = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                stackAt.add(null);
+                exitsAt.add(null);
+            }
+        }
+    }
+
+    /** A part: instructions {@code [start, end)} in a method of their own. */
+    static final class Region {
+        final int id;
+        final int start;
+        final int end;
+        final List<ValType> params;
+        final List<ValType> results;
+        final boolean fallsThrough;
+        /** Branch types of the constructs enclosing the part, innermost first (the function's last). */
+        final List<List<ValType>> exits;
+        /** Exit depths some branch in the part takes. */
+        final BitSet exitsUsed = new BitSet();
+        Region parent;
+        final List<Region> children = new ArrayList<>();
+        /** Locals the part's own code (not its sub-parts) reads or writes; and writes. */
+        final BitSet used = new BitSet();
+        final BitSet written = new BitSet();
+        /** With its sub-parts. */
+        final BitSet usedAll = new BitSet();
+        final BitSet writtenAll = new BitSet();
+        /** Whether it can grow memory (its callers reload their view of memory after it). */
+        boolean mayGrow;
+
+        Region(int id, int start, int end, List<ValType> params, List<ValType> results, boolean fallsThrough,
+                List<List<ValType>> exits) {
+            this.id = id;
+            this.start = start;
+            this.end = end;
+            this.params = params;
+            this.results = results;
+            this.fallsThrough = fallsThrough;
+            this.exits = exits;
+        }
+    }
+
+    /** The parts of one function. */
+    static final class Plan {
+        final List<Region> regions = new ArrayList<>();
+        /** Parts called from the function's own method. */
+        final List<Region> top = new ArrayList<>();
+        /** Locals kept in the frame (used by some part), and each one's frame index. */
+        final BitSet shared = new BitSet();
+        final int[] frameIndex;
+        /** Where results and branch values are passed, and the frame's length. */
+        int resultBase;
+        int frameSize;
+
+        Plan(int locals) {
+            frameIndex = new int[locals];
+        }
+
+        /** The part that {@code caller} (null: the function's own method) calls at instruction i, or null. */
+        Region childAt(Region caller, int i) {
+            for (Region r : caller == null ? top : caller.children) {
+                if (r.start == i) {
+                    return r;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** A construct of the body, or the body itself (open = -1). */
+    private static final class Node {
+        final int open;
+        int elseAt = -1;
+        int end;
+        final List<Node> children = new ArrayList<>();
+        int fitted;
+        Region outlined;
+
+        Node(int open) {
+            this.open = open;
+        }
+    }
+
+    /** One thing in a body: an instruction, a construct, or a run already outlined. */
+    private static final class Item {
+        final int start;
+        final int end;
+        int size;
+        final Node node;
+        Region region;
+
+        Item(int start, int end, int size, Node node) {
+            this.start = start;
+            this.end = end;
+            this.size = size;
+            this.node = node;
+        }
+    }
+
+    private static final class Planner {
+        final List<AnnotatedInstruction> code;
+        final Measure m;
+        final int target;
+        final ModuleInfo mod;
+        final Plan plan;
+        final int n;
+
+        Planner(List<AnnotatedInstruction> code, Measure m, int target, ModuleInfo mod, int locals) {
+            this.code = code;
+            this.m = m;
+            this.target = target;
+            this.mod = mod;
+            this.plan = new Plan(locals);
+            this.n = code.size();
+        }
+
+        int raw(int a, int b) {
+            return m.offset[b] - m.offset[a];
+        }
+
+        int height(int i) {
+            return m.stackAt.get(i).size();
+        }
+
+        /** The lowest the stack goes below instruction {@code start}'s height while the items run. */
+        int low(List<Item> items) {
+            int low = Integer.MAX_VALUE;
+            for (Item it : items) {
+                if (m.stackAt.get(it.start) == null) {
+                    continue;
+                }
+                if (it.region != null && it.node == null) {
+                    low = Math.min(low, height(it.start) - it.region.params.size());
+                } else if (it.node != null) {
+                    low = Math.min(low, height(it.start) - consumed(it.node.open));
+                } else {
+                    low = Math.min(low, m.lowWater[it.start]);
+                }
+            }
+            return low;
+        }
+
+        /** Operand values a construct takes from the stack: its parameters, and an if's condition. */
+        int consumed(int open) {
+            AnnotatedInstruction ins = code.get(open);
+            long t = ins.operand(0);
+            int params = t == 0x40 || ValType.isValid(t) ? 0 : mod.type((int) t).params().size();
+            return params + (ins.opcode() == OpCode.IF ? 1 : 0);
+        }
+
+        Region region(int start, int end, int low) {
+            List<ValType> atStart = m.stackAt.get(start);
+            List<ValType> params = List.copyOf(atStart.subList(low, atStart.size()));
+            List<ValType> atEnd = end < n ? m.stackAt.get(end) : null;
+            boolean falls = atEnd != null;
+            List<ValType> results = falls ? List.copyOf(atEnd.subList(low, atEnd.size())) : List.of();
+            var r = new Region(plan.regions.size() + 1, start, end, params, results, falls, m.exitsAt.get(start));
+            plan.regions.add(r);
+            return r;
+        }
+
+        Node tree() {
+            Node root = new Node(-1);
+            root.end = n - 1;
+            List<Node> open = new ArrayList<>();
+            open.add(root);
+            for (int i = 0; i < n - 1; i++) {
+                switch (code.get(i).opcode()) {
+                    case BLOCK:
+                    case LOOP:
+                    case IF: {
+                        Node c = new Node(i);
+                        open.get(open.size() - 1).children.add(c);
+                        open.add(c);
+                        break;
+                    }
+                    case ELSE:
+                        open.get(open.size() - 1).elseAt = i;
+                        break;
+                    case END:
+                        open.remove(open.size() - 1).end = i;
+                        break;
+                    default:
+                        break;
+                }
+            }
+            return root;
+        }
+
+        /** Makes the node's inline code fit the target by outlining inside it; returns its inline size. */
+        int fit(Node node) {
+            int start = node.open < 0 ? 0 : node.open;
+            int size = raw(start, node.end + 1);
+            for (Node c : node.children) {
+                size -= raw(c.open, c.end + 1) - fit(c);
+            }
+            if (size > target) {
+                List<Node> bySize = new ArrayList<>(node.children);
+                bySize.sort(Comparator.comparingInt((Node c) -> c.fitted).reversed());
+                for (Node c : bySize) {
+                    if (size <= target || c.fitted < MIN_PART) {
+                        break;
+                    }
+                    if (m.stackAt.get(c.open) == null) {
+                        continue;
+                    }
+                    List<Item> self = List.of(new Item(c.open, c.end + 1, c.fitted, c));
+                    c.outlined = region(c.open, c.end + 1, low(self));
+                    size -= c.fitted - callCost(c.outlined);
+                }
+            }
+            if (size > target) {
+                // Straight-line code alone is too large: outline runs of each body.
+                int bodyStart = node.open < 0 ? 0 : node.open + 1;
+                if (node.elseAt >= 0) {
+                    size = runs(node, bodyStart, node.elseAt, size);
+                    size = runs(node, node.elseAt + 1, node.end, size);
+                } else {
+                    size = runs(node, bodyStart, node.end, size);
+                }
+            }
+            node.fitted = size;
+            return size;
+        }
+
+        int callCost(Region r) {
+            return CALL_COST + PER_LOCAL * (r.results.size() + Math.min(r.exits.size(), 4) * 2);
+        }
+
+        /** Outlines runs of the items of body {@code [from, to)} of the node until the node fits. */
+        int runs(Node node, int from, int to, int nodeSize) {
+            List<Item> items = new ArrayList<>();
+            int ci = 0;
+            List<Node> kids = node.children;
+            for (int i = from; i < to; ) {
+                while (ci < kids.size() && kids.get(ci).open < i) {
+                    ci++;
+                }
+                if (ci < kids.size() && kids.get(ci).open == i) {
+                    Node c = kids.get(ci);
+                    Item it = new Item(c.open, c.end + 1, c.outlined != null ? callCost(c.outlined) : c.fitted, c);
+                    it.region = c.outlined;
+                    items.add(it);
+                    i = c.end + 1;
+                } else {
+                    items.add(new Item(i, i + 1, raw(i, i + 1), null));
+                    i++;
+                }
+            }
+            int body = 0;
+            for (Item it : items) {
+                body += it.size;
+            }
+            int rest = nodeSize - body;
+            while (rest + body > target && items.size() > 1) {
+                List<Item> next = new ArrayList<>();
+                int chunk = Math.max(MIN_PART, Math.min(target / 2, (target - rest) / 2));
+                int k = 0;
+                boolean progress = false;
+                while (k < items.size()) {
+                    int j = cut(items, k, chunk);
+                    if (j - k >= 2 && m.stackAt.get(items.get(k).start) != null) {
+                        List<Item> run = items.subList(k, j);
+                        int runSize = 0;
+                        for (Item it : run) {
+                            runSize += it.size;
+                        }
+                        Region r = region(items.get(k).start, items.get(j - 1).end, low(run));
+                        Item merged = new Item(r.start, r.end, callCost(r), null);
+                        merged.region = r;
+                        next.add(merged);
+                        progress = true;
+                        body += merged.size - runSize;
+                    } else {
+                        next.addAll(items.subList(k, j));
+                    }
+                    k = j;
+                }
+                if (!progress) {
+                    break;
+                }
+                items = next;
+            }
+            // Register what stays inline: outlined constructs and runs are parts called by this node.
+            return rest + body;
+        }
+
+        /**
+         * Where the run starting at item k ends: after about {@code chunk} bytes, at the reachable item
+         * boundary with the lowest stack in the window, so that few values cross it.
+         */
+        int cut(List<Item> items, int k, int chunk) {
+            int size = 0;
+            int j = k;
+            int best = -1;
+            int bestHeight = Integer.MAX_VALUE;
+            while (j < items.size()) {
+                size += items.get(j).size;
+                j++;
+                if (size >= chunk / 2 && j < items.size()) {
+                    List<ValType> at = m.stackAt.get(items.get(j).start);
+                    if (at != null && at.size() <= bestHeight) {
+                        best = j;
+                        bestHeight = at.size();
+                    }
+                }
+                if (size >= chunk && best > 0) {
+                    return best;
+                }
+            }
+            return items.size();
+        }
+
+        Plan run() {
+            fit(tree());
+            // Parts nest: each one's parent is the smallest part containing it (null: the function's method).
+            List<Region> sorted = new ArrayList<>(plan.regions);
+            sorted.sort(Comparator.comparingInt((Region r) -> r.start).thenComparing(Comparator.comparingInt((Region r) -> r.end).reversed()));
+            List<Region> open = new ArrayList<>();
+            for (Region r : sorted) {
+                while (!open.isEmpty() && open.get(open.size() - 1).end <= r.start) {
+                    open.remove(open.size() - 1);
+                }
+                r.parent = open.isEmpty() ? null : open.get(open.size() - 1);
+                (r.parent == null ? plan.top : r.parent.children).add(r);
+                open.add(r);
+            }
+            for (Region r : plan.regions) {
+                scan(r);
+            }
+            for (Region r : plan.top) {
+                close(r);
+            }
+            int index = 0;
+            for (int l = plan.shared.nextSetBit(0); l >= 0; l = plan.shared.nextSetBit(l + 1)) {
+                plan.frameIndex[l] = index++;
+            }
+            plan.resultBase = index;
+            int slots = 0;
+            for (Region r : plan.regions) {
+                slots = Math.max(slots, r.results.size());
+                for (List<ValType> e : r.exits) {
+                    slots = Math.max(slots, e.size());
+                }
+            }
+            plan.frameSize = index + slots;
+            return plan;
+        }
+
+        /** Direct local uses, exits and memory growth of a part. */
+        void scan(Region r) {
+            int depth = 0;
+            for (int i = r.start; i < r.end; i++) {
+                AnnotatedInstruction ins = code.get(i);
+                boolean direct = true;
+                for (Region c : r.children) {
+                    if (c.start <= i && i < c.end) {
+                        direct = false;
+                        break;
+                    }
+                }
+                switch (ins.opcode()) {
+                    case BLOCK:
+                    case LOOP:
+                    case IF:
+                        depth++;
+                        break;
+                    case END:
+                        depth--;
+                        break;
+                    case LOCAL_GET:
+                        if (direct) {
+                            r.used.set((int) ins.operand(0));
+                        }
+                        break;
+                    case LOCAL_SET:
+                    case LOCAL_TEE:
+                        if (direct) {
+                            r.used.set((int) ins.operand(0));
+                            r.written.set((int) ins.operand(0));
+                        }
+                        break;
+                    case BR:
+                    case BR_IF:
+                        exit(r, (int) ins.operand(0) - depth);
+                        break;
+                    case BR_TABLE:
+                        for (long d : ins.operands()) {
+                            exit(r, (int) d - depth);
+                        }
+                        break;
+                    case RETURN:
+                    case RETURN_CALL:
+                    case RETURN_CALL_INDIRECT:
+                        r.exitsUsed.set(r.exits.size() - 1);
+                        break;
+                    case MEMORY_GROW:
+                    case CALL_INDIRECT:
+                        r.mayGrow = true;
+                        break;
+                    case CALL:
+                        if (mod.mayGrowMemory.get((int) ins.operand(0))) {
+                            r.mayGrow = true;
+                        }
+                        break;
+                    default:
+                        break;
+                }
+                if (ins.opcode() == OpCode.RETURN_CALL && mod.mayGrowMemory.get((int) ins.operand(0))) {
+                    r.mayGrow = true;
+                }
+                if (ins.opcode() == OpCode.RETURN_CALL_INDIRECT) {
+                    r.mayGrow = true;
+                }
+            }
+            plan.shared.or(r.used);
+        }
+
+        void exit(Region r, int d) {
+            if (d >= 0) {
+                r.exitsUsed.set(d);
+            }
+        }
+
+        /** Transitive sets. */
+        void close(Region r) {
+            r.usedAll.or(r.used);
+            r.writtenAll.or(r.written);
+            for (Region c : r.children) {
+                close(c);
+                r.usedAll.or(c.usedAll);
+                r.writtenAll.or(c.writtenAll);
+                r.mayGrow |= c.mayGrow;
+            }
+        }
+    }
+
+    /** Plans the parts of a function whose single method measured {@code m}, aiming at {@code target} bytes. */
+    static Plan plan(List<AnnotatedInstruction> code, Measure m, int target, ModuleInfo mod, int locals) {
+        return new Planner(code, m, target, mod, locals).run();
+    }
+}
