@@ -36,6 +36,31 @@ class KernelsTest {
         assertThat(g.export("run").apply(0)[0]).as("run(0) does no work").isZero();
     }
 
+    /**
+     * Every kernel compiles, metered and unmetered, to classes the ASM verifier accepts with no method over
+     * HotSpot's HugeMethodLimit (the large programs' mains are split): all of it is JIT-compiled under default flags.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kernels")
+    void noGeneratedMethodIsTooLargeToJitCompile(String kernel) throws Exception {
+        for (boolean metering : new boolean[] {true, false}) {
+            var m = io.llmtestbench.compiler.WasmCompiler.compile(BenchData.kernelWasm(kernel),
+                    io.llmtestbench.compiler.CompilerOptions.defaults().withMetering(metering));
+            assertThat(m.report().largeMethods()).as("%s metering %s", kernel, metering).isEmpty();
+            assertThat(m.report().interpretedFunctions()).isEmpty();
+            for (var c : m.classes().entrySet()) {
+                var problems = new java.io.StringWriter();
+                org.objectweb.asm.util.CheckClassAdapter.verify(new org.objectweb.asm.ClassReader(c.getValue()),
+                        KernelsTest.class.getClassLoader(), false, new java.io.PrintWriter(problems));
+                assertThat(problems.toString()).as("%s metering %s: %s", kernel, metering, c.getKey()).isEmpty();
+            }
+        }
+    }
+
+    static Stream<String> kernels() {
+        return BenchData.KERNELS.stream();
+    }
+
     @Test
     void everyKernelHasAModuleASizeAndAChecksum() {
         assertThat(BenchData.KERNELS).hasSizeGreaterThanOrEqualTo(12);
