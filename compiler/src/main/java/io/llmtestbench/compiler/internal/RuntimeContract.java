@@ -3,7 +3,7 @@ package io.llmtestbench.compiler.internal;
 import java.util.List;
 
 /**
- * Every member of the runtime ({@code io.llmtestbench.runtime.internal.exec}) that generated code links
+ * Every member of the runtime's guest entry points (its {@code internal.exec} package) that generated code links
  * against, with its descriptor. The runtime implements them (its {@code RuntimeContractTest} checks each one
  * against this class); the compiler only emits references to them, so the compiler does not depend on the
  * runtime. The generator ({@code internal.gen}) takes every runtime name it emits from here.
