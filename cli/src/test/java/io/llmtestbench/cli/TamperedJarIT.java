@@ -201,7 +201,7 @@ class TamperedJarIT {
 
     /**
      * plugin_execute exhausts the heap for real (chained 2 MiB arrays; a 64 MiB heap): one MEMORY_LIMIT object.
-     * The loop uses nothing off the allow-list; it needs one stack-map frame.
+     * The loop uses nothing off the allow-list (the class's own members, newarray); it needs one stack-map frame.
      */
     @Test
     void exhaustingTheHeapIsOneErrorObject() throws Exception {
@@ -210,24 +210,35 @@ class TamperedJarIT {
             for (MethodNode m : node.methods) {
                 if (m.name.equals(exported(module, "plugin_execute"))) {
                     m.instructions.insert(new MethodInsnNode(Opcodes.INVOKESTATIC, node.name, "exhaust", "()V", false));
+                    // a linked list of the class's own instances (its constructor added here), 2 MiB each
+                    String self = node.name;
+                    node.fields.add(new org.objectweb.asm.tree.FieldNode(Opcodes.ACC_PRIVATE, "exhaust$next", "L" + self + ";", null, null));
+                    node.fields.add(new org.objectweb.asm.tree.FieldNode(Opcodes.ACC_PRIVATE, "exhaust$data", "[J", null, null));
+                    MethodNode ctor = new MethodNode(Opcodes.ACC_PRIVATE, "<init>", "(JJJ)V", null, null);
+                    ctor.instructions.add(new org.objectweb.asm.tree.VarInsnNode(Opcodes.ALOAD, 0));
+                    ctor.instructions.add(new MethodInsnNode(Opcodes.INVOKESPECIAL, node.superName, "<init>", "()V", false));
+                    ctor.instructions.add(new InsnNode(Opcodes.RETURN));
+                    node.methods.add(ctor);
                     MethodNode loop = new MethodNode(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "exhaust", "()V", null, null);
                     var top = new org.objectweb.asm.tree.LabelNode();
                     InsnList c = loop.instructions;
                     c.add(new InsnNode(Opcodes.ACONST_NULL));
                     c.add(new org.objectweb.asm.tree.VarInsnNode(Opcodes.ASTORE, 0));
                     c.add(top);
-                    c.add(new org.objectweb.asm.tree.FrameNode(Opcodes.F_FULL, 1, new Object[] {"[Ljava/lang/Object;"}, 0, new Object[0]));
-                    c.add(new InsnNode(Opcodes.ICONST_2));
-                    c.add(new TypeInsnNode(Opcodes.ANEWARRAY, "java/lang/Object"));
+                    c.add(new org.objectweb.asm.tree.FrameNode(Opcodes.F_FULL, 1, new Object[] {self}, 0, new Object[0]));
+                    c.add(new TypeInsnNode(Opcodes.NEW, self));
                     c.add(new InsnNode(Opcodes.DUP));
-                    c.add(new InsnNode(Opcodes.ICONST_0));
+                    c.add(new InsnNode(Opcodes.LCONST_0));
+                    c.add(new InsnNode(Opcodes.LCONST_0));
+                    c.add(new InsnNode(Opcodes.LCONST_0));
+                    c.add(new MethodInsnNode(Opcodes.INVOKESPECIAL, self, "<init>", "(JJJ)V", false));
+                    c.add(new InsnNode(Opcodes.DUP));
                     c.add(new org.objectweb.asm.tree.VarInsnNode(Opcodes.ALOAD, 0));
-                    c.add(new InsnNode(Opcodes.AASTORE));
+                    c.add(new org.objectweb.asm.tree.FieldInsnNode(Opcodes.PUTFIELD, self, "exhaust$next", "L" + self + ";"));
                     c.add(new InsnNode(Opcodes.DUP));
-                    c.add(new InsnNode(Opcodes.ICONST_1));
                     c.add(new LdcInsnNode(1 << 18));
                     c.add(new IntInsnNode(Opcodes.NEWARRAY, Opcodes.T_LONG));
-                    c.add(new InsnNode(Opcodes.AASTORE));
+                    c.add(new org.objectweb.asm.tree.FieldInsnNode(Opcodes.PUTFIELD, self, "exhaust$data", "[J"));
                     c.add(new org.objectweb.asm.tree.VarInsnNode(Opcodes.ASTORE, 0));
                     c.add(new org.objectweb.asm.tree.JumpInsnNode(Opcodes.GOTO, top));
                     node.methods.add(loop);

@@ -14,15 +14,15 @@ import java.util.regex.Pattern;
  * generated method with its size. Made by {@link WasmCompiler#compile}, or read back from an artifact with
  * {@link PluginArtifact.Entry#report()}.
  *
- * @param definedFunctions functions defined by the module (not counting the metering functions)
- * @param interpretedFunctions functions too large for one JVM method (as translated, or once instrumented),
- *     run by Chicory's interpreter: still metered (their fuel calls are part of the wasm), with guards where
- *     that interpreter gets stores past 4 GiB wrong, and 100–700× slower than compiled code
+ * @param definedFunctions functions defined by the module
+ * @param interpretedFunctions functions run by an interpreter instead of generated code: always empty with this
+ *     compiler, which splits a function too large for one method across several (kept in the report and the
+ *     artifact format, where older compilers listed them)
  * @param functions the module's defined functions, by index, with their sizes
  * @param methods every generated method, in class order
  * @param classes generated classes
  * @param classFileBytes their class files together
- * @param wasmBytes the module as compiled (with metering injected when on), which the runtime instantiates
+ * @param wasmBytes the module as compiled (the input, block types remapped where Chicory would misread them), which the runtime instantiates
  * @param meteredSegments static metering points injected (0 when metering is off; -1 when not known, for a
  *     report read back from an artifact)
  * @param compileMillis wall time of the compilation (-1 when not known, for a report read back from an artifact)
@@ -54,8 +54,8 @@ public record CompilationReport(
      *
      * @param index its index in the function index space (imported functions first)
      * @param wasmBytes the size of its body in the module as compiled (metering calls included)
-     * @param bytecodeBytes the bytecode of the methods that implement it (a small stub when interpreted)
-     * @param interpreted whether Chicory's interpreter runs it (see {@link #interpretedFunctions()})
+     * @param bytecodeBytes the bytecode of the methods that implement it (its split parts included)
+     * @param interpreted whether an interpreter runs it (always false; see {@link #interpretedFunctions()})
      */
     public record Function(int index, int wasmBytes, int bytecodeBytes, boolean interpreted) {}
 

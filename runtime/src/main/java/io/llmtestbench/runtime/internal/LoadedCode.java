@@ -33,16 +33,14 @@ public final class LoadedCode {
     private final CompilerStamp stamp;
     private final WasmModule module;
     private final MethodHandle machine;
-    private final List<Integer> interpretedFunctions;
     private final PluginClassLoader loader;
 
     private LoadedCode(String label, CompilerStamp stamp, WasmModule module, MethodHandle machine,
-            List<Integer> interpretedFunctions, PluginClassLoader loader) {
+            PluginClassLoader loader) {
         this.label = label;
         this.stamp = stamp;
         this.module = module;
         this.machine = machine;
-        this.interpretedFunctions = interpretedFunctions;
         this.loader = loader;
     }
 
@@ -94,7 +92,7 @@ public final class LoadedCode {
         WasmModule module;
         try {
             // parsed and validated in full, then only what instantiation needs is kept
-            module = InstantiationRecipe.of(Parser.parse(entry.wasm()), entry.interpretedFunctions());
+            module = InstantiationRecipe.of(Parser.parse(entry.wasm()));
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             throw Failures.load(Stage.MALFORMED, label, "bundled module does not parse: " + PluginFaults.describe(e), e);
         }
@@ -116,7 +114,7 @@ public final class LoadedCode {
             throw Failures.load(e instanceof ClassFormatError ? Stage.MALFORMED : Stage.INVALID, label,
                     "its classes do not link: " + PluginFaults.describe(e), e);
         }
-        return new LoadedCode(label, entry.stamp(), module, ctor, List.copyOf(entry.interpretedFunctions()), loader);
+        return new LoadedCode(label, entry.stamp(), module, ctor, loader);
     }
 
     /**
@@ -168,10 +166,6 @@ public final class LoadedCode {
 
     public CompilerStamp stamp() {
         return stamp;
-    }
-
-    public List<Integer> interpretedFunctions() {
-        return interpretedFunctions;
     }
 
     /** The class loader (exposed so tests can prove it is collected after unload). */

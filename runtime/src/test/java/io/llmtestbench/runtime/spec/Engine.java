@@ -60,8 +60,8 @@ interface Engine {
             CompiledModule compiled = WasmCompiler.compile(wasm, options);
             EmittedReferences.record(label, compiled); // for AllowListAgreementTest
             // The instance must run on exactly the wasm the classes were generated from: the metered one.
-            // ...and from what a loaded plugin keeps of it (no instructions of compiled functions), as the runtime does
-            WasmModule module = InstantiationRecipe.of(Parser.parse(compiled.wasm()), compiled.report().interpretedFunctions());
+            // ...and from what a loaded plugin keeps of it (no instructions), as the runtime does
+            WasmModule module = InstantiationRecipe.of(Parser.parse(compiled.wasm()));
             var loader = new PluginClassLoader(label, compiled.classes());
             VerifiedClasses.verify(label, compiled, loader); // every generated class, before any of it runs
             Constructor<? extends Machine> ctor;

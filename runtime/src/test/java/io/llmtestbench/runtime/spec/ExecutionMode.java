@@ -112,7 +112,10 @@ interface ExecutionMode {
         /** Fuel charged by instantiation (start function), -1 when not metered. */
         long instantiationFuel();
 
-        /** The wasm this mode really runs when it is metered (for the fuel oracle), else null. */
+        /**
+         * When this mode is metered, its module metered in wasm by the same cost model (a call to {@code $fuel} per
+         * segment, {@code $bulk} per bulk instruction: what its code charges, for the fuel oracle), else null.
+         */
         byte[] meteredWasm();
 
         /** Calls an export; {@code observe}: also report memories and globals afterwards. */
@@ -192,7 +195,15 @@ interface ExecutionMode {
 
                 @Override
                 public byte[] meteredWasm() {
-                    return metered ? prepared.compiled().wasm() : null;
+                    if (!metered) {
+                        return null;
+                    }
+                    // The generator meters inline; the same cost model's plan, injected as wasm calls, charges
+                    // exactly what its code charges (FuelInjector: the exact fuel oracle, as in DifferentialTest).
+                    byte[] wasm = prepared.compiled().wasm();
+                    var injected = io.llmtestbench.compiler.internal.FuelInjector.inject(wasm,
+                            com.dylibso.chicory.wasm.Parser.parse(wasm));
+                    return injected == null ? null : injected.wasm();
                 }
 
                 @Override
@@ -348,11 +359,41 @@ interface ExecutionMode {
 
         static List<String> globals(Instance instance) {
             List<String> out = new ArrayList<>();
+            Object machine = instance.getMachine();
             for (int g = 0; g < instance.globalCount(); g++) {
                 var global = instance.global(g);
-                out.add(fromRaw(ExecutionMode.name(global.getType()), global.getValue()));
+                out.add(fromRaw(ExecutionMode.name(global.getType()), machineGlobal(machine, g).orElse(global.getValue())));
             }
             return out;
+        }
+
+        /**
+         * Our generator keeps a global that is neither imported nor exported in a public field of the machine,
+         * {@code global<g>} of its JVM type (the instance's {@code GlobalInstance} then holds only its initial value);
+         * a shared one is a {@code GlobalInstance} field, read through the instance. Empty for any other machine.
+         */
+        private static java.util.OptionalLong machineGlobal(Object machine, int g) {
+            java.lang.reflect.Field f;
+            try {
+                f = machine.getClass().getField("global" + g);
+            } catch (NoSuchFieldException e) {
+                return java.util.OptionalLong.empty();
+            }
+            try {
+                Class<?> t = f.getType();
+                if (t == int.class) {
+                    return java.util.OptionalLong.of(f.getInt(machine));
+                } else if (t == long.class) {
+                    return java.util.OptionalLong.of(f.getLong(machine));
+                } else if (t == float.class) {
+                    return java.util.OptionalLong.of(Float.floatToRawIntBits(f.getFloat(machine)));
+                } else if (t == double.class) {
+                    return java.util.OptionalLong.of(Double.doubleToRawLongBits(f.getDouble(machine)));
+                }
+                return java.util.OptionalLong.empty();
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 

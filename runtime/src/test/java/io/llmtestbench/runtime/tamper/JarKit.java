@@ -185,28 +185,44 @@ public final class JarKit {
 
     /**
      * Adds {@code static void name()} to a class: a loop that chains 2 MiB {@code long} arrays until the JVM's heap
-     * is exhausted (it never returns). Only what generated code may use: {@code anewarray java/lang/Object},
-     * {@code newarray}, array stores and a backward jump, with the one stack-map frame the loop needs.
+     * is exhausted (it never returns). Only what the allow-list lets any generated class use: its own class (two
+     * fields and a constructor added here), {@code newarray}, {@code Object.<init>} and a backward jump, with the
+     * one stack-map frame the loop needs.
      */
     public static MethodNode heapExhausting(ClassNode node, String name) {
+        // Only the class's own members and primitive arrays, which the allow-list leaves to any generated class: a
+        // linked list of the class's own instances (made by a constructor added for it), each holding 2 MiB.
+        String self = node.name;
+        String next = name + "$next";
+        String data = name + "$data";
+        node.fields.add(new org.objectweb.asm.tree.FieldNode(Opcodes.ACC_PRIVATE, next, "L" + self + ";", null, null));
+        node.fields.add(new org.objectweb.asm.tree.FieldNode(Opcodes.ACC_PRIVATE, data, "[J", null, null));
+        String ctorDesc = "(JJJ)V"; // a constructor of its own, whatever others the class has
+        var ctor = new MethodNode(Opcodes.ACC_PRIVATE, "<init>", ctorDesc, null, null);
+        ctor.instructions.add(new org.objectweb.asm.tree.VarInsnNode(Opcodes.ALOAD, 0));
+        ctor.instructions.add(new org.objectweb.asm.tree.MethodInsnNode(Opcodes.INVOKESPECIAL, node.superName, "<init>", "()V", false));
+        ctor.instructions.add(new org.objectweb.asm.tree.InsnNode(Opcodes.RETURN));
+        node.methods.add(ctor);
         var m = new MethodNode(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, name, "()V", null, null);
         var loop = new org.objectweb.asm.tree.LabelNode();
         var c = m.instructions;
         c.add(new org.objectweb.asm.tree.InsnNode(Opcodes.ACONST_NULL));
         c.add(new org.objectweb.asm.tree.VarInsnNode(Opcodes.ASTORE, 0));
         c.add(loop);
-        c.add(new org.objectweb.asm.tree.FrameNode(Opcodes.F_FULL, 1, new Object[] {"[Ljava/lang/Object;"}, 0, new Object[0]));
-        c.add(new org.objectweb.asm.tree.InsnNode(Opcodes.ICONST_2));
-        c.add(new org.objectweb.asm.tree.TypeInsnNode(Opcodes.ANEWARRAY, "java/lang/Object"));
+        c.add(new org.objectweb.asm.tree.FrameNode(Opcodes.F_FULL, 1, new Object[] {self}, 0, new Object[0]));
+        c.add(new org.objectweb.asm.tree.TypeInsnNode(Opcodes.NEW, self));
         c.add(new org.objectweb.asm.tree.InsnNode(Opcodes.DUP));
-        c.add(new org.objectweb.asm.tree.InsnNode(Opcodes.ICONST_0));
+        c.add(new org.objectweb.asm.tree.InsnNode(Opcodes.LCONST_0));
+        c.add(new org.objectweb.asm.tree.InsnNode(Opcodes.LCONST_0));
+        c.add(new org.objectweb.asm.tree.InsnNode(Opcodes.LCONST_0));
+        c.add(new org.objectweb.asm.tree.MethodInsnNode(Opcodes.INVOKESPECIAL, self, "<init>", ctorDesc, false));
+        c.add(new org.objectweb.asm.tree.InsnNode(Opcodes.DUP));
         c.add(new org.objectweb.asm.tree.VarInsnNode(Opcodes.ALOAD, 0));
-        c.add(new org.objectweb.asm.tree.InsnNode(Opcodes.AASTORE));
+        c.add(new org.objectweb.asm.tree.FieldInsnNode(Opcodes.PUTFIELD, self, next, "L" + self + ";"));
         c.add(new org.objectweb.asm.tree.InsnNode(Opcodes.DUP));
-        c.add(new org.objectweb.asm.tree.InsnNode(Opcodes.ICONST_1));
         c.add(new org.objectweb.asm.tree.LdcInsnNode(1 << 18));
         c.add(new org.objectweb.asm.tree.IntInsnNode(Opcodes.NEWARRAY, Opcodes.T_LONG));
-        c.add(new org.objectweb.asm.tree.InsnNode(Opcodes.AASTORE));
+        c.add(new org.objectweb.asm.tree.FieldInsnNode(Opcodes.PUTFIELD, self, data, "[J"));
         c.add(new org.objectweb.asm.tree.VarInsnNode(Opcodes.ASTORE, 0));
         c.add(new org.objectweb.asm.tree.JumpInsnNode(Opcodes.GOTO, loop));
         node.methods.add(m);

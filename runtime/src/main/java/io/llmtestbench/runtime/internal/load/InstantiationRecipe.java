@@ -3,17 +3,14 @@ package io.llmtestbench.runtime.internal.load;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.CodeSection;
 import com.dylibso.chicory.wasm.types.FunctionBody;
-import java.util.Collection;
 import java.util.List;
-import java.util.Set;
 
 /**
  * What a loaded plugin keeps of its parsed module: exactly what instantiating it needs, whatever backend generated
  * its classes. That is every section but the code — types, imports, functions' types, tables, memory, globals,
- * exports, start, element and data segments — and the bodies of the functions the machine runs in Chicory's
- * interpreter (none with a backend that compiles every function). The other bodies are replaced by one shared empty
- * body: the generated classes carry that code, and nothing reads a body it does not interpret. Custom sections
- * (names, producers, debug info) are dropped.
+ * exports, start, element and data segments. Every function body is replaced by one shared empty body: the generated
+ * classes carry all of the code (the generator compiles every function; nothing is interpreted), and nothing reads a
+ * body. Custom sections (names, producers, debug info) are dropped.
  *
  * <p>Why: Chicory's parser turns each wasm instruction into an {@code AnnotatedInstruction} with a {@code long[]} of
  * operands, about 60 bytes per instruction. Kept, they were 4.6 MiB of heap per loaded copy of the Rust evaluator,
@@ -30,15 +27,12 @@ public final class InstantiationRecipe {
      * The module an instance is built from.
      *
      * @param parsed the parsed (and validated) module the classes were generated from
-     * @param interpreted the indices (imports included) of the functions the machine interprets
      */
-    public static WasmModule of(WasmModule parsed, Collection<Integer> interpreted) {
-        int imported = parsed.importSection().count(com.dylibso.chicory.wasm.types.ExternalType.FUNCTION);
-        Set<Integer> keep = Set.copyOf(interpreted);
+    public static WasmModule of(WasmModule parsed) {
         CodeSection code = parsed.codeSection();
         CodeSection.Builder bodies = CodeSection.builder().setRequiresDataCount(code.isRequiresDataCount());
         for (int i = 0; i < code.functionBodyCount(); i++) {
-            bodies.addFunctionBody(keep.contains(imported + i) ? code.getFunctionBody(i) : COMPILED);
+            bodies.addFunctionBody(COMPILED);
         }
         WasmModule.Builder b = WasmModule.builder()
                 .withValidation(false) // validated when parsed; the empty bodies would not type-check
