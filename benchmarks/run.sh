@@ -119,7 +119,7 @@ jmh() { # tag suite regex options...
     || log "$tag $suite FAILED (see $out/$tag-$suite.txt)"
 }
 HOST_PIECES='marshalIn|marshalOut|watchdogArmCancel|handoffOnly|baselineEmptyCallMetered|baselineEmptyCallChicory'
-GUEST_PIECES='executePlugin|executePluginInline|guestAbiMetered|guestExecuteOnlyMetered|guestExecuteOnlyUnmetered|chicoryAbi|chicoryExecuteOnly|executePluginHugeJit|guestExecuteOnlyMeteredHugeJit|chicoryExecuteOnlyHugeJit'
+GUEST_PIECES='executePlugin|executePluginInline|echoExecutePlugin|echoExecutePluginInline|echoExecutePluginBytes|echoExecutePluginBytesInline|echoGuestAbi|guestAbiMetered|guestExecuteOnlyMetered|guestExecuteOnlyUnmetered|chicoryAbi|chicoryExecuteOnly|executePluginHugeJit|guestExecuteOnlyMeteredHugeJit|chicoryExecuteOnlyHugeJit'
 first=1
 for jdk in "${jdks[@]}"; do
   java="$jdk/bin/java"

@@ -129,6 +129,27 @@ public final class BenchData {
         return p;
     }
 
+    /**
+     * The trivial plugin ({@code test-plugins/wasm/echo.wasm}, copied by {@link Prepare}): its output is its input,
+     * so a call costs the host's path and almost no guest work. The call benchmarks' baseline of host cost.
+     */
+    public static Path echoWasm() {
+        Path p = dataDir().resolve("echo.wasm");
+        if (!Files.isRegularFile(p)) {
+            throw new IllegalStateException(p + " is missing: run benchmarks/run.sh, or java -cp benchmarks.jar "
+                    + Prepare.class.getName() + " first");
+        }
+        return p;
+    }
+
+    public static byte[] echoBytes() {
+        try {
+            return Files.readAllBytes(echoWasm());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static byte[] pluginBytes() {
         try {
             return Files.readAllBytes(pluginWasm());

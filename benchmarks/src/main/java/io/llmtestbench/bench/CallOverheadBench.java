@@ -3,6 +3,7 @@ package io.llmtestbench.bench;
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmtestbench.runtime.PluginBytesOutput;
 import io.llmtestbench.runtime.PluginInput;
 import io.llmtestbench.runtime.PluginOutput;
 import io.llmtestbench.runtime.PluginSystem;
@@ -58,10 +59,14 @@ public class CallOverheadBench {
 
         abstract Engine engine();
 
+        byte[] wasm() {
+            return BenchData.pluginBytes();
+        }
+
         @Setup(Level.Trial)
         public void setup(BenchmarkParams params) {
             JvmFlags.requireAsDeclared(params);
-            byte[] wasm = BenchData.pluginBytes();
+            byte[] wasm = wasm();
             Guest g = Guest.create(engine(), wasm, "plugin.wasm", new HostStubs(null).importsFor(wasm));
             abi = new AbiClient(g);
             abi.startUp("{}".getBytes(StandardCharsets.UTF_8));
@@ -84,6 +89,20 @@ public class CallOverheadBench {
         @Override
         Engine engine() {
             return Engine.OURS_UNMETERED;
+        }
+    }
+
+    /** The echo plugin, metered, on a bare instance: the guest work of one echo execution. */
+    @State(Scope.Thread)
+    public static class EchoMetered extends GuestState {
+        @Override
+        Engine engine() {
+            return Engine.OURS_METERED;
+        }
+
+        @Override
+        byte[] wasm() {
+            return BenchData.echoBytes();
         }
     }
 
@@ -154,6 +173,39 @@ public class CallOverheadBench {
     @Benchmark
     public Object handoffOnly(EvaluatorSystem s) {
         return s.system.submit(() -> s).join();
+    }
+
+    // ---- host cost per call: the trivial echo plugin, whose guest work is echoGuestAbi ----
+
+    /** executePlugin of echo from an ordinary thread. */
+    @Benchmark
+    public PluginOutput echoExecutePlugin(EchoSystem s) {
+        return s.system.executePlugin(s.id, s.input);
+    }
+
+    /** executePlugin of echo from a guest thread. */
+    @Benchmark
+    public PluginOutput echoExecutePluginInline(EchoSystem s, GuestThreadMark mark) {
+        return s.system.executePlugin(s.id, s.input);
+    }
+
+    /** executePluginBytes of echo (no JSON tree) from an ordinary thread. */
+    @Benchmark
+    public PluginBytesOutput echoExecutePluginBytes(EchoSystem s) {
+        return s.system.executePluginBytes(s.id, s.inputBytes, null);
+    }
+
+    /** executePluginBytes of echo from a guest thread. */
+    @Benchmark
+    public PluginBytesOutput echoExecutePluginBytesInline(EchoSystem s, GuestThreadMark mark) {
+        return s.system.executePluginBytes(s.id, s.inputBytes, null);
+    }
+
+    /** Baseline: echo's guest work, the runtime's ABI sequence on a bare metered instance (alloc x3, write, execute, read, free x3). */
+    @Benchmark
+    public byte[] echoGuestAbi(EchoMetered g) {
+        g.abi.guest.resetBudget();
+        return g.abi.execute(g.input);
     }
 
     // ---- host-side pieces ----

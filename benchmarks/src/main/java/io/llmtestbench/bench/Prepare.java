@@ -38,6 +38,7 @@ public final class Prepare {
         Path dir = BenchData.dataDir();
         Files.createDirectories(dir);
         Files.copy(plugin, dir.resolve("plugin.wasm"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(repo.resolve("test-plugins/wasm/echo.wasm"), dir.resolve("echo.wasm"), StandardCopyOption.REPLACE_EXISTING);
         byte[] wasm = Files.readAllBytes(plugin);
         Path shown = plugin.toAbsolutePath().startsWith(repo) ? repo.relativize(plugin.toAbsolutePath()) : plugin;
         Files.writeString(dir.resolve("plugin.txt"), shown + " sha256=" + WasmCompiler.sha256(wasm) + "\n");

@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * The plugin system: loads WebAssembly plugins (compiling them ahead of time to JVM classes, or taking them
  * pre-compiled from a jar), runs them under hard limits, and unloads them. Thread-safe; one per
  * application is typical. Costs: {@link #loadPlugin} compiles (tens to hundreds of milliseconds, once per
- * file thanks to the cache) and creates one instance; {@link #executePlugin} reuses pooled instances and
- * costs a few microseconds beyond the plugin's own work.
+ * file thanks to the cache) and creates one instance; {@link #executePlugin} reuses pooled instances, runs on the
+ * calling thread when it can, and costs a few microseconds beyond the plugin's own work.
  *
  * <pre>{@code
  * try (PluginSystem system = PluginSystem.create()) {
@@ -384,7 +384,12 @@ public final class PluginSystem implements AutoCloseable {
     // ---- execution ------------------------------------------------------------------------------------------
 
     /**
-     * Runs one execution and waits for it. Safe from any number of threads at once.
+     * Runs one execution and waits for it. Safe from any number of threads at once. It starts on the calling thread
+     * when an instance is idle, and moves to a plugin thread (large stack) before the plugin does anything the
+     * caller's thread may not be fit for: a host function with an effect (state, HTTP, random numbers, WASI), more
+     * than 256 nested calls, or a stack overflow. Nothing of the first attempt is visible then (its instance is
+     * discarded, log lines are held back until the run ends), and that plugin version's later calls go to plugin
+     * threads directly. Limits, results and failures are the same either way.
      *
      * @throws PluginExecutionException (or a subclass) when the plugin fails, with its {@link ErrorKind}
      * @throws PluginLoadException when a fresh instance the execution needed could not start
@@ -393,8 +398,7 @@ public final class PluginSystem implements AutoCloseable {
      */
     public PluginOutput executePlugin(PluginId id, PluginInput input) {
         ensureOpen();
-        PluginHandle h = routes.get(id);
-        return guests.call(() -> run(h, input));
+        return run(routes.get(id), input);
     }
 
     /** Runs one execution on a plugin thread; the future fails with the same exceptions as {@link #executePlugin}. */
@@ -416,16 +420,14 @@ public final class PluginSystem implements AutoCloseable {
     public PluginBytesOutput executePluginBytes(PluginId id, byte[] data, byte[] context) {
         Objects.requireNonNull(data, "data");
         PluginHandle h = routes.get(id);
-        return guests.call(() -> {
-            if (!h.tryEnter()) {
-                throw PluginRoutes.notLoaded(h.id());
-            }
-            try {
-                return h.executeBytes(data, context);
-            } finally {
-                h.exit();
-            }
-        });
+        if (!h.tryEnter()) {
+            throw PluginRoutes.notLoaded(h.id());
+        }
+        try {
+            return h.executeBytes(data, context);
+        } finally {
+            h.exit();
+        }
     }
 
     /**
@@ -438,7 +440,7 @@ public final class PluginSystem implements AutoCloseable {
     public PluginOutput executePlugin(String name, PluginInput input) {
         Objects.requireNonNull(name, "name");
         ensureOpen();
-        return guests.call(() -> runCurrent(name, input));
+        return runCurrent(name, input);
     }
 
     /** {@link #executePlugin(String, PluginInput)} on a plugin thread. */
@@ -524,6 +526,11 @@ public final class PluginSystem implements AutoCloseable {
     /** Executions of this loaded version in flight (tests use it to reload while one runs). */
     int inFlight(PluginId id) {
         return routes.get(id).inFlight();
+    }
+
+    /** How many calls were handed over to a plugin thread and waited for (tests prove which calls run on the caller's thread). */
+    long handoffs() {
+        return guests.handoffs();
     }
 
     /** How many pre-compiled jars this system compiled again to verify them (tests prove verdicts are remembered). */

@@ -19,6 +19,11 @@ public final class Audit {
 
     private Audit() {}
 
+    /** Whether events are written (the logger's INFO level). */
+    static boolean enabled() {
+        return LOG.isInfoEnabled();
+    }
+
     static void record(PluginId id, long inputBytes, String outcome, long fuel, long timeMs, String error) {
         if (!LOG.isInfoEnabled()) {
             return;

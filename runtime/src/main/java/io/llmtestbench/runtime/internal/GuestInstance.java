@@ -1,10 +1,12 @@
 package io.llmtestbench.runtime.internal;
 
 import com.dylibso.chicory.runtime.ExportFunction;
+import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.ImportFunction;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.runtime.WasmFunctionHandle;
 import io.llmtestbench.abi.PluginAbi;
 import io.llmtestbench.runtime.ErrorKind;
 import io.llmtestbench.runtime.internal.exec.Budget;
@@ -54,6 +56,8 @@ final class GuestInstance {
     private final Cancellation cancellation;
     /** The thread running code compiled without metering, which only an interrupt stops; else null. */
     private volatile Thread unmeteredRunner;
+    /** The deadline alarm of this instance's executions (made once: arming it per execution allocates nothing). */
+    private final Watchdog.Alarm deadlineAlarm;
     /** Set for the shutdown run: {@link Cancellation#cancel()} leaves it alone. */
     private volatile boolean shuttingDown;
 
@@ -71,7 +75,7 @@ final class GuestInstance {
     }
 
     GuestInstance(LoadedCode code, AbiCheck.Imports imports, WasiEnvironment wasi, PluginShared shared,
-            Budget budget, int capPages, long deadlineNanos, Cancellation cancellation) {
+            Budget budget, int capPages, long deadlineNanos, Cancellation cancellation, Watchdog watchdog) {
         this.budget = budget;
         this.cancellation = cancellation;
         this.env = new HostEnv(shared);
@@ -79,7 +83,16 @@ final class GuestInstance {
         List<ImportFunction> functions = new ArrayList<>(env.functions(imports.hostFunctions()));
         this.wasi = wasi;
         if (wasi != null) {
-            functions.addAll(wasi.functions(env.logQuota()));
+            for (ImportFunction f : wasi.functions(env.logQuota())) {
+                // WASI touches the world outside the instance (files, output, clocks, random), so a run on its
+                // caller's thread moves to a guest thread before the first WASI call (NeedsGuestThread)
+                WasmFunctionHandle inner = f.handle();
+                String fn = PluginAbi.WASI_MODULE + "." + f.name();
+                functions.add(new HostFunction(f.module(), f.name(), f.functionType(), (inst, args) -> {
+                    env.wasiCall(fn);
+                    return inner.apply(inst, args);
+                }));
+            }
         }
         PluginMemory[] created = new PluginMemory[1];
         this.instance = Instance.builder(code.module())
@@ -100,6 +113,26 @@ final class GuestInstance {
         this.shutdown = instance.export(PluginAbi.SHUTDOWN);
         this.initialize = hasExport(code, PluginAbi.INITIALIZE) ? instance.export(PluginAbi.INITIALIZE) : null;
         cancellation.register(this); // until close()
+        this.deadlineAlarm = watchdog.alarm(this::deadlinePassed);
+    }
+
+    /** The deadline of an execution has passed: stop it at its next check (unmetered code: interrupt its thread). */
+    private void deadlinePassed() {
+        budget.requestStop(Interrupted.Reason.DEADLINE);
+        Thread t = unmeteredRunner;
+        if (t != null) {
+            t.interrupt(); // unmetered code never reads the flag; Chicory checks interrupts
+        }
+    }
+
+    /** Arms this instance's deadline alarm for the run about to start (on {@link System#nanoTime()}). */
+    void armDeadline(long deadlineNanos) {
+        deadlineAlarm.arm(deadlineNanos);
+    }
+
+    /** Disarms it when the run ends; an alarm already firing has finished when this returns. */
+    void disarmDeadline() {
+        deadlineAlarm.disarm();
     }
 
     private static boolean hasExport(LoadedCode code, String name) {
@@ -122,17 +155,32 @@ final class GuestInstance {
 
     /** Starts an execution: full budget, fresh per-execution host state, the deadline (on {@link System#nanoTime()}). */
     void begin(long fuelLimit, int maxDepth, byte[] context, long deadlineNanos) {
+        begin(fuelLimit, maxDepth, context, deadlineNanos, false);
+    }
+
+    /**
+     * {@link #begin(long, int, byte[], long)}; {@code speculative}: the run is on its caller's thread and may still
+     * move to a guest thread, so host functions with effects outside the instance end it ({@link NeedsGuestThread})
+     * and its log lines are held until {@link #settle}.
+     */
+    void begin(long fuelLimit, int maxDepth, byte[] context, long deadlineNanos, boolean speculative) {
         budget.reset(fuelLimit, maxDepth);
         memory.clearGrowRefused();
-        env.begin(budget, context, deadlineNanos);
+        env.begin(budget, context, deadlineNanos, speculative);
         if (wasi != null) {
             wasi.beginRun();
         }
     }
 
+    /** Ends a speculative run: its held log lines are written when it {@code stays}, dropped when it moves. */
+    void settle(boolean stays) {
+        env.settle(stays);
+    }
+
     /** Releases what the instance holds on the host (WASI file descriptors); it is no longer cancellable. */
     void close() {
         cancellation.unregister(this);
+        deadlineAlarm.close();
         if (wasi != null) {
             wasi.close();
         }

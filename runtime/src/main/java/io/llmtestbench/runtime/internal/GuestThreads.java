@@ -22,6 +22,8 @@ public final class GuestThreads {
     private static final ThreadLocal<Boolean> GUEST = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     private final ExecutorService pool;
+    /** Tasks handed over from other threads by {@link #call} and {@link #run} (tests check which calls needed one). */
+    private final java.util.concurrent.atomic.LongAdder handoffs = new java.util.concurrent.atomic.LongAdder();
 
     /** A pool of daemon guest threads named {@code <name>-<n>}. */
     public GuestThreads(String name) {
@@ -50,11 +52,16 @@ public final class GuestThreads {
             return task.get();
         }
         Future<T> f;
+        handoffs.increment();
         try {
             f = pool.submit(task::get);
         } catch (RejectedExecutionException e) {
             throw Failures.closed(); // only after shutdown()
         }
+        return await(f);
+    }
+
+    private static <T> T await(Future<T> f) {
         try {
             return f.get();
         } catch (ExecutionException e) {
@@ -73,6 +80,29 @@ public final class GuestThreads {
         }
     }
 
+    /**
+     * Runs {@code task} on a guest thread and waits for it (inline on one); once the pool is shut down, on the
+     * calling thread: for the clean-up of plugins (their {@code plugin_shutdown}), which must run even then.
+     */
+    public void run(Runnable task) {
+        if (isGuestThread()) {
+            task.run();
+            return;
+        }
+        Future<Object> f;
+        handoffs.increment();
+        try {
+            f = pool.submit(() -> {
+                task.run();
+                return null;
+            });
+        } catch (RejectedExecutionException e) {
+            task.run(); // shut down: no guest thread is left to run it
+            return;
+        }
+        await(f);
+    }
+
     /** Runs {@code task} on a guest thread; the future completes with its result or exception. */
     public <T> CompletableFuture<T> async(Supplier<T> task) {
         try {
@@ -80,6 +110,11 @@ public final class GuestThreads {
         } catch (RejectedExecutionException e) {
             throw Failures.closed(); // only after shutdown()
         }
+    }
+
+    /** How many tasks {@link #call} and {@link #run} handed over to a guest thread so far. */
+    public long handoffs() {
+        return handoffs.sum();
     }
 
     /** Lets running tasks finish; accepts no new ones. */

@@ -35,6 +35,13 @@ final class HostEnv {
     private byte[] lastHttp;
     /** The last error-level host_log line of this run (its first 1 KiB), for failure messages. */
     private String lastError;
+    /**
+     * The run started on its caller's thread and may still move to a guest thread (see {@link NeedsGuestThread}): a
+     * host function with an effect outside the instance ends it instead, and log lines wait in {@link #heldLogs}.
+     */
+    private boolean speculative;
+    /** Log lines of a speculative run (level, text), written when it ends and dropped if it moves; null when none. */
+    private List<Object> heldLogs;
 
     HostEnv(PluginShared plugin) {
         this.plugin = plugin;
@@ -43,6 +50,13 @@ final class HostEnv {
 
     /** Binds the env to the run about to start; {@code deadlineNanos} is its deadline on {@link System#nanoTime()}. */
     void begin(Budget budget, byte[] context, long deadlineNanos) {
+        begin(budget, context, deadlineNanos, false);
+    }
+
+    /** {@link #begin(Budget, byte[], long)}; {@code speculative}: the run may still move to a guest thread. */
+    void begin(Budget budget, byte[] context, long deadlineNanos, boolean speculative) {
+        this.speculative = speculative;
+        this.heldLogs = null;
         this.budget = budget;
         this.context = context;
         logQuota.reset();
@@ -69,6 +83,30 @@ final class HostEnv {
         this.lastHttp = null;
     }
 
+    /** Ends a run's speculation: its held log lines are written (when it stays) or dropped (when it moves). */
+    void settle(boolean stays) {
+        List<Object> held = heldLogs;
+        heldLogs = null;
+        speculative = false;
+        if (stays && held != null) {
+            for (int i = 0; i < held.size(); i += 2) {
+                write((Integer) held.get(i), (String) held.get(i + 1));
+            }
+        }
+    }
+
+    /** A WASI function is about to run ({@code fn}: its qualified name): a speculative run moves first. */
+    void wasiCall(String fn) {
+        effect(fn);
+    }
+
+    /** In a speculative run, the host function {@code fn} would have an effect outside the instance: move the run. */
+    private void effect(String fn) {
+        if (speculative) {
+            throw new NeedsGuestThread(fn);
+        }
+    }
+
     List<ImportFunction> functions(List<String> imported) {
         List<ImportFunction> out = new ArrayList<>();
         for (String name : imported) {
@@ -88,6 +126,7 @@ final class HostEnv {
                 };
             case PluginAbi.HOST_RANDOM:
                 return (inst, args) -> {
+                    effect(PluginAbi.HOST_RANDOM); // draws from the plugin's (maybe seeded) sequence
                     charge(0);
                     int max = (int) args[0];
                     return i32(max <= 0 ? -2 : plugin.random(max));
@@ -132,7 +171,34 @@ final class HostEnv {
         if (!logQuota.tryTake(len)) {
             return 1;
         }
+        Logger log = plugin.logger();
+        if (!enabled(log, level)) {
+            return 0;
+        }
         String text = decodeLenient(bytes);
+        if (speculative) {
+            if (heldLogs == null) {
+                heldLogs = new ArrayList<>();
+            }
+            heldLogs.add(level);
+            heldLogs.add(text);
+        } else {
+            write(level, text);
+        }
+        return 0;
+    }
+
+    private static boolean enabled(Logger log, int level) {
+        switch (level) {
+            case 0: return log.isTraceEnabled();
+            case 1: return log.isDebugEnabled();
+            case 2: return log.isInfoEnabled();
+            case 3: return log.isWarnEnabled();
+            default: return log.isErrorEnabled();
+        }
+    }
+
+    private void write(int level, String text) {
         Logger log = plugin.logger();
         switch (level) {
             case 0: log.trace("{}", text); break;
@@ -141,10 +207,10 @@ final class HostEnv {
             case 3: log.warn("{}", text); break;
             default: log.error("{}", text); break;
         }
-        return 0;
     }
 
     private int setState(Instance inst, int kp, int kl, int vp, int vl) {
+        effect(PluginAbi.HOST_SET_STATE);
         byte[] key = read(inst, PluginAbi.HOST_SET_STATE, kp, kl);
         byte[] value = read(inst, PluginAbi.HOST_SET_STATE, vp, vl);
         charge((long) kl + vl);
@@ -157,6 +223,7 @@ final class HostEnv {
     /** {@code expectedLen} -1: the key must be absent (expectedPtr is ignored); any other negative length traps. */
     private int compareAndSetState(Instance inst, int kp, int kl, int ep, int el, int vp, int vl) {
         String fn = PluginAbi.HOST_COMPARE_AND_SET_STATE;
+        effect(fn);
         byte[] key = read(inst, fn, kp, kl);
         byte[] expected = el == -1 ? null : read(inst, fn, ep, el);
         byte[] value = read(inst, fn, vp, vl);
@@ -188,6 +255,7 @@ final class HostEnv {
     }
 
     private int httpRequest(Instance inst, int reqPtr, int reqLen, int respPtr, int respMax) {
+        effect(PluginAbi.HOST_HTTP_REQUEST);
         byte[] request = read(inst, PluginAbi.HOST_HTTP_REQUEST, reqPtr, reqLen);
         if (respMax < 0) {
             throw new HostTrap(ErrorKind.TRAP, PluginAbi.HOST_HTTP_REQUEST + ": negative buffer size " + respMax);

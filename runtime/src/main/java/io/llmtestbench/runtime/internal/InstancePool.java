@@ -19,14 +19,17 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 final class InstancePool {
     private final InstanceStarter starter;
     private final InstancePermits permits;
+    /** Where {@code plugin_shutdown} runs when an instance is retired on another thread (a caller's). */
+    private final GuestThreads guests;
     private final long timeoutMs;
     private final ConcurrentLinkedDeque<GuestInstance> idle = new ConcurrentLinkedDeque<>();
     private volatile boolean closed;
 
     /** @param timeoutMs the plugin's deadline, for the message when no instance becomes free in time */
-    InstancePool(InstanceStarter starter, InstancePermits permits, long timeoutMs) {
+    InstancePool(InstanceStarter starter, InstancePermits permits, GuestThreads guests, long timeoutMs) {
         this.starter = starter;
         this.permits = permits;
+        this.guests = guests;
         this.timeoutMs = timeoutMs;
     }
 
@@ -40,6 +43,11 @@ final class InstancePool {
     GuestInstance acquire(long deadlineNanos) {
         GuestInstance g = idle.pollFirst();
         return g != null ? g : startNew(deadlineNanos);
+    }
+
+    /** An idle instance, or null when none is: what a run on its caller's thread takes (it never starts one). */
+    GuestInstance tryAcquireIdle() {
+        return idle.pollFirst();
     }
 
     private GuestInstance startNew(long deadlineNanos) {
@@ -81,7 +89,7 @@ final class InstancePool {
     private void retire(GuestInstance g, boolean healthy) {
         try {
             if (healthy) {
-                starter.shutdown(g);
+                guests.run(() -> starter.shutdown(g)); // plugin code: on a guest thread
             }
         } finally {
             g.close();

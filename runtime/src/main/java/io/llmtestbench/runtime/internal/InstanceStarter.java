@@ -15,7 +15,6 @@ import io.llmtestbench.runtime.internal.exec.MemoryCapExceededException;
 import io.llmtestbench.runtime.internal.exec.PluginMemory;
 import io.llmtestbench.runtime.internal.wasi.RefusalWarnings;
 import io.llmtestbench.runtime.internal.wasi.WasiEnvironment;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,7 +99,7 @@ final class InstanceStarter {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
         g.shuttingDown();
         boolean unmetered = !code.stamp().metering();
-        ScheduledFuture<?> alarm = null;
+        Watchdog.Alarm alarm = null;
         try {
             g.begin(limits.maxInstructions(), limits.maxCallDepth(), null, deadline);
             if (unmetered) {
@@ -132,7 +131,7 @@ final class InstanceStarter {
     private GuestInstance run(boolean init) {
         Budget budget = new Budget(limits.maxInstructions(), limits.maxCallDepth());
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limits.maxExecutionTimeMs());
-        ScheduledFuture<?> alarm = watchdog.arm(deadline - System.nanoTime(), () -> budget.requestStop(Interrupted.Reason.DEADLINE));
+        Watchdog.Alarm alarm = watchdog.arm(deadline - System.nanoTime(), () -> budget.requestStop(Interrupted.Reason.DEADLINE));
         try {
             return run(budget, deadline, init);
         } finally {
@@ -144,7 +143,7 @@ final class InstanceStarter {
         int capPages = (int) Math.min(limits.maxMemoryBytes() / 65536, PluginMemory.MAX_PAGES);
         GuestInstance g;
         try {
-            g = new GuestInstance(code, imports, wasiEnvironment(), shared, budget, capPages, deadline, cancellation);
+            g = new GuestInstance(code, imports, wasiEnvironment(), shared, budget, capPages, deadline, cancellation, watchdog);
         } catch (MemoryCapExceededException e) {
             throw Failures.load(Stage.UNINSTANTIABLE, name(), e.getMessage() + " (maxMemoryBytes " + limits.maxMemoryBytes() + ")", e);
         } catch (PluginException e) {

@@ -13,36 +13,58 @@ import io.llmtestbench.runtime.PluginOutput;
 import io.llmtestbench.runtime.ResourceLimits;
 import io.llmtestbench.runtime.internal.exec.Interrupted;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One loaded plugin version: its checked code, limits and instances, and the execution protocol. Executions
  * may run on many threads at once; each takes an instance from the {@link InstancePool} (started by the
- * {@link InstanceStarter}), runs the buffer protocol of the ABI on it under a deadline alarm, checks the output,
+ * {@link InstanceStarter}), runs the buffer protocol of the ABI on it under its deadline alarm, checks the output,
  * and gives the instance back — or has it discarded after any trap, limit or misbehaviour, mapped to its typed
  * failure by the {@link FailureMapper}.
+ *
+ * <p><b>Which thread.</b> Plugin code normally runs on a guest thread ({@link GuestThreads}: a stack large enough for
+ * {@code maxCallDepth}). Handing a call over to one and back costs tens of microseconds, more than most plugins'
+ * work, so an execution called from another thread starts on the caller's thread, <em>speculatively</em>: with an
+ * idle instance (it never starts one there), at most {@link #CALLER_THREAD_DEPTH} nested calls, log lines held back,
+ * and no host function with an effect outside the instance. The first such effect, a call deeper than that, or a
+ * stack overflow ends it ({@link NeedsGuestThread}) before anything of it is visible; it then runs again from the
+ * start on a guest thread (fresh budget, another instance; the first is discarded), as if it had been handed over
+ * in the first place, and later calls of this plugin version go to guest threads directly. Results, limits and
+ * failures are therefore the same on any thread. Code compiled without metering always runs on guest threads (only
+ * an interrupt stops it, which must not hit a caller's thread).
  */
 public final class LoadedPlugin {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LoadedPlugin.class);
+
+    /**
+     * The deepest nesting of wasm calls a run on its caller's thread may reach before it moves to a guest thread. A
+     * caller's thread has the JVM's default stack (1 MiB on 64-bit Linux, or what {@code -Xss} says) of which it may
+     * already use part; 256 frames of generated code fit in a quarter of it even interpreted, while the plugins of
+     * the guide nest a few dozen calls deep.
+     */
+    public static final int CALLER_THREAD_DEPTH = 256;
 
     private final LoadedCode code;
     private final AbiCheck.Imports imports;
     private final ResourceLimits limits;
     private final InstanceStarter starter;
     private final InstancePool pool;
-    private final Watchdog watchdog;
+    private final GuestThreads guests;
+    /** Whether executions called from other threads start on their caller's thread (see the class comment). */
+    private volatile boolean onCallerThread;
     private final PluginMetadata metadata;
     private final PluginId id;
 
     private LoadedPlugin(LoadedCode code, AbiCheck.Imports imports, ResourceLimits limits, InstanceStarter starter,
-            InstancePool pool, Watchdog watchdog, long serial) {
+            InstancePool pool, GuestThreads guests, long serial) {
         this.code = code;
+        this.guests = guests;
+        this.onCallerThread = code.stamp().metering();
         this.imports = imports;
         this.limits = limits;
         this.starter = starter;
         this.pool = pool;
-        this.watchdog = watchdog;
         this.metadata = starter.metadata();
         this.id = new PluginId(metadata.name(), metadata.version(), serial);
     }
@@ -52,12 +74,13 @@ public final class LoadedPlugin {
      * {@code plugin_init}), which validates the metadata; the instance stays in the pool.
      */
     public static LoadedPlugin start(String label, LoadedCode code, LoadOptions options, ResourceLimits limits,
-            boolean enableWasi, InstancePermits permits, Watchdog watchdog, Cancellation cancellation, long serial) {
+            boolean enableWasi, InstancePermits permits, Watchdog watchdog, GuestThreads guests, Cancellation cancellation,
+            long serial) {
         AbiCheck.Imports imports = AbiCheck.check(label, code.module(), enableWasi);
         InstanceStarter starter = new InstanceStarter(label, code, imports, options, limits, watchdog, cancellation);
-        InstancePool pool = new InstancePool(starter, permits, limits.maxExecutionTimeMs());
+        InstancePool pool = new InstancePool(starter, permits, guests, limits.maxExecutionTimeMs());
         pool.release(pool.acquire(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limits.maxExecutionTimeMs())), true);
-        return new LoadedPlugin(code, imports, limits, starter, pool, watchdog, serial);
+        return new LoadedPlugin(code, imports, limits, starter, pool, guests, serial);
     }
 
     /**
@@ -91,7 +114,7 @@ public final class LoadedPlugin {
         return limits;
     }
 
-    /** Runs one execution on the calling thread (a guest thread). */
+    /** Runs one execution (on the calling thread or a guest thread: see the class comment). */
     public PluginOutput execute(PluginInput input) {
         byte[] data;
         byte[] context;
@@ -105,8 +128,8 @@ public final class LoadedPlugin {
     }
 
     /**
-     * Runs one execution on the calling thread (a guest thread) with input and context already serialized; the
-     * output is checked (UTF-8, one JSON value) without building a tree.
+     * Runs one execution with input and context already serialized; the output is checked (UTF-8, one JSON value)
+     * without building a tree.
      */
     public PluginBytesOutput executeBytes(byte[] data, byte[] context) {
         return execute(data, context, out -> {
@@ -123,20 +146,35 @@ public final class LoadedPlugin {
     private <T, R> R execute(byte[] data, byte[] context, java.util.function.Function<byte[], T> check, Result<T, R> result) {
         long start = System.nanoTime();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(limits.maxExecutionTimeMs());
-        GuestInstance guest = pool.acquire(deadline);
+        if (GuestThreads.isGuestThread()) {
+            return run(pool.acquire(deadline), false, start, deadline, data, context, check, result);
+        }
+        GuestInstance idle = onCallerThread ? pool.tryAcquireIdle() : null;
+        if (idle != null) {
+            try {
+                return run(idle, true, start, deadline, data, context, check, result);
+            } catch (NeedsGuestThread moved) {
+                if (onCallerThread) {
+                    onCallerThread = false;
+                    LOG.debug("'{}' runs on guest threads from now on: a run on its caller's thread needed {}", starter.name(), moved.why);
+                }
+            }
+        }
+        return guests.call(() -> run(pool.acquire(deadline), false, start, deadline, data, context, check, result));
+    }
+
+    /** One run on {@code guest}, which it releases; {@code speculative}: on its caller's thread (see the class comment). */
+    private <T, R> R run(GuestInstance guest, boolean speculative, long start, long deadline, byte[] data, byte[] context,
+            java.util.function.Function<byte[], T> check, Result<T, R> result) {
         boolean healthy = false;
-        guest.begin(limits.maxInstructions(), limits.maxCallDepth(), context, deadline);
-        Thread thread = Thread.currentThread();
+        guest.begin(limits.maxInstructions(), speculative ? Math.min(CALLER_THREAD_DEPTH, limits.maxCallDepth()) : limits.maxCallDepth(),
+                context, deadline, speculative);
         boolean metered = code.stamp().metering();
         if (!metered) {
-            guest.unmeteredRunner(thread); // a close interrupts it too
+            guest.unmeteredRunner(Thread.currentThread()); // the deadline and a close interrupt it
         }
-        ScheduledFuture<?> alarm = watchdog.arm(deadline - System.nanoTime(), () -> {
-            guest.budget().requestStop(Interrupted.Reason.DEADLINE);
-            if (!metered) {
-                thread.interrupt(); // unmetered code never reads the flag; Chicory checks interrupts
-            }
-        });
+        guest.armDeadline(deadline);
+        boolean moved = false;
         try {
             if (guest.cancelled()) { // the system is closing (read after begin's reset: see Cancellation)
                 healthy = true;
@@ -155,16 +193,33 @@ public final class LoadedPlugin {
             healthy = PluginAbi.resultName(rc.code).isPresent() && !guest.memory().growRefused();
             throw new FailureMapper(starter.name(), limits).resultCode(rc, guest);
         } catch (RuntimeException | Error e) {
+            if (speculative && movesToGuestThread(e, guest)) {
+                moved = true; // the instance ran part of the execution: discarded
+                throw e instanceof NeedsGuestThread ? (NeedsGuestThread) e : new NeedsGuestThread(e instanceof StackOverflowError
+                        ? "more stack than the caller's thread has" : "more than " + CALLER_THREAD_DEPTH + " nested calls");
+            }
             PluginFaults.rethrowHostErrors(e);
             throw new FailureMapper(starter.name(), limits).failure(e, guest);
         } finally {
-            alarm.cancel(false);
+            guest.disarmDeadline();
             if (!metered) {
                 guest.unmeteredRunner(null);
                 Thread.interrupted();
             }
+            if (speculative) {
+                guest.settle(!moved);
+            }
             pool.release(guest, healthy);
         }
+    }
+
+    /** Whether what ended a speculative run means it must move to a guest thread (else it is the execution's outcome). */
+    private boolean movesToGuestThread(Throwable e, GuestInstance guest) {
+        if (e instanceof NeedsGuestThread || e instanceof StackOverflowError) {
+            return true;
+        }
+        return e instanceof Interrupted && ((Interrupted) e).reason() == Interrupted.Reason.CALL_DEPTH
+                && CALLER_THREAD_DEPTH < limits.maxCallDepth();
     }
 
     /** Retires one idle instance (for another plugin that needs a permit); false when none is idle. */
@@ -172,8 +227,8 @@ public final class LoadedPlugin {
         return pool.evictIdle();
     }
 
-    /** Stops taking executions; idle instances get {@code plugin_shutdown} now, busy ones when they finish. */
+    /** Stops taking executions; idle instances get {@code plugin_shutdown} now (on a guest thread), busy ones when they finish. */
     public void close() {
-        pool.close();
+        guests.run(pool::close);
     }
 }

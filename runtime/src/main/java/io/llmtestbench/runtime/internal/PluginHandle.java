@@ -17,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 /**
  * A loaded plugin version as the system tracks it: where it came from, its rate limit, and a count of the
@@ -187,37 +186,54 @@ public final class PluginHandle {
     }
 
     /**
-     * Runs one admitted execution: the rate limit, the plugin, and one audit event whatever happens.
+     * Runs one admitted execution: the rate limit, the plugin, and one audit event whatever happens. (Written out for
+     * each kind of output rather than through lambdas: nothing but the execution's own results is allocated per call.)
      */
     public PluginOutput execute(PluginInput input) {
-        return audited(() -> plugin.execute(input), PluginOutput::metadata, () -> inputSize(input));
+        long start = System.nanoTime();
+        try {
+            admit();
+            PluginOutput out = plugin.execute(input);
+            audit(out.metadata(), start);
+            return out;
+        } catch (RuntimeException | Error e) {
+            audit(e, start, inputSize(input));
+            throw e;
+        }
     }
 
     /** {@link #execute(PluginInput)} with input and context already serialized, and the output left as bytes. */
     public PluginBytesOutput executeBytes(byte[] data, byte[] context) {
-        return audited(() -> plugin.executeBytes(data, context), PluginBytesOutput::metadata, () -> data.length);
-    }
-
-    private <R> R audited(Supplier<R> run, java.util.function.Function<R, OutputMetadata> metadata,
-            java.util.function.LongSupplier inputSize) {
         long start = System.nanoTime();
-        PluginId id = plugin.id();
         try {
-            if (bucket != null && !bucket.tryAcquire()) {
-                throw Failures.rateLimited(id.name(), bucket.rate());
-            }
-            R out = run.get();
-            OutputMetadata m = metadata.apply(out);
-            Object inputBytes = m.metrics().get("input_bytes");
-            Audit.record(id, inputBytes instanceof Number ? ((Number) inputBytes).longValue() : inputSize.getAsLong(), "ok",
-                    m.fuelUsed(), elapsedMs(start), null);
+            admit();
+            PluginBytesOutput out = plugin.executeBytes(data, context);
+            audit(out.metadata(), start);
             return out;
         } catch (RuntimeException | Error e) {
-            String outcome = e instanceof PluginException ? ((PluginException) e).kind().name() : e.getClass().getSimpleName();
-            long fuel = e instanceof PluginExecutionException ? ((PluginExecutionException) e).fuelUsed() : 0;
-            Audit.record(id, inputSize.getAsLong(), outcome, fuel, elapsedMs(start), String.valueOf(e.getMessage()));
+            audit(e, start, data.length);
             throw e;
         }
+    }
+
+    private void admit() {
+        if (bucket != null && !bucket.tryAcquire()) {
+            throw Failures.rateLimited(plugin.id().name(), bucket.rate());
+        }
+    }
+
+    private void audit(OutputMetadata m, long start) {
+        if (Audit.enabled()) {
+            Object inputBytes = m.metrics().get("input_bytes");
+            Audit.record(plugin.id(), inputBytes instanceof Number ? ((Number) inputBytes).longValue() : -1, "ok", m.fuelUsed(),
+                    elapsedMs(start), null);
+        }
+    }
+
+    private void audit(Throwable e, long start, long inputSize) {
+        String outcome = e instanceof PluginException ? ((PluginException) e).kind().name() : e.getClass().getSimpleName();
+        long fuel = e instanceof PluginExecutionException ? ((PluginExecutionException) e).fuelUsed() : 0;
+        Audit.record(plugin.id(), inputSize, outcome, fuel, elapsedMs(start), String.valueOf(e.getMessage()));
     }
 
     private static long elapsedMs(long start) {

@@ -50,7 +50,7 @@ public final class PluginLoader {
         LoadedCode code = LoadedCode.define(c.label, compiled.entry(), options.requireMetering());
         ResourceLimits limits = options.limits() != null ? options.limits() : system.defaultLimits();
         LoadedPlugin plugin = guests.call(() -> LoadedPlugin.start(c.label, code, options, limits, system.enableWasi(), permits,
-                watchdog, cancellation, SERIALS.incrementAndGet()));
+                watchdog, guests, cancellation, SERIALS.incrementAndGet()));
         return new PluginHandle(plugin, c, compiled, options);
     }
 

@@ -24,6 +24,7 @@ import org.slf4j.spi.SLF4JServiceProvider;
  */
 public final class CapturingLogProvider implements SLF4JServiceProvider {
     private static final List<LoggingEvent> EVENTS = new CopyOnWriteArrayList<>();
+    private static final List<String> PLUGIN_LINES = new CopyOnWriteArrayList<>();
     private static volatile boolean installed;
 
     private final SimpleServiceProvider simple = new SimpleServiceProvider();
@@ -32,6 +33,11 @@ public final class CapturingLogProvider implements SLF4JServiceProvider {
     /** Events logged so far to {@code llmtb.audit} (and loggers below it). */
     public static List<LoggingEvent> auditEvents() {
         return List.copyOf(EVENTS);
+    }
+
+    /** Lines logged so far by plugins (loggers under {@code llmtb.plugin.}), each as "LOGGER LEVEL message". */
+    public static List<String> pluginLines() {
+        return List.copyOf(PLUGIN_LINES);
     }
 
     /** Whether SLF4J is bound to this provider (false when a test runs without runtime/pom.xml's settings). */
@@ -44,7 +50,7 @@ public final class CapturingLogProvider implements SLF4JServiceProvider {
         simple.initialize();
         ILoggerFactory delegate = simple.getLoggerFactory();
         var loggers = new ConcurrentHashMap<String, Logger>();
-        factory = name -> name.equals("llmtb.audit") || name.startsWith("llmtb.audit.")
+        factory = name -> name.equals("llmtb.audit") || name.startsWith("llmtb.audit.") || name.startsWith("llmtb.plugin.")
                 ? loggers.computeIfAbsent(name, n -> new Capturing(delegate.getLogger(n)))
                 : delegate.getLogger(name);
         installed = true;
@@ -100,6 +106,9 @@ public final class CapturingLogProvider implements SLF4JServiceProvider {
 
         @Override
         protected void handleNormalizedLoggingCall(Level level, Marker marker, String msg, Object[] args, Throwable t) {
+            if (name.startsWith("llmtb.plugin.")) {
+                PLUGIN_LINES.add(name + " " + level + " " + org.slf4j.helpers.MessageFormatter.basicArrayFormat(msg, args));
+            }
             var b = delegate.atLevel(level).setMessage(msg).setCause(t); // not a structured event; not recorded
             if (args != null) {
                 for (Object a : args) {
