@@ -17,7 +17,8 @@
 # --data D --threads T --out OUT --format json --no-progress` (the launcher's flags), timed by /usr/bin/time.
 # Reported per run: records/s as the summary reports it (plugin loading excluded, JIT warm-up included), the warm
 # rate over the second half of the records (`records_per_second_second_half`, CLIs that report it), process CPU
-# time per record (user + sys, JIT and loading included), and the load average. Run it under the machine's lock:
+# time per record (user + sys, JIT and loading included), the peak resident set size of the process (/usr/bin/time's
+# %M: heap, Metaspace, code cache, thread stacks), and the load average. Run it under the machine's lock:
 #   flock /work/bench.lock nice -n 5 benchmarks/eval-bench.sh --baseline-ref <commit>
 # Writes benchmarks/results/<UTC stamp>-eval/ (summaries, times, results.md).
 set -euo pipefail
@@ -76,8 +77,8 @@ jars=("candidate=$cand_jar")
   echo "command: benchmarks/eval-bench.sh --records $records --repeat $repeat${base_ref:+ --baseline-ref $base_ref}"
   echo "java: $(java -version 2>&1 | head -1)"
   echo
-  echo "| jar | threads | run | records/s | second half records/s | CPU µs/record | load avg before |"
-  echo "|---|---:|---:|---:|---:|---:|---:|"
+  echo "| jar | threads | run | records/s | second half records/s | CPU µs/record | peak RSS MiB | load avg before |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 } >"$out/results.md"
 for t in $threads; do
   for r in $(seq 1 "$repeat"); do
@@ -85,17 +86,17 @@ for t in $threads; do
       name="${entry%%=*}"; jar="${entry#*=}"
       load="$(cut -d' ' -f1 /proc/loadavg)"
       log "$name --threads $t run $r (load $load)"
-      /usr/bin/time -f '%U %S %e' -o "$out/$name-t$t-r$r.time" \
+      /usr/bin/time -f '%U %S %e %M' -o "$out/$name-t$t-r$r.time" \
         java -XX:-DontCompileHugeMethods -jar "$jar" eval --pipeline "$work/pipeline.json" --data "$work/data.jsonl" \
         --threads "$t" --out "$work/out.jsonl" --format json --no-progress >"$out/$name-t$t-r$r.json" 2>"$out/$name-t$t-r$r.err"
       python3 - "$out/$name-t$t-r$r" "$name" "$t" "$r" "$load" "$records" >>"$out/results.md" <<'PY'
 import json, sys
 base, name, t, r, load, n = sys.argv[1:]
 s = json.load(open(base + ".json"))
-user, sys_, wall = map(float, open(base + ".time").read().split()[-3:])
+user, sys_, wall, rss_kb = map(float, open(base + ".time").read().split()[-4:])
 half = s.get("records_per_second_second_half")
-print("| %s | %s | %s | %.0f | %s | %.1f | %s |" % (name, t, r, s["records_per_second"],
-      "%.0f" % half if isinstance(half, (int, float)) else "n/a", (user + sys_) / int(n) * 1e6, load))
+print("| %s | %s | %s | %.0f | %s | %.1f | %.0f | %s |" % (name, t, r, s["records_per_second"],
+      "%.0f" % half if isinstance(half, (int, float)) else "n/a", (user + sys_) / int(n) * 1e6, rss_kb / 1024, load))
 PY
     done
   done

@@ -528,6 +528,11 @@ public final class PluginSystem implements AutoCloseable {
         return routes.get(id).inFlight();
     }
 
+    /** The idle instances of a loaded version (tests count the live instances of an idle plugin). */
+    int idleInstances(PluginId id) {
+        return routes.get(id).plugin().idleInstances();
+    }
+
     /** How many calls were handed over to a plugin thread and waited for (tests prove which calls run on the caller's thread). */
     long handoffs() {
         return guests.handoffs();

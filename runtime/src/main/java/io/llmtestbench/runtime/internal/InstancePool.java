@@ -97,6 +97,11 @@ final class InstancePool {
         }
     }
 
+    /** How many instances are idle (a snapshot; O(n)). */
+    int idleCount() {
+        return idle.size();
+    }
+
     /** Retires the least recently used idle instance (for another plugin that needs a permit); false when none is idle. */
     boolean evictIdle() {
         GuestInstance g = idle.pollLast();

@@ -222,6 +222,11 @@ public final class LoadedPlugin {
                 && CALLER_THREAD_DEPTH < limits.maxCallDepth();
     }
 
+    /** The instances waiting in the pool. */
+    public int idleInstances() {
+        return pool.idleCount();
+    }
+
     /** Retires one idle instance (for another plugin that needs a permit); false when none is idle. */
     public boolean evictIdle() {
         return pool.evictIdle();
