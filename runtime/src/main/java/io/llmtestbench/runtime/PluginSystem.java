@@ -533,6 +533,11 @@ public final class PluginSystem implements AutoCloseable {
         return routes.get(id).plugin().idleInstances();
     }
 
+    /** How many times the class-reference check ran (tests prove its verdicts are remembered and keyed by content). */
+    long referenceChecks() {
+        return loader.referenceChecks();
+    }
+
     /** How many calls were handed over to a plugin thread and waited for (tests prove which calls run on the caller's thread). */
     long handoffs() {
         return guests.handoffs();

@@ -4,6 +4,11 @@ package io.llmtestbench.runtime;
 public final class PluginSystemProbe {
     private PluginSystemProbe() {}
 
+    /** How many times the system ran the class-reference check (not counting remembered verdicts). */
+    public static long referenceChecks(PluginSystem system) {
+        return system.referenceChecks();
+    }
+
     /** The idle instances in a loaded plugin version's pool. */
     public static int idleInstances(PluginSystem system, PluginId id) {
         return system.idleInstances(id);

@@ -12,6 +12,7 @@ import io.llmtestbench.runtime.PluginLoadException.Stage;
 import io.llmtestbench.runtime.internal.load.ClassReferenceVerifier;
 import io.llmtestbench.runtime.internal.load.InstantiationRecipe;
 import io.llmtestbench.runtime.internal.load.PluginClassLoader;
+import io.llmtestbench.runtime.internal.load.ReferenceVerdicts;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -56,6 +57,11 @@ public final class LoadedCode {
      * @param requireMetering refuse code compiled without fuel metering
      */
     public static LoadedCode define(String label, PluginArtifact.Entry entry, boolean requireMetering) {
+        return define(label, entry, requireMetering, null);
+    }
+
+    /** {@link #define(String, PluginArtifact.Entry, boolean)}, the class-reference check through {@code verdicts} (or null). */
+    public static LoadedCode define(String label, PluginArtifact.Entry entry, boolean requireMetering, ReferenceVerdicts verdicts) {
         CompilerStamp expected = WasmCompiler.stampFor(entry.stamp().wasmSha256(), entry.stamp().metering());
         List<String> diffs = entry.stamp().differencesFrom(expected);
         if (!diffs.isEmpty()) {
@@ -86,7 +92,7 @@ public final class LoadedCode {
             throw Failures.load(Stage.INVALID, label,
                     "main class " + entry.mainClass() + " is not in the artifact", null);
         }
-        ClassReferenceVerifier.firstViolation(entry.classes(), entry.mainClass()).ifPresent(v -> {
+        (verdicts != null ? verdicts.firstViolation(entry) : ClassReferenceVerifier.firstViolation(entry.classes(), entry.mainClass())).ifPresent(v -> {
             throw Failures.load(Stage.INVALID, label, v, null);
         });
         WasmModule module;

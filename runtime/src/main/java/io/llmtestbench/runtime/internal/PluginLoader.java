@@ -4,6 +4,7 @@ import io.llmtestbench.runtime.LoadOptions;
 import io.llmtestbench.runtime.PluginMetadata;
 import io.llmtestbench.runtime.ResourceLimits;
 import io.llmtestbench.runtime.SystemOptions;
+import io.llmtestbench.runtime.internal.load.ReferenceVerdicts;
 import io.llmtestbench.runtime.internal.load.Reproduction;
 import io.llmtestbench.runtime.internal.registry.Integrity;
 import io.llmtestbench.runtime.internal.registry.PluginSources;
@@ -26,6 +27,7 @@ public final class PluginLoader {
     private final GuestThreads guests;
     /** Verdicts of LoadOptions.JarVerification.REPRODUCE, remembered by content for this system. */
     private final Reproduction reproduction;
+    private final ReferenceVerdicts verdicts;
 
     public PluginLoader(SystemOptions system, PluginSources sources, InstancePermits permits, Watchdog watchdog,
             Cancellation cancellation, GuestThreads guests) {
@@ -36,6 +38,7 @@ public final class PluginLoader {
         this.cancellation = cancellation;
         this.guests = guests;
         this.reproduction = new Reproduction(system.cacheDir(), system.compileLimits());
+        this.verdicts = new ReferenceVerdicts(system.cacheDir());
     }
 
     /** Loads and starts {@code c} (its first instance runs on a guest thread); the caller publishes the handle. */
@@ -47,7 +50,7 @@ public final class PluginLoader {
         if (options.jarVerification() == LoadOptions.JarVerification.REPRODUCE && compiled.origin().equals("jar")) {
             reproduction.check(c.label, compiled.entry());
         }
-        LoadedCode code = LoadedCode.define(c.label, compiled.entry(), options.requireMetering());
+        LoadedCode code = LoadedCode.define(c.label, compiled.entry(), options.requireMetering(), verdicts);
         ResourceLimits limits = options.limits() != null ? options.limits() : system.defaultLimits();
         LoadedPlugin plugin = guests.call(() -> LoadedPlugin.start(c.label, code, options, limits, system.enableWasi(), permits,
                 watchdog, guests, cancellation, SERIALS.incrementAndGet()));
@@ -60,8 +63,13 @@ public final class PluginLoader {
      */
     public PluginMetadata probe(PluginSources.Candidate c) {
         PluginSources.Compiled compiled = sources.compiled(c, c.signedBy == null);
-        LoadedCode code = LoadedCode.define(c.label, compiled.entry(), true);
+        LoadedCode code = LoadedCode.define(c.label, compiled.entry(), true, verdicts);
         return LoadedPlugin.probe(c.label, code, system.defaultLimits(), system.enableWasi(), watchdog, cancellation);
+    }
+
+    /** How many times the class-reference check ran (tests prove verdicts are remembered and keyed by content). */
+    public long referenceChecks() {
+        return verdicts.checks();
     }
 
     /** How many pre-compiled jars this loader compiled again to verify them (tests prove verdicts are remembered). */

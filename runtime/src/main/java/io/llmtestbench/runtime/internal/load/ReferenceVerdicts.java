@@ -1,0 +1,125 @@
+package io.llmtestbench.runtime.internal.load;
+
+import io.llmtestbench.compiler.PluginArtifact;
+import io.llmtestbench.compiler.WasmCompiler;
+import io.llmtestbench.compiler.internal.AllowedReferences;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Remembers which compiled plugins passed the {@link ClassReferenceVerifier} (the check that reads every instruction
+ * of every class, a sixth of a pre-compiled jar's start-up), so that a later load of the same content skips it. A
+ * positive verdict is kept by a digest of everything the check is about — every class's name and bytes, the main
+ * class — and of what reached it: this compiler's version (which covers its code), the verifier's and the
+ * allow-list's own class files. It is kept in memory for this plugin system and as an empty file
+ * {@code checked/<digest>} in the cache directory (when there is one), which is trusted like the compile cache and
+ * {@link Reproduction}'s verdicts: a file there vouches for the content it names. Any change to a class — a tampered
+ * jar — gives another digest, which has no verdict, so the check runs again. Refusals are not remembered. The other
+ * checks of a load (stamps, the module, the JVM's own verification when the classes are defined) run every time.
+ */
+public final class ReferenceVerdicts {
+    private static final String DIR = "checked";
+    /** Digest of the classes whose code decides the verdict, besides the compiler's (in {@link WasmCompiler#VERSION}). */
+    private static final String CHECKER = checkerHash();
+
+    private final Path cacheDir;
+    private final Set<String> checked = ConcurrentHashMap.newKeySet();
+    private final AtomicLong checks = new AtomicLong();
+
+    /** @param cacheDir where verdicts are kept between runs, or null for memory only */
+    public ReferenceVerdicts(Path cacheDir) {
+        this.cacheDir = cacheDir;
+    }
+
+    /**
+     * The first class-reference violation of {@code entry}'s classes, as {@link ClassReferenceVerifier#firstViolation},
+     * or none; a content with a remembered positive verdict is not read again.
+     */
+    public java.util.Optional<String> firstViolation(PluginArtifact.Entry entry) {
+        String digest = digest(entry);
+        if (checked.contains(digest)) {
+            return java.util.Optional.empty();
+        }
+        Path mark = cacheDir == null ? null : cacheDir.resolve(DIR).resolve(digest);
+        if (mark != null && Files.isRegularFile(mark)) {
+            checked.add(digest);
+            return java.util.Optional.empty();
+        }
+        checks.incrementAndGet();
+        java.util.Optional<String> violation = ClassReferenceVerifier.firstViolation(entry.classes(), entry.mainClass());
+        if (violation.isEmpty()) {
+            checked.add(digest);
+            if (mark != null) {
+                remember(mark);
+            }
+        }
+        return violation;
+    }
+
+    /** How many times the check itself ran (tests prove that a remembered verdict costs none). */
+    public long checks() {
+        return checks.get();
+    }
+
+    static String digest(PluginArtifact.Entry e) {
+        try {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            update(d, WasmCompiler.VERSION);
+            update(d, CHECKER);
+            update(d, e.mainClass());
+            for (Map.Entry<String, byte[]> c : new TreeMap<>(e.classes()).entrySet()) {
+                update(d, c.getKey());
+                byte[] b = c.getValue();
+                update(d, Integer.toString(b.length));
+                d.update(b);
+            }
+            return HexFormat.of().formatHex(d.digest());
+        } catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static void update(MessageDigest d, String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        d.update((byte) (b.length >>> 24));
+        d.update((byte) (b.length >>> 16));
+        d.update((byte) (b.length >>> 8));
+        d.update((byte) b.length);
+        d.update(b);
+    }
+
+    private static String checkerHash() {
+        try {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            for (Class<?> c : new Class<?>[] {ClassReferenceVerifier.class, AllowedReferences.class}) {
+                try (InputStream in = c.getResourceAsStream(c.getSimpleName() + ".class")) {
+                    d.update(in.readAllBytes());
+                }
+            }
+            return HexFormat.of().formatHex(d.digest());
+        } catch (IOException | NoSuchAlgorithmException | NullPointerException e) {
+            throw new ExceptionInInitializerError("cannot read the verifier's own classes: " + e);
+        }
+    }
+
+    private static void remember(Path mark) {
+        try {
+            Files.createDirectories(mark.getParent());
+            Files.write(mark, new byte[0]);
+        } catch (IOException e) {
+            LoggerFactory.getLogger(ReferenceVerdicts.class).warn("cannot remember the class-reference verdict in {}: {}", mark, e.toString());
+        }
+    }
+}
