@@ -104,6 +104,15 @@ public class StartupBench {
     }
 
     /**
+     * The same jar with the cache directory of an earlier run (Prepare loaded it there): its class-reference check's
+     * verdict is remembered, so that check is skipped; what every load after the first costs with a cache directory.
+     */
+    @Benchmark
+    public PluginOutput precompiledJarCached() {
+        return firstResult(jar, verified);
+    }
+
+    /**
      * The same jar, accepted only if it is byte for byte what the compiler generates from its source.wasm
      * (LoadOptions.JarVerification.REPRODUCE), the first time: no verdict cached, so it is compiled again.
      */
