@@ -2,7 +2,7 @@
 # Start-up of the CLI as a whole process (issue #16 point 4): `llmtb run` of a pre-compiled plugin jar (the similarity
 # evaluator, compiled by this checkout's `llmtb compile`) with one input, timed from outside by /usr/bin/time (wall,
 # user + sys CPU, peak RSS). Variants, alternated run by run so that a neighbour's load hits them alike:
-#   plain      java -XX:-DontCompileHugeMethods -jar llmtb.jar run ...   (the launcher before #16 point 4: the baseline)
+#   plain      java -jar llmtb.jar run ...   (what the launcher ran before #16 point 4: the baseline)
 #   launcher   ./llmtb run ...   (C1 only for a one-shot run, AppCDS archive; written by a first, untimed run)
 #   version    ./llmtb --version (the floor of any command: JVM start, picocli)
 #
@@ -44,7 +44,7 @@ run() { # name command...
   echo "$name $(cat "$work/t") $(cut -d' ' -f1 /proc/loadavg)" >>"$out/times.txt"
 }
 for r in $(seq 1 "$repeat"); do
-  run plain java -XX:-DontCompileHugeMethods -jar "$jar" run "$plugin" --input "$input"
+  run plain java -jar "$jar" run "$plugin" --input "$input"
   run launcher "$repo/llmtb" run "$plugin" --input "$input"
   run version "$repo/llmtb" --version
 done
