@@ -528,6 +528,15 @@ public final class PluginSystem implements AutoCloseable {
         return routes.get(id).inFlight();
     }
 
+    /** Brings a loaded version's pool to at least {@code n} instances (footprint tests). */
+    void startInstances(PluginId id, int n) {
+        PluginHandle h = routes.get(id);
+        guests.call(() -> {
+            h.plugin().startInstances(n);
+            return null;
+        });
+    }
+
     /** The idle instances of a loaded version (tests count the live instances of an idle plugin). */
     int idleInstances(PluginId id) {
         return routes.get(id).plugin().idleInstances();

@@ -9,6 +9,11 @@ public final class PluginSystemProbe {
         return system.referenceChecks();
     }
 
+    /** Brings a loaded plugin version's pool to at least {@code n} instances. */
+    public static void startInstances(PluginSystem system, PluginId id, int n) {
+        system.startInstances(id, n);
+    }
+
     /** The idle instances in a loaded plugin version's pool. */
     public static int idleInstances(PluginSystem system, PluginId id) {
         return system.idleInstances(id);

@@ -222,6 +222,21 @@ public final class LoadedPlugin {
                 && CALLER_THREAD_DEPTH < limits.maxCallDepth();
     }
 
+    /**
+     * Brings the pool to at least {@code n} instances (starting new ones, as executions would, within the system's
+     * bound on live instances); call on a guest thread. For footprint tests.
+     */
+    public void startInstances(int n) {
+        java.util.List<GuestInstance> held = new java.util.ArrayList<>();
+        try {
+            while (held.size() < n) {
+                held.add(pool.acquire(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limits.maxExecutionTimeMs())));
+            }
+        } finally {
+            held.forEach(g -> pool.release(g, true));
+        }
+    }
+
     /** The instances waiting in the pool. */
     public int idleInstances() {
         return pool.idleCount();

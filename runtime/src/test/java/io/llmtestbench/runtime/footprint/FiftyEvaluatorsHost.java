@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Run in its own JVM by {@link FiftyEvaluatorsTest} (with {@code -Xmx256m}): loads the similarity evaluator once,
- * brings its pool to 50 live instances (bursts of 50 threads executing at once, each with a ~150 KB input, until 50
- * instances have been started), executes on every one, and prints {@code key=value} lines: the instances, the
- * heap in use after a full GC with all of them alive, and the largest linear memory an execution reported.
+ * starts 50 instances in its pool, executes in bursts of 50 threads at once (a ~2 KB evaluation input), and prints
+ * {@code key=value} lines: the live instances, the heap in use after a full GC with all of them alive, and the largest
+ * linear memory an execution reported.
  */
 public final class FiftyEvaluatorsHost {
     private FiftyEvaluatorsHost() {}
@@ -27,14 +27,13 @@ public final class FiftyEvaluatorsHost {
         long baseline = usedAfterGc();
         try (PluginSystem system = PluginSystem.builder().cacheDir(null).maxInstances(n).build()) {
             PluginId id = system.loadPlugin(wasm);
+            PluginSystemProbe.startInstances(system, id, n);
             String words = "the capital of France is Paris which has been the seat of government since the Capetian kings ";
-            String text = words.repeat(100_000 / words.length() + 1);
-            PluginInput input = PluginInput.of("{\"text\":\"" + text + "\",\"expected\":\"" + text.substring(0, 50_000) + "\"}");
+            String text = words.repeat(2_000 / words.length() + 1);
+            PluginInput input = PluginInput.of("{\"text\":\"" + text + "\",\"expected\":\"" + text.substring(0, 500) + "\"}");
             AtomicLong maxMemory = new AtomicLong();
             AtomicLong failures = new AtomicLong();
-            int bursts = 0;
-            while (PluginSystemProbe.idleInstances(system, id) < n && bursts < 40) {
-                bursts++;
+            for (int burst = 0; burst < 3; burst++) {
                 CyclicBarrier start = new CyclicBarrier(n);
                 List<Thread> threads = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
@@ -57,7 +56,6 @@ public final class FiftyEvaluatorsHost {
             }
             long used = usedAfterGc();
             System.out.println("instances=" + PluginSystemProbe.idleInstances(system, id));
-            System.out.println("bursts=" + bursts);
             System.out.println("failures=" + failures.get());
             System.out.println("maxHeapMb=" + Runtime.getRuntime().maxMemory() / (1024 * 1024));
             System.out.println("heapBeforeMb=" + baseline / (1024 * 1024));

@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue #16 point 5: 50 live instances of the similarity evaluator (one loaded plugin, its pool at 50, each instance
- * having run a ~150 KB input) fit in a JVM of 256 MiB of heap, with the heap they use after a full GC reported.
+ * Issue #16 point 5: 50 live instances of the similarity evaluator (one loaded plugin, its pool started to 50, executing
+ * in bursts of 50 threads) fit in a JVM of 256 MiB of heap, with the heap they use after a full GC reported.
  */
 class FiftyEvaluatorsTest {
 
