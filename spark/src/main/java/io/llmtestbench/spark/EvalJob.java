@@ -19,6 +19,13 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
+import io.llmtestbench.spark.internal.JobResult;
+import io.llmtestbench.spark.internal.PartitionRunner;
+import org.apache.hadoop.io.NullWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapred.TextOutputFormat;
+import org.apache.spark.api.java.JavaRDD;
+import scala.Tuple2;
 
 /**
  * {@code spark-submit --class io.llmtestbench.spark.EvalJob llmtb-spark-<version>.jar --pipeline p.json
@@ -201,7 +208,6 @@ public final class EvalJob {
         LlmtbSpark.Options options = LlmtbSpark.Options.defaults().trustedKeys(a.trustedKeys).requireSignature(a.requireSignature)
                 .allowUnmetered(a.allowUnmetered).maxInstances(a.maxInstances).partitions(a.partitions).auditLog(a.verbose)
                 .groupBy(a.groupBy.equals(EvalSummary.CATEGORY) ? null : a.groupBy);
-        Dataset<Row> results;
         try {
             org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(a.out);
             FileSystem fs = out.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -210,48 +216,70 @@ public final class EvalJob {
             }
             String format = a.dataFormat != null ? a.dataFormat : dataFormat(spark, a.data);
             long start = System.nanoTime();
-            results = switch (format) {
-                case "jsonl" -> LlmtbSpark.evaluateJsonLines(spark, a.data, Path.of(a.pipeline), options);
-                case "parquet" -> LlmtbSpark.evaluate(spark.read().parquet(a.data), Path.of(a.pipeline), options);
-                default -> LlmtbSpark.evaluate(spark.read().json(a.data), Path.of(a.pipeline), options);
-            };
-            results = results.persist(StorageLevel.MEMORY_AND_DISK());
-            try {
-                var writer = (a.outFormat.equals("parquet") ? results.write() : results.select("result").write()).mode(a.overwrite ? "overwrite" : "errorifexists");
-                if (a.outFormat.equals("parquet")) {
-                    writer.parquet(a.out);
-                } else {
-                    writer.text(a.out);
-                }
-                long written = System.nanoTime();
-                ObjectNode summary = SparkSummary.summarize(results, a.groupBy, a.out, -1);
-                LOG.info("llmtb EvalJob: pipeline run and {} results written in {} ms (plugin loading on the driver: {} ms), summary in {} ms",
-                        summary.path("records").asLong(), (written - start) / 1_000_000, summary.path("load_ms").asLong(),
-                        (System.nanoTime() - written) / 1_000_000);
-                // The batch's time, as the CLI's: from reading the data to the summary (numbering the lines, running the
-                // pipeline while writing the results, the summary's aggregations), plugin loading (load_ms) excluded.
-                double batch = Math.max(0, (System.nanoTime() - start) / 1e9 - summary.path("load_ms").asLong() / 1000.0);
-                summary.put("elapsed_ms", Math.round(batch * 1000));
-                summary.put("records_per_second", batch <= 0 ? 0 : Math.round(summary.path("records").asLong() / batch * 10) / 10.0);
-                if (a.summaryOut != null) {
-                    org.apache.hadoop.fs.Path sp = new org.apache.hadoop.fs.Path(a.summaryOut);
-                    try (OutputStream os = sp.getFileSystem(spark.sparkContext().hadoopConfiguration()).create(sp, true)) {
-                        os.write((SparkJson.pretty(summary) + "\n").getBytes(StandardCharsets.UTF_8));
+            ObjectNode summary;
+            long written;
+            if (format.equals("jsonl") && a.outFormat.equals("json")) {
+                // JSON lines in, JSON lines out (the CLI's case): the tasks keep of each result only its --out line and the
+                // summary's facts, cached as objects; the lines are written as they are and the facts summarised, with no
+                // row conversion and no SQL planning (RESULTS.md, "Spark")
+                LlmtbSpark.Prepared p = LlmtbSpark.prepare(spark, Path.of(a.pipeline), a.data, options);
+                JavaRDD<JobResult> run = LlmtbSpark.numberedLines(spark, a.data, options).mapPartitions(PartitionRunner.job(p.spec(), a.groupBy))
+                        .persist(StorageLevel.MEMORY_AND_DISK());
+                try {
+                    if (a.overwrite && fs.exists(out)) {
+                        fs.delete(out, true);
                     }
+                    run.mapToPair(r -> new Tuple2<>(NullWritable.get(), new Text(r.json())))
+                            .saveAsHadoopFile(a.out, NullWritable.class, Text.class, TextOutputFormat.class);
+                    written = System.nanoTime();
+                    summary = SparkSummary.summarizeFacts(run.map(JobResult::facts), p.run(), a.groupBy, a.out, -1);
+                } finally {
+                    run.unpersist(false);
                 }
-                if (a.format.equals("json")) {
-                    stdout.println(SparkJson.pretty(summary));
-                } else {
-                    stdout.print(EvalSummary.table(summary));
+            } else {
+                Dataset<Row> results = switch (format) {
+                    case "jsonl" -> LlmtbSpark.evaluateJsonLines(spark, a.data, Path.of(a.pipeline), options);
+                    case "parquet" -> LlmtbSpark.evaluate(spark.read().parquet(a.data), Path.of(a.pipeline), options);
+                    default -> LlmtbSpark.evaluate(spark.read().json(a.data), Path.of(a.pipeline), options);
+                };
+                results = results.persist(StorageLevel.MEMORY_AND_DISK());
+                try {
+                    var writer = (a.outFormat.equals("parquet") ? results.write() : results.select("result").write()).mode(a.overwrite ? "overwrite" : "errorifexists");
+                    if (a.outFormat.equals("parquet")) {
+                        writer.parquet(a.out);
+                    } else {
+                        writer.text(a.out);
+                    }
+                    written = System.nanoTime();
+                    summary = SparkSummary.summarize(results, a.groupBy, a.out, -1);
+                } finally {
+                    results.unpersist();
                 }
-                stdout.flush();
-                if (a.strict && (summary.path("failed").asLong() > 0 || summary.path("invalid_records").path("count").asLong() > 0)) {
-                    return FAILURE;
-                }
-                return OK;
-            } finally {
-                results.unpersist();
             }
+            LOG.info("llmtb EvalJob: pipeline run and {} results written in {} ms (plugin loading on the driver: {} ms), summary in {} ms",
+                    summary.path("records").asLong(), (written - start) / 1_000_000, summary.path("load_ms").asLong(),
+                    (System.nanoTime() - written) / 1_000_000);
+            // The batch's time, as the CLI's: from reading the data to the summary (numbering the lines, running the
+            // pipeline while writing the results, the summary's aggregations), plugin loading (load_ms) excluded.
+            double batch = Math.max(0, (System.nanoTime() - start) / 1e9 - summary.path("load_ms").asLong() / 1000.0);
+            summary.put("elapsed_ms", Math.round(batch * 1000));
+            summary.put("records_per_second", batch <= 0 ? 0 : Math.round(summary.path("records").asLong() / batch * 10) / 10.0);
+            if (a.summaryOut != null) {
+                org.apache.hadoop.fs.Path sp = new org.apache.hadoop.fs.Path(a.summaryOut);
+                try (OutputStream os = sp.getFileSystem(spark.sparkContext().hadoopConfiguration()).create(sp, true)) {
+                    os.write((SparkJson.pretty(summary) + "\n").getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            if (a.format.equals("json")) {
+                stdout.println(SparkJson.pretty(summary));
+            } else {
+                stdout.print(EvalSummary.table(summary));
+            }
+            stdout.flush();
+            if (a.strict && (summary.path("failed").asLong() > 0 || summary.path("invalid_records").path("count").asLong() > 0)) {
+                return FAILURE;
+            }
+            return OK;
         } catch (Usage e) {
             err.println("llmtb EvalJob: " + e.getMessage());
             return USAGE;

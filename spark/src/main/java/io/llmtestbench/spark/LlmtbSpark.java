@@ -201,7 +201,7 @@ public final class LlmtbSpark {
         Column[] all = Arrays.stream(records.columns()).map(c -> records.col(c)).toArray(Column[]::new);
         Column[] withJson = Arrays.copyOf(all, all.length + 1);
         withJson[all.length] = functions.to_json(functions.struct(all)).as(RECORD_JSON);
-        JavaRDD<Row> out = records.select(withJson).javaRDD().zipWithIndex().mapPartitions(new PartitionRunner<Row>(p.spec, true));
+        JavaRDD<Row> out = records.select(withJson).javaRDD().zipWithIndex().mapPartitions(PartitionRunner.rows(p.spec));
         List<StructField> fields = new ArrayList<>(Arrays.asList(records.schema().fields()));
         fields.addAll(ResultRows.fields(p.metadata));
         return spark.createDataFrame(out, new StructType(fields.toArray(StructField[]::new)));
@@ -225,6 +225,19 @@ public final class LlmtbSpark {
     public static Dataset<Row> evaluateJsonLines(SparkSession spark, String data, Path pipeline, Options options)
             throws InvalidPipelineException, PipelineLoadException {
         Prepared p = prepare(spark, pipeline, data, options);
+        JavaRDD<Row> out = numberedLines(spark, data, options).mapPartitions(PartitionRunner.lines(p.spec));
+        List<StructField> fields = new ArrayList<>();
+        fields.add(new StructField("id", DataTypes.StringType, true, Metadata.empty()));
+        fields.add(new StructField("category", DataTypes.StringType, true, Metadata.empty()));
+        fields.addAll(ResultRows.fields(p.metadata));
+        return spark.createDataFrame(out, new StructType(fields.toArray(StructField[]::new)));
+    }
+
+    /**
+     * The non-blank lines of a JSON Lines file, each with its position in the file from 0 (its line number less one):
+     * {@code zipWithIndex} numbers them, which runs one small job at once (a count per partition but the last).
+     */
+    static org.apache.spark.api.java.JavaPairRDD<byte[], Long> numberedLines(SparkSession spark, String data, Options options) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         JobConf conf = new JobConf(jsc.hadoopConfiguration());
         conf.set("textinputformat.record.delimiter", "\n"); // as the CLI: only \n ends a line (a trailing \r is dropped below)
@@ -245,12 +258,7 @@ public final class LlmtbSpark {
         int min = options.partitions > 0 ? options.partitions : jsc.defaultParallelism();
         JavaRDD<byte[]> lines = jsc.hadoopRDD(conf, TextInputFormat.class, LongWritable.class, Text.class, min)
                 .map(t -> lineBytes(t._1().get(), t._2()));
-        JavaRDD<Row> out = lines.zipWithIndex().filter(t -> !blank(t._1())).mapPartitions(new PartitionRunner<byte[]>(p.spec, false));
-        List<StructField> fields = new ArrayList<>();
-        fields.add(new StructField("id", DataTypes.StringType, true, Metadata.empty()));
-        fields.add(new StructField("category", DataTypes.StringType, true, Metadata.empty()));
-        fields.addAll(ResultRows.fields(p.metadata));
-        return spark.createDataFrame(out, new StructType(fields.toArray(StructField[]::new)));
+        return lines.zipWithIndex().filter(t -> !blank(t._1()));
     }
 
     /** A line's bytes as the CLI reads them: without a trailing \r, and without the UTF-8 byte order mark at the file's start. */
@@ -296,9 +304,10 @@ public final class LlmtbSpark {
         return SparkJson.pretty(SparkSummary.summarize(results, groupBy, null, -1));
     }
 
-    private record Prepared(JobSpec spec, Metadata metadata) {}
+    /** A pipeline read and loaded on the driver, ready for the executors: the job's spec and the run's facts (for the summary). */
+    record Prepared(JobSpec spec, Metadata metadata, JsonNode run) {}
 
-    private static Prepared prepare(SparkSession spark, Path pipelineFile, String data, Options options)
+    static Prepared prepare(SparkSession spark, Path pipelineFile, String data, Options options)
             throws InvalidPipelineException, PipelineLoadException {
         List<String> warnings = new ArrayList<>();
         Pipeline pipeline = Pipeline.read(pipelineFile, warnings::add);
@@ -348,6 +357,6 @@ public final class LlmtbSpark {
             stages.addObject().put("where", s.spec().where()).put("stage", s.spec().kind().jsonName()).put("plugin", s.name());
         }
         Metadata md = new MetadataBuilder().putString(SparkSummary.RUN_METADATA, SparkJson.write(run)).build();
-        return new Prepared(spec, md);
+        return new Prepared(spec, md, run);
     }
 }

@@ -23,22 +23,43 @@ import scala.Tuple2;
  * order, one row per record; a record whose plugin fails is a failed row, never a failed task.
  *
  * <p>Input: pairs of (item, position in the data set from 0; the record's line is position + 1). An item is either a
- * record row whose last column is the record as JSON ({@code rows}), or the bytes of one line of a JSON Lines file.
+ * record row whose last column is the record as JSON ({@link #rows}), or the bytes of one line of a JSON Lines file
+ * ({@link #lines}, {@link #job}).
  */
-public final class PartitionRunner<T> implements FlatMapFunction<Iterator<Tuple2<T, Long>>, Row> {
+public final class PartitionRunner<T, O> implements FlatMapFunction<Iterator<Tuple2<T, Long>>, O> {
     private static final long serialVersionUID = 1L;
     private final JobSpec spec;
     private final boolean rows;
+    private final String jobGroupBy;
 
-    public PartitionRunner(JobSpec spec, boolean rows) {
+    private PartitionRunner(JobSpec spec, boolean rows, String jobGroupBy) {
         this.spec = spec;
         this.rows = rows;
+        this.jobGroupBy = jobGroupBy;
+    }
+
+    /** Record rows to result rows: the record's columns, then {@link ResultRows#fields}. */
+    public static PartitionRunner<Row, Row> rows(JobSpec spec) {
+        return new PartitionRunner<>(spec, true, null);
+    }
+
+    /** JSON lines to result rows: id and category, then {@link ResultRows#fields}. */
+    public static PartitionRunner<byte[], Row> lines(JobSpec spec) {
+        return new PartitionRunner<>(spec, false, null);
+    }
+
+    /**
+     * JSON lines to what {@code EvalJob} keeps of a result: its {@code --out} line and the summary's facts, grouped by
+     * {@code groupBy} (a record field; {@code category} or {@code id}, else a field the spec carries).
+     */
+    public static PartitionRunner<byte[], JobResult> job(JobSpec spec, String groupBy) {
+        return new PartitionRunner<>(spec, false, java.util.Objects.requireNonNull(groupBy, "groupBy"));
     }
 
     private record Item(int line, byte[] json, Object[] prefix) {}
 
     @Override
-    public Iterator<Row> call(Iterator<Tuple2<T, Long>> in) {
+    public Iterator<O> call(Iterator<Tuple2<T, Long>> in) {
         ExecutorPlugins.Loaded loaded;
         try {
             loaded = ExecutorPlugins.load(spec);
@@ -48,7 +69,7 @@ public final class PartitionRunner<T> implements FlatMapFunction<Iterator<Tuple2
         PipelineRunner runner = loaded.runner();
         int batch = Math.max(1, spec.batchSize());
         return new Iterator<>() {
-            private final ArrayDeque<Row> ready = new ArrayDeque<>();
+            private final ArrayDeque<O> ready = new ArrayDeque<>();
 
             @Override
             public boolean hasNext() {
@@ -57,11 +78,10 @@ public final class PartitionRunner<T> implements FlatMapFunction<Iterator<Tuple2
                     while (items.size() < batch && in.hasNext()) {
                         items.add(item(in.next()));
                     }
-                    CompletableFuture<List<Row>> done = loaded.system().submit(() -> {
-                        List<Row> out = new ArrayList<>(items.size());
+                    CompletableFuture<List<O>> done = loaded.system().submit(() -> {
+                        List<O> out = new ArrayList<>(items.size());
                         for (Item it : items) {
-                            RecordResult r = runner.processLine(it.line(), it.json());
-                            out.add(ResultRows.row(it.prefix() != null ? it.prefix() : linePrefix(r), r));
+                            out.add(output(it, runner.processLine(it.line(), it.json())));
                         }
                         return out;
                     });
@@ -86,7 +106,7 @@ public final class PartitionRunner<T> implements FlatMapFunction<Iterator<Tuple2
             }
 
             @Override
-            public Row next() {
+            public O next() {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
@@ -111,6 +131,25 @@ public final class PartitionRunner<T> implements FlatMapFunction<Iterator<Tuple2
             return new Item((int) position + 1, json.getBytes(StandardCharsets.UTF_8), prefix);
         }
         return new Item((int) position + 1, (byte[]) t._1(), null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private O output(Item it, RecordResult r) {
+        if (jobGroupBy != null) {
+            byte[] json = SparkJson.bytes(r.toJson());
+            return (O) new JobResult(json, ResultRows.facts(r, group(r),
+                    r.status() == RecordResult.Status.FAILED ? new String(json, StandardCharsets.UTF_8) : null));
+        }
+        return (O) ResultRows.row(it.prefix() != null ? it.prefix() : linePrefix(r), r);
+    }
+
+    /** The record's group as {@code SparkSummary} names it for result rows of JSON lines: their id and category columns, else the carried field. */
+    private String group(RecordResult r) {
+        return switch (jobGroupBy) {
+            case "category" -> ResultRows.key(r.category());
+            case "id" -> ResultRows.key(r.id());
+            default -> ResultRows.key(r.fields().get(jobGroupBy));
+        };
     }
 
     /** The record columns of a JSON line's result: its id and category, as strings ({@link ResultRows#key}). */

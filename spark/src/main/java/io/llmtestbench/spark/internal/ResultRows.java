@@ -85,19 +85,39 @@ public final class ResultRows {
             r.filters().forEach((k, j) -> fs.put(k, SparkJson.write(j)));
             v[i++] = scala(fs);
         }
-        RecordResult.Failure e = r.error();
-        v[i++] = e == null ? null : RowFactory.create(e.stage(), e.where(), e.plugin(), e.kind(), e.message(), e.code());
-        List<Row> stages = new ArrayList<>();
-        for (RecordResult.StageRun s : r.stages()) {
-            stages.add(RowFactory.create(s.where(), s.stage(), s.plugin(), s.timeMs(), s.fuel(), s.ok()));
-        }
-        v[i++] = scala.jdk.javaapi.CollectionConverters.asScala(stages).toSeq();
+        v[i++] = error(r);
+        v[i++] = stages(r);
         Map<String, String> fields = new LinkedHashMap<>();
         r.fields().forEach((k, j) -> fields.put(k, key(j)));
         v[i++] = scala(fields);
         v[i++] = Double.isNaN(r.elapsedMs()) ? null : r.elapsedMs();
         v[i] = SparkJson.write(r.toJson());
         return RowFactory.create(v);
+    }
+
+    /**
+     * What the summary reads of a result ({@code SparkSummary.FACTS}), made by the task that ran the record, so that
+     * nothing else of the result need be kept for the summary.
+     *
+     * @param group the record's value of the group-by field ({@link #key})
+     * @param resultLine the result's {@code --out} line (kept only when the record failed: its failure's example id)
+     */
+    public static Row facts(RecordResult r, String group, String resultLine) {
+        return RowFactory.create(r.line(), r.status().jsonName(), r.responseSource(), error(r), scala(new LinkedHashMap<>(r.scores())),
+                scala(new LinkedHashMap<>(r.passed())), stages(r), group, r.status() == RecordResult.Status.FAILED ? resultLine : null, null);
+    }
+
+    private static Row error(RecordResult r) {
+        RecordResult.Failure e = r.error();
+        return e == null ? null : RowFactory.create(e.stage(), e.where(), e.plugin(), e.kind(), e.message(), e.code());
+    }
+
+    private static scala.collection.immutable.Seq<Row> stages(RecordResult r) {
+        List<Row> stages = new ArrayList<>(r.stages().size());
+        for (RecordResult.StageRun s : r.stages()) {
+            stages.add(RowFactory.create(s.where(), s.stage(), s.plugin(), s.timeMs(), s.fuel(), s.ok()));
+        }
+        return scala.jdk.javaapi.CollectionConverters.asScala(stages).toList();
     }
 
     /** A JSON value as a string column: a string as is, any other value as its JSON, null for none. */

@@ -20,12 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.PairFlatMapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
@@ -34,21 +33,27 @@ import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import scala.Tuple2;
 
 /**
  * The summary of {@code llmtb eval --format json}, computed from result rows with Spark aggregations. Its reference is
  * {@link EvalSummary} (the same key layout; every statistic defined in cli/README.md, "How the numbers are computed"):
  * the tests compare the two, whole.
  *
- * <p>One Spark job does it all: each result row becomes a few observation rows ({@link Observe}: its status, one per
- * stage call, one per score, its group, the evaluators it has no score from, its failure), one
- * {@code groupBy(dim, k1..k5)} aggregates them (counts, minima, each key's values collected), and a map on the
- * executors turns each key's values into its statistics ({@link Statistics}: the definitions of {@code EvalSummary},
- * the mean the sum in ascending order over the count, Hyndman and Fan's type-7 percentiles, every statistic rounded to
- * 4 places). The driver receives one row per stage, evaluator, group, failure group and kind, never per record. A second, small job runs only
- * for evaluators met in the scores but not among the pipeline's stages (results without the run's metadata).
- * Planning and code generation cost per query on the driver, which is why it is one small plan, not one per
- * statistic, and why the statistics are Java over the collected values rather than large SQL expressions.
+ * <p>The input is one facts row per record ({@link #FACTS}: what the summary reads of a result); {@link #summarize}
+ * selects them from result rows, {@code EvalJob} has its tasks make them directly ({@link ResultRows#facts}). One
+ * Spark job does it all: each task turns its facts rows into observations ({@link Observe}: the record's status, one
+ * per stage call, one per score, its group, the evaluators it has no score from, its failure) and combines them by
+ * dimension and key in one map per task ({@link Acc}: counts, minima, each key's values); {@code reduceByKey} merges
+ * the tasks' maps, and still on the executors each key's values become its statistics ({@link #statistics}: the
+ * definitions of {@code EvalSummary}, the mean the sum in ascending order over the count, Hyndman and Fan's type-7
+ * percentiles, every statistic rounded to 4 places). The driver receives one row per stage, evaluator, group, failure
+ * group and kind, never per record. A second, small job runs only for evaluators met in the scores but not among the
+ * pipeline's stages (results without the run's metadata).
+ *
+ * <p>Why an RDD aggregation and not a Spark SQL query: the query's planning, code generation and the JIT compilation
+ * of its generated code cost seconds of driver and compiler time per run (RESULTS.md, "Spark"), and the facts go
+ * through no row encoders.
  */
 public final class SparkSummary {
     /** The metadata key, on the {@code status} column, of the run's facts ({@code LlmtbSpark.evaluate} sets it). */
@@ -59,8 +64,6 @@ public final class SparkSummary {
     private record StageRef(String where, String stage, String plugin) {}
 
     private record Evaluator(String name, String where) implements java.io.Serializable {}
-
-    private record FailureKey(String stage, String where, String plugin, String kind, String message) {}
 
     // observation dimensions
     static final String STATUS = "status";
@@ -74,21 +77,15 @@ public final class SparkSummary {
     static final String GROUP_SCORE = "group_score";
     static final String FAILURE = "failure";
 
-    static final StructType EXAMPLE = new StructType().add("line", DataTypes.IntegerType, false).add("text", DataTypes.StringType, true);
-
-    /** An observation: a dimension, its key (up to five parts), and what is aggregated per key. */
-    static final StructType OBSERVATION = new StructType()
-            .add("dim", DataTypes.StringType, false)
-            .add("k1", DataTypes.StringType).add("k2", DataTypes.StringType).add("k3", DataTypes.StringType)
-            .add("k4", DataTypes.StringType).add("k5", DataTypes.StringType)
-            .add("v", DataTypes.DoubleType) // a value with statistics: a stage call's time, a score
-            .add("f", DataTypes.DoubleType) // a second one: a stage call's fuel
-            .add("p", DataTypes.BooleanType) // an evaluator's verdict
-            .add("bad", DataTypes.BooleanType) // a failed stage call
-            .add("line", DataTypes.IntegerType)
-            .add("pos", DataTypes.IntegerType) // a stage call's position in its record
-            .add("il", DataTypes.IntegerType) // an invalid record's line
-            .add("ex", EXAMPLE); // an example: (line, message) of an invalid record, (line, id as JSON) of a failure
+    /**
+     * What the summary reads of a result, in this order ({@link Observe} reads them by position): the result columns
+     * {@code line}, {@code status}, {@code response_source}, {@code error}, {@code scores}, {@code passed},
+     * {@code stages}; {@code g}, the record's group ({@link #groupColumn}); {@code result_line}, the {@code --out} line
+     * of a failed record (null otherwise; the failure's example id is read from it); {@code id_value}, the id column
+     * as a string (when there is no result line).
+     */
+    public static final List<String> FACTS = List.of("line", "status", "response_source", "error", "scores", "passed", "stages", "g",
+            "result_line", "id_value");
 
     /**
      * @param groupBy null for {@code category}
@@ -105,7 +102,20 @@ public final class SparkSummary {
                 groupColumn(schema, by).as("g"),
                 has(schema, "result") ? when(col("status").equalTo("failed"), col("result")).as("result_line") : lit(null).cast(DataTypes.StringType).as("result_line"),
                 idColumn(schema).as("id_value"));
+        return summarize(facts.javaRDD(), run, by, out, start, elapsedSeconds);
+    }
 
+    /**
+     * The summary of facts rows ({@link #FACTS}) that {@link ResultRows#facts} made.
+     *
+     * @param run the run's facts (what {@code LlmtbSpark} puts in the status column's metadata), or null
+     * @param groupBy the field the rows' groups come from, null for {@code category}
+     */
+    public static ObjectNode summarizeFacts(JavaRDD<Row> facts, JsonNode run, String groupBy, String out, double elapsedSeconds) {
+        return summarize(facts, run, groupBy == null ? EvalSummary.CATEGORY : groupBy, out, System.nanoTime(), elapsedSeconds);
+    }
+
+    private static ObjectNode summarize(JavaRDD<Row> facts, JsonNode run, String by, String out, long start, double elapsedSeconds) {
         List<StageRef> metaStages = new ArrayList<>();
         if (run != null) {
             for (JsonNode s : run.path("stages")) {
@@ -122,73 +132,206 @@ public final class SparkSummary {
         return compute(facts, rows, run, metaStages, known, by, out, start, elapsedSeconds);
     }
 
-    /** struct(mean, p50, p95, p99, max, min), each rounded; null when a key has no values. */
-    static final StructType STATS = new StructType().add("mean", DataTypes.DoubleType).add("p50", DataTypes.DoubleType)
-            .add("p95", DataTypes.DoubleType).add("p99", DataTypes.DoubleType).add("max", DataTypes.DoubleType).add("min", DataTypes.DoubleType);
-
-    /** An aggregated key, as it reaches the driver. */
-    static final StructType AGGREGATED = new StructType()
-            .add("dim", DataTypes.StringType, false)
-            .add("k1", DataTypes.StringType).add("k2", DataTypes.StringType).add("k3", DataTypes.StringType)
-            .add("k4", DataTypes.StringType).add("k5", DataTypes.StringType)
-            .add("n", DataTypes.LongType, false)
-            .add("st_v", STATS).add("st_f", STATS)
-            .add("np", DataTypes.LongType, false).add("cp", DataTypes.LongType, false).add("nbad", DataTypes.LongType, false)
-            .add("min_line", DataTypes.IntegerType).add("min_pos", DataTypes.IntegerType)
-            .add("lines", DataTypes.createArrayType(DataTypes.IntegerType, false))
-            .add("examples", DataTypes.createArrayType(EXAMPLE, false));
-
     /**
-     * The one aggregation: observation rows grouped by dimension and key, each key's values collected; then, still on
-     * the executors, each key's statistics from its values ({@link Statistics}), so one row per key reaches the driver.
+     * The one aggregation: each task combines its observations by dimension and key, {@code reduceByKey} merges the
+     * tasks' combinations, and each key's statistics are computed where its values are ({@link #statistics}), so one
+     * row per key reaches the driver: dim, k1..k5, n, stats of v, stats of f (each null or (mean, p50, p95, p99, max,
+     * min)), np, cp, nbad, min_line, min_pos, lines (sorted), examples (the first by line) — the positions below.
      */
-    private static List<Row> aggregate(Dataset<Row> facts, List<Evaluator> evaluators, boolean all) {
-        Dataset<Row> obs = facts.flatMap(new Observe(evaluators, all), Encoders.row(OBSERVATION));
-        Dataset<Row> agg = obs.groupBy("dim", "k1", "k2", "k3", "k4", "k5").agg(
-                // Column functions, not SQL text: Spark's SQL parser costs seconds on the driver the first time it runs
-                functions.count(lit(1)).as("n"),
-                functions.collect_list(col("v")).as("sv"),
-                functions.collect_list(col("f")).as("sf"),
-                functions.count_if(col("p")).as("np"),
-                functions.count(col("p")).as("cp"),
-                functions.count_if(col("bad")).as("nbad"),
-                functions.min(col("line")).as("min_line"),
-                functions.min(col("pos")).as("min_pos"),
-                functions.array_sort(functions.collect_list(col("il"))).as("lines"),
-                functions.slice(functions.array_sort(functions.collect_list(col("ex"))), 1,
-                        Math.max(EvalSummary.INVALID_EXAMPLES, EvalSummary.EXAMPLES)).as("examples"));
-        return agg.map(new Statistics(), Encoders.row(AGGREGATED)).collectAsList();
+    private static List<Row> aggregate(JavaRDD<Row> facts, List<Evaluator> evaluators, boolean all) {
+        return facts.mapPartitionsToPair(new Combine(new Observe(evaluators, all))).reduceByKey(Acc::merge).map(SparkSummary::statistics)
+                .collect();
+    }
+
+    /** A key of an observation: its dimension and up to five parts. */
+    record Key(String dim, String k1, String k2, String k3, String k4, String k5) implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /** Where {@link Observe} puts an observation: its key, and what is aggregated per key. */
+    interface Sink {
+        /**
+         * @param v a value with statistics: a stage call's time, a score
+         * @param f a second one: a stage call's fuel
+         * @param p an evaluator's verdict
+         * @param bad a failed stage call
+         * @param line the record's line
+         * @param pos a stage call's position in its record
+         * @param il an invalid record's line
+         * @param exLine with {@code exText}, an example: (line, message) of an invalid record, (line, id as JSON) of a failure
+         */
+        void add(String dim, String k1, String k2, String k3, String k4, String k5, Double v, Double f, Boolean p, Boolean bad,
+                Integer line, Integer pos, Integer il, Integer exLine, String exText);
+    }
+
+    /** A task's observations, combined by key. */
+    static final class Combine implements PairFlatMapFunction<Iterator<Row>, Key, Acc> {
+        private static final long serialVersionUID = 1L;
+        private final Observe observe;
+
+        Combine(Observe observe) {
+            this.observe = observe;
+        }
+
+        @Override
+        public Iterator<Tuple2<Key, Acc>> call(Iterator<Row> rows) {
+            Map<Key, Acc> byKey = new HashMap<>();
+            Sink sink = (dim, k1, k2, k3, k4, k5, v, f, p, bad, line, pos, il, exLine, exText) ->
+                    byKey.computeIfAbsent(new Key(dim, k1, k2, k3, k4, k5), x -> new Acc()).add(v, f, p, bad, line, pos, il, exLine, exText);
+            while (rows.hasNext()) {
+                observe.observe(rows.next(), sink);
+            }
+            List<Tuple2<Key, Acc>> out = new ArrayList<>(byKey.size());
+            byKey.forEach((k, a) -> out.add(new Tuple2<>(k, a)));
+            return out.iterator();
+        }
+    }
+
+    /** An example of a key: a line and its text, ordered by line (then text). */
+    record Example(int line, String text) implements java.io.Serializable, Comparable<Example> {
+        private static final long serialVersionUID = 1L;
+        private static final Comparator<Example> ORDER = Comparator.comparingInt(Example::line)
+                .thenComparing(Example::text, Comparator.nullsFirst(Comparator.naturalOrder()));
+
+        @Override
+        public int compareTo(Example o) {
+            return ORDER.compare(this, o);
+        }
+    }
+
+    /** What is aggregated per key: the count of observations, the values of v and f, counts, minima, lines, the first examples. */
+    static final class Acc implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        static final int KEEP_EXAMPLES = Math.max(EvalSummary.INVALID_EXAMPLES, EvalSummary.EXAMPLES);
+        long n;
+        double[] sv = new double[4];
+        int nsv;
+        double[] sf = new double[0];
+        int nsf;
+        long np;
+        long cp;
+        long nbad;
+        Integer minLine;
+        Integer minPos;
+        int[] lines = new int[0];
+        int nl;
+        final ArrayList<Example> examples = new ArrayList<>(); // sorted, at most KEEP_EXAMPLES
+
+        void add(Double v, Double f, Boolean p, Boolean bad, Integer line, Integer pos, Integer il, Integer exLine, String exText) {
+            n++;
+            if (v != null) {
+                if (nsv == sv.length) {
+                    sv = java.util.Arrays.copyOf(sv, Math.max(4, nsv * 2));
+                }
+                sv[nsv++] = v;
+            }
+            if (f != null) {
+                if (nsf == sf.length) {
+                    sf = java.util.Arrays.copyOf(sf, Math.max(4, nsf * 2));
+                }
+                sf[nsf++] = f;
+            }
+            if (p != null) {
+                cp++;
+                if (p) {
+                    np++;
+                }
+            }
+            if (Boolean.TRUE.equals(bad)) {
+                nbad++;
+            }
+            minLine = min(minLine, line);
+            minPos = min(minPos, pos);
+            if (il != null) {
+                if (nl == lines.length) {
+                    lines = java.util.Arrays.copyOf(lines, Math.max(4, nl * 2));
+                }
+                lines[nl++] = il;
+            }
+            if (exLine != null) {
+                example(new Example(exLine, exText));
+            }
+        }
+
+        private void example(Example e) {
+            int at = java.util.Collections.binarySearch(examples, e);
+            if (at < 0) {
+                at = -at - 1;
+            }
+            if (at < KEEP_EXAMPLES) {
+                examples.add(at, e);
+                if (examples.size() > KEEP_EXAMPLES) {
+                    examples.remove(examples.size() - 1);
+                }
+            }
+        }
+
+        private static Integer min(Integer a, Integer b) {
+            return a == null ? b : b == null ? a : b < a ? b : a;
+        }
+
+        Acc merge(Acc o) {
+            n += o.n;
+            sv = concat(sv, nsv, o.sv, o.nsv);
+            nsv += o.nsv;
+            sf = concat(sf, nsf, o.sf, o.nsf);
+            nsf += o.nsf;
+            np += o.np;
+            cp += o.cp;
+            nbad += o.nbad;
+            minLine = min(minLine, o.minLine);
+            minPos = min(minPos, o.minPos);
+            int[] l = java.util.Arrays.copyOf(lines, nl + o.nl);
+            System.arraycopy(o.lines, 0, l, nl, o.nl);
+            lines = l;
+            nl += o.nl;
+            o.examples.forEach(this::example);
+            return this;
+        }
+
+        private static double[] concat(double[] a, int na, double[] b, int nb) {
+            double[] c = java.util.Arrays.copyOf(a, na + nb);
+            System.arraycopy(b, 0, c, na, nb);
+            return c;
+        }
     }
 
     /**
-     * A key's statistics from its collected values, with the definitions {@code EvalSummary} uses (the pipeline module's
-     * {@code Stats}: values sorted ascending, the mean their sum in that order over the count, type-7 percentiles,
-     * every statistic rounded to 4 places), so the summary is the CLI's to the last digit.
+     * A key's row for the driver, its statistics computed from its values with the definitions {@code EvalSummary}
+     * uses (the pipeline module's arithmetic: values sorted ascending, the mean their sum in that order over the count,
+     * type-7 percentiles, every statistic rounded to 4 places), so the summary is the CLI's to the last digit.
      */
-    static final class Statistics implements org.apache.spark.api.java.function.MapFunction<Row, Row> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public Row call(Row r) {
-            return RowFactory.create(r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5), r.getLong(6),
-                    stats(r.getList(7)), stats(r.getList(8)), r.getLong(9), r.getLong(10), r.getLong(11),
-                    r.isNullAt(12) ? null : r.getInt(12), r.isNullAt(13) ? null : r.getInt(13), r.get(14), r.get(15));
+    static Row statistics(Tuple2<Key, Acc> t) {
+        Key k = t._1();
+        Acc a = t._2();
+        int[] lines = java.util.Arrays.copyOf(a.lines, a.nl);
+        java.util.Arrays.sort(lines);
+        List<Object> ls = new ArrayList<>(lines.length);
+        for (int l : lines) {
+            ls.add(l);
         }
-
-        private static Row stats(List<Double> values) {
-            int n = values.size();
-            if (n == 0) {
-                return null;
-            }
-            double[] v = new double[n];
-            for (int i = 0; i < n; i++) {
-                v[i] = values.get(i);
-            }
-            java.util.Arrays.sort(v);
-            return RowFactory.create(EvalSummary.round(EvalSummary.mean(v)), EvalSummary.round(EvalSummary.percentile(v, 0.5)),
-                    EvalSummary.round(EvalSummary.percentile(v, 0.95)), EvalSummary.round(EvalSummary.percentile(v, 0.99)), EvalSummary.round(v[n - 1]),
-                    EvalSummary.round(v[0]));
+        List<Object> ex = new ArrayList<>(a.examples.size());
+        for (Example e : a.examples) {
+            ex.add(RowFactory.create(e.line(), e.text()));
         }
+        return RowFactory.create(k.dim(), k.k1(), k.k2(), k.k3(), k.k4(), k.k5(), a.n, stats(a.sv, a.nsv), stats(a.sf, a.nsf), a.np, a.cp,
+                a.nbad, a.minLine, a.minPos, seq(ls), seq(ex));
+    }
+
+    private static scala.collection.immutable.Seq<Object> seq(List<Object> l) {
+        return scala.jdk.javaapi.CollectionConverters.asScala(l).toList();
+    }
+
+    /** (mean, p50, p95, p99, max, min) of the first {@code n} values, each rounded; null for none. */
+    private static Row stats(double[] values, int n) {
+        if (n == 0) {
+            return null;
+        }
+        double[] v = java.util.Arrays.copyOf(values, n);
+        java.util.Arrays.sort(v);
+        return RowFactory.create(EvalSummary.round(EvalSummary.mean(v)), EvalSummary.round(EvalSummary.percentile(v, 0.5)),
+                EvalSummary.round(EvalSummary.percentile(v, 0.95)), EvalSummary.round(EvalSummary.percentile(v, 0.99)), EvalSummary.round(v[n - 1]),
+                EvalSummary.round(v[0]));
     }
 
     /** Column positions in an aggregated row. */
@@ -209,7 +352,7 @@ public final class SparkSummary {
         return r.getString(K1 + i - 1);
     }
 
-    private static ObjectNode compute(Dataset<Row> facts, List<Row> rows, JsonNode run, List<StageRef> metaStages, List<Evaluator> known,
+    private static ObjectNode compute(JavaRDD<Row> facts, List<Row> rows, JsonNode run, List<StageRef> metaStages, List<Evaluator> known,
             String by, String out, long start, double elapsedSeconds) {
         Map<String, List<Row>> dims = new HashMap<>();
         for (Row r : rows) {
@@ -448,10 +591,9 @@ public final class SparkSummary {
     }
 
     /**
-     * A result row's observations (see the class comment). Reads the columns {@link #summarize} selects: line, status,
-     * response_source, error, scores, passed, stages, g, result_line, id_value.
+     * A facts row's observations (see the class comment); the row's columns are {@link #FACTS}.
      */
-    static final class Observe implements FlatMapFunction<Row, Row> {
+    static final class Observe implements java.io.Serializable {
         private static final long serialVersionUID = 1L;
         private final List<Evaluator> evaluators;
         private final boolean all;
@@ -465,18 +607,11 @@ public final class SparkSummary {
             this.all = all;
         }
 
-        private static Row obs(String dim, String k1, String k2, String k3, String k4, String k5, Double v, Double f, Boolean p,
-                Boolean bad, Integer line, Integer pos, Integer il, Row ex) {
-            return RowFactory.create(dim, k1, k2, k3, k4, k5, v, f, p, bad, line, pos, il, ex);
+        private static void count(Sink out, String dim, String k1, String k2, String k3, String k4, String k5, int line) {
+            out.add(dim, k1, k2, k3, k4, k5, null, null, null, null, line, null, null, null, null);
         }
 
-        private static Row count(String dim, String k1, String k2, String k3, String k4, String k5, int line) {
-            return obs(dim, k1, k2, k3, k4, k5, null, null, null, null, line, null, null, null);
-        }
-
-        @Override
-        public Iterator<Row> call(Row r) {
-            List<Row> out = new ArrayList<>();
+        void observe(Row r, Sink out) {
             int line = r.getInt(0);
             String status = r.getString(1);
             Row error = r.isNullAt(3) ? null : r.getStruct(3);
@@ -489,16 +624,15 @@ public final class SparkSummary {
             boolean valid = !status.equals("invalid");
             if (all) {
                 String g = r.isNullAt(7) ? null : r.getString(7);
-                out.add(count(STATUS, status, r.isNullAt(2) ? null : r.getString(2), g == null ? "0" : "1", null, null, line));
+                count(out, STATUS, status, r.isNullAt(2) ? null : r.getString(2), g == null ? "0" : "1", null, null, line);
                 if (!valid) {
-                    out.add(obs(INVALID, null, null, null, null, null, null, null, null, null, line, null, line,
-                            RowFactory.create(line, error == null || error.isNullAt(4) ? "" : error.getString(4))));
-                    return out.iterator();
+                    out.add(INVALID, null, null, null, null, null, null, null, null, null, line, null, line, line,
+                            error == null || error.isNullAt(4) ? "" : error.getString(4));
+                    return;
                 }
                 if (status.equals("failed")) {
-                    out.add(count(KIND, eKind, null, null, null, null, line));
-                    out.add(obs(FAILURE, eStage, eWhere, ePlugin, eKind, eMessage, null, null, null, null, line, null, null,
-                            RowFactory.create(line, idJson(r))));
+                    count(out, KIND, eKind, null, null, null, null, line);
+                    out.add(FAILURE, eStage, eWhere, ePlugin, eKind, eMessage, null, null, null, null, line, null, null, line, idJson(r));
                 }
                 if (!r.isNullAt(6)) {
                     List<Row> stages = r.getList(6);
@@ -509,14 +643,14 @@ public final class SparkSummary {
                         String plugin = s.isNullAt(2) ? null : s.getString(2);
                         String key = where != null ? where : stage + " " + plugin;
                         boolean ok = s.getBoolean(5);
-                        out.add(obs(STAGE, key, where, stage, plugin, null, s.getDouble(3), (double) s.getLong(4), null, !ok, line, i, null, null));
+                        out.add(STAGE, key, where, stage, plugin, null, s.getDouble(3), (double) s.getLong(4), null, !ok, line, i, null, null, null);
                         if (!ok) {
-                            out.add(count(STAGE_KIND, key, eKind, null, null, null, line));
+                            count(out, STAGE_KIND, key, eKind, null, null, null, line);
                         }
                     }
                 }
                 String gk = g == null ? EvalSummary.NO_VALUE : g;
-                out.add(count(GROUP, gk, status, null, null, null, line));
+                count(out, GROUP, gk, status, null, null, null, line);
                 if (scores != null) {
                     scala.collection.Map<String, Object> passed = r.isNullAt(5) ? null : r.getMap(5);
                     scala.collection.Iterator<scala.Tuple2<String, Object>> it = scores.iterator();
@@ -524,12 +658,12 @@ public final class SparkSummary {
                         scala.Tuple2<String, Object> e = it.next();
                         Object p = passed != null && passed.contains(e._1()) ? passed.apply(e._1()) : null;
                         Double score = (Double) e._2();
-                        out.add(obs(SCORE, e._1(), null, null, null, null, score, null, (Boolean) p, null, line, null, null, null));
-                        out.add(obs(GROUP_SCORE, gk, e._1(), null, null, null, score, null, (Boolean) p, null, line, null, null, null));
+                        out.add(SCORE, e._1(), null, null, null, null, score, null, (Boolean) p, null, line, null, null, null, null);
+                        out.add(GROUP_SCORE, gk, e._1(), null, null, null, score, null, (Boolean) p, null, line, null, null, null, null);
                     }
                 }
             } else if (!valid) {
-                return out.iterator();
+                return;
             }
             for (Evaluator e : evaluators) {
                 if (scores != null && scores.contains(e.name())) {
@@ -538,9 +672,8 @@ public final class SparkSummary {
                 boolean failedAt = error != null && (eWhere != null && e.where() != null ? eWhere.equals(e.where())
                         : "evaluator".equals(eStage) && e.name().equals(ePlugin));
                 String reason = error == null ? "unknown" : eWhere != null ? eWhere : eStage + " " + ePlugin;
-                out.add(count(MISSING, e.name(), failedAt ? "1" : "0", failedAt ? null : reason, null, null, line));
+                count(out, MISSING, e.name(), failedAt ? "1" : "0", failedAt ? null : reason, null, null, line);
             }
-            return out.iterator();
         }
 
         /** A failed record's id as JSON: from its {@code --out} line when the results have it, else from the id column. */
