@@ -158,6 +158,42 @@ class LlmtbSparkTest {
         assertThat(pretty(SparkTests.mask(summary, "elapsed_ms", "records_per_second")))
                 .isEqualTo(pretty(SparkTests.mask(reference(results, null, summary), "elapsed_ms", "records_per_second")));
         results.unpersist();
+
+        // EvalJob's own path for JSON lines (the --out lines written as the tasks made them, the summary from the tasks'
+        // facts): the CLI's lines and summary, with the failures' example ids, by category and by another field
+        assertSameAsCli(work, "job", pipeline, data, cli, expected);
+        SparkTests.Run byDepth = SparkTests.cliEval(pipeline, data, work.resolve("cli-depth.jsonl"), "--group-by", "depth");
+        assertThat(byDepth.exit()).as(byDepth.stderr()).isZero();
+        assertSameAsCli(work, "job-depth", pipeline, data, byDepth, SparkTests.jsonLines(Files.readString(work.resolve("cli-depth.jsonl"))),
+                "--group-by", "depth");
+    }
+
+    /** EvalJob in this JVM (JSON lines in and out) against the CLI's run of the same pipeline and data. */
+    private static void assertSameAsCli(Path work, String name, Path pipeline, Path data, SparkTests.Run cli, List<JsonNode> cliLines,
+            String... more) throws Exception {
+        Path out = work.resolve(name);
+        List<String> argv = new ArrayList<>(List.of("--pipeline", pipeline.toString(), "--data", data.toString(), "--out", out.toString(),
+                "--overwrite", "--format", "json"));
+        argv.addAll(List.of(more));
+        java.io.ByteArrayOutputStream stdout = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream stderr = new java.io.ByteArrayOutputStream();
+        int exit = EvalJob.run(spark, EvalJob.Args.parse(argv.toArray(String[]::new)), new java.io.PrintStream(stdout, true, StandardCharsets.UTF_8),
+                new java.io.PrintStream(stderr, true, StandardCharsets.UTF_8));
+        assertThat(exit).as(stderr.toString(StandardCharsets.UTF_8)).isZero();
+        StringBuilder written = new StringBuilder();
+        try (var parts = Files.list(out)) {
+            for (Path part : parts.filter(x -> x.getFileName().toString().startsWith("part-")).sorted().toList()) {
+                written.append(Files.readString(part));
+            }
+        }
+        List<JsonNode> lines = SparkTests.jsonLines(written.toString());
+        assertThat(lines).hasSameSizeAs(cliLines);
+        for (int i = 0; i < lines.size(); i++) {
+            assertThat(pretty(SparkTests.mask(lines.get(i)))).as("line %d", i + 1).isEqualTo(pretty(SparkTests.mask(cliLines.get(i))));
+        }
+        JsonNode summary = SparkJson.parse("summary", stdout.toString(StandardCharsets.UTF_8));
+        assertThat(pretty(SparkTests.mask(summary, "out"))).isEqualTo(pretty(SparkTests.mask(SparkTests.cliSummary(cli.stdout()), "out")));
+        assertThat(summary.path("failure_groups")).isNotEmpty();
     }
 
     @Test
