@@ -23,11 +23,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapred.FileInputFormat;
 import org.apache.hadoop.mapred.JobConf;
 import org.apache.hadoop.mapred.TextInputFormat;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
@@ -224,8 +227,9 @@ public final class LlmtbSpark {
      */
     public static Dataset<Row> evaluateJsonLines(SparkSession spark, String data, Path pipeline, Options options)
             throws InvalidPipelineException, PipelineLoadException {
-        Prepared p = prepare(spark, pipeline, data, options);
-        JavaRDD<Row> out = numberedLines(spark, data, options).mapPartitions(PartitionRunner.lines(p.spec));
+        NumberedLines numbered = NumberedLines.start(spark, data, options);
+        Prepared p = numbered.whilePreparing(() -> prepare(spark, pipeline, data, options));
+        JavaRDD<Row> out = numbered.join().mapPartitions(PartitionRunner.lines(p.spec));
         List<StructField> fields = new ArrayList<>();
         fields.add(new StructField("id", DataTypes.StringType, true, Metadata.empty()));
         fields.add(new StructField("category", DataTypes.StringType, true, Metadata.empty()));
@@ -237,7 +241,7 @@ public final class LlmtbSpark {
      * The non-blank lines of a JSON Lines file, each with its position in the file from 0 (its line number less one):
      * {@code zipWithIndex} numbers them, which runs one small job at once (a count per partition but the last).
      */
-    static org.apache.spark.api.java.JavaPairRDD<byte[], Long> numberedLines(SparkSession spark, String data, Options options) {
+    static JavaPairRDD<byte[], Long> numberedLines(SparkSession spark, String data, Options options) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         JobConf conf = new JobConf(jsc.hadoopConfiguration());
         conf.set("textinputformat.record.delimiter", "\n"); // as the CLI: only \n ends a line (a trailing \r is dropped below)
@@ -259,6 +263,70 @@ public final class LlmtbSpark {
         JavaRDD<byte[]> lines = jsc.hadoopRDD(conf, TextInputFormat.class, LongWritable.class, Text.class, min)
                 .map(t -> lineBytes(t._1().get(), t._2()));
         return lines.zipWithIndex().filter(t -> !blank(t._1()));
+    }
+
+    /**
+     * {@link #numberedLines} on a thread of its own, started before the pipeline is loaded on the driver: the numbering
+     * job (which reads the file) runs on the executors while the driver loads the plugins, instead of after.
+     */
+    static final class NumberedLines {
+        private final SparkSession spark;
+        private final String group;
+        private final CompletableFuture<JavaPairRDD<byte[], Long>> rdd = new CompletableFuture<>();
+
+        private NumberedLines(SparkSession spark) {
+            this.spark = spark;
+            this.group = "llmtb-numbering-" + UUID.randomUUID();
+        }
+
+        static NumberedLines start(SparkSession spark, String data, Options options) {
+            NumberedLines n = new NumberedLines(spark);
+            Thread t = new Thread(() -> {
+                try {
+                    spark.sparkContext().setJobGroup(n.group, "llmtb: numbering the lines of " + data, true);
+                    n.rdd.complete(numberedLines(spark, data, options));
+                } catch (Throwable e) {
+                    n.rdd.completeExceptionally(e);
+                }
+            }, "llmtb-numbering");
+            t.setDaemon(true);
+            t.start();
+            return n;
+        }
+
+        /** Runs {@code prepare}; if it fails, the numbering job is cancelled. */
+        <T> T whilePreparing(Preparation<T> prepare) throws InvalidPipelineException, PipelineLoadException {
+            boolean ok = false;
+            try {
+                T t = prepare.run();
+                ok = true;
+                return t;
+            } finally {
+                if (!ok) {
+                    spark.sparkContext().cancelJobGroup(group);
+                }
+            }
+        }
+
+        /** The numbered lines (waits for the numbering job); its exceptions as {@link #numberedLines} throws them. */
+        JavaPairRDD<byte[], Long> join() {
+            try {
+                return rdd.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** What {@link NumberedLines#whilePreparing} runs. */
+    interface Preparation<T> {
+        T run() throws InvalidPipelineException, PipelineLoadException;
     }
 
     /** A line's bytes as the CLI reads them: without a trailing \r, and without the UTF-8 byte order mark at the file's start. */
