@@ -19,7 +19,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
-import io.llmtestbench.spark.internal.JobResult;
+import io.llmtestbench.spark.internal.JobOutput;
 import io.llmtestbench.spark.internal.PartitionRunner;
 import org.apache.hadoop.io.NullWritable;
 import org.apache.hadoop.io.Text;
@@ -220,22 +220,23 @@ public final class EvalJob {
             ObjectNode summary;
             long written;
             if (format.equals("jsonl") && a.outFormat.equals("json")) {
-                // JSON lines in, JSON lines out (the CLI's case): the tasks keep of each result only its --out line and the
-                // summary's facts, cached as objects; the lines are written as they are and the facts summarised, with no
-                // row conversion and no SQL planning (RESULTS.md, "Spark")
+                // JSON lines in, JSON lines out (the CLI's case): the tasks keep of each result only its --out line, and
+                // combine the summary's observations as they go; the lines are written as they are and the tasks'
+                // observations merged, with no row conversion and no SQL planning (RESULTS.md, "Spark")
                 LlmtbSpark.NumberedLines numbered = LlmtbSpark.NumberedLines.start(spark, a.data, options);
                 LlmtbSpark.Prepared p = numbered.whilePreparing(() -> LlmtbSpark.prepare(spark, Path.of(a.pipeline), a.data, options));
                 batchStart = System.nanoTime();
-                JavaRDD<JobResult> run = numbered.join().mapPartitions(PartitionRunner.job(p.spec(), a.groupBy))
+                JavaRDD<JobOutput> run = numbered.join().mapPartitions(PartitionRunner.job(p.spec(), a.groupBy, p.run()))
                         .persist(StorageLevel.MEMORY_AND_DISK());
                 try {
                     if (a.overwrite && fs.exists(out)) {
                         fs.delete(out, true);
                     }
-                    run.mapToPair(r -> new Tuple2<>(NullWritable.get(), new Text(r.json())))
+                    run.filter(o -> o.line() != null).mapToPair(o -> new Tuple2<>(NullWritable.get(), new Text(o.line())))
                             .saveAsHadoopFile(a.out, NullWritable.class, Text.class, TextOutputFormat.class);
                     written = System.nanoTime();
-                    summary = SparkSummary.summarizeFacts(run.map(JobResult::facts), p.run(), a.groupBy, a.out, -1);
+                    summary = SparkSummary.summarizePartials(run.filter(o -> o.observations() != null).map(JobOutput::observations), p.run(),
+                            a.groupBy, a.out, -1);
                 } finally {
                     run.unpersist(false);
                 }

@@ -31,29 +31,34 @@ public final class PartitionRunner<T, O> implements FlatMapFunction<Iterator<Tup
     private final JobSpec spec;
     private final boolean rows;
     private final String jobGroupBy;
+    private final String jobRun;
 
-    private PartitionRunner(JobSpec spec, boolean rows, String jobGroupBy) {
+    private PartitionRunner(JobSpec spec, boolean rows, String jobGroupBy, String jobRun) {
         this.spec = spec;
         this.rows = rows;
         this.jobGroupBy = jobGroupBy;
+        this.jobRun = jobRun;
     }
 
     /** Record rows to result rows: the record's columns, then {@link ResultRows#fields}. */
     public static PartitionRunner<Row, Row> rows(JobSpec spec) {
-        return new PartitionRunner<>(spec, true, null);
+        return new PartitionRunner<>(spec, true, null, null);
     }
 
     /** JSON lines to result rows: id and category, then {@link ResultRows#fields}. */
     public static PartitionRunner<byte[], Row> lines(JobSpec spec) {
-        return new PartitionRunner<>(spec, false, null);
+        return new PartitionRunner<>(spec, false, null, null);
     }
 
     /**
-     * JSON lines to what {@code EvalJob} keeps of a result: its {@code --out} line and the summary's facts, grouped by
+     * JSON lines to what {@code EvalJob} keeps: each record's {@code --out} line, then, last, the task's observations
+     * for the summary ({@link SparkSummary#partial}), each record's facts added as it ran, its group from
      * {@code groupBy} (a record field; {@code category} or {@code id}, else a field the spec carries).
+     *
+     * @param run the run's facts ({@code LlmtbSpark}'s run metadata: the pipeline's stages)
      */
-    public static PartitionRunner<byte[], JobResult> job(JobSpec spec, String groupBy) {
-        return new PartitionRunner<>(spec, false, java.util.Objects.requireNonNull(groupBy, "groupBy"));
+    public static PartitionRunner<byte[], JobOutput> job(JobSpec spec, String groupBy, com.fasterxml.jackson.databind.JsonNode run) {
+        return new PartitionRunner<>(spec, false, java.util.Objects.requireNonNull(groupBy, "groupBy"), SparkJson.write(run));
     }
 
     private record Item(int line, byte[] json, Object[] prefix) {}
@@ -68,8 +73,15 @@ public final class PartitionRunner<T, O> implements FlatMapFunction<Iterator<Tup
         }
         PipelineRunner runner = loaded.runner();
         int batch = Math.max(1, spec.batchSize());
+        SparkSummary.Partial partial;
+        try {
+            partial = jobRun == null ? null : SparkSummary.partial(SparkJson.parse("run", jobRun));
+        } catch (SparkJson.BadJson e) {
+            throw new IllegalStateException(e);
+        }
         return new Iterator<>() {
             private final ArrayDeque<O> ready = new ArrayDeque<>();
+            private boolean observationsOut = partial == null;
 
             @Override
             public boolean hasNext() {
@@ -81,7 +93,7 @@ public final class PartitionRunner<T, O> implements FlatMapFunction<Iterator<Tup
                     CompletableFuture<List<O>> done = loaded.system().submit(() -> {
                         List<O> out = new ArrayList<>(items.size());
                         for (Item it : items) {
-                            out.add(output(it, runner.processLine(it.line(), it.json())));
+                            out.add(output(it, runner.processLine(it.line(), it.json()), partial));
                         }
                         return out;
                     });
@@ -101,6 +113,10 @@ public final class PartitionRunner<T, O> implements FlatMapFunction<Iterator<Tup
                         throw new IllegalStateException(c);
                     }
                     ExecutorPlugins.counted(items.size());
+                }
+                if (ready.isEmpty() && !observationsOut) {
+                    observationsOut = true;
+                    ready.add(cast(new JobOutput(null, partial)));
                 }
                 return !ready.isEmpty();
             }
@@ -133,14 +149,18 @@ public final class PartitionRunner<T, O> implements FlatMapFunction<Iterator<Tup
         return new Item((int) position + 1, (byte[]) t._1(), null);
     }
 
-    @SuppressWarnings("unchecked")
-    private O output(Item it, RecordResult r) {
-        if (jobGroupBy != null) {
+    private O output(Item it, RecordResult r, SparkSummary.Partial partial) {
+        if (partial != null) {
             byte[] json = SparkJson.bytes(r.toJson());
-            return (O) new JobResult(json, ResultRows.facts(r, group(r),
-                    r.status() == RecordResult.Status.FAILED ? new String(json, StandardCharsets.UTF_8) : null));
+            partial.add(ResultRows.facts(r, group(r), r.status() == RecordResult.Status.FAILED ? new String(json, StandardCharsets.UTF_8) : null));
+            return cast(new JobOutput(json, null));
         }
-        return (O) ResultRows.row(it.prefix() != null ? it.prefix() : linePrefix(r), r);
+        return cast(ResultRows.row(it.prefix() != null ? it.prefix() : linePrefix(r), r));
+    }
+
+    @SuppressWarnings("unchecked")
+    private O cast(Object o) {
+        return (O) o;
     }
 
     /** The record's group as {@code SparkSummary} names it for result rows of JSON lines: their id and category columns, else the carried field. */

@@ -40,16 +40,16 @@ import scala.Tuple2;
  * {@link EvalSummary} (the same key layout; every statistic defined in cli/README.md, "How the numbers are computed"):
  * the tests compare the two, whole.
  *
- * <p>The input is one facts row per record ({@link #FACTS}: what the summary reads of a result); {@link #summarize}
- * selects them from result rows, {@code EvalJob} has its tasks make them directly ({@link ResultRows#facts}). One
- * Spark job does it all: each task turns its facts rows into observations ({@link Observe}: the record's status, one
- * per stage call, one per score, its group, the evaluators it has no score from, its failure) and combines them by
- * dimension and key in one map per task ({@link Acc}: counts, minima, each key's values); {@code reduceByKey} merges
- * the tasks' maps, and still on the executors each key's values become its statistics ({@link #statistics}: the
+ * <p>The input is one facts row per record ({@link #FACTS}: what the summary reads of a result), which
+ * {@link #summarize} selects from result rows. One Spark job does it all: each task turns its facts rows into
+ * observations ({@link Observe}: the record's status, one per stage call, one per score, its group, the evaluators it
+ * has no score from, its failure) and combines them by dimension and key in one map per task ({@link Partial}, of
+ * {@link Acc}: counts, minima, each key's values); {@code reduceByKey} merges the tasks' maps, and still on the executors each key's values become its statistics ({@link #statistics}: the
  * definitions of {@code EvalSummary}, the mean the sum in ascending order over the count, Hyndman and Fan's type-7
  * percentiles, every statistic rounded to 4 places). The driver receives one row per stage, evaluator, group, failure
  * group and kind, never per record. A second, small job runs only for evaluators met in the scores but not among the
- * pipeline's stages (results without the run's metadata).
+ * pipeline's stages (results without the run's metadata). {@code EvalJob}'s tasks make each record's facts as they run
+ * it and combine its observations at once ({@link #partial}); the summary merges those ({@link #summarizePartials}).
  *
  * <p>Why an RDD aggregation and not a Spark SQL query: the query's planning, code generation and the JIT compilation
  * of its generated code cost seconds of driver and compiler time per run (RESULTS.md, "Spark"), and the facts go
@@ -105,31 +105,51 @@ public final class SparkSummary {
         return summarize(facts.javaRDD(), run, by, out, start, elapsedSeconds);
     }
 
-    /**
-     * The summary of facts rows ({@link #FACTS}) that {@link ResultRows#facts} made.
-     *
-     * @param run the run's facts (what {@code LlmtbSpark} puts in the status column's metadata), or null
-     * @param groupBy the field the rows' groups come from, null for {@code category}
-     */
-    public static ObjectNode summarizeFacts(JavaRDD<Row> facts, JsonNode run, String groupBy, String out, double elapsedSeconds) {
-        return summarize(facts, run, groupBy == null ? EvalSummary.CATEGORY : groupBy, out, System.nanoTime(), elapsedSeconds);
+    private static ObjectNode summarize(JavaRDD<Row> facts, JsonNode run, String by, String out, long start, double elapsedSeconds) {
+        List<StageRef> metaStages = metaStages(run);
+        List<Evaluator> known = known(metaStages);
+        List<Row> rows = aggregate(facts, known, true);
+        return compute(facts, rows, run, metaStages, known, by, out, start, elapsedSeconds);
     }
 
-    private static ObjectNode summarize(JavaRDD<Row> facts, JsonNode run, String by, String out, long start, double elapsedSeconds) {
+    /**
+     * The summary of the observations tasks combined while they ran the records ({@link #partial}, one per task):
+     * the same aggregation as {@link #summarize}'s, from its second step on, with no record kept for it.
+     *
+     * @param run the run's facts (as {@code LlmtbSpark} puts them in the status column's metadata)
+     * @param groupBy the field the records' groups came from, null for {@code category}
+     */
+    public static ObjectNode summarizePartials(JavaRDD<Partial> partials, JsonNode run, String groupBy, String out, double elapsedSeconds) {
+        long start = System.nanoTime();
+        List<StageRef> metaStages = metaStages(run);
+        List<Evaluator> known = known(metaStages);
+        List<Row> rows = partials.flatMapToPair(Partial::entries).reduceByKey(Acc::merge).map(SparkSummary::statistics).collect();
+        return compute(null, rows, run, metaStages, known, groupBy == null ? EvalSummary.CATEGORY : groupBy, out, start, elapsedSeconds);
+    }
+
+    /** A task's {@link Partial}, counting the missing scores of the run's evaluators. */
+    public static Partial partial(JsonNode run) {
+        return new Partial(new Observe(known(metaStages(run)), true));
+    }
+
+    private static List<StageRef> metaStages(JsonNode run) {
         List<StageRef> metaStages = new ArrayList<>();
         if (run != null) {
             for (JsonNode s : run.path("stages")) {
                 metaStages.add(new StageRef(s.path("where").asText(), s.path("stage").asText(), s.path("plugin").asText()));
             }
         }
+        return metaStages;
+    }
+
+    private static List<Evaluator> known(List<StageRef> metaStages) {
         List<Evaluator> known = new ArrayList<>();
         for (StageRef s : metaStages) {
             if ("evaluator".equals(s.stage()) && known.stream().noneMatch(e -> e.name().equals(s.plugin()))) {
                 known.add(new Evaluator(s.plugin(), s.where()));
             }
         }
-        List<Row> rows = aggregate(facts, known, true);
-        return compute(facts, rows, run, metaStages, known, by, out, start, elapsedSeconds);
+        return known;
     }
 
     /**
@@ -164,7 +184,7 @@ public final class SparkSummary {
                 Integer line, Integer pos, Integer il, Integer exLine, String exText);
     }
 
-    /** A task's observations, combined by key. */
+    /** A task's facts rows, observed and combined by key. */
     static final class Combine implements PairFlatMapFunction<Iterator<Row>, Key, Acc> {
         private static final long serialVersionUID = 1L;
         private final Observe observe;
@@ -175,12 +195,38 @@ public final class SparkSummary {
 
         @Override
         public Iterator<Tuple2<Key, Acc>> call(Iterator<Row> rows) {
-            Map<Key, Acc> byKey = new HashMap<>();
-            Sink sink = (dim, k1, k2, k3, k4, k5, v, f, p, bad, line, pos, il, exLine, exText) ->
-                    byKey.computeIfAbsent(new Key(dim, k1, k2, k3, k4, k5), x -> new Acc()).add(v, f, p, bad, line, pos, il, exLine, exText);
+            Partial p = new Partial(observe);
             while (rows.hasNext()) {
-                observe.observe(rows.next(), sink);
+                p.add(rows.next());
             }
+            return p.entries();
+        }
+    }
+
+    /**
+     * One task's observations, combined by key: the facts of each of its records ({@link ResultRows#facts}) go in as
+     * they are made, and only the combination is kept. Not thread-safe: one task's records, one at a time.
+     */
+    public static final class Partial implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        private final transient Observe observe;
+        private final HashMap<Key, Acc> byKey = new HashMap<>();
+        private transient Sink sink;
+
+        Partial(Observe observe) {
+            this.observe = observe;
+        }
+
+        /** Observes one record's facts ({@link #FACTS}). */
+        public void add(Row facts) {
+            if (sink == null) {
+                sink = (dim, k1, k2, k3, k4, k5, v, f, p, bad, line, pos, il, exLine, exText) ->
+                        byKey.computeIfAbsent(new Key(dim, k1, k2, k3, k4, k5), x -> new Acc()).add(v, f, p, bad, line, pos, il, exLine, exText);
+            }
+            observe.observe(facts, sink);
+        }
+
+        Iterator<Tuple2<Key, Acc>> entries() {
             List<Tuple2<Key, Acc>> out = new ArrayList<>(byKey.size());
             byKey.forEach((k, a) -> out.add(new Tuple2<>(k, a)));
             return out.iterator();
@@ -424,7 +470,7 @@ public final class SparkSummary {
         // -- per evaluator: records it failed on, and those it was skipped on (by the failing stage)
         List<Row> missing = new ArrayList<>(dims.getOrDefault(MISSING, List.of()));
         List<Evaluator> unknown = evaluators.values().stream().filter(e -> !known.contains(e)).toList();
-        if (!unknown.isEmpty()) {
+        if (!unknown.isEmpty() && facts != null) { // (partials come from a run: every score is from one of its evaluator stages)
             missing.addAll(aggregate(facts, unknown, false));
         }
         Map<String, Long> failedOn = new HashMap<>();
