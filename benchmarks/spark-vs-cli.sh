@@ -6,9 +6,9 @@
 #   flock /work/bench.lock benchmarks/spark-vs-cli.sh [--records N] [--rounds R] [--no-build]
 #
 # Both write every result (--out, under benchmarks/target/spark-vs-cli/, deleted at the end with the data set) and
-# compute the summary. "batch" is the summary's elapsed_ms: for the CLI the
-# evaluation (plugin loading excluded); for Spark the job from the first Spark action (numbering the lines) to the end
-# of the summary (running the pipeline, writing the results, the summary's aggregations), plugin loading excluded.
+# compute the summary. "batch" is the summary's elapsed_ms, from the plugins loaded to the summary: for the CLI the
+# evaluation; for Spark the job (numbering the lines, which starts while the driver loads the plugins, running the
+# pipeline, writing the results, the summary's aggregation).
 # "process" is the whole command's wall time (JVM and Spark start-up included), "cpu" its process CPU time (user +
 # system, all threads: /usr/bin/time), which a busy neighbour inflates far less than wall time. Writes
 # benchmarks/results/<UTC timestamp>-spark-vs-cli/{data.jsonl,runs.tsv,report.md} and prints report.md.
