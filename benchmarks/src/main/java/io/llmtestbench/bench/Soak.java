@@ -224,18 +224,20 @@ public final class Soak {
         Path cache = Files.createTempDirectory("llmtb-soak-cache");
         long start = System.nanoTime();
         try (PluginSystem system = PluginSystem.builder().cacheDir(cache).scanClasspath(false).build()) {
-            // Distinct modules: each load is a copy of one of six real plugins with its own custom section, so every
-            // one has its own module digest, its own compilation, classes, class loader and instantiation recipe.
+            // Distinct plugins: each load is a copy of one of six real plugins under a name of its own (the last two
+            // letters of the name in its data section replaced, same length) and with its own custom section, so every one
+            // has its own name, module digest, compilation, classes, class loader and instantiation recipe.
             Path variants = Files.createTempDirectory("llmtb-soak-variants");
             java.util.Set<String> digests = new java.util.HashSet<>();
             List<PluginId> ids = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                byte[] wasm = variant(Files.readAllBytes(plugin(names[i % names.length])), i);
+                byte[] wasm = variant(Files.readAllBytes(plugin(names[i % names.length])), names[i % names.length], i);
                 digests.add(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(wasm)));
                 Path file = variants.resolve(names[i % names.length] + "-" + i + ".wasm");
                 Files.write(file, wasm);
                 ids.add(system.loadPlugin(file));
             }
+            long distinctNames = ids.stream().map(PluginId::name).distinct().count();
             long loadedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             long heapLoaded = heapAfterGc();
             int ok = 0;
@@ -252,6 +254,7 @@ public final class Soak {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("plugins", n);
             r.put("distinct_modules", digests.size());
+            r.put("distinct_names", distinctNames);
             r.put("base_plugins", names.length);
             r.put("max_heap_mib", Runtime.getRuntime().maxMemory() / 1048576);
             r.put("heap_after_load_mib", heapLoaded / 1048576.0);
@@ -262,11 +265,40 @@ public final class Soak {
             result("many", r);
             check(ok == n, (n - ok) + " executions failed");
             check(digests.size() == n, "only " + digests.size() + " distinct modules of " + n);
+            check(distinctNames == n, "only " + distinctNames + " distinct plugin names of " + n);
         }
     }
 
-    /** The module with a custom section {@code llmtb-soak-variant} holding {@code i} appended: same code, own digest. */
-    static byte[] variant(byte[] wasm, int i) {
+    /**
+     * Copy {@code i} of a plugin: every occurrence of its name in the data section has its last two letters replaced by
+     * {@code i / 6} in base 36 (same length, so the module stays valid and its metadata names the copy), and a custom
+     * section {@code llmtb-soak-variant} holding {@code i} is appended.
+     */
+    static byte[] variant(byte[] original, String pluginName, int i) {
+        byte[] wasm = original.clone();
+        byte[] find = pluginName.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        String suffix = Integer.toString(i / 6 + 36 * 36, 36).substring(1); // two base-36 digits
+        int pos = 8;
+        while (pos < wasm.length) { // sections: only the data section's bytes are rewritten, never code
+            int id = wasm[pos++] & 0xff;
+            int size = 0;
+            for (int shift = 0; ; shift += 7) {
+                int b = wasm[pos++] & 0xff;
+                size |= (b & 0x7f) << shift;
+                if (b < 0x80) {
+                    break;
+                }
+            }
+            int end = pos + size;
+            for (int at = pos; id == 11 && at + find.length <= end; at++) {
+                if (java.util.Arrays.equals(wasm, at, at + find.length, find, 0, find.length)) {
+                    wasm[at + find.length - 2] = (byte) suffix.charAt(0);
+                    wasm[at + find.length - 1] = (byte) suffix.charAt(1);
+                    at += find.length - 1;
+                }
+            }
+            pos = end;
+        }
         byte[] name = "llmtb-soak-variant".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         byte[] payload = Integer.toString(i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         var section = new java.io.ByteArrayOutputStream();
