@@ -50,7 +50,7 @@ for round in $(seq 1 "$rounds"); do
   for engine in cli spark; do
     start=$(date +%s%N)
     if [ "$engine" = cli ]; then
-      /usr/bin/time -f '%U %S' -o "$out/time-cli.txt" "$java" -XX:-DontCompileHugeMethods -jar cli/target/llmtb.jar eval --pipeline examples/pipeline.json --data "$big/data.jsonl" \
+      /usr/bin/time -f '%U %S' -o "$out/time-cli.txt" "$java" -jar cli/target/llmtb.jar eval --pipeline examples/pipeline.json --data "$big/data.jsonl" \
         --out "$big/cli-results.jsonl" --threads 2 --format json --no-progress > "$out/summary-cli.json" 2> "$out/stderr-cli.txt"
     else
       SPARK_MASTER='local[2]' /usr/bin/time -f '%U %S' -o "$out/time-spark.txt" spark/bin/llmtb-spark --pipeline examples/pipeline.json --data "$big/data.jsonl" \

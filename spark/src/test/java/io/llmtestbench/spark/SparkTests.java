@@ -87,7 +87,7 @@ final class SparkTests {
     /** {@code llmtb eval} of the CLI jar, 2 threads, JSON summary. */
     static Run cliEval(Path pipeline, Path data, Path out, String... more) throws IOException, InterruptedException {
         String jar = System.getProperty("llmtb.cli.jar", project().resolve("cli/target/llmtb.jar").toString());
-        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-XX:-DontCompileHugeMethods", "-jar", jar, "eval", "--pipeline", pipeline.toString(),
+        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-jar", jar, "eval", "--pipeline", pipeline.toString(),
                 "--data", data.toString(), "--out", out.toString(), "--format", "json", "--threads", "2", "--no-progress"));
         cmd.addAll(List.of(more));
         return run(cmd, out.getParent().resolve("cli-" + out.getFileName()), 5);
