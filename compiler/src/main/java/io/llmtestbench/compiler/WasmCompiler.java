@@ -250,22 +250,46 @@ public final class WasmCompiler {
         int imported = module.importSection().count(ExternalType.FUNCTION);
         for (int t = 0; t < module.typeSection().typeCount(); t++) {
             var type = module.typeSection().getType(t);
-            if (type.params().contains(ValType.V128) || type.returns().contains(ValType.V128)) {
-                throw unsupported("SIMD (v128) in type " + t, "type", -1);
+            for (ValType v : type.params()) {
+                refuseType(v, "type " + t, "type", -1);
+            }
+            for (ValType v : type.returns()) {
+                refuseType(v, "type " + t, "type", -1);
             }
         }
         for (int g = 0; g < module.globalSection().globalCount(); g++) {
-            if (module.globalSection().getGlobal(g).valueType().equals(ValType.V128)) {
-                throw unsupported("SIMD (v128) in global " + g, "global", -1);
-            }
+            refuseType(module.globalSection().getGlobal(g).valueType(), "global " + g, "global", -1);
+        }
+        for (int t = 0; t < module.tableSection().tableCount(); t++) {
+            refuseType(module.tableSection().getTable(t).elementType(), "table " + t, "table", -1);
         }
         int functions = module.functionSection().functionCount();
         for (int i = 0; i < functions; i++) {
             FunctionBody body = module.codeSection().getFunctionBody(i);
-            if (body.localTypes().contains(ValType.V128)) {
-                throw unsupported("SIMD (v128 local) in function " + (imported + i), "code", imported + i);
+            for (ValType v : body.localTypes()) {
+                refuseType(v, "a local of function " + (imported + i), "code", imported + i);
             }
             for (AnnotatedInstruction ins : body.instructions()) {
+                switch (ins.opcode()) {
+                    case BLOCK:
+                    case LOOP:
+                    case IF: {
+                        long blockType = ins.operand(0);
+                        // Chicory keeps a one-byte value type as its opcode (0x7f i32 ... 0x6f externref), other
+                        // value types as their id, a type index as the index
+                        if (!COMPILED_BLOCK_TYPES.contains(blockType) && ValType.isValid(blockType)
+                                && !COMPILED_TYPES.contains(blockType)) {
+                            throw unsupported((blockType == 0x7b || blockType == ValType.V128.id() ? "SIMD (v128)" : "reference type " + blockType
+                                    + " other than funcref and externref (typed function references or garbage collection)")
+                                    + " as the block type of " + ins.opcode().name().toLowerCase(java.util.Locale.ROOT)
+                                    + " in function " + (imported + i) + " at offset 0x" + Integer.toHexString(ins.address()),
+                                    "code", imported + i);
+                        }
+                        break;
+                    }
+                    default:
+                        break;
+                }
                 String proposal = unsupportedProposal(ins.opcode());
                 if (proposal != null) {
                     throw unsupported(proposal + " instruction " + ins.opcode().name().toLowerCase(java.util.Locale.ROOT)
@@ -277,6 +301,30 @@ public final class WasmCompiler {
         if (module.tagSection().isPresent() && module.tagSection().get().tagCount() > 0) {
             throw unsupported("exception handling (tag section)", "tag", -1);
         }
+    }
+
+    /** The value types generated code handles: numbers, funcref and externref (nullable, as in Wasm 2.0). */
+    /** Block types as Chicory keeps them: empty, and the one-byte value types of {@link #COMPILED_TYPES}. */
+    private static final java.util.Set<Long> COMPILED_BLOCK_TYPES = java.util.Set.of(0x40L, 0x7fL, 0x7eL, 0x7dL, 0x7cL, 0x70L, 0x6fL);
+
+    private static final java.util.Set<Long> COMPILED_TYPES = java.util.Set.of(ValType.I32.id(), ValType.I64.id(),
+            ValType.F32.id(), ValType.F64.id(), ValType.FuncRef.id(), ValType.ExternRef.id());
+
+    /**
+     * Refuses a value type generated code does not handle: v128 (SIMD), and every reference type but funcref and
+     * externref — typed function references ({@code (ref $t)}, {@code (ref null $t)}, non-nullable references) and
+     * the garbage-collection proposal's types, which Chicory's parser reads (binaryen 108 writes its pre-standard
+     * encodings of them) but this compiler does not implement (found by the independent oracle against V8).
+     */
+    private static void refuseType(ValType v, String where, String section, int function) throws CompilationException {
+        if (COMPILED_TYPES.contains(v.id())) {
+            return;
+        }
+        if (v.id() == ValType.V128.id()) {
+            throw unsupported("SIMD (v128) in " + where, section, function);
+        }
+        throw unsupported("reference type " + v + " in " + where + " (only funcref and externref are compiled:"
+                + " typed function references or garbage collection)", section, function);
     }
 
     /** The proposal an instruction belongs to when this compiler does not compile it, else null. */

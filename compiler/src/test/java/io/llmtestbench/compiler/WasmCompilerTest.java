@@ -181,6 +181,23 @@ class WasmCompilerTest {
     }
 
     @Test
+    void referenceTypesBeyondFuncrefAndExternrefAreRefusedAsUnsupported() {
+        // Found by the independent oracle (ttf-14007191, reduced): (func (param f32 f32) (result i32)
+        // (block (result <0x6b 0x01>) unreachable) drop (i32.const 0)) — binaryen 108's pre-standard (ref 1), structref
+        // in the final GC encoding. Chicory's parser reads it; V8 11.3 refuses it; we do not compile such types.
+        byte[] wasm = java.util.HexFormat.of().parseHex("0061736d01000000010b0260027d7d017f6000017d030201000a0c010a00026b0100"
+                + "0b1a41000b");
+        for (boolean metering : new boolean[] {true, false}) {
+            assertThatThrownBy(() -> WasmCompiler.compile(wasm, CompilerOptions.defaults().withMetering(metering)))
+                    .isInstanceOfSatisfying(CompilationException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(CompilationException.Kind.UNSUPPORTED);
+                        assertThat(e.functionIndex()).isEqualTo(0);
+                    })
+                    .hasMessageContaining("block type").hasMessageContaining("other than funcref and externref");
+        }
+    }
+
+    @Test
     void aFunctionTooLargeForOneJitCompiledMethodIsSplitIntoParts() throws Exception {
         // 5,000 calls are more than 40 KB of bytecode in one method; HotSpot compiles at most 8,000.
         byte[] wasm = callHeavyModule(5_000);
