@@ -113,7 +113,11 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
         int locals = mod.functionType(f).params().size()
                 + mod.module.codeSection().getFunctionBody(f - mod.importedFunctions).localTypes().size();
         int largest = size;
-        for (int target = SPLIT_TARGET; target >= 500; target = target * 2 / 3) {
+        // A part's bytecode overshoots its target by what the planner cannot see (the caller's switch on a part's
+        // exit code, the locals moved through the frame): the next target is smaller in proportion to the
+        // overshoot, by 5% to a third. A target just small enough keeps the parts few and shallow: each level of
+        // parts a hot loop crosses costs it a call, the frame traffic and a switch on every iteration.
+        for (int target = SPLIT_TARGET; target >= 500; target = nextTarget(target, largest)) {
             Splitter.Plan plan = Splitter.plan(code, measure, target, mod, locals);
             List<MethodNode> methods = new ArrayList<>();
             methods.add(new FunctionEmitter(mod, layout, f, metered, plan, null, null).emit());
@@ -130,6 +134,12 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
         }
         throw new IllegalStateException("function " + f + " cannot be split into methods of at most "
                 + Splitter.HUGE_METHOD_LIMIT + " bytes of bytecode (largest part: " + largest + " bytes)");
+    }
+
+    /** The next, smaller split target after a plan for {@code target} gave a method of {@code largest} bytes. */
+    static int nextTarget(int target, int largest) {
+        long proportional = (long) target * Splitter.HUGE_METHOD_LIMIT / Math.max(largest, 1);
+        return (int) Math.max(target * 2L / 3, Math.min(proportional, target * 19L / 20));
     }
 
     /** An upper bound of a method's bytecode length, without writing it. */
