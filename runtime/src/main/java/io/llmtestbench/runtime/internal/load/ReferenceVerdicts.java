@@ -5,18 +5,13 @@ import io.llmtestbench.compiler.WasmCompiler;
 import io.llmtestbench.compiler.internal.AllowedReferences;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.LoggerFactory;
 
 /**
  * Remembers which compiled plugins passed the {@link ClassReferenceVerifier} (the check that reads every instruction
@@ -34,13 +29,12 @@ public final class ReferenceVerdicts {
     /** Digest of the classes whose code decides the verdict, besides the compiler's (in {@link WasmCompiler#VERSION}). */
     private static final String CHECKER = checkerHash();
 
-    private final Path cacheDir;
-    private final Set<String> checked = ConcurrentHashMap.newKeySet();
+    private final RememberedVerdicts checked;
     private final AtomicLong checks = new AtomicLong();
 
     /** @param cacheDir where verdicts are kept between runs, or null for memory only */
     public ReferenceVerdicts(Path cacheDir) {
-        this.cacheDir = cacheDir;
+        this.checked = new RememberedVerdicts(cacheDir, DIR, "class-reference");
     }
 
     /**
@@ -49,21 +43,13 @@ public final class ReferenceVerdicts {
      */
     public java.util.Optional<String> firstViolation(PluginArtifact.Entry entry) {
         String digest = digest(entry);
-        if (checked.contains(digest)) {
-            return java.util.Optional.empty();
-        }
-        Path mark = cacheDir == null ? null : cacheDir.resolve(DIR).resolve(digest);
-        if (mark != null && Files.isRegularFile(mark)) {
-            checked.add(digest);
+        if (checked.has(digest)) {
             return java.util.Optional.empty();
         }
         checks.incrementAndGet();
         java.util.Optional<String> violation = ClassReferenceVerifier.firstViolation(entry.classes(), entry.mainClass());
         if (violation.isEmpty()) {
-            checked.add(digest);
-            if (mark != null) {
-                remember(mark);
-            }
+            checked.remember(digest);
         }
         return violation;
     }
@@ -76,13 +62,13 @@ public final class ReferenceVerdicts {
     static String digest(PluginArtifact.Entry e) {
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
-            update(d, WasmCompiler.VERSION);
-            update(d, CHECKER);
-            update(d, e.mainClass());
+            RememberedVerdicts.update(d, WasmCompiler.VERSION);
+            RememberedVerdicts.update(d, CHECKER);
+            RememberedVerdicts.update(d, e.mainClass());
             for (Map.Entry<String, byte[]> c : new TreeMap<>(e.classes()).entrySet()) {
-                update(d, c.getKey());
+                RememberedVerdicts.update(d, c.getKey());
                 byte[] b = c.getValue();
-                update(d, Integer.toString(b.length));
+                RememberedVerdicts.update(d, Integer.toString(b.length));
                 d.update(b);
             }
             return HexFormat.of().formatHex(d.digest());
@@ -91,14 +77,6 @@ public final class ReferenceVerdicts {
         }
     }
 
-    private static void update(MessageDigest d, String s) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        d.update((byte) (b.length >>> 24));
-        d.update((byte) (b.length >>> 16));
-        d.update((byte) (b.length >>> 8));
-        d.update((byte) b.length);
-        d.update(b);
-    }
 
     private static String checkerHash() {
         try {
@@ -114,12 +92,4 @@ public final class ReferenceVerdicts {
         }
     }
 
-    private static void remember(Path mark) {
-        try {
-            Files.createDirectories(mark.getParent());
-            Files.write(mark, new byte[0]);
-        } catch (IOException e) {
-            LoggerFactory.getLogger(ReferenceVerdicts.class).warn("cannot remember the class-reference verdict in {}: {}", mark, e.toString());
-        }
-    }
 }

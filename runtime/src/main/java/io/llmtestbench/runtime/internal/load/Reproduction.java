@@ -9,20 +9,14 @@ import io.llmtestbench.compiler.WasmCompiler;
 import io.llmtestbench.runtime.PluginLoadException.Stage;
 import io.llmtestbench.runtime.internal.Failures;
 import io.llmtestbench.runtime.internal.PluginFaults;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.LoggerFactory;
 
 /**
  * Strict verification of a pre-compiled plugin ({@code LoadOptions.JarVerification.REPRODUCE}): its source module
@@ -41,9 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class Reproduction {
     private static final String DIR = "reproduced";
 
-    private final Path cacheDir;
+    private final RememberedVerdicts verified;
     private final CompileLimits limits;
-    private final Set<String> verified = ConcurrentHashMap.newKeySet();
     private final AtomicLong compilations = new AtomicLong();
 
     /**
@@ -51,7 +44,7 @@ public final class Reproduction {
      * @param limits the compile limits the source module is compiled under
      */
     public Reproduction(Path cacheDir, CompileLimits limits) {
-        this.cacheDir = cacheDir;
+        this.verified = new RememberedVerdicts(cacheDir, DIR, "reproduction");
         this.limits = limits;
     }
 
@@ -61,12 +54,7 @@ public final class Reproduction {
      */
     public void check(String label, PluginArtifact.Entry entry) {
         String digest = digest(entry);
-        if (verified.contains(digest)) {
-            return;
-        }
-        Path mark = cacheDir == null ? null : cacheDir.resolve(DIR).resolve(digest);
-        if (mark != null && Files.isRegularFile(mark)) {
-            verified.add(digest);
+        if (verified.has(digest)) {
             return;
         }
         compilations.incrementAndGet();
@@ -84,10 +72,7 @@ public final class Reproduction {
             throw Failures.load(Stage.INVALID, label, difference + ": the jar is not what this compiler generates from its source.wasm"
                     + " (it was modified after it was built, or built by another compiler); refused by --verify-jar=reproduce", null);
         }
-        verified.add(digest);
-        if (mark != null) {
-            remember(mark);
-        }
+        verified.remember(digest);
     }
 
     /** How many compilations {@link #check} has run (tests prove that a remembered verdict costs none). */
@@ -125,15 +110,15 @@ public final class Reproduction {
     static String digest(PluginArtifact.Entry e) {
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
-            update(d, WasmCompiler.VERSION);
-            update(d, e.stamp().format());
-            update(d, e.mainClass());
-            update(d, e.interpretedFunctions().toString());
-            update(d, WasmCompiler.sha256(e.source()));
-            update(d, WasmCompiler.sha256(e.wasm()));
+            RememberedVerdicts.update(d, WasmCompiler.VERSION);
+            RememberedVerdicts.update(d, e.stamp().format());
+            RememberedVerdicts.update(d, e.mainClass());
+            RememberedVerdicts.update(d, e.interpretedFunctions().toString());
+            RememberedVerdicts.update(d, WasmCompiler.sha256(e.source()));
+            RememberedVerdicts.update(d, WasmCompiler.sha256(e.wasm()));
             for (Map.Entry<String, byte[]> c : new TreeMap<>(e.classes()).entrySet()) {
-                update(d, c.getKey());
-                update(d, WasmCompiler.sha256(c.getValue()));
+                RememberedVerdicts.update(d, c.getKey());
+                RememberedVerdicts.update(d, WasmCompiler.sha256(c.getValue()));
             }
             return HexFormat.of().formatHex(d.digest());
         } catch (NoSuchAlgorithmException ex) {
@@ -141,21 +126,5 @@ public final class Reproduction {
         }
     }
 
-    private static void update(MessageDigest d, String s) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        d.update((byte) (b.length >>> 24));
-        d.update((byte) (b.length >>> 16));
-        d.update((byte) (b.length >>> 8));
-        d.update((byte) b.length);
-        d.update(b);
-    }
 
-    private static void remember(Path mark) {
-        try {
-            Files.createDirectories(mark.getParent());
-            Files.write(mark, new byte[0]);
-        } catch (IOException e) {
-            LoggerFactory.getLogger(Reproduction.class).warn("cannot remember the reproduction verdict in {}: {}", mark, e.toString());
-        }
-    }
 }
