@@ -1,10 +1,11 @@
 package io.llmtestbench.compiler;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmtestbench.compiler.internal.CodeSizes;
+import io.llmtestbench.compiler.internal.JsonTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -51,8 +52,6 @@ public final class PluginArtifact {
 
     private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._-]{0,127}");
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     /**
      * One compiled plugin inside an artifact.
      *
@@ -98,16 +97,16 @@ public final class PluginArtifact {
     /** All files of an artifact, by path, in a stable order. */
     public static Map<String, byte[]> files(List<Entry> entries) throws IOException {
         Map<String, byte[]> files = new LinkedHashMap<>();
-        ObjectNode index = JSON.createObjectNode();
+        ObjectNode index = JsonNodeFactory.instance.objectNode();
         index.put("format", FORMAT);
         ArrayNode ids = index.putArray("plugins");
         for (Entry e : entries) {
             ids.add(e.id());
         }
-        files.put(INDEX, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(index));
+        files.put(INDEX, JsonTrees.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(index));
         for (Entry e : entries) {
             String dir = PLUGINS_DIR + e.id() + "/";
-            ObjectNode manifest = JSON.createObjectNode();
+            ObjectNode manifest = JsonNodeFactory.instance.objectNode();
             manifest.put("format", FORMAT);
             manifest.put("id", e.id());
             manifest.put("source", e.sourceName());
@@ -125,7 +124,7 @@ public final class PluginArtifact {
                 large.addObject().put("class", m.className()).put("method", m.method())
                         .put("wasmFunction", m.wasmFunction()).put("bytecodeBytes", m.bytecodeBytes());
             }
-            files.put(dir + "plugin.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
+            files.put(dir + "plugin.json", JsonTrees.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
             files.put(dir + MODULE, e.wasm());
             files.put(dir + SOURCE, e.source());
             e.classes().forEach((name, bytes) -> files.put(name.replace('.', '/') + ".class", bytes));
@@ -210,7 +209,7 @@ public final class PluginArtifact {
     }
 
     private static List<String> ids(byte[] indexBytes, String where) throws IOException {
-        JsonNode index = JSON.readTree(indexBytes);
+        JsonNode index = JsonTrees.read(indexBytes);
         if (index.path("format").asInt() != FORMAT) {
             throw new IOException(where + ": unsupported artifact format " + index.path("format") + " (expected " + FORMAT + ")");
         }
@@ -249,7 +248,7 @@ public final class PluginArtifact {
         if (manifestBytes == null) {
             throw new IOException(where + ": no plugin '" + id + "' (missing " + dir + "plugin.json)");
         }
-        JsonNode m = JSON.readTree(manifestBytes);
+        JsonNode m = JsonTrees.read(manifestBytes);
         CompilerStamp stamp;
         try {
             stamp = CompilerStamp.parse(m.path("stamp").asText());

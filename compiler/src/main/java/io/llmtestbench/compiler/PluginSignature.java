@@ -1,8 +1,9 @@
 package io.llmtestbench.compiler;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmtestbench.compiler.internal.JsonTrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -43,7 +44,6 @@ public record PluginSignature(String kind, String sha256, String keyFingerprint,
     public static final String SUFFIX = ".sig";
 
     private static final int FORMAT = 1;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     public PluginSignature {
         Objects.requireNonNull(kind, "kind");
@@ -95,7 +95,7 @@ public record PluginSignature(String kind, String sha256, String keyFingerprint,
 
     /** The file form (UTF-8 JSON). */
     public byte[] toBytes() {
-        ObjectNode n = JSON.createObjectNode();
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("format", FORMAT);
         n.put("algorithm", ALGORITHM);
         n.put("signed", kind);
@@ -103,7 +103,7 @@ public record PluginSignature(String kind, String sha256, String keyFingerprint,
         n.put("key", keyFingerprint);
         n.put("signature", Base64.getEncoder().encodeToString(signature));
         try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n);
+            return JsonTrees.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(n);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -113,7 +113,7 @@ public record PluginSignature(String kind, String sha256, String keyFingerprint,
     public static PluginSignature parse(byte[] bytes) {
         JsonNode n;
         try {
-            n = JSON.readTree(bytes);
+            n = JsonTrees.read(bytes);
         } catch (IOException e) {
             throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
         }

@@ -1,7 +1,7 @@
 package io.llmtestbench.compiler;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmtestbench.compiler.internal.JsonTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -45,8 +45,6 @@ import java.util.zip.ZipInputStream;
  * A runtime names a key by its {@link PluginSignature#fingerprint fingerprint}.
  */
 public final class PluginSigner {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private PluginSigner() {}
 
     /** A new Ed25519 key pair. */
@@ -170,7 +168,7 @@ public final class PluginSigner {
         };
         PluginArtifact.read(read, dir.toString()); // refuse to sign what would not load
         List<String> ids = new ArrayList<>();
-        for (JsonNode id : JSON.readTree(read.apply(PluginArtifact.INDEX)).path("plugins")) {
+        for (JsonNode id : JsonTrees.read(read.apply(PluginArtifact.INDEX)).path("plugins")) {
             String manifest = PluginArtifact.PLUGINS_DIR + id.asText() + "/plugin.json";
             PluginSignature sig = sign(PluginSignature.MANIFEST, WasmCompiler.sha256(read.apply(manifest)), keys);
             writeAtomically(dir.resolve(manifest + PluginSignature.SUFFIX), sig.toBytes());
@@ -187,7 +185,7 @@ public final class PluginSigner {
         PluginArtifact.read(files::get, where); // refuse to sign what would not load
         List<String> ids = new ArrayList<>();
         Map<String, byte[]> sigs = new LinkedHashMap<>();
-        for (JsonNode id : JSON.readTree(files.get(PluginArtifact.INDEX)).path("plugins")) {
+        for (JsonNode id : JsonTrees.read(files.get(PluginArtifact.INDEX)).path("plugins")) {
             String manifest = PluginArtifact.PLUGINS_DIR + id.asText() + "/plugin.json";
             PluginSignature sig = sign(PluginSignature.MANIFEST, WasmCompiler.sha256(files.get(manifest)), keys);
             sigs.put(manifest + PluginSignature.SUFFIX, sig.toBytes());

@@ -2,7 +2,7 @@ package io.llmtestbench.runtime;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmtestbench.compiler.internal.JsonTrees;
 
 /**
  * One execution's result as the plugin wrote it, from {@link PluginSystem#executePluginBytes}: the runtime has
@@ -13,12 +13,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * @param metadata measurements of the execution
  */
 public record PluginBytesOutput(byte[] data, OutputMetadata metadata) {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     /** The output as a JSON tree (parsed on each call). */
     public JsonNode json() {
         try {
-            return JSON.readTree(data);
+            return JsonTrees.read(data);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("checked output did not parse", e); // the runtime checked it
         } catch (java.io.IOException e) {

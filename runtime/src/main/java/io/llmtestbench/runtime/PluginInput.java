@@ -1,7 +1,7 @@
 package io.llmtestbench.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmtestbench.compiler.internal.JsonTrees;
 import java.util.Objects;
 
 /**
@@ -11,8 +11,6 @@ import java.util.Objects;
  * @param context JSON object readable through {@code host_get_context}, or null
  */
 public record PluginInput(JsonNode data, JsonNode context) {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     public PluginInput {
         Objects.requireNonNull(data, "data");
     }
@@ -24,9 +22,11 @@ public record PluginInput(JsonNode data, JsonNode context) {
     /** Parses JSON text; throws {@link IllegalArgumentException} when it is not JSON. */
     public static PluginInput of(String json) {
         try {
-            return new PluginInput(JSON.readTree(json), null);
+            return new PluginInput(JsonTrees.read(json), null);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("input is not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (java.io.IOException e) { // reading a String does no I/O
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

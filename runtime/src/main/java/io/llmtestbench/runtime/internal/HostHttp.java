@@ -1,9 +1,10 @@
 package io.llmtestbench.runtime.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmtestbench.abi.PluginAbi;
+import io.llmtestbench.compiler.internal.JsonTrees;
 import io.llmtestbench.runtime.ErrorKind;
 import io.llmtestbench.runtime.internal.exec.Budget;
 import io.llmtestbench.runtime.internal.exec.Interrupted;
@@ -45,7 +46,6 @@ final class HostHttp {
     static final int REQUEST_FAILED = -3;
 
     private static final String FN = PluginAbi.HOST_HTTP_REQUEST;
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
     private static final Set<String> CROSS_ORIGIN_DROPPED = Set.of("authorization", "cookie", "proxy-authorization");
     private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
@@ -76,7 +76,7 @@ final class HostHttp {
     static Outcome exchange(byte[] requestJson, NetworkPolicy policy, int maxBodyBytes, long deadlineNanos, Budget budget) {
         JsonNode json = null;
         try {
-            json = JSON.readTree(requestJson);
+            json = JsonTrees.read(requestJson);
         } catch (IOException e) {
             // reported below, after the permission check
         }
@@ -346,7 +346,7 @@ final class HostHttp {
     }
 
     private static byte[] responseJson(HttpResponse<byte[]> response, URI url) {
-        ObjectNode out = JSON.createObjectNode();
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.put("status", response.statusCode());
         ObjectNode headers = out.putObject("headers");
         new TreeMap<>(response.headers().map()).forEach((name, values) -> {
@@ -360,12 +360,12 @@ final class HostHttp {
     }
 
     private static Outcome error(int code, String message) {
-        return new Outcome(code, bytes(JSON.createObjectNode().put("error", message)));
+        return new Outcome(code, bytes(JsonNodeFactory.instance.objectNode().put("error", message)));
     }
 
     private static byte[] bytes(JsonNode node) {
         try {
-            return JSON.writeValueAsBytes(node);
+            return JsonTrees.write(node);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

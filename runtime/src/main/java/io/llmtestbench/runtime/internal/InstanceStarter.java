@@ -1,8 +1,8 @@
 package io.llmtestbench.runtime.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmtestbench.abi.PluginAbi;
+import io.llmtestbench.compiler.internal.JsonTrees;
 import io.llmtestbench.runtime.ErrorKind;
 import io.llmtestbench.runtime.LoadOptions;
 import io.llmtestbench.runtime.PluginException;
@@ -28,7 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 final class InstanceStarter {
     private static final Logger LOG = LoggerFactory.getLogger(InstanceStarter.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String label;
     private final LoadedCode code;
@@ -59,7 +58,7 @@ final class InstanceStarter {
         this.cancellation = cancellation;
         this.validator = new MetadataValidator(imports);
         try {
-            this.config = JSON.writeValueAsBytes(options.config());
+            this.config = JsonTrees.write(options.config());
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(e);
         }

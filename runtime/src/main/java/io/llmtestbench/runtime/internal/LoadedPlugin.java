@@ -1,8 +1,8 @@
 package io.llmtestbench.runtime.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmtestbench.abi.PluginAbi;
+import io.llmtestbench.compiler.internal.JsonTrees;
 import io.llmtestbench.runtime.LoadOptions;
 import io.llmtestbench.runtime.OutputMetadata;
 import io.llmtestbench.runtime.PluginBytesOutput;
@@ -34,7 +34,6 @@ import java.util.concurrent.TimeUnit;
  * an interrupt stops it, which must not hit a caller's thread).
  */
 public final class LoadedPlugin {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LoadedPlugin.class);
 
     /**
@@ -119,8 +118,8 @@ public final class LoadedPlugin {
         byte[] data;
         byte[] context;
         try {
-            data = JSON.writeValueAsBytes(input.data());
-            context = input.context() == null ? null : JSON.writeValueAsBytes(input.context());
+            data = JsonTrees.write(input.data());
+            context = input.context() == null ? null : JsonTrees.write(input.context());
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(e);
         }

@@ -1,10 +1,10 @@
 package io.llmtestbench.runtime.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmtestbench.abi.PluginAbi;
-import io.llmtestbench.runtime.PluginLoadException;
+import io.llmtestbench.compiler.internal.JsonTrees;
 import io.llmtestbench.runtime.PluginLoadException.Stage;
+import io.llmtestbench.runtime.PluginLoadException;
 import io.llmtestbench.runtime.PluginMetadata;
 import io.llmtestbench.runtime.PluginType;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +19,6 @@ import java.util.regex.Pattern;
  * module imports. A refusal is a {@link PluginLoadException} at stage {@link Stage#UNINSTANTIABLE}.
  */
 final class MetadataValidator {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
 
     private final AbiCheck.Imports imports;
@@ -33,7 +32,7 @@ final class MetadataValidator {
     PluginMetadata parse(byte[] bytes, String plugin) {
         JsonNode m;
         try {
-            m = JSON.readTree(new String(bytes, StandardCharsets.UTF_8));
+            m = JsonTrees.read(new String(bytes, StandardCharsets.UTF_8));
         } catch (java.io.IOException e) {
             throw invalidMetadata(plugin, "plugin_metadata returned invalid JSON: " + OutputCheck.firstLine(e));
         }

@@ -2,7 +2,7 @@ package io.llmtestbench.runtime.internal;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmtestbench.compiler.internal.JsonTrees;
 import io.llmtestbench.runtime.ErrorKind;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,8 +16,6 @@ import java.nio.charset.StandardCharsets;
  * the same outputs with the same messages.
  */
 public final class OutputCheck {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private OutputCheck() {}
 
     /** The output as a tree; the typed failure when it breaks the contract. */
@@ -29,8 +27,8 @@ public final class OutputCheck {
             throw notUtf8(plugin, out, e);
         }
         try {
-            var parser = JSON.getFactory().createParser(text);
-            JsonNode node = JSON.readTree(parser);
+            var parser = JsonTrees.FACTORY.createParser(text);
+            JsonNode node = JsonTrees.readValue(parser);
             if (node == null || parser.nextToken() != null) {
                 throw new JsonParseException(parser, node == null ? "empty output" : "trailing data after the JSON value");
             }
@@ -67,7 +65,7 @@ public final class OutputCheck {
             parse(plugin, out);
             return;
         }
-        try (var parser = JSON.getFactory().createParser(out)) {
+        try (var parser = JsonTrees.FACTORY.createParser(out)) {
             if (parser.nextToken() == null) {
                 throw new JsonParseException(parser, "empty output");
             }

@@ -1,14 +1,14 @@
 package io.llmtestbench.runtime.internal;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmtestbench.compiler.CompilationReport;
+import io.llmtestbench.compiler.internal.JsonTrees;
 import io.llmtestbench.runtime.LoadOptions;
-import io.llmtestbench.runtime.PluginExecutionException;
-import io.llmtestbench.runtime.PluginException;
-import io.llmtestbench.runtime.PluginId;
-import io.llmtestbench.runtime.PluginInput;
 import io.llmtestbench.runtime.OutputMetadata;
 import io.llmtestbench.runtime.PluginBytesOutput;
+import io.llmtestbench.runtime.PluginException;
+import io.llmtestbench.runtime.PluginExecutionException;
+import io.llmtestbench.runtime.PluginId;
+import io.llmtestbench.runtime.PluginInput;
 import io.llmtestbench.runtime.PluginOutput;
 import io.llmtestbench.runtime.internal.registry.PluginSources;
 import io.llmtestbench.runtime.internal.registry.Semver;
@@ -25,8 +25,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * when the last one in flight finishes.
  */
 public final class PluginHandle {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final LoadedPlugin plugin;
     private final Path source;
     private final String location;
@@ -242,8 +240,8 @@ public final class PluginHandle {
 
     private static long inputSize(PluginInput input) {
         try {
-            return JSON.writeValueAsBytes(input.data()).length;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
+            return JsonTrees.write(input.data()).length;
+        } catch (java.io.IOException | RuntimeException e) {
             return -1;
         }
     }

@@ -1,19 +1,19 @@
 package io.llmtestbench.runtime.internal.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmtestbench.compiler.CompilationException;
 import io.llmtestbench.compiler.CompilationReport;
-import io.llmtestbench.compiler.CompiledModule;
 import io.llmtestbench.compiler.CompileLimits;
+import io.llmtestbench.compiler.CompiledModule;
 import io.llmtestbench.compiler.CompilerOptions;
 import io.llmtestbench.compiler.PluginArtifact;
 import io.llmtestbench.compiler.PluginSignature;
 import io.llmtestbench.compiler.WasmCompiler;
+import io.llmtestbench.compiler.internal.JsonTrees;
 import io.llmtestbench.runtime.PluginLoadException.Stage;
-import io.llmtestbench.runtime.internal.Failures;
 import io.llmtestbench.runtime.SignaturePolicy;
 import io.llmtestbench.runtime.internal.CompileCache;
+import io.llmtestbench.runtime.internal.Failures;
 import io.llmtestbench.runtime.internal.PluginFaults;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -42,8 +42,6 @@ import java.util.zip.ZipFile;
  * {@link Candidate}, knows its content digest; {@link #compiled} turns it into classes.
  */
 public final class PluginSources {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     /** How to find a plugin again: a file (and the id in a jar), or a class-path artifact root URL and an id. */
     public record Locator(Path file, String base, String artifactId) {}
 
@@ -270,7 +268,7 @@ public final class PluginSources {
         if (bytes == null) {
             throw new IOException(where + " is not a pre-compiled plugin jar: it has no " + PluginArtifact.INDEX);
         }
-        JsonNode index = JSON.readTree(bytes);
+        JsonNode index = JsonTrees.read(bytes);
         if (index.path("format").asInt() != PluginArtifact.FORMAT) {
             throw new IOException(where + ": unsupported artifact format " + index.path("format") + " (expected " + PluginArtifact.FORMAT + ")");
         }

@@ -1,0 +1,51 @@
+package io.llmtestbench.runtime.startup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.llmtestbench.compiler.CompilerOptions;
+import io.llmtestbench.compiler.PluginArtifact;
+import io.llmtestbench.compiler.WasmCompiler;
+import io.llmtestbench.runtime.TestPlugins;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue #16 point 4: the first result from a pre-compiled jar, in a fresh JVM, does not pay for what it does not
+ * need. Databind's {@code ObjectMapper} is never initialised on that path (its first use loads and initialises some
+ * 250 classes, with the JDK's calendar and locale data: a third of the start-up before); the trees the path reads
+ * and writes go through {@code JsonTrees}.
+ */
+class StartupClassesTest {
+
+    @Test
+    void theFirstResultFromAJarNeverInitialisesAnObjectMapper(@TempDir Path dir) throws Exception {
+        Path wasm = TestPlugins.wasm("similarity-evaluator");
+        Path jar = dir.resolve("similarity-evaluator.jar");
+        var compiled = WasmCompiler.compile(Files.readAllBytes(wasm), CompilerOptions.defaults());
+        try (OutputStream out = Files.newOutputStream(jar)) {
+            PluginArtifact.writeJar(out, List.of(PluginArtifact.Entry.of("similarity-evaluator", "similarity-evaluator.wasm", compiled)));
+        }
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(java.toString(), "-Xlog:class+load=info:stdout", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-cp", System.getProperty("java.class.path"), StartupHost.class.getName(), jar.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(tail(out)).isZero();
+        assertThat(out).as(tail(out)).contains("result=ok");
+        List<String> loaded = out.lines().filter(l -> l.contains("com.fasterxml.jackson.databind.ObjectMapper ")).toList();
+        assertThat(loaded).as("ObjectMapper loaded on the start-up path").isEmpty();
+        long classes = out.lines().filter(l -> l.contains("[class,load]")).count();
+        System.out.println("[startup] classes loaded by the first result from a jar: " + classes);
+    }
+
+    private static String tail(String s) {
+        return s.length() > 4000 ? s.substring(s.length() - 4000) : s;
+    }
+}
