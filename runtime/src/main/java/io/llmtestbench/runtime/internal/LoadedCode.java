@@ -2,7 +2,6 @@ package io.llmtestbench.runtime.internal;
 
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
-import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import io.llmtestbench.compiler.CompilerStamp;
 import io.llmtestbench.compiler.PluginArtifact;
@@ -97,8 +96,8 @@ public final class LoadedCode {
         });
         WasmModule module;
         try {
-            // parsed and validated in full, then only what instantiation needs is kept
-            module = InstantiationRecipe.of(Parser.parse(entry.wasm()));
+            // the declarations parsed and validated; the code runs as the classes, so its bodies are not decoded
+            module = InstantiationRecipe.parseDeclarations(entry.wasm());
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             throw Failures.load(Stage.MALFORMED, label, "bundled module does not parse: " + PluginFaults.describe(e), e);
         }

@@ -3,7 +3,6 @@ package io.llmtestbench.runtime.spec;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
-import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import io.llmtestbench.compiler.CompilationException;
 import io.llmtestbench.compiler.CompiledModule;
@@ -61,7 +60,7 @@ interface Engine {
             EmittedReferences.record(label, compiled); // for AllowListAgreementTest
             // The instance must run on exactly the wasm the classes were generated from: the metered one.
             // ...and from what a loaded plugin keeps of it (no instructions), as the runtime does
-            WasmModule module = InstantiationRecipe.of(Parser.parse(compiled.wasm()));
+            WasmModule module = InstantiationRecipe.parseDeclarations(compiled.wasm());
             var loader = new PluginClassLoader(label, compiled.classes());
             VerifiedClasses.verify(label, compiled, loader); // every generated class, before any of it runs
             Constructor<? extends Machine> ctor;
