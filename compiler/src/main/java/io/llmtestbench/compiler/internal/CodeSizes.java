@@ -5,6 +5,7 @@ import com.dylibso.chicory.wasm.types.ExternalType;
 import io.llmtestbench.compiler.CompilationReport;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,11 +25,14 @@ public final class CodeSizes {
         List<CompilationReport.Method> methods = CompilationReport.methodsOf(classes);
         int imported = importedFunctions(wasm);
         int[] bodies = bodySizes(wasm);
+        Map<Integer, Integer> bytecodeOf = new HashMap<>(); // one pass over the methods, not one per function
+        for (CompilationReport.Method m : methods) {
+            bytecodeOf.merge(m.wasmFunction(), m.bytecodeBytes(), Integer::sum);
+        }
         List<CompilationReport.Function> functions = new ArrayList<>();
         for (int i = 0; i < Math.min(definedFunctions, bodies.length); i++) {
             int index = imported + i;
-            int bytecode = methods.stream().filter(m -> m.wasmFunction() == index).mapToInt(CompilationReport.Method::bytecodeBytes).sum();
-            functions.add(new CompilationReport.Function(index, bodies[i], bytecode, interpreted.contains(index)));
+            functions.add(new CompilationReport.Function(index, bodies[i], bytecodeOf.getOrDefault(index, 0), interpreted.contains(index)));
         }
         long classFileBytes = classes.values().stream().mapToLong(c -> c.length).sum();
         return new CompilationReport(definedFunctions, interpreted, functions, methods, classes.size(), classFileBytes, wasm.length,
