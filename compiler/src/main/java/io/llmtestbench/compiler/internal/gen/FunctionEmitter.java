@@ -588,26 +588,7 @@ final class FunctionEmitter {
         if (r.exitsUsed.isEmpty()) {
             mv.visitInsn(POP);
         } else {
-            int[] keys = new int[r.exitsUsed.cardinality()];
-            Label[] labels = new Label[keys.length];
-            int k = 0;
-            for (int d = r.exitsUsed.nextSetBit(0); d >= 0; d = r.exitsUsed.nextSetBit(d + 1)) {
-                keys[k] = d + 1;
-                labels[k] = new Label();
-                k++;
-            }
-            Label cont = new Label();
-            mv.visitLookupSwitchInsn(cont, keys, labels);
-            for (int j = 0; j < keys.length; j++) {
-                mv.visitLabel(labels[j]);
-                int d = keys[j] - 1;
-                List<ValType> saved = new ArrayList<>(stack);
-                loadResults(r.exits.get(d));
-                branch(d);
-                stack.clear();
-                stack.addAll(saved);
-            }
-            mv.visitLabel(cont);
+            exitSwitch(r);
         }
         if (r.fallsThrough) {
             loadResults(r.results);
@@ -615,6 +596,57 @@ final class FunctionEmitter {
             trap(RuntimeContract.TRAP_UNREACHABLE);
             reachable = false;
         }
+    }
+
+    /**
+     * Re-issues the branch a part exited by (its exit code on the stack; 0: it fell through). An exit that
+     * carries no values to a construct whose label can be jumped to directly is a switch entry to that label;
+     * the others go through a trampoline that loads the values and branches. A {@code tableswitch} (4 bytes an
+     * entry) when the codes are dense enough, as they are for a part holding the dispatch of an interpreter
+     * loop's switch (a hundred and more exits), else a {@code lookupswitch} (8 bytes an entry).
+     */
+    private void exitSwitch(Splitter.Region r) {
+        var mv = method;
+        int n = r.exitsUsed.cardinality();
+        int[] keys = new int[n];
+        Label[] labels = new Label[n];
+        List<Integer> trampolines = new ArrayList<>();
+        int k = 0;
+        for (int d = r.exitsUsed.nextSetBit(0); d >= 0; d = r.exitsUsed.nextSetBit(d + 1)) {
+            keys[k] = d + 1;
+            if (r.exits.get(d).isEmpty() && direct(d)) {
+                Frame f = frames.get(frames.size() - 1 - d);
+                f.branchedTo = true;
+                labels[k] = f.label;
+            } else {
+                labels[k] = new Label();
+                trampolines.add(k);
+            }
+            k++;
+        }
+        Label cont = new Label();
+        int low = keys[0];
+        int high = keys[n - 1];
+        if ((long) high - low + 1 <= 2L * n + 2) {
+            Label[] table = new Label[high - low + 1];
+            Arrays.fill(table, cont);
+            for (int j = 0; j < n; j++) {
+                table[keys[j] - low] = labels[j];
+            }
+            mv.visitTableSwitchInsn(low, high, cont, table);
+        } else {
+            mv.visitLookupSwitchInsn(cont, keys, labels);
+        }
+        for (int j : trampolines) {
+            mv.visitLabel(labels[j]);
+            int d = keys[j] - 1;
+            List<ValType> saved = new ArrayList<>(stack);
+            loadResults(r.exits.get(d));
+            branch(d);
+            stack.clear();
+            stack.addAll(saved);
+        }
+        mv.visitLabel(cont);
     }
 
     private void loadFuel() {

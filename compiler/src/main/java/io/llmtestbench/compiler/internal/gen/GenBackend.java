@@ -113,9 +113,9 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
         int locals = mod.functionType(f).params().size()
                 + mod.module.codeSection().getFunctionBody(f - mod.importedFunctions).localTypes().size();
         int largest = size;
-        // A part's bytecode overshoots its target by what the planner cannot see (the caller's switch on a part's
-        // exit code, the locals moved through the frame): the next target is smaller in proportion to the
-        // overshoot, by 5% to a third. A target just small enough keeps the parts few and shallow: each level of
+        // A part's bytecode overshoots its target by what the planner estimates only roughly (the caller's switch
+        // on a part's exit code, the locals moved through the frame, the part's own exits): the next target is
+        // smaller in proportion to the overshoot, by 5% to a third. A target just small enough keeps the parts few and shallow: each level of
         // parts a hot loop crosses costs it a call, the frame traffic and a switch on every iteration.
         for (int target = SPLIT_TARGET; target >= 500; target = nextTarget(target, largest)) {
             Splitter.Plan plan = Splitter.plan(code, measure, target, mod, locals);

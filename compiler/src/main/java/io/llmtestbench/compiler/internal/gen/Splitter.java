@@ -13,10 +13,14 @@ import java.util.List;
  *
  * <p>HotSpot never compiles a method of more than 8,000 bytes of bytecode ({@code HugeMethodLimit}), and a
  * method near that size leaves C2 no inlining budget. So a function whose method would exceed the target is
- * split at structured regions: first whole constructs (a {@code block}, {@code loop} or {@code if} with
- * everything in it), largest first, so that a loop stays in one method with its induction variable and its
- * memory accesses; then, where straight-line code alone is too large, runs of consecutive instructions cut
- * where the operand stack is lowest. Parts nest: a part may call parts of its own.
+ * split at structured regions, top down: first whole constructs (a {@code block}, {@code loop} or {@code if}
+ * with everything in it), chosen so that the hot path crosses few methods: one enclosed by no loop of the
+ * method before one that is (a loop that fits moves whole, with its induction variable and its memory
+ * accesses), the smallest that makes the method fit (the method keeps all it can, each part is as large as it
+ * can be, and so there are few levels of parts), and a part's cost to its caller counted with its exit switch
+ * and the locals it moves through the frame; then, where straight-line code alone is too large, runs of
+ * consecutive instructions cut where the operand stack is lowest. Parts nest: a part may call parts of its
+ * own.
  *
  * <p>A part is a static method {@code int func_N$k(params..., long[] frame, Machine m)}: its parameters are
  * the operand-stack values it consumes; it returns 0 when control falls out of its end (its results are then
@@ -129,6 +133,16 @@ final class Splitter {
         int end;
         final List<Node> children = new ArrayList<>();
         int fitted;
+        /** Its inline size when last measured ({@link Planner#inline}). */
+        int size;
+        /** What a call to it as a part costs its caller ({@link Planner#callCost(Node)}); -1: not known yet. */
+        int callCost = -1;
+        /** The construct around it (null: the body). */
+        Node parent;
+        /** Whether a construct inside it is outlined. */
+        boolean holdsPart;
+        /** The size it must fit in when made to fit in place, inside its method (0: the target). */
+        int limit;
         Region outlined;
 
         Node(int open) {
@@ -160,7 +174,10 @@ final class Splitter {
         final Plan plan;
         final int n;
 
-        Planner(List<AnnotatedInstruction> code, Measure m, int target, ModuleInfo mod, int locals) {
+        final boolean topDown;
+
+        Planner(List<AnnotatedInstruction> code, Measure m, int target, ModuleInfo mod, int locals, boolean topDown) {
+            this.topDown = topDown;
             this.code = code;
             this.m = m;
             this.target = target;
@@ -225,7 +242,8 @@ final class Splitter {
                     case LOOP:
                     case IF: {
                         Node c = new Node(i);
-                        open.get(open.size() - 1).children.add(c);
+                        c.parent = open.get(open.size() - 1);
+                        c.parent.children.add(c);
                         open.add(c);
                         break;
                     }
@@ -242,12 +260,224 @@ final class Splitter {
             return root;
         }
 
-        /** Makes the node's inline code fit the target by outlining inside it; returns its inline size. */
+        /**
+         * The second way to fit a node, top down; returns its inline size.
+         * Each step outlines the construct that costs the hot path least: one enclosed by the fewest loops of
+         * this method (a part called from inside a loop is a call, frame traffic and an exit switch on every
+         * iteration; a whole loop outlined crosses once per entry), and among those the smallest that brings
+         * the node within the target, so that this method keeps as much as it can. In an interpreter's
+         * dispatch (a loop around a nest of a hundred blocks, the {@code br_table} innermost), that keeps the
+         * outer cases here and gives the inner ones to parts of the largest size, the fewest levels deep;
+         * filling parts from the inside out instead leaves this method nearly empty and every case a level
+         * deeper. Only when no construct will do is straight-line code cut into runs.
+         */
         int fit(Node node) {
+            int limit = node.limit > 0 ? node.limit : target;
+            int size = inline(node);
+            boolean inPlace = false;
+            while (size > limit) {
+                Node pick = choose(node, size - limit, fittingGain(node) >= size - limit);
+                if (pick == null && !inPlace) {
+                    // No construct is worth a part of its own as it is: make each construct too large fit in place
+                    // (its parts a level down), then choose again among what is left.
+                    inPlace = true;
+                    for (Node c : node.children) {
+                        if (c.outlined == null && c.size > target) {
+                            // Room for it in this method: what the rest of the node leaves of the limit.
+                            int room = limit - (size - c.size);
+                            c.limit = room >= target / 4 ? room : target;
+                            fit(c);
+                            size = inline(node);
+                        }
+                    }
+                    size = inline(node);
+                    continue;
+                }
+                if (pick == null) {
+                    break;
+                }
+                List<Item> self = List.of(new Item(pick.open, pick.end + 1, inline(pick), pick));
+                pick.outlined = region(pick.open, pick.end + 1, low(self));
+                for (Node a = pick.parent; a != null; a = a.parent) {
+                    a.holdsPart = true;
+                }
+                fit(pick);
+                size = inline(node);
+            }
+            if (size > limit) {
+                // Straight-line code alone is too large: outline runs of each body.
+                for (Node c : node.children) {
+                    if (c.outlined == null) {
+                        c.fitted = inline(c);
+                    }
+                }
+                int bodyStart = node.open < 0 ? 0 : node.open + 1;
+                if (node.elseAt >= 0) {
+                    size = runs(node, bodyStart, node.elseAt, size, limit);
+                    size = runs(node, node.elseAt + 1, node.end, size, limit);
+                } else {
+                    size = runs(node, bodyStart, node.end, size, limit);
+                }
+            }
+            node.fitted = size;
+            return size;
+        }
+
+        /**
+         * The node's bytes in its method: its own code, its constructs inline unless outlined (then a call).
+         * Records each measured node's size in {@link Node#size} for {@link #choose}.
+         */
+        int inline(Node node) {
             int start = node.open < 0 ? 0 : node.open;
             int size = raw(start, node.end + 1);
             for (Node c : node.children) {
-                size -= raw(c.open, c.end + 1) - fit(c);
+                int inner = c.outlined != null ? callCost(c.outlined) : inline(c);
+                size -= raw(c.open, c.end + 1) - inner;
+            }
+            node.size = size;
+            return size;
+        }
+
+        /**
+         * The construct inside {@code node} (not inside a part already) to outline next so that the node shrinks
+         * by {@code excess}, among those that fit the target and hold no part when {@code fittingOnly} (see
+         * {@link #fittingGain}), by these keys in order: one that shrinks it enough; one that holds no part yet
+         * (outlining it would move those parts a level deeper); one that fits the target as one part; for those,
+         * the fewest loops of this method around it (so a loop that fits moves whole); then the smallest one that
+         * is enough, so this method keeps all it can (else the largest). Null if none is worth a call.
+         */
+        Node choose(Node node, int excess, boolean fittingOnly) {
+            Node best = null;
+            long bestKey = Long.MAX_VALUE;
+            List<Node> stack = new ArrayList<>(node.children);
+            List<Integer> depths = new ArrayList<>();
+            int outer = node.open >= 0 && code.get(node.open).opcode() == OpCode.LOOP ? 1 : 0;
+            for (int i = 0; i < stack.size(); i++) {
+                depths.add(outer);
+            }
+            while (!stack.isEmpty()) {
+                Node d = stack.remove(stack.size() - 1);
+                int depth = depths.remove(depths.size() - 1);
+                if (d.outlined != null) {
+                    continue;
+                }
+                int gain = d.size - callCost(d);
+                boolean fits = d.size <= target;
+                // A construct too large for one part that leaves this method little of its own would only add a
+                // level: its constructs are the candidates instead.
+                if (d.size >= MIN_PART && gain > 0 && m.stackAt.get(d.open) != null
+                        && (fits || node.size - d.size >= target / 4)
+                        && (!fittingOnly || fits && !holdsPart(d))) {
+                    boolean enough = gain >= excess;
+                    long key = (enough ? 0L : 1L) << 60
+                            | (holdsPart(d) ? 1L : 0L) << 59
+                            | (fits ? 0L : 1L) << 58
+                            | (long) (fits ? Math.min(depth, 255) : 0) << 50
+                            | (enough ? d.size : (1L << 40) - d.size);
+                    if (key < bestKey) {
+                        best = d;
+                        bestKey = key;
+                    }
+                }
+                int inner = depth + (code.get(d.open).opcode() == OpCode.LOOP ? 1 : 0);
+                for (Node c : d.children) {
+                    stack.add(c);
+                    depths.add(inner);
+                }
+            }
+            return best;
+        }
+
+        /**
+         * What outlining only constructs that fit the target as one part and hold no part could take off the node
+         * (the outermost such constructs). When that is not enough, as in an interpreter's dispatch where one nest
+         * holds nearly everything, the node gives the smallest construct that is enough to a part of its own
+         * even if that part must be split again: the node keeps the outer part of the nest, the part the middle,
+         * its own part the rest.
+         */
+        int fittingGain(Node node) {
+            int gain = 0;
+            List<Node> stack = new ArrayList<>(node.children);
+            while (!stack.isEmpty()) {
+                Node d = stack.remove(stack.size() - 1);
+                if (d.outlined != null) {
+                    continue;
+                }
+                if (d.size <= target && d.size >= MIN_PART && m.stackAt.get(d.open) != null && !holdsPart(d)) {
+                    gain += Math.max(0, d.size - callCost(d));
+                } else {
+                    stack.addAll(d.children);
+                }
+            }
+            return gain;
+        }
+
+        /** Whether a construct holds a part already. */
+        boolean holdsPart(Node d) {
+            return d.holdsPart;
+        }
+
+        /**
+         * What calling a construct as a part adds to its caller: the call, the switch on its exit code (an entry
+         * per construct outside it that it branches to) and the wasm locals it uses moved through the frame.
+         */
+        int callCost(Node d) {
+            if (d.callCost < 0) {
+                java.util.BitSet exits = new java.util.BitSet();
+                java.util.BitSet locals = new java.util.BitSet();
+                int depth = 0;
+                for (int i = d.open + 1; i < d.end; i++) {
+                    AnnotatedInstruction ins = code.get(i);
+                    switch (ins.opcode()) {
+                        case BLOCK:
+                        case LOOP:
+                        case IF:
+                            depth++;
+                            break;
+                        case END:
+                            depth--;
+                            break;
+                        case BR:
+                        case BR_IF:
+                            if (ins.operand(0) > depth) {
+                                exits.set((int) Math.min(ins.operand(0) - depth, 1 << 20));
+                            }
+                            break;
+                        case BR_TABLE:
+                            for (long t : ins.operands()) {
+                                if (t > depth) {
+                                    exits.set((int) Math.min(t - depth, 1 << 20));
+                                }
+                            }
+                            break;
+                        case RETURN:
+                            exits.set(0);
+                            break;
+                        case LOCAL_GET:
+                        case LOCAL_SET:
+                        case LOCAL_TEE:
+                            locals.set((int) ins.operand(0));
+                            break;
+                        default:
+                            break;
+                    }
+                }
+                d.callCost = CALL_COST + 4 * exits.cardinality() + PER_LOCAL * locals.cardinality();
+            }
+            return d.callCost;
+        }
+
+        /**
+         * The first way to fit a node, bottom up: its constructs are made to fit first, then whole constructs are
+         * outlined largest first, then runs. Parts fill from the inside out; a nest that is one construct inside
+         * another (an interpreter's dispatch) ends with this method nearly empty, every level of the nest a part
+         * as full as the target allows.
+         */
+        int fitBottomUp(Node node) {
+            int start = node.open < 0 ? 0 : node.open;
+            int size = raw(start, node.end + 1);
+            for (Node c : node.children) {
+                size -= raw(c.open, c.end + 1) - fitBottomUp(c);
             }
             if (size > target) {
                 List<Node> bySize = new ArrayList<>(node.children);
@@ -268,10 +498,10 @@ final class Splitter {
                 // Straight-line code alone is too large: outline runs of each body.
                 int bodyStart = node.open < 0 ? 0 : node.open + 1;
                 if (node.elseAt >= 0) {
-                    size = runs(node, bodyStart, node.elseAt, size);
-                    size = runs(node, node.elseAt + 1, node.end, size);
+                    size = runs(node, bodyStart, node.elseAt, size, target);
+                    size = runs(node, node.elseAt + 1, node.end, size, target);
                 } else {
-                    size = runs(node, bodyStart, node.end, size);
+                    size = runs(node, bodyStart, node.end, size, target);
                 }
             }
             node.fitted = size;
@@ -283,7 +513,7 @@ final class Splitter {
         }
 
         /** Outlines runs of the items of body {@code [from, to)} of the node until the node fits. */
-        int runs(Node node, int from, int to, int nodeSize) {
+        int runs(Node node, int from, int to, int nodeSize, int limit) {
             List<Item> items = new ArrayList<>();
             int ci = 0;
             List<Node> kids = node.children;
@@ -307,9 +537,9 @@ final class Splitter {
                 body += it.size;
             }
             int rest = nodeSize - body;
-            while (rest + body > target && items.size() > 1) {
+            while (rest + body > limit && items.size() > 1) {
                 List<Item> next = new ArrayList<>();
-                int chunk = Math.max(MIN_PART, Math.min(target / 2, (target - rest) / 2));
+                int chunk = Math.max(MIN_PART, Math.min(target / 2, (limit - rest) / 2));
                 int k = 0;
                 boolean progress = false;
                 while (k < items.size()) {
@@ -367,7 +597,11 @@ final class Splitter {
         }
 
         Plan run() {
-            fit(tree());
+            if (topDown) {
+                fit(tree());
+            } else {
+                fitBottomUp(tree());
+            }
             // Parts nest: each one's parent is the smallest part containing it (null: the function's method).
             List<Region> sorted = new ArrayList<>(plan.regions);
             sorted.sort(Comparator.comparingInt((Region r) -> r.start).thenComparing(Comparator.comparingInt((Region r) -> r.end).reversed()));
@@ -490,8 +724,36 @@ final class Splitter {
         }
     }
 
-    /** Plans the parts of a function whose single method measured {@code m}, aiming at {@code target} bytes. */
+    /**
+     * Plans the parts of a function whose single method measured {@code m}, aiming at {@code target} bytes: both
+     * ways (bottom up and top down), keeping the plan whose code lies fewer levels of parts deep
+     * ({@link #depthCost}). Which is better depends on the function's shape: top down keeps an interpreter's
+     * dispatch nest shallow; bottom up keeps a long function of many mid-sized constructs flat.
+     */
     static Plan plan(List<AnnotatedInstruction> code, Measure m, int target, ModuleInfo mod, int locals) {
-        return new Planner(code, m, target, mod, locals).run();
+        Plan bottomUp = new Planner(code, m, target, mod, locals, false).run();
+        Plan topDown = new Planner(code, m, target, mod, locals, true).run();
+        return depthCost(topDown, m) < depthCost(bottomUp, m) ? topDown : bottomUp;
+    }
+
+    /**
+     * The bytes of each part's own code (without its sub-parts) times the number of levels of parts it lies
+     * below the function's method: each level is a call, the frame traffic and an exit switch for whatever
+     * runs there. A plan's cost in the hot path, as far as the planner can tell without a profile.
+     */
+    static long depthCost(Plan plan, Measure m) {
+        long cost = 0;
+        for (Region r : plan.regions) {
+            long own = m.offset[r.end] - m.offset[r.start];
+            for (Region c : r.children) {
+                own -= m.offset[c.end] - m.offset[c.start];
+            }
+            int depth = 0;
+            for (Region p = r; p != null; p = p.parent) {
+                depth++;
+            }
+            cost += own * depth;
+        }
+        return cost;
     }
 }
