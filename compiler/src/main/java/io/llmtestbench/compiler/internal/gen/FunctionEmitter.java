@@ -76,6 +76,10 @@ final class FunctionEmitter {
     private final int machineSlot;
     private final int budgetSlot;
     private final int fuelSlot;
+    /** Tail calls: this function's position in a chain of tail calls (read at entry; see TailCalls), or -1: 0. */
+    private final int chainSlot;
+    /** Tail calls: where a tail call of the function to itself jumps (after the prologue), or null. */
+    private final Label selfTailStart;
     /** The byte[] of each memory this method touches, or -1. */
     private final int[] memorySlot;
     private int nextSlot;
@@ -206,6 +210,8 @@ final class FunctionEmitter {
         }
         this.budgetSlot = slot++;
         this.fuelSlot = metered ? slot++ : -1;
+        this.chainSlot = region == null && mod.tailCallers.get(function) && mod.tailEntered.get(function) ? slot++ : -1;
+        this.selfTailStart = region == null && split == null && selfTailCalls() ? new Label() : null;
         this.memorySlot = new int[mod.memoryCount];
         Arrays.fill(memorySlot, -1);
         for (int i = from; i < to; i++) {
@@ -255,6 +261,9 @@ final class FunctionEmitter {
     MethodNode emit() {
         if (region == null) {
             prologue();
+            if (selfTailStart != null) {
+                method.visitLabel(selfTailStart);
+            }
             frames.add(new Frame(FUNCTION, List.of(), type.returns(), 0));
             frames.get(0).reachableAtEntry = true;
             checkDue = metered;
@@ -386,6 +395,7 @@ final class FunctionEmitter {
         mv.visitVarInsn(ALOAD, machineSlot);
         mv.visitFieldInsn(GETFIELD, machine, Names.F_BUDGET, L_BUDGET);
         mv.visitVarInsn(ASTORE, budgetSlot);
+        tailPrologue();
         if (metered) {
             loadFuel();
             handlerStart = new LabelNode();
@@ -1133,16 +1143,14 @@ final class FunctionEmitter {
                 call((int) ins.operand(0));
                 return;
             case RETURN_CALL:
-                call((int) ins.operand(0));
-                branch(frames.size() - 1);
+                tailCall((int) ins.operand(0));
                 reachable = false;
                 return;
             case CALL_INDIRECT:
                 callIndirect((int) ins.operand(0), (int) ins.operand(1));
                 return;
             case RETURN_CALL_INDIRECT:
-                callIndirect((int) ins.operand(0), (int) ins.operand(1));
-                branch(frames.size() - 1);
+                tailCallIndirect((int) ins.operand(0), (int) ins.operand(1));
                 reachable = false;
                 return;
             case DROP:
@@ -1430,6 +1438,294 @@ final class FunctionEmitter {
         }
         reloadMemories();
         stack.addAll(ct.returns());
+    }
+
+    // ---- tail calls (see TailCalls for the scheme) -----------------------------------------------------------
+
+    /** Whether the function makes a tail call to itself that can be a jump (parameters passed one by one). */
+    private boolean selfTailCalls() {
+        if (!mod.tailCallers.get(function) || JvmTypes.boxedParams(type)) {
+            return false;
+        }
+        for (AnnotatedInstruction ins : code) {
+            if (ins.opcode() == OpCode.RETURN_CALL && (int) ins.operand(0) == function) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * At the entry of a function a tail call can enter: its position in the chain (when it makes tail calls
+     * itself), and position 0 for whatever it calls.
+     */
+    private void tailPrologue() {
+        if (!mod.tailEntered.get(function)) {
+            return;
+        }
+        if (chainSlot >= 0) {
+            method.visitVarInsn(ALOAD, machineSlot);
+            method.visitFieldInsn(GETFIELD, machine, TailCalls.F_DEPTH, "I");
+            method.visitVarInsn(ISTORE, chainSlot);
+        }
+        method.visitVarInsn(ALOAD, machineSlot);
+        method.visitInsn(ICONST_0);
+        method.visitFieldInsn(PUTFIELD, machine, TailCalls.F_DEPTH, "I");
+    }
+
+    /** {@code return_call}: its arguments are on the stack. */
+    private void tailCall(int callee) {
+        if (mod.isImport(callee)) {
+            // A host function cannot tail-call back into the chain: an ordinary call, then return.
+            call(callee);
+            branch(frames.size() - 1);
+            return;
+        }
+        if (!metered) {
+            pollStop(); // an endless chain of tail calls has no loop header: unmetered code polls here
+        }
+        if (callee == function && selfTailStart != null) {
+            selfTailJump();
+            return;
+        }
+        FunctionType ct = mod.functionType(callee);
+        for (int i = 0; i < ct.params().size(); i++) {
+            pop();
+        }
+        Label pending = chainSlot >= 0 ? new Label() : null;
+        enterChain(pending);
+        if (JvmTypes.boxedParams(ct)) {
+            boxValues(ct.params());
+        }
+        method.visitVarInsn(ALOAD, machineSlot);
+        tailInvoke(layout.classOf(callee), Names.function(callee), JvmTypes.functionDescriptor(ct, machine), ct, false);
+        if (pending != null) {
+            method.visitLabel(pending);
+            storeTailArgs(ct);
+            returnPending(callee);
+        }
+    }
+
+    /** {@code return_call_indirect}: its arguments and the element index are on the stack. */
+    private void tailCallIndirect(int typeIndex, int tableIndex) {
+        FunctionType ct = mod.type(typeIndex);
+        int sig = mod.canonicalType[typeIndex];
+        if (!metered) {
+            pollStop();
+        }
+        pop(); // the element index
+        for (int i = 0; i < ct.params().size(); i++) {
+            pop();
+        }
+        Label pending = chainSlot >= 0 ? new Label() : null;
+        enterChain(pending);
+        if (JvmTypes.boxedParams(ct)) {
+            int index = temp(Type.INT_TYPE);
+            method.visitVarInsn(ISTORE, index);
+            boxValues(ct.params());
+            method.visitVarInsn(ILOAD, index);
+            release(Type.INT_TYPE, index);
+        }
+        method.visitVarInsn(ALOAD, machineSlot);
+        method.visitFieldInsn(GETFIELD, machine, Names.table(tableIndex), L_TABLE);
+        ldc(typeIndex);
+        method.visitVarInsn(ALOAD, machineSlot);
+        // A host function or another instance's, reached through the dispatcher, does not reset the position.
+        tailInvoke(machine, Names.indirect(sig), layout.indirectDescriptor(sig), ct, true);
+        if (pending != null) {
+            method.visitLabel(pending);
+            int element = temp(Type.INT_TYPE);
+            method.visitVarInsn(ISTORE, element);
+            storeTailArgs(ct);
+            method.visitVarInsn(ALOAD, machineSlot);
+            method.visitVarInsn(ILOAD, element);
+            method.visitFieldInsn(PUTFIELD, machine, TailCalls.F_ELEMENT, "I");
+            release(Type.INT_TYPE, element);
+            method.visitVarInsn(ALOAD, machineSlot);
+            method.visitInsn(DUP);
+            method.visitFieldInsn(GETFIELD, machine, Names.table(tableIndex), L_TABLE);
+            method.visitFieldInsn(PUTFIELD, machine, TailCalls.F_TABLE, L_TABLE);
+            method.visitVarInsn(ALOAD, machineSlot);
+            ldc(typeIndex);
+            method.visitFieldInsn(PUTFIELD, machine, TailCalls.F_TYPE, "I");
+            returnPending(TailCalls.indirectId(mod, sig));
+        }
+    }
+
+    /**
+     * Before a tail call made as a JVM call: at the chain's limit, jump to {@code pending} (the call is left to
+     * the base); else the callee's position is this one's plus one, and this function's depth is given back.
+     */
+    private void enterChain(Label pending) {
+        var mv = method;
+        if (pending != null) {
+            mv.visitVarInsn(ILOAD, chainSlot);
+            ldc(TailCalls.LIMIT);
+            mv.visitJumpInsn(IF_ICMPGE, pending);
+        }
+        mv.visitVarInsn(ALOAD, machineSlot);
+        if (chainSlot >= 0) {
+            mv.visitVarInsn(ILOAD, chainSlot);
+            mv.visitInsn(ICONST_1);
+            mv.visitInsn(IADD);
+        } else {
+            mv.visitInsn(ICONST_1); // entered by an ordinary call, or a part: a base
+        }
+        mv.visitFieldInsn(PUTFIELD, machine, TailCalls.F_DEPTH, "I");
+        addDepth(-1);
+    }
+
+    private void addDepth(int delta) {
+        method.visitVarInsn(ALOAD, budgetSlot);
+        method.visitInsn(DUP);
+        invoke(RuntimeContract.BUDGET_DEPTH);
+        ldc(delta);
+        method.visitInsn(IADD);
+        put(RuntimeContract.BUDGET_DEPTH);
+    }
+
+    /**
+     * The tail call as a JVM call (its arguments and the machine on the stack), with the fuel stored around it;
+     * a base then runs what the chain left pending. The function returns the result: at once (its depth was
+     * given back and the callee stored the fuel), or from a part through the function's return.
+     */
+    private void tailInvoke(String owner, String name, String desc, FunctionType ct, boolean resetPosition) {
+        var mv = method;
+        LabelNode before = null;
+        if (metered) {
+            storeFuel();
+            before = new LabelNode();
+            mv.instructions.add(before);
+        }
+        mv.visitMethodInsn(INVOKESTATIC, owner, name, desc, false);
+        if (resetPosition) {
+            mv.visitVarInsn(ALOAD, machineSlot);
+            mv.visitInsn(ICONST_0);
+            mv.visitFieldInsn(PUTFIELD, machine, TailCalls.F_DEPTH, "I");
+        }
+        Type rt = JvmTypes.returnType(ct);
+        Label done = new Label();
+        if (chainSlot >= 0) {
+            mv.visitVarInsn(ILOAD, chainSlot);
+            mv.visitJumpInsn(IFNE, done);
+        }
+        mv.visitVarInsn(ALOAD, machineSlot);
+        mv.visitFieldInsn(GETFIELD, machine, TailCalls.F_NEXT, "I");
+        mv.visitJumpInsn(IFLT, done);
+        if (rt.getSort() != Type.VOID) {
+            mv.visitInsn(rt.getSize() == 2 ? POP2 : POP);
+        }
+        mv.visitVarInsn(ALOAD, machineSlot);
+        mv.visitMethodInsn(INVOKESTATIC, machine, TailCalls.trampoline(rt), TailCalls.trampolineDescriptor(rt, machine), false);
+        mv.visitLabel(done);
+        if (metered) {
+            var after = new LabelNode();
+            mv.instructions.add(after);
+            syncedCalls.add(new LabelNode[] {before, after});
+        }
+        if (region == null) {
+            mv.visitInsn(rt.getOpcode(IRETURN));
+            return;
+        }
+        if (metered) {
+            loadFuel();
+        }
+        addDepth(1); // the function's own return gives it back
+        if (ct.returns().size() > 1) {
+            unboxValues(ct.returns());
+        }
+        stack.addAll(ct.returns());
+        branch(frames.size() - 1);
+    }
+
+    /** The arguments on the stack (popped from the model already) to the machine's pending-call fields. */
+    private void storeTailArgs(FunctionType ct) {
+        var mv = method;
+        List<ValType> params = ct.params();
+        if (JvmTypes.boxedParams(ct)) {
+            boxValues(params);
+            mv.visitVarInsn(ALOAD, machineSlot);
+            mv.visitInsn(SWAP);
+            mv.visitFieldInsn(PUTFIELD, machine, TailCalls.F_BOXED, "[J");
+            return;
+        }
+        int raw = temp(Type.LONG_TYPE);
+        for (int i = params.size() - 1; i >= 0; i--) {
+            toRawLong(params.get(i));
+            mv.visitVarInsn(LSTORE, raw);
+            mv.visitVarInsn(ALOAD, machineSlot);
+            mv.visitFieldInsn(GETFIELD, machine, TailCalls.F_ARGS, "[J");
+            ldc(i);
+            mv.visitVarInsn(LLOAD, raw);
+            mv.visitInsn(LASTORE);
+        }
+        release(Type.LONG_TYPE, raw);
+    }
+
+    /**
+     * The chain is at its limit: the call {@code id} is left pending for the base and the function returns a
+     * placeholder, with its depth given back and the fuel stored (no check: the callee's entry checks).
+     */
+    private void returnPending(int id) {
+        var mv = method;
+        mv.visitVarInsn(ALOAD, machineSlot);
+        ldc(id);
+        mv.visitFieldInsn(PUTFIELD, machine, TailCalls.F_NEXT, "I");
+        addDepth(-1);
+        if (metered) {
+            storeFuel();
+        }
+        Type rt = JvmTypes.returnType(type);
+        switch (rt.getSort()) {
+            case Type.VOID:
+                mv.visitInsn(RETURN);
+                return;
+            case Type.LONG:
+                mv.visitInsn(LCONST_0);
+                break;
+            case Type.FLOAT:
+                mv.visitInsn(FCONST_0);
+                break;
+            case Type.DOUBLE:
+                mv.visitInsn(DCONST_0);
+                break;
+            case Type.INT:
+                mv.visitInsn(ICONST_0);
+                break;
+            default:
+                mv.visitInsn(ACONST_NULL);
+        }
+        mv.visitInsn(rt.getOpcode(IRETURN));
+    }
+
+    /**
+     * A tail call of the function to itself: the arguments become the parameters, the other locals are zeroed,
+     * and control goes back to the start of the body (its charge and fuel check run again; the depth stays).
+     */
+    private void selfTailJump() {
+        var mv = method;
+        List<ValType> params = type.params();
+        int[] temps = new int[params.size()];
+        for (int i = params.size() - 1; i >= 0; i--) {
+            Type t = JvmTypes.of(params.get(i));
+            temps[i] = temp(t);
+            mv.visitVarInsn(JvmTypes.store(t), temps[i]);
+            pop();
+        }
+        while (!stack.isEmpty()) {
+            popValue(pop());
+        }
+        for (int i = 0; i < params.size(); i++) {
+            Type t = JvmTypes.of(params.get(i));
+            mv.visitVarInsn(JvmTypes.load(t), temps[i]);
+            mv.visitVarInsn(JvmTypes.store(t), localSlot[i]);
+            release(t, temps[i]);
+        }
+        for (int i = params.size(); i < localTypes.length; i++) {
+            pushZero(localTypes[i]);
+            mv.visitVarInsn(JvmTypes.store(JvmTypes.of(localTypes[i])), localSlot[i]);
+        }
+        mv.visitJumpInsn(GOTO, selfTailStart);
     }
 
     // ---- globals ------------------------------------------------------------------------------------------

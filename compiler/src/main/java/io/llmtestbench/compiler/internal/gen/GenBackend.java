@@ -214,7 +214,7 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
     }
 
     /** The main class: state, linking, {@code Machine.call} and the indirect-call dispatchers. */
-    private static final class MachineEmitter {
+    static final class MachineEmitter {
         private final Layout layout;
         private final ModuleInfo mod;
         private final ClassWriter cw;
@@ -238,6 +238,7 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
             link();
             call();
             indirectDispatchers();
+            TailCalls.trampolines(layout, cw);
         }
 
         private void fields() {
@@ -255,6 +256,7 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
                 String desc = mod.globalShared[g] ? L_GLOBAL : JvmTypes.of(mod.globalTypes[g]).getDescriptor();
                 cw.visitField(ACC_PUBLIC, Names.global(g), desc, null, null).visitEnd();
             }
+            TailCalls.fields(mod, cw);
         }
 
         private void constructor() {
@@ -265,6 +267,7 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
             mv.visitVarInsn(ALOAD, 0);
             mv.visitVarInsn(ALOAD, 1);
             mv.visitFieldInsn(PUTFIELD, self, Names.F_INSTANCE, L_INSTANCE);
+            TailCalls.construct(mod, self, mv);
             mv.visitInsn(RETURN);
             mv.visitMaxs(0, 0);
             mv.visitEnd();
@@ -400,6 +403,7 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
             mv.visitVarInsn(ALOAD, 0);
             mv.visitMethodInsn(INVOKEVIRTUAL, self, "link", "()V", false);
             mv.visitLabel(linked);
+            TailCalls.enter(mod, self, mv);
             for (int c = 0; c < chunks.size(); c++) {
                 List<Integer> chunk = chunks.get(c);
                 Label next = new Label();
@@ -696,12 +700,12 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
             }
         }
 
-        private interface Size {
+        interface Size {
             int of(int function);
         }
 
         /** Consecutive groups whose estimated bytecode stays under {@link #DISPATCH_BUDGET}. */
-        private static List<List<Integer>> chunk(List<Integer> functions, Size size) {
+        static List<List<Integer>> chunk(List<Integer> functions, Size size) {
             List<List<Integer>> chunks = new ArrayList<>();
             List<Integer> current = new ArrayList<>();
             int bytes = 0;
@@ -721,12 +725,12 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
             return chunks;
         }
 
-        private static void call(MethodVisitor mv, RuntimeContract.Member m) {
+        static void call(MethodVisitor mv, RuntimeContract.Member m) {
             mv.visitMethodInsn(m.kind() == RuntimeContract.Member.Kind.STATIC_METHOD ? INVOKESTATIC : INVOKEVIRTUAL,
                     m.owner(), m.name(), m.descriptor(), false);
         }
 
-        private static void push(MethodVisitor mv, int v) {
+        static void push(MethodVisitor mv, int v) {
             if (v >= -1 && v <= 5) {
                 mv.visitInsn(ICONST_0 + v);
             } else if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) {
@@ -754,7 +758,7 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
             }
         }
 
-        private static void fromRaw(MethodVisitor mv, ValType t) {
+        static void fromRaw(MethodVisitor mv, ValType t) {
             switch (JvmTypes.of(t).getSort()) {
                 case Type.LONG:
                     return;

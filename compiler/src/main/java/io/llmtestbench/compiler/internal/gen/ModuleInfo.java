@@ -44,6 +44,16 @@ final class ModuleInfo {
     /** Functions that may (transitively) grow a memory or run code that could. */
     final BitSet mayGrowMemory = new BitSet();
 
+    // ---- tail calls (see TailCalls): all empty in a module without return_call to its own functions ----------
+    /** Functions with a tail call that is not a plain call (return_call of a defined function, return_call_indirect). */
+    final BitSet tailCallers = new BitSet();
+    /** Functions a tail call can enter: direct targets, and the table targets of the signatures tail-called indirectly. */
+    final BitSet tailEntered = new BitSet();
+    /** Defined functions named by a return_call. */
+    final BitSet tailDirectTargets = new BitSet();
+    /** Canonical signatures return_call_indirect uses. */
+    final BitSet tailIndirectSigs = new BitSet();
+
     ModuleInfo(WasmModule module, String mainClass) {
         this.module = module;
         this.mainClass = mainClass;
@@ -125,6 +135,32 @@ final class ModuleInfo {
             }
         }
         computeMayGrow();
+        computeTailCalls();
+    }
+
+    /** Whether the module has tail calls the generator compiles as such (else its code is the same as without). */
+    boolean tailCalls() {
+        return !tailCallers.isEmpty();
+    }
+
+    private void computeTailCalls() {
+        for (int i = importedFunctions; i < functionCount; i++) {
+            for (AnnotatedInstruction ins : body(i)) {
+                if (ins.opcode() == OpCode.RETURN_CALL && !isImport((int) ins.operand(0))) {
+                    tailCallers.set(i);
+                    tailDirectTargets.set((int) ins.operand(0));
+                } else if (ins.opcode() == OpCode.RETURN_CALL_INDIRECT) {
+                    tailCallers.set(i);
+                    tailIndirectSigs.set(canonicalType[(int) ins.operand(0)]);
+                }
+            }
+        }
+        tailEntered.or(tailDirectTargets);
+        for (int f = externallyCallable.nextSetBit(0); f >= 0; f = externallyCallable.nextSetBit(f + 1)) {
+            if (!isImport(f) && tailIndirectSigs.get(canonicalTypeOfFunction(f))) {
+                tailEntered.set(f);
+            }
+        }
     }
 
     private void referenced(List<? extends Instruction> constant) {
