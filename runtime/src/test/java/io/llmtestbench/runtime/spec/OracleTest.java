@@ -47,7 +47,8 @@ class OracleTest {
      * runs every script V8 supports; memory_copy's 18,000 commands alone take longer than the whole slice).
      */
     static final List<String> QUICK_SPEC = List.of("address", "bulk", "memory_fill", "memory_init", "conversions",
-            "float_misc", "traps", "left-to-right", "unreachable", "func", "proposals/threads/atomic");
+            "float_misc", "traps", "left-to-right", "unreachable", "func", "proposals/threads/atomic",
+            "proposals/tail-call/return_call", "proposals/tail-call/return_call_indirect");
 
     private static ExecutorService pool;
     private static Oracle oracle;
