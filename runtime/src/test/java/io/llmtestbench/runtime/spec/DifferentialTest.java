@@ -303,6 +303,18 @@ class DifferentialTest {
         return tests.stream();
     }
 
+    /**
+     * Tail calls (self, mutual, through a table, chains past the length at which they go through the trampoline,
+     * an ordinary call inside a chain): results, memory and exact fuel against the interpreter, which runs them as
+     * calls (the chains are short enough for it). The module is the second of the regression script tail_calls.wast
+     * (V8 checks it too); its tail-called functions declare no locals, which Chicory 1.7.5's interpreter would lose.
+     */
+    @Test
+    void tailCallsChargeExactlyTheInterpretersFuel() throws Exception {
+        byte[] wasm = java.nio.file.Files.readAllBytes(RegressionScriptsTest.root().resolve("tail_calls/spec.1.wasm"));
+        checkModule(0, wasm);
+    }
+
     private static void randomModule(long seed) throws Exception {
         checkModule(seed, RandomModules.generate(seed));
     }
