@@ -3,9 +3,17 @@ package io.llmtestbench.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.llmtestbench.compiler.CompiledModule;
+import io.llmtestbench.compiler.CompilerOptions;
+import io.llmtestbench.compiler.PluginArtifact;
+import io.llmtestbench.compiler.WasmCompiler;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -17,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class LimitsTest {
     @ParameterizedTest
     @ValueSource(strings = {"loop_forever", "br_table_loop_forever", "recursion_unbounded", "mutual_recursion_call_indirect",
-        "memory_fill_loop", "huge_function"})
+        "memory_fill_loop", "huge_function", "tail_call_forever"})
     void fuelStopsEndlessWorkWithTheSameFuelEveryRun(String plugin) {
         long limit = 20_000; // below what reaching the default call depth costs
         var limits = ResourceLimits.builder().maxInstructions(limit).maxExecutionTimeMs(60_000).build();
@@ -41,11 +49,12 @@ class LimitsTest {
     }
 
     /**
-     * Endless loops with unlimited fuel are stopped by the deadline. (Endless recursion cannot run until a
-     * deadline: with unlimited fuel the call-depth limit stops it first, deterministically — see below.)
+     * Endless loops with unlimited fuel are stopped by the deadline, and so is an endless chain of tail calls, which
+     * does not grow the call depth. (Endless recursion cannot run until a deadline: with unlimited fuel the
+     * call-depth limit stops it first, deterministically — see below.)
      */
     @ParameterizedTest
-    @ValueSource(strings = {"loop_forever", "br_table_loop_forever", "memory_fill_loop", "huge_function"})
+    @ValueSource(strings = {"loop_forever", "br_table_loop_forever", "memory_fill_loop", "huge_function", "tail_call_forever"})
     void theDeadlineStopsThemWhenFuelIsUnlimited(String plugin) {
         var limits = ResourceLimits.builder().maxInstructions(Long.MAX_VALUE).maxExecutionTimeMs(300).build();
         try (PluginSystem system = TestPlugins.system(limits)) {
@@ -88,6 +97,25 @@ class LimitsTest {
                     .hasMessage("Failed to load WASM module: init-spinner: initialisation failed: Plugin 'init-spinner' timeout after "
                             + "300ms in plugin_init; raise it with ResourceLimits.maxExecutionTimeMs, llmtb --timeout-ms or a "
                             + "pipeline's limits.timeout_ms");
+        }
+    }
+
+    /** Code compiled without metering (a trusted jar) polls the deadline at every tail call it makes. */
+    @Test
+    void anEndlessTailChainWithoutMeteringStopsAtTheDeadline(@TempDir Path dir) throws Exception {
+        CompiledModule m = WasmCompiler.compile(Files.readAllBytes(TestPlugins.wasm("tail_call_forever")),
+                CompilerOptions.defaults().withMetering(false));
+        Path jar = dir.resolve("tail_call_forever.jar");
+        try (OutputStream out = Files.newOutputStream(jar)) {
+            PluginArtifact.writeJar(out, List.of(PluginArtifact.Entry.of("tail_call_forever", "tail_call_forever.wasm", m)));
+        }
+        var limits = ResourceLimits.builder().maxInstructions(Long.MAX_VALUE).maxExecutionTimeMs(300).build();
+        try (PluginSystem system = TestPlugins.system(limits)) {
+            PluginId id = system.loadPlugin(jar, LoadOptions.builder().requireMetering(false).build());
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> system.executePlugin(id, PluginInput.of("{}")))
+                    .isInstanceOfSatisfying(PluginTimeoutException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.TIMEOUT));
+            assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(20_000);
         }
     }
 
