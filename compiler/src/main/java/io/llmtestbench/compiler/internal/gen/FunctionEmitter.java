@@ -423,7 +423,7 @@ final class FunctionEmitter {
         }
         if (split != null) {
             // The frame: wasm locals its parts use, then the values parts pass back.
-            ldc(split.frameSize);
+            ldc(split.frameSize + (chainSlot >= 0 ? 1 : 0)); // + the chain position (tail calls)
             mv.visitIntInsn(NEWARRAY, T_LONG);
             mv.visitVarInsn(ASTORE, frameSlot);
             java.util.BitSet initial = new java.util.BitSet();
@@ -433,6 +433,7 @@ final class FunctionEmitter {
                 }
             }
             storeShared(initial);
+            tailFrame();
         }
     }
 
@@ -589,6 +590,7 @@ final class FunctionEmitter {
         mv.visitVarInsn(ALOAD, frameSlot);
         mv.visitVarInsn(ALOAD, machineSlot);
         syncedCall(INVOKESTATIC, owner, Names.part(function, r.id), partDescriptor(r));
+        tailExit(r);
         var in = (java.util.BitSet) ownUsed.clone();
         in.and(r.writtenAll);
         loadShared(in);
@@ -1492,7 +1494,8 @@ final class FunctionEmitter {
         for (int i = 0; i < ct.params().size(); i++) {
             pop();
         }
-        Label pending = chainSlot >= 0 ? new Label() : null;
+        Label pending = chainDynamic() ? new Label() : null;
+        List<ValType> atCall = new ArrayList<>(stack);
         enterChain(pending);
         if (JvmTypes.boxedParams(ct)) {
             boxValues(ct.params());
@@ -1501,6 +1504,8 @@ final class FunctionEmitter {
         tailInvoke(layout.classOf(callee), Names.function(callee), JvmTypes.functionDescriptor(ct, machine), ct, false);
         if (pending != null) {
             method.visitLabel(pending);
+            stack.clear();
+            stack.addAll(atCall);
             storeTailArgs(ct);
             returnPending(callee);
         }
@@ -1517,7 +1522,8 @@ final class FunctionEmitter {
         for (int i = 0; i < ct.params().size(); i++) {
             pop();
         }
-        Label pending = chainSlot >= 0 ? new Label() : null;
+        Label pending = chainDynamic() ? new Label() : null;
+        List<ValType> atCall = new ArrayList<>(stack);
         enterChain(pending);
         if (JvmTypes.boxedParams(ct)) {
             int index = temp(Type.INT_TYPE);
@@ -1534,6 +1540,8 @@ final class FunctionEmitter {
         tailInvoke(machine, Names.indirect(sig), layout.indirectDescriptor(sig), ct, true);
         if (pending != null) {
             method.visitLabel(pending);
+            stack.clear();
+            stack.addAll(atCall);
             int element = temp(Type.INT_TYPE);
             method.visitVarInsn(ISTORE, element);
             storeTailArgs(ct);
@@ -1559,17 +1567,17 @@ final class FunctionEmitter {
     private void enterChain(Label pending) {
         var mv = method;
         if (pending != null) {
-            mv.visitVarInsn(ILOAD, chainSlot);
+            loadChain();
             ldc(TailCalls.LIMIT);
             mv.visitJumpInsn(IF_ICMPGE, pending);
         }
         mv.visitVarInsn(ALOAD, machineSlot);
-        if (chainSlot >= 0) {
-            mv.visitVarInsn(ILOAD, chainSlot);
+        if (chainDynamic()) {
+            loadChain();
             mv.visitInsn(ICONST_1);
             mv.visitInsn(IADD);
         } else {
-            mv.visitInsn(ICONST_1); // entered by an ordinary call, or a part: a base
+            mv.visitInsn(ICONST_1); // only ever entered by ordinary calls: a base
         }
         mv.visitFieldInsn(PUTFIELD, machine, TailCalls.F_DEPTH, "I");
         addDepth(-1);
@@ -1605,9 +1613,25 @@ final class FunctionEmitter {
         }
         Type rt = JvmTypes.returnType(ct);
         Label done = new Label();
-        if (chainSlot >= 0) {
-            mv.visitVarInsn(ILOAD, chainSlot);
-            mv.visitJumpInsn(IFNE, done);
+        if (chainDynamic() && region == null) {
+            loadChain();
+            mv.visitJumpInsn(IFNE, done); // not the base: return whatever came back, the base runs what is pending
+        } else if (chainDynamic()) {
+            // a part of a function that is not the base: a pending call goes down the chain from here too
+            Label base = new Label();
+            loadChain();
+            mv.visitJumpInsn(IFEQ, base);
+            mv.visitVarInsn(ALOAD, machineSlot);
+            mv.visitFieldInsn(GETFIELD, machine, TailCalls.F_NEXT, "I");
+            mv.visitJumpInsn(IFLT, done);
+            if (rt.getSort() != Type.VOID) {
+                mv.visitInsn(rt.getSize() == 2 ? POP2 : POP);
+            }
+            if (metered) {
+                loadFuel();
+            }
+            exitPending();
+            mv.visitLabel(base);
         }
         mv.visitVarInsn(ALOAD, machineSlot);
         mv.visitFieldInsn(GETFIELD, machine, TailCalls.F_NEXT, "I");
@@ -1672,9 +1696,19 @@ final class FunctionEmitter {
         ldc(id);
         mv.visitFieldInsn(PUTFIELD, machine, TailCalls.F_NEXT, "I");
         addDepth(-1);
+        if (region != null) {
+            exitPending(); // the part's exit stores the fuel
+            return;
+        }
         if (metered) {
             storeFuel();
         }
+        returnPlaceholder();
+    }
+
+    /** Returns a placeholder result of the function (a pending call replaces it). */
+    private void returnPlaceholder() {
+        var mv = method;
         Type rt = JvmTypes.returnType(type);
         switch (rt.getSort()) {
             case Type.VOID:
@@ -1696,6 +1730,83 @@ final class FunctionEmitter {
                 mv.visitInsn(ACONST_NULL);
         }
         mv.visitInsn(rt.getOpcode(IRETURN));
+    }
+
+    /** Whether the function's position in a chain is known only when it runs (it makes tail calls and is tail-called). */
+    private boolean chainDynamic() {
+        return mod.tailCallers.get(function) && mod.tailEntered.get(function);
+    }
+
+    /** Pushes the function's chain position: from its local, or in a part from the frame. */
+    private void loadChain() {
+        if (region == null) {
+            method.visitVarInsn(ILOAD, chainSlot);
+        } else {
+            method.visitVarInsn(ALOAD, frameSlot);
+            ldc(split.frameSize);
+            method.visitInsn(LALOAD);
+            method.visitInsn(L2I);
+        }
+    }
+
+    /** In a split function's prologue: the chain position goes to the frame, after the locals, for its parts. */
+    private void tailFrame() {
+        if (chainSlot >= 0) {
+            method.visitVarInsn(ALOAD, frameSlot);
+            ldc(split.frameSize);
+            method.visitVarInsn(ILOAD, chainSlot);
+            method.visitInsn(I2L);
+            method.visitInsn(LASTORE);
+        }
+    }
+
+    /** The exit code of a part whose function must return a placeholder at once (a pending tail call). */
+    private static final int TAIL_PENDING_EXIT = -1;
+
+    /** Whether part {@code r} can exit with {@link #TAIL_PENDING_EXIT}. */
+    private boolean mayExitPending(Splitter.Region r) {
+        if (!chainDynamic()) {
+            return false;
+        }
+        for (int i = r.start; i < r.end; i++) {
+            AnnotatedInstruction ins = code.get(i);
+            if (ins.opcode() == OpCode.RETURN_CALL_INDIRECT
+                    || ins.opcode() == OpCode.RETURN_CALL && !mod.isImport((int) ins.operand(0))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** In a part: leaves with {@link #TAIL_PENDING_EXIT} (the values on the stack dropped). */
+    private void exitPending() {
+        for (int i = stack.size() - 1; i >= 0; i--) {
+            popValue(stack.get(i));
+        }
+        ldc(TAIL_PENDING_EXIT);
+        method.visitJumpInsn(GOTO, commonExit);
+    }
+
+    /**
+     * After part {@code r} returned its exit code (on the stack): {@link #TAIL_PENDING_EXIT} goes on out of this
+     * part, or the function returns a placeholder (its depth was given back, its fuel is in the budget).
+     */
+    private void tailExit(Splitter.Region r) {
+        if (!mayExitPending(r)) {
+            return;
+        }
+        var mv = method;
+        Label other = new Label();
+        mv.visitInsn(DUP);
+        ldc(TAIL_PENDING_EXIT);
+        mv.visitJumpInsn(IF_ICMPNE, other);
+        mv.visitInsn(POP);
+        if (region != null) {
+            exitPending();
+        } else {
+            returnPlaceholder();
+        }
+        mv.visitLabel(other);
     }
 
     /**
