@@ -23,8 +23,7 @@ import java.util.Map;
  * {@code spectest} module, as in {@link ScriptRunner}.
  *
  * <p>Known deviations of the oracle itself are not divergences: Node 20's V8 has no multi-memory (those scripts are
- * skipped), and commands listed in {@code exclusions.txt} (ours' known deviations, each with its reason, e.g. deep
- * tail recursion: Chicory compiles {@code return_call} as a call) may differ.
+ * skipped), and commands listed in {@code exclusions.txt} (ours' known deviations, each with its reason) may differ.
  */
 final class V8Scripts {
     static final Engine OURS = new Engine.Compiled(CompilerOptions.defaults());

@@ -179,7 +179,7 @@ final class TailCalls {
         }
         for (var e : byKind.entrySet()) {
             Type t = types.get(e.getKey());
-            List<List<Integer>> chunks = GenBackend.MachineEmitter.chunk(e.getValue(), id -> 12 + 8 * params(mod, id).size());
+            List<List<Integer>> chunks = GenBackend.MachineEmitter.chunk(e.getValue(), id -> 12 + 14 * params(mod, id).size());
             for (int c = 0; c < chunks.size(); c++) {
                 dispatchChunk(layout, cw, t, c, chunks.get(c));
             }
