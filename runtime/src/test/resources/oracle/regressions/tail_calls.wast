@@ -178,3 +178,34 @@
 
 (assert_return (invoke "run" (i32.const 0) (i64.const 5)) (i64.const 5))
 (assert_trap (invoke "run" (i32.const 3) (i64.const 5)) "unreachable")
+
+;; The trampoline's pending call is an indirect tail call of a host function: afterwards an ordinary call still
+;; enters a chain as its base (the chain position is back at 0), so that chain's pending call runs too.
+(module
+  (import "spectest" "print_i32" (func $print (param i32)))
+  (type $v (func (param i32)))
+  (table 2 funcref)
+  (elem (i32.const 0) $print)
+  (global $g (mut i32) (i32.const 0))
+  (func $hop (param $k i32)
+    (if (i32.eqz (local.get $k))
+      (then (return_call_indirect (type $v) (i32.const 7) (i32.const 0))))
+    (return_call $hop2 (i32.sub (local.get $k) (i32.const 1))))
+  (func $hop2 (param $k i32)
+    (return_call $hop (local.get $k)))
+  (func $count (param $k i32)
+    (if (i32.eqz (local.get $k))
+      (then (global.set $g (i32.add (global.get $g) (i32.const 1))) (return)))
+    (return_call $count2 (i32.sub (local.get $k) (i32.const 1))))
+  (func $count2 (param $k i32)
+    (return_call $count (local.get $k)))
+  (func (export "host_then_chain") (result i32) (local $k i32)
+    (loop $next
+      (call $hop (local.get $k))
+      (call $count (i32.const 20))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br_if $next (i32.lt_u (local.get $k) (i32.const 41))))
+    (global.get $g))
+)
+
+(assert_return (invoke "host_then_chain") (i32.const 41))

@@ -194,7 +194,7 @@ final class TailCalls {
 
     /**
      * {@code R tail$K(Machine m)}: runs the pending call (at chain position 1) until none is pending, and returns
-     * the last one's result.
+     * the last one's result, with the position back at 0.
      */
     private static void trampoline(Layout layout, ClassWriter cw, Type t, List<List<Integer>> chunks) {
         String self = layout.machine;
@@ -236,6 +236,10 @@ final class TailCalls {
         mv.visitVarInsn(ALOAD, 0);
         mv.visitFieldInsn(GETFIELD, self, F_NEXT, "I");
         mv.visitJumpInsn(IFGE, again);
+        // A host function or another instance's, reached through an indirect dispatcher, left the position at 1.
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitInsn(ICONST_0);
+        mv.visitFieldInsn(PUTFIELD, self, F_DEPTH, "I");
         if (t.getSort() != Type.VOID) {
             mv.visitVarInsn(t.getOpcode(ILOAD), result);
         }
