@@ -1,7 +1,6 @@
 package io.llmtestbench.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -11,11 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
-/** JSON helpers shared by the commands: the pipelines' strict mapper, and the {@code <json | @file>} argument form. */
+/**
+ * JSON helpers shared by the commands: the pipelines' strict JSON ({@link io.llmtestbench.pipeline.internal.Json}), and
+ * the {@code <json | @file>} argument form.
+ */
 final class Json {
-    /** Strict: trailing garbage after the value is an error, as it is for the runtime's JSON checks. */
-    static final ObjectMapper MAPPER = io.llmtestbench.pipeline.internal.Json.MAPPER;
-
     private Json() {}
 
     static ObjectNode object() {
@@ -83,13 +82,52 @@ final class Json {
     /** One line of a JSONL file: the value's UTF-8 bytes and a newline. */
     static byte[] bytesLine(JsonNode node) {
         try {
-            byte[] b = MAPPER.writeValueAsBytes(node);
+            byte[] b = io.llmtestbench.pipeline.internal.Json.mapper().writeValueAsBytes(node);
             byte[] line = java.util.Arrays.copyOf(b, b.length + 1);
             line[b.length] = '\n';
             return line;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A value as a tree, as the strict mapper's {@code valueToTree} makes it: numbers, text, booleans, null and
+     * trees directly (no mapper initialised for them), anything else through the mapper.
+     */
+    static JsonNode tree(Object value) {
+        if (value == null) {
+            return JsonNodeFactory.instance.nullNode();
+        }
+        if (value instanceof JsonNode) {
+            return (JsonNode) value;
+        }
+        if (value instanceof String) {
+            return JsonNodeFactory.instance.textNode((String) value);
+        }
+        if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            return JsonNodeFactory.instance.numberNode(((Number) value).intValue());
+        }
+        if (value instanceof Long) {
+            return JsonNodeFactory.instance.numberNode((Long) value);
+        }
+        if (value instanceof Double) {
+            return JsonNodeFactory.instance.numberNode((Double) value);
+        }
+        if (value instanceof Boolean) {
+            return JsonNodeFactory.instance.booleanNode((Boolean) value);
+        }
+        if (value instanceof java.util.Map) {
+            ObjectNode o = object();
+            for (var e : ((java.util.Map<?, ?>) value).entrySet()) {
+                if (!(e.getKey() instanceof String)) {
+                    return io.llmtestbench.pipeline.internal.Json.mapper().valueToTree(value);
+                }
+                o.set((String) e.getKey(), tree(e.getValue()));
+            }
+            return o;
+        }
+        return io.llmtestbench.pipeline.internal.Json.mapper().valueToTree(value);
     }
 
     static String pretty(JsonNode node) {

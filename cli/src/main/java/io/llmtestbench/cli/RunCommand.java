@@ -172,7 +172,7 @@ final class RunCommand implements Callable<Integer> {
                 meta.put("execution_time_ms", output.metadata().executionTimeMs());
                 meta.put("memory_used_bytes", output.metadata().memoryUsedBytes());
                 meta.put("fuel_used", output.metadata().fuelUsed());
-                meta.set("metrics", Json.MAPPER.valueToTree(new java.util.TreeMap<>(output.metadata().metrics())));
+                meta.set("metrics", Json.tree(new java.util.TreeMap<>(output.metadata().metrics())));
                 if (repeat != null) {
                     meta.put("executions", executions);
                 }

@@ -27,7 +27,7 @@ class HtmlReportTest {
         EvalSummary s = new EvalSummary(stages, null, BaselineComparison.of("base<i>.jsonl",
                 List.of(result("{\"line\":1,\"id\":\"<u>id</u>\",\"status\":\"kept\",\"scores\":{\"ev\\\"<b>\":1.0},\"passed\":{\"ev\\\"<b>\":true}}"))));
         ObjectNode record = (ObjectNode) Json.parse("record", "{\"id\":\"<u>id</u>\",\"category\":\"<em>cat</em>\",\"prompt\":"
-                + Json.MAPPER.writeValueAsString(XSS) + ",\"response\":" + Json.MAPPER.writeValueAsString(XSS) + ",\"expected\":\"</pre></dd>&amp;\"}");
+                + Json.mapper().writeValueAsString(XSS) + ",\"response\":" + Json.mapper().writeValueAsString(XSS) + ",\"expected\":\"</pre></dd>&amp;\"}");
         RecordResult r = new RecordResult(1, record.get("id"), record);
         r.category = record.get("category");
         r.status = RecordResult.Status.FILTERED;

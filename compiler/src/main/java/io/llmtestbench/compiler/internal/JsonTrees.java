@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -162,6 +163,22 @@ public final class JsonTrees {
         } catch (IOException e) { // writing to memory does no I/O
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** {@code ObjectMapper.writeValueAsString(node)}: compact, written as characters. */
+    public static String writeString(JsonNode node) throws JsonProcessingException {
+        if (!plain(node)) {
+            return mapper().writeValueAsString(node);
+        }
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            write(node, g);
+        } catch (JsonProcessingException e) {
+            throw e;
+        } catch (IOException e) { // writing to memory does no I/O
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
     }
 
     /**

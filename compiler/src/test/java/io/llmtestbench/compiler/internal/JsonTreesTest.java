@@ -51,15 +51,18 @@ class JsonTreesTest {
             JsonNode tree = MAPPER.readTree(json);
             assertThat(new String(JsonTrees.write(tree), StandardCharsets.UTF_8)).as(json)
                     .isEqualTo(new String(MAPPER.writeValueAsBytes(tree), StandardCharsets.UTF_8));
+            assertThat(JsonTrees.writeString(tree)).as(json).isEqualTo(MAPPER.writeValueAsString(tree));
         }
         ObjectNode built = JsonNodeFactory.instance.objectNode();
         built.put("f", 1.5f).put("s", (short) 7).put("d", new BigDecimal("1.50")).put("nan", Double.NaN)
                 .put("inf", Double.NEGATIVE_INFINITY).put("big", new java.math.BigInteger("123456789012345678901234567890"))
                 .putNull("n").putArray("a").add(JsonNodeFactory.instance.missingNode()).add(true);
         assertThat(JsonTrees.write(built)).isEqualTo(MAPPER.writeValueAsBytes(built));
+        assertThat(JsonTrees.writeString(built)).isEqualTo(MAPPER.writeValueAsString(built));
         // nodes that need the mapper's configuration are written by it
         built.putPOJO("pojo", Map.of("k", List.of(1, 2))).put("bytes", new byte[] {1, 2, 3});
         assertThat(JsonTrees.write(built)).isEqualTo(MAPPER.writeValueAsBytes(built));
+        assertThat(JsonTrees.writeString(built)).isEqualTo(MAPPER.writeValueAsString(built));
     }
 
     @Test
@@ -69,6 +72,7 @@ class JsonTreesTest {
             String json = MAPPER.writeValueAsString(random(r, 0));
             assertSameTree(JsonTrees.read(json), MAPPER.readTree(json), json);
             assertThat(JsonTrees.write(JsonTrees.read(json))).as(json).isEqualTo(MAPPER.writeValueAsBytes(MAPPER.readTree(json)));
+            assertThat(JsonTrees.writeString(JsonTrees.read(json))).as(json).isEqualTo(MAPPER.writeValueAsString(MAPPER.readTree(json)));
         }
     }
 

@@ -1,23 +1,43 @@
 package io.llmtestbench.pipeline.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.ClassUtil;
+import io.llmtestbench.compiler.internal.JsonTrees;
+import java.io.IOException;
 
-/** The one strict JSON mapper of pipelines, records and results (the CLI's JSON arguments use it too). */
+/**
+ * The one strict JSON of pipelines, records and results (the CLI's JSON arguments use it too): its factory, and its
+ * mapper. {@link #parse} and {@link #write} read and write trees with the factory's parser and generator
+ * ({@code JsonTrees}), exactly as the mapper would, so that a one-shot command (`llmtb run`) never initialises a
+ * mapper (a third of the runtime's start-up before, issue #16 point 4); the mapper is created on first use.
+ */
 public final class Json {
-    /** Strict: trailing garbage after the value is an error, as it is for the runtime's JSON checks. */
-    public static final ObjectMapper MAPPER = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
-                    .enable(com.fasterxml.jackson.core.StreamReadFeature.USE_FAST_DOUBLE_PARSER) // correctly rounded, as the JDK's
-                    .build())
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    /** Correctly rounded doubles, as the JDK's, and faster. Thread-safe. */
+    public static final JsonFactory FACTORY = JsonFactory.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
 
     private Json() {}
+
+    /** Strict: trailing garbage after the value is an error, as it is for the runtime's JSON checks. */
+    public static ObjectMapper mapper() {
+        return Mapper.INSTANCE;
+    }
+
+    private static final class Mapper {
+        static final ObjectMapper INSTANCE = new ObjectMapper(FACTORY)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    }
 
     public static ObjectNode object() {
         return JsonNodeFactory.instance.objectNode();
@@ -37,15 +57,34 @@ public final class Json {
         if (text.isBlank()) {
             throw new BadJson(source + " is empty; expected a JSON value", null);
         }
-        try {
-            JsonNode node = MAPPER.readTree(text);
-            if (node == null || node.isMissingNode()) {
+        try (JsonParser p = FACTORY.createParser(text)) {
+            JsonNode node = readStrict(p);
+            if (node == null) {
                 throw new BadJson(source + " is empty; expected a JSON value", null);
             }
             return node;
         } catch (JsonProcessingException e) {
             throw new BadJson(source + " is not valid JSON: " + e.getOriginalMessage() + location(e), e);
+        } catch (IOException e) { // reading a String does no I/O
+            throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The strict mapper's {@code readTree}: one value (null when there is none), and the mapper's own error for a
+     * token after it.
+     */
+    public static JsonNode readStrict(JsonParser p) throws IOException {
+        JsonNode node = JsonTrees.readValue(p);
+        if (node != null) {
+            JsonToken trailing = p.nextToken();
+            if (trailing != null) {
+                throw MismatchedInputException.from(p, JsonNode.class, String.format(
+                        "Trailing token (of type %s) found after value (bound as %s): not allowed as per `DeserializationFeature.FAIL_ON_TRAILING_TOKENS`",
+                        trailing, ClassUtil.nameOf(JsonNode.class)));
+            }
+        }
+        return node;
     }
 
     private static String location(JsonProcessingException e) {
@@ -61,7 +100,7 @@ public final class Json {
 
     public static String write(JsonNode node) {
         try {
-            return MAPPER.writeValueAsString(node);
+            return JsonTrees.writeString(node);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -69,7 +108,7 @@ public final class Json {
 
     public static String pretty(JsonNode node) {
         try {
-            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node);
+            return mapper().writerWithDefaultPrettyPrinter().writeValueAsString(node);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -20,7 +20,7 @@ import java.util.Set;
  * read token by token, records parsed from their bytes. Same mapper and strictness as {@link Json}.
  */
 public final class JsonBytes {
-    private static final JsonFactory FACTORY = Json.MAPPER.getFactory();
+    private static final JsonFactory FACTORY = Json.FACTORY;
 
     private JsonBytes() {}
 
@@ -44,7 +44,7 @@ public final class JsonBytes {
     /** A JSON value the runtime has already checked (UTF-8, one value), as a tree. */
     public static JsonNode tree(byte[] json) {
         try {
-            return Json.MAPPER.readTree(json);
+            return Json.mapper().readTree(json);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -61,7 +61,7 @@ public final class JsonBytes {
             return null;
         }
         try {
-            JsonNode node = Json.MAPPER.readTree(utf8);
+            JsonNode node = Json.mapper().readTree(utf8);
             return node == null || node.isMissingNode() ? null : node;
         } catch (IOException e) {
             return null;
