@@ -25,7 +25,7 @@ public final class Main {
     public static int run(String... args) {
         boolean verbose = verbose(args);
         configureLogging(verbose, pluginLogLevel(args));
-        CommandLine cl = new CommandLine(new LlmtbCommand());
+        CommandLine cl = LlmtbCommand.commandLine(args);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         // "@file" is ours (--input @file, --config @file): picocli must not expand it as an argument file.
         cl.setExpandAtFiles(false);
