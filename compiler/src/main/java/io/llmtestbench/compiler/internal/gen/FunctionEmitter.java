@@ -1415,13 +1415,12 @@ final class FunctionEmitter {
         stack.addAll(ct.returns());
     }
 
-    private void callIndirect(int typeIndex, int tableIndex) {
-        FunctionType ct = mod.type(typeIndex);
-        int sig = mod.canonicalType[typeIndex];
-        pop(); // the element index
-        for (int i = 0; i < ct.params().size(); i++) {
-            pop();
-        }
+    /**
+     * The operands of a per-signature indirect dispatcher on top of the arguments and the element index: the
+     * arguments boxed under the index where the signature passes them boxed, then the table, the type index and the
+     * machine. For {@code call_indirect} and {@code return_call_indirect} alike.
+     */
+    private void indirectOperands(FunctionType ct, int typeIndex, int tableIndex) {
         if (JvmTypes.boxedParams(ct)) {
             // The element index is on top of the arguments; box the arguments under it.
             int index = temp(Type.INT_TYPE);
@@ -1434,6 +1433,16 @@ final class FunctionEmitter {
         method.visitFieldInsn(GETFIELD, machine, Names.table(tableIndex), L_TABLE);
         ldc(typeIndex);
         method.visitVarInsn(ALOAD, machineSlot);
+    }
+
+    private void callIndirect(int typeIndex, int tableIndex) {
+        FunctionType ct = mod.type(typeIndex);
+        int sig = mod.canonicalType[typeIndex];
+        pop(); // the element index
+        for (int i = 0; i < ct.params().size(); i++) {
+            pop();
+        }
+        indirectOperands(ct, typeIndex, tableIndex);
         syncedCall(INVOKESTATIC, machine, Names.indirect(sig), layout.indirectDescriptor(sig));
         if (ct.returns().size() > 1) {
             unboxValues(ct.returns());
@@ -1525,17 +1534,7 @@ final class FunctionEmitter {
         Label pending = chainDynamic() ? new Label() : null;
         List<ValType> atCall = new ArrayList<>(stack);
         enterChain(pending);
-        if (JvmTypes.boxedParams(ct)) {
-            int index = temp(Type.INT_TYPE);
-            method.visitVarInsn(ISTORE, index);
-            boxValues(ct.params());
-            method.visitVarInsn(ILOAD, index);
-            release(Type.INT_TYPE, index);
-        }
-        method.visitVarInsn(ALOAD, machineSlot);
-        method.visitFieldInsn(GETFIELD, machine, Names.table(tableIndex), L_TABLE);
-        ldc(typeIndex);
-        method.visitVarInsn(ALOAD, machineSlot);
+        indirectOperands(ct, typeIndex, tableIndex);
         // A host function or another instance's, reached through the dispatcher, does not reset the position.
         tailInvoke(machine, Names.indirect(sig), layout.indirectDescriptor(sig), ct, true);
         if (pending != null) {
