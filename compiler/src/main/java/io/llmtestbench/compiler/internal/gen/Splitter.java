@@ -305,19 +305,12 @@ final class Splitter {
                 size = inline(node);
             }
             if (size > limit) {
-                // Straight-line code alone is too large: outline runs of each body.
                 for (Node c : node.children) {
                     if (c.outlined == null) {
                         c.fitted = inline(c);
                     }
                 }
-                int bodyStart = node.open < 0 ? 0 : node.open + 1;
-                if (node.elseAt >= 0) {
-                    size = runs(node, bodyStart, node.elseAt, size, limit);
-                    size = runs(node, node.elseAt + 1, node.end, size, limit);
-                } else {
-                    size = runs(node, bodyStart, node.end, size, limit);
-                }
+                size = runsOfBodies(node, size, limit);
             }
             node.fitted = size;
             return size;
@@ -495,17 +488,24 @@ final class Splitter {
                 }
             }
             if (size > target) {
-                // Straight-line code alone is too large: outline runs of each body.
-                int bodyStart = node.open < 0 ? 0 : node.open + 1;
-                if (node.elseAt >= 0) {
-                    size = runs(node, bodyStart, node.elseAt, size, target);
-                    size = runs(node, node.elseAt + 1, node.end, size, target);
-                } else {
-                    size = runs(node, bodyStart, node.end, size, target);
-                }
+                size = runsOfBodies(node, size, target);
             }
             node.fitted = size;
             return size;
+        }
+
+        /**
+         * Both ways' last resort, when straight-line code alone is too large: outlines runs of each body of the
+         * node (both arms of an {@code if}) until it fits {@code limit}; returns its new inline size. Each
+         * child's {@link Node#fitted} must be its current inline size.
+         */
+        int runsOfBodies(Node node, int size, int limit) {
+            int bodyStart = node.open < 0 ? 0 : node.open + 1;
+            if (node.elseAt >= 0) {
+                size = runs(node, bodyStart, node.elseAt, size, limit);
+                return runs(node, node.elseAt + 1, node.end, size, limit);
+            }
+            return runs(node, bodyStart, node.end, size, limit);
         }
 
         int callCost(Region r) {
