@@ -432,16 +432,9 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
             MethodVisitor mv = cw.visitMethod(ACC_PRIVATE, "call$" + c, "(I[J)[J", null, null);
             mv.visitCode();
             Label dflt = new Label();
-            Label[] labels = new Label[functions.size()];
-            int[] keys = new int[functions.size()];
+            Label[] labels = switchOn(mv, 1, functions, dflt);
             for (int i = 0; i < labels.length; i++) {
-                labels[i] = new Label();
-                keys[i] = functions.get(i);
-            }
-            mv.visitVarInsn(ILOAD, 1);
-            mv.visitLookupSwitchInsn(dflt, keys, labels);
-            for (int i = 0; i < labels.length; i++) {
-                int f = keys[i];
+                int f = functions.get(i);
                 FunctionType t = mod.functionType(f);
                 mv.visitLabel(labels[i]);
                 if (mod.isImport(f)) {
@@ -614,16 +607,9 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
             int ref = argSlots;
             int machine = argSlots + 1;
             Label mismatch = new Label();
-            Label[] labels = new Label[functions.size()];
-            int[] keys = new int[functions.size()];
+            Label[] labels = switchOn(mv, ref, functions, mismatch);
             for (int i = 0; i < labels.length; i++) {
-                labels[i] = new Label();
-                keys[i] = functions.get(i);
-            }
-            mv.visitVarInsn(ILOAD, ref);
-            mv.visitLookupSwitchInsn(mismatch, keys, labels);
-            for (int i = 0; i < labels.length; i++) {
-                int f = keys[i];
+                int f = functions.get(i);
                 mv.visitLabel(labels[i]);
                 if (mod.isImport(f)) {
                     mv.visitVarInsn(ALOAD, machine);
@@ -728,6 +714,24 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
         static void call(MethodVisitor mv, RuntimeContract.Member m) {
             mv.visitMethodInsn(m.kind() == RuntimeContract.Member.Kind.STATIC_METHOD ? INVOKESTATIC : INVOKEVIRTUAL,
                     m.owner(), m.name(), m.descriptor(), false);
+        }
+
+        /**
+         * A {@code lookupswitch} on the int in local {@code slot} over {@code keys} (ascending), to {@code dflt}
+         * when none matches: the prologue every per-chunk dispatcher shares (the export-call chunks, the
+         * per-signature indirect chunks, the tail-call trampolines'). Returns each key's label, in key order, for
+         * the caller to place.
+         */
+        static Label[] switchOn(MethodVisitor mv, int slot, List<Integer> keys, Label dflt) {
+            Label[] labels = new Label[keys.size()];
+            int[] values = new int[keys.size()];
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = new Label();
+                values[i] = keys.get(i);
+            }
+            mv.visitVarInsn(ILOAD, slot);
+            mv.visitLookupSwitchInsn(dflt, values, labels);
+            return labels;
         }
 
         static void push(MethodVisitor mv, int v) {

@@ -256,16 +256,9 @@ final class TailCalls {
                 "(IL" + self + ";)" + t.getDescriptor(), null, null);
         mv.visitCode();
         Label dflt = new Label();
-        Label[] labels = new Label[ids.size()];
-        int[] keys = new int[ids.size()];
+        Label[] labels = GenBackend.MachineEmitter.switchOn(mv, 0, ids, dflt);
         for (int i = 0; i < labels.length; i++) {
-            labels[i] = new Label();
-            keys[i] = ids.get(i);
-        }
-        mv.visitVarInsn(ILOAD, 0);
-        mv.visitLookupSwitchInsn(dflt, keys, labels);
-        for (int i = 0; i < labels.length; i++) {
-            int id = keys[i];
+            int id = ids.get(i);
             mv.visitLabel(labels[i]);
             boolean direct = id < mod.functionCount;
             FunctionType ft = direct ? mod.functionType(id) : mod.canonicalTypes.get(id - mod.functionCount);
