@@ -41,6 +41,25 @@ public final class WasmCompiler {
     /** The Chicory version behind the parser and validator (and the runtime that instantiates the module). */
     public static final String CHICORY_VERSION;
 
+    /**
+     * The classes that decide what generated code looks like, relative to this package: the generator package
+     * whole (every class file of {@code internal.gen}, nested and anonymous ones included: the split planner is
+     * {@code Splitter$Planner}, the tail-call trampolines {@code TailCalls}), the cost model, the runtime
+     * contract and the code-shaping helpers. WasmCompilerTest checks that every class of the generator package is
+     * listed, so a new generator class cannot be left out of the stamp.
+     */
+    static final List<String> CODE_CLASSES = List.of(
+            "WasmCompiler", "internal.CostModel", "internal.CostModel$Plan", "internal.RuntimeContract",
+            "internal.RuntimeContract$Member", "internal.RuntimeContract$Member$Kind", "internal.BlockTypeIndices",
+            "internal.FunctionReferences", "internal.FunctionReferences$1",
+            "internal.gen.FunctionEmitter", "internal.gen.FunctionEmitter$1", "internal.gen.FunctionEmitter$Frame",
+            "internal.gen.GenBackend", "internal.gen.GenBackend$1", "internal.gen.GenBackend$MachineEmitter",
+            "internal.gen.GenBackend$MachineEmitter$Size", "internal.gen.GenBackend$Writer",
+            "internal.gen.JvmTypes", "internal.gen.Layout", "internal.gen.ModuleInfo", "internal.gen.ModuleInfo$1",
+            "internal.gen.Names", "internal.gen.Splitter", "internal.gen.Splitter$1", "internal.gen.Splitter$Item",
+            "internal.gen.Splitter$Measure", "internal.gen.Splitter$Node", "internal.gen.Splitter$Plan",
+            "internal.gen.Splitter$Planner", "internal.gen.Splitter$Region", "internal.gen.TailCalls");
+
     static {
         var props = new Properties();
         try (InputStream in = WasmCompiler.class.getResourceAsStream("compiler.properties")) {
@@ -53,16 +72,13 @@ public final class WasmCompiler {
     }
 
     /**
-     * A digest of the classes that decide what generated code looks like, so that a compiler change under the
-     * same project version still changes the stamp (and so invalidates caches and pre-compiled jars).
+     * A digest of {@link #CODE_CLASSES}' class files, so that a compiler change under the same project version
+     * still changes the stamp (and so invalidates caches and pre-compiled jars).
      */
     private static String codeHash() {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (String c : List.of("internal.CostModel", "internal.RuntimeContract", "internal.BlockTypeIndices", "internal.FunctionReferences",
-                    "WasmCompiler", "internal.gen.GenBackend", "internal.gen.GenBackend$MachineEmitter",
-                    "internal.gen.FunctionEmitter", "internal.gen.Splitter", "internal.gen.ModuleInfo", "internal.gen.Layout",
-                    "internal.gen.JvmTypes", "internal.gen.Names")) {
+            for (String c : CODE_CLASSES) {
                 try (InputStream in = WasmCompiler.class.getResourceAsStream(c.replace('.', '/') + ".class")) {
                     digest.update(in.readAllBytes());
                 }

@@ -37,6 +37,30 @@ class WasmCompilerTest {
         }
     }
 
+    /**
+     * The version stamp digests every class of the generator package (nested and anonymous ones too) and the
+     * other classes it names: a generator change under the same project version must invalidate compile caches and
+     * pre-compiled jars. (TailCalls and the split planner were once left out.)
+     */
+    @Test
+    void theVersionStampCoversEveryGeneratorClass() throws Exception {
+        var gen = java.nio.file.Path.of(WasmCompiler.class.getResource("internal/gen/GenBackend.class").toURI()).getParent();
+        java.util.List<String> classes;
+        try (var files = java.nio.file.Files.list(gen)) {
+            classes = files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.endsWith(".class"))
+                    .map(n -> "internal.gen." + n.substring(0, n.length() - ".class".length()))
+                    .sorted()
+                    .toList();
+        }
+        assertThat(classes).contains("internal.gen.TailCalls", "internal.gen.Splitter$Planner");
+        assertThat(WasmCompiler.CODE_CLASSES).containsAll(classes);
+        for (String c : WasmCompiler.CODE_CLASSES) {
+            assertThat(WasmCompiler.class.getResource(c.replace('.', '/') + ".class")).as(c).isNotNull();
+        }
+        assertThat(WasmCompiler.VERSION).matches(".+\\+[0-9a-f]{12}");
+    }
+
     /** Chicory's interruption check must not hand generated code a Thread: it asks the runtime instead. */
     @Test
     void generatedCodeNeverNamesThread() throws Exception {
