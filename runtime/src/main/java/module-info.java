@@ -18,6 +18,7 @@ module io.llmtestbench.runtime {
     requires java.net.http;
     requires java.management;
     requires jdk.management;
+    requires jdk.unsupported;
 
     exports io.llmtestbench.runtime;
 }

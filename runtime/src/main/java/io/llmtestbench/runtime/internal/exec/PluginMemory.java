@@ -19,15 +19,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The linear memory of a plugin instance: one flat {@code byte[]} under a hard page cap, with the instance's
  * {@link Budget} attached.
  *
  * <p>Generated code reads {@link #bytes} into a local and accesses it through the little-endian static
- * accessors below ({@link #i32(byte[], int)}...), each one {@link VarHandle} access that C2 inlines and whose
- * index check it turns into a range check it can hoist out of loops. The
- * array is replaced (never resized in place) by {@code memory.grow}, so generated code reloads the field after
+ * accessors below ({@link #i32(byte[], int)}...): each checks that the whole access lies in the array with
+ * {@code Objects.checkIndex} (a range check C2 can hoist out of loops) and then reads or writes through
+ * {@code sun.misc.Unsafe} on Java 17 to 23 (x86-64, AArch64), through a little-endian {@link VarHandle} elsewhere
+ * (see {@link Direct}). The array is replaced (never resized in place) by {@code memory.grow}, so generated code reloads the field after
  * any call that can grow memory. Host functions, WASI and Chicory's instantiation use the {@link Memory}
  * methods, which see the same bytes.
  *
@@ -49,45 +51,176 @@ public final class PluginMemory implements Memory {
 
     // Generated code's loads and stores: an index past the array (or negative) throws
     // IndexOutOfBoundsException, which the export boundary turns into "out of bounds memory access".
+    //
+    // Each one checks its index with Objects.checkIndex (an intrinsic C2 turns into a range check it can hoist) and
+    // then reads or writes through Unsafe, where Direct.ON; else through the VarHandles. Why (RATIONALE.md, "Why do the
+    // memory accessors use Unsafe on Java 17 to 23?"): C2 counts every inlined method's bytecode against one budget per
+    // compilation (8,000 bytes, the root method's own size included), and a VarHandle access inlines about 300 bytes
+    // of java.lang.invoke; in a large generated method the budget ran out after a few accesses and the rest became
+    // calls. Through Unsafe an access inlines about 40 bytes. Each accessor stays within 35 bytes of bytecode (C1's and
+    // C2's size limit for inlining a call site whatever its frequency; MemoryAccessorsTest checks it), the
+    // VarHandle path a call away.
 
     public static short i16(byte[] b, int i) {
-        return (short) I16.get(b, i);
+        if (!Direct.ON) {
+            return i16Handle(b, i);
+        }
+        return Direct.U.getShort(b, Direct.offset(b, i, 2));
     }
 
     public static int i32(byte[] b, int i) {
-        return (int) I32.get(b, i);
+        if (!Direct.ON) {
+            return i32Handle(b, i);
+        }
+        return Direct.U.getInt(b, Direct.offset(b, i, 4));
     }
 
     public static long i64(byte[] b, int i) {
-        return (long) I64.get(b, i);
+        if (!Direct.ON) {
+            return i64Handle(b, i);
+        }
+        return Direct.U.getLong(b, Direct.offset(b, i, 8));
     }
 
     public static float f32(byte[] b, int i) {
-        return (float) F32.get(b, i);
+        if (!Direct.ON) {
+            return f32Handle(b, i);
+        }
+        return Direct.U.getFloat(b, Direct.offset(b, i, 4));
     }
 
     public static double f64(byte[] b, int i) {
-        return (double) F64.get(b, i);
+        if (!Direct.ON) {
+            return f64Handle(b, i);
+        }
+        return Direct.U.getDouble(b, Direct.offset(b, i, 8));
     }
 
     public static void i16(byte[] b, int i, short v) {
-        I16.set(b, i, v);
+        if (!Direct.ON) {
+            i16Handle(b, i, v);
+            return;
+        }
+        Direct.U.putShort(b, Direct.offset(b, i, 2), v);
     }
 
     public static void i32(byte[] b, int i, int v) {
-        I32.set(b, i, v);
+        if (!Direct.ON) {
+            i32Handle(b, i, v);
+            return;
+        }
+        Direct.U.putInt(b, Direct.offset(b, i, 4), v);
     }
 
     public static void i64(byte[] b, int i, long v) {
-        I64.set(b, i, v);
+        if (!Direct.ON) {
+            i64Handle(b, i, v);
+            return;
+        }
+        Direct.U.putLong(b, Direct.offset(b, i, 8), v);
     }
 
     public static void f32(byte[] b, int i, float v) {
-        F32.set(b, i, v);
+        if (!Direct.ON) {
+            f32Handle(b, i, v);
+            return;
+        }
+        Direct.U.putFloat(b, Direct.offset(b, i, 4), v);
     }
 
     public static void f64(byte[] b, int i, double v) {
+        if (!Direct.ON) {
+            f64Handle(b, i, v);
+            return;
+        }
+        Direct.U.putDouble(b, Direct.offset(b, i, 8), v);
+    }
+
+    private static short i16Handle(byte[] b, int i) {
+        return (short) I16.get(b, i);
+    }
+
+    private static void i16Handle(byte[] b, int i, short v) {
+        I16.set(b, i, v);
+    }
+
+    private static int i32Handle(byte[] b, int i) {
+        return (int) I32.get(b, i);
+    }
+
+    private static void i32Handle(byte[] b, int i, int v) {
+        I32.set(b, i, v);
+    }
+
+    private static long i64Handle(byte[] b, int i) {
+        return (long) I64.get(b, i);
+    }
+
+    private static void i64Handle(byte[] b, int i, long v) {
+        I64.set(b, i, v);
+    }
+
+    private static float f32Handle(byte[] b, int i) {
+        return (float) F32.get(b, i);
+    }
+
+    private static void f32Handle(byte[] b, int i, float v) {
+        F32.set(b, i, v);
+    }
+
+    private static double f64Handle(byte[] b, int i) {
+        return (double) F64.get(b, i);
+    }
+
+    private static void f64Handle(byte[] b, int i, double v) {
         F64.set(b, i, v);
+    }
+
+    /**
+     * Whether the accessors above go through {@code sun.misc.Unsafe}: on a little-endian x86-64 or AArch64 JVM (both
+     * read and write unaligned words) before Java 24 (whose JVMs warn on stderr at the first such access, JEP 498),
+     * unless {@code -Dllmtb.memoryAccess=varhandle} says otherwise. Each access checks its whole range in the array
+     * first ({@code checkIndex(i, length - (size - 1))}: a negative bound, an array shorter than the access, rejects
+     * every index), so a read or write never leaves the array.
+     */
+    static final class Direct {
+        static final boolean ON;
+        static final sun.misc.Unsafe U;
+        static final long BASE;
+
+        static {
+            sun.misc.Unsafe unsafe = null;
+            String arch = System.getProperty("os.arch", "");
+            boolean wanted = !"varhandle".equals(System.getProperty("llmtb.memoryAccess"))
+                    && Runtime.version().feature() < 24
+                    && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN
+                    && (arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64"));
+            if (wanted) {
+                try {
+                    java.lang.reflect.Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+                    f.setAccessible(true);
+                    unsafe = (sun.misc.Unsafe) f.get(null);
+                    if (unsafe.arrayIndexScale(byte[].class) != 1) {
+                        unsafe = null;
+                    }
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    unsafe = null; // not available here: the VarHandles serve
+                }
+            }
+            U = unsafe;
+            ON = unsafe != null;
+            BASE = unsafe == null ? 0 : unsafe.arrayBaseOffset(byte[].class);
+        }
+
+        /**
+         * The address, for {@code Unsafe}, of the {@code size} bytes at index {@code i} of {@code b}; throws
+         * {@link IndexOutOfBoundsException} unless all of them are inside the array.
+         */
+        static long offset(byte[] b, int i, int size) {
+            return BASE + Objects.checkIndex(i, b.length - (size - 1));
+        }
+
+        private Direct() {}
     }
 
     /** The memory's bytes; its length is always a whole number of pages. Generated code reads this field. */

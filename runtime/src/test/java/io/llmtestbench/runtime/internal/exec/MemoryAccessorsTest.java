@@ -1,0 +1,268 @@
+package io.llmtestbench.runtime.internal.exec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.commons.CodeSizeEvaluator;
+
+/**
+ * The static accessors generated code reads and writes linear memory with ({@code PluginMemory.i32(byte[], int)}...)
+ * keep every access inside the array, in both of their implementations: through {@code Unsafe} after their own index
+ * check (the default on Java 17 to 23 on x86-64 and AArch64) and through the little-endian VarHandles
+ * ({@code -Dllmtb.memoryAccess=varhandle}, and Java 24 on). For every width, array lengths around the width and
+ * indices around both ends: an access wholly inside reads and writes the little-endian bytes at that index and
+ * nothing else; every other index throws {@link IndexOutOfBoundsException} (which the export boundary reports as "out
+ * of bounds memory access") and leaves the array as it was.
+ */
+class MemoryAccessorsTest {
+
+    private static final int[] LENGTHS = {0, 1, 2, 3, 4, 7, 8, 9, 65536};
+
+    @Test
+    void theDirectAccessorsAreWhatThisJvmUses() {
+        boolean expected = Runtime.version().feature() < 24 && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN
+                && List.of("amd64", "x86_64", "aarch64").contains(System.getProperty("os.arch"))
+                && !"varhandle".equals(System.getProperty("llmtb.memoryAccess"));
+        assertThat(PluginMemory.Direct.ON).isEqualTo(expected);
+    }
+
+    /**
+     * Every accessor is at most 35 bytes of bytecode ({@code MaxInlineSize} and {@code C1MaxInlineSize}): C2 then
+     * inlines it at any call site its budget allows, not only at hot ones, and C1 inlines it too.
+     */
+    @Test
+    void everyAccessorIsSmallEnoughToInlineAtEveryCallSite() throws Exception {
+        Map<String, Integer> sizes = new TreeMap<>();
+        try (InputStream in = PluginMemory.class.getResourceAsStream("PluginMemory.class")) {
+            new ClassReader(in.readAllBytes()).accept(new ClassVisitor(Opcodes.ASM9) {
+                @Override
+                public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                        String[] exceptions) {
+                    boolean accessor = (access & Opcodes.ACC_PUBLIC) != 0 && (access & Opcodes.ACC_STATIC) != 0
+                            && name.matches("[if](16|32|64)") && descriptor.startsWith("([BI");
+                    if (!accessor) {
+                        return null;
+                    }
+                    return new CodeSizeEvaluator(null) {
+                        @Override
+                        public void visitEnd() {
+                            sizes.put(name + descriptor, getMinSize()); // the real size: no jump here needs a wide form
+                        }
+                    };
+                }
+            }, 0);
+        }
+        assertThat(sizes).hasSize(10);
+        assertThat(sizes).allSatisfy((method, size) -> assertThat(size).as(method).isLessThanOrEqualTo(35));
+    }
+
+    @Test
+    void everyAccessorStaysInsideTheArrayInThisJvm() {
+        assertThat(check()).isEmpty();
+    }
+
+    @Test
+    void everyAccessorStaysInsideTheArrayThroughTheVarHandles() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(java.toString(), "-Dllmtb.memoryAccess=varhandle", "-cp",
+                System.getProperty("java.class.path"), Child.class.getName())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(out.trim()).isEqualTo("direct=false problems=0");
+        assertThat(p.exitValue()).isZero();
+    }
+
+    /**
+     * The same checks once the JIT has compiled the accessors into a hot caller: a loop runs every width at indices
+     * around the end of a small array often enough for C2 (and before it C1) to compile it, so a range check that
+     * compiled code dropped or hoisted wrongly would read or write past the end here.
+     */
+    @Test
+    void everyAccessorStaysInsideTheArrayOnceCompiled() {
+        byte[] b = pattern(64);
+        long sum = 0;
+        int refused = 0;
+        int rounds = 200_000;
+        for (int round = 0; round < rounds; round++) {
+            int i = 48 + (round & 15); // 48..63: some accesses fit, the rest pass the end
+            try {
+                sum += PluginMemory.i64(b, i);
+            } catch (IndexOutOfBoundsException e) {
+                refused++;
+            }
+            try {
+                PluginMemory.i32(b, i, round);
+            } catch (IndexOutOfBoundsException e) {
+                refused++;
+            }
+            try {
+                sum += PluginMemory.i16(b, i + 1);
+            } catch (IndexOutOfBoundsException e) {
+                refused++;
+            }
+        }
+        // Per 16 rounds (i = 48..63): i64 fits at 48..56 (7 refused), i32 at 48..60 (3), i16 at i + 1 = 49..62 (2).
+        assertThat(refused).isEqualTo(rounds / 16 * (7 + 3 + 2));
+        assertThat(sum).isNotZero();
+        assertThat(check()).isEmpty();
+    }
+
+    /**
+     * Java 24 and later print a warning on the first {@code sun.misc.Unsafe} memory access (JEP 498); there the
+     * accessors use the VarHandles and touch no {@code Unsafe} method, so nothing is printed. Runs where such a JDK is
+     * installed ({@code -Dllmtb.test.jdk24=<java home>}, else Temurin 25 at its Debian path).
+     */
+    @Test
+    void aJava24JvmUsesTheVarHandlesAndPrintsNoWarning() throws Exception {
+        Path home = Path.of(System.getProperty("llmtb.test.jdk24", "/usr/lib/jvm/temurin-25-jdk-amd64"));
+        Path java = home.resolve("bin").resolve("java");
+        Assumptions.assumeTrue(Files.isExecutable(java), "no Java 24+ JDK at " + home);
+        Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"), Child.class.getName())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(out.trim()).isEqualTo("direct=false problems=0");
+        assertThat(p.exitValue()).isZero();
+    }
+
+    /** Runs {@link #check()} in a JVM started with other properties, and prints what it found. */
+    public static final class Child {
+        public static void main(String[] args) {
+            List<String> problems = check();
+            problems.forEach(System.err::println);
+            System.out.println("direct=" + PluginMemory.Direct.ON + " problems=" + problems.size());
+        }
+    }
+
+    static List<String> check() {
+        List<String> problems = new ArrayList<>();
+        for (int width : new int[] {2, 4, 8}) {
+            for (int length : LENGTHS) {
+                for (int i : new int[] {Integer.MIN_VALUE, -width, -1, 0, 1, length - width - 1, length - width,
+                        length - width + 1, length - 1, length, length + 1, Integer.MAX_VALUE}) {
+                    checkOne(problems, width, length, i);
+                }
+            }
+        }
+        return problems;
+    }
+
+    private static void checkOne(List<String> problems, int width, int length, int i) {
+        boolean inside = i >= 0 && (long) i + width <= length;
+        for (String kind : new String[] {"int", "float"}) {
+            if (kind.equals("float") && width == 2) {
+                continue;
+            }
+            String what = kind + width * 8 + " at " + i + " of " + length + ": ";
+            byte[] b = pattern(length);
+            try {
+                long read = read(kind, width, b, i);
+                if (!inside) {
+                    problems.add(what + "read outside the array");
+                } else if (read != expected(b, i, width)) {
+                    problems.add(what + "read " + Long.toHexString(read) + ", expected " + Long.toHexString(expected(b, i, width)));
+                }
+            } catch (IndexOutOfBoundsException e) {
+                if (inside) {
+                    problems.add(what + "a read inside the array threw " + e);
+                }
+            }
+            byte[] before = b.clone();
+            long value = 0x8877665544332211L;
+            try {
+                write(kind, width, b, i, value);
+                if (!inside) {
+                    problems.add(what + "wrote outside the array");
+                } else {
+                    for (int k = 0; k < length; k++) {
+                        byte want = k >= i && k < i + width ? (byte) (value >>> (8 * (k - i))) : before[k];
+                        if (b[k] != want) {
+                            problems.add(what + "byte " + k + " is " + b[k] + " after the write, expected " + want);
+                            break;
+                        }
+                    }
+                }
+            } catch (IndexOutOfBoundsException e) {
+                if (inside) {
+                    problems.add(what + "a write inside the array threw " + e);
+                } else if (!java.util.Arrays.equals(b, before)) {
+                    problems.add(what + "a refused write changed the array");
+                }
+            }
+        }
+    }
+
+    private static long read(String kind, int width, byte[] b, int i) {
+        if (kind.equals("float")) {
+            return width == 4 ? Float.floatToRawIntBits(PluginMemory.f32(b, i)) & 0xFFFF_FFFFL
+                    : Double.doubleToRawLongBits(PluginMemory.f64(b, i));
+        }
+        switch (width) {
+            case 2:
+                return PluginMemory.i16(b, i) & 0xFFFFL;
+            case 4:
+                return PluginMemory.i32(b, i) & 0xFFFF_FFFFL;
+            default:
+                return PluginMemory.i64(b, i);
+        }
+    }
+
+    private static void write(String kind, int width, byte[] b, int i, long v) {
+        if (kind.equals("float")) {
+            if (width == 4) {
+                PluginMemory.f32(b, i, Float.intBitsToFloat((int) v));
+            } else {
+                PluginMemory.f64(b, i, Double.longBitsToDouble(v));
+            }
+            return;
+        }
+        switch (width) {
+            case 2:
+                PluginMemory.i16(b, i, (short) v);
+                break;
+            case 4:
+                PluginMemory.i32(b, i, (int) v);
+                break;
+            default:
+                PluginMemory.i64(b, i, v);
+                break;
+        }
+    }
+
+    private static byte[] pattern(int length) {
+        byte[] b = new byte[length];
+        for (int k = 0; k < length; k++) {
+            b[k] = (byte) (k * 31 + 7);
+        }
+        return b;
+    }
+
+    private static long expected(byte[] b, int i, int width) {
+        ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        switch (width) {
+            case 2:
+                return bb.getShort(i) & 0xFFFFL;
+            case 4:
+                return bb.getInt(i) & 0xFFFF_FFFFL;
+            default:
+                return bb.getLong(i);
+        }
+    }
+}
