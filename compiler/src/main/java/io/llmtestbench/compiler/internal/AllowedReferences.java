@@ -98,6 +98,20 @@ public final class AllowedReferences {
                     rest.substring(kind.isField() ? end + 1 : end));
         }
 
+        // equals and hashCode written out: a record's are bound through invokedynamic at first use, tens of
+        // milliseconds of a fresh JVM's first plugin load (the class-reference check hashes thousands of these)
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Ref r && kind == r.kind && java.util.Objects.equals(owner, r.owner) && java.util.Objects.equals(name, r.name)
+                    && java.util.Objects.equals(desc, r.desc);
+        }
+
+        @Override
+        public int hashCode() {
+            return ((kind.ordinal() * 31 + java.util.Objects.hashCode(owner)) * 31 + java.util.Objects.hashCode(name)) * 31
+                    + java.util.Objects.hashCode(desc);
+        }
+
         @Override
         public String toString() {
             if (!kind.isMember()) {
@@ -182,7 +196,12 @@ public final class AllowedReferences {
 
     static {
         Set<Ref> refs = new LinkedHashSet<>();
-        BACKEND.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).map(Ref::parse).forEach(refs::add);
+        for (String line : BACKEND.split("\n")) { // a loop, not a stream: this runs at a plugin system's first load
+            String l = line.strip();
+            if (!l.isEmpty() && !l.startsWith("#")) {
+                refs.add(Ref.parse(l));
+            }
+        }
         refs.addAll(runtimeContract());
         ALL = Collections.unmodifiableSet(refs);
         Set<String> names = new TreeSet<>();

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue #16 point 4: the first result from a pre-compiled jar, in a fresh JVM, does not pay for what it does not
  * need. Databind's {@code ObjectMapper} is never initialised on that path (its first use loads and initialises some
  * 250 classes, with the JDK's calendar and locale data: a third of the start-up before); the trees the path reads
- * and writes go through {@code JsonTrees}.
+ * and writes go through {@code JsonTrees}. Nor is a record's {@code equals}/{@code hashCode} bound through
+ * {@code ObjectMethods} (the class-reference check hashes thousands of the allow-list's references).
  */
 class StartupClassesTest {
 
@@ -41,6 +42,10 @@ class StartupClassesTest {
         assertThat(out).as(tail(out)).contains("result=ok");
         List<String> loaded = out.lines().filter(l -> l.contains("com.fasterxml.jackson.databind.ObjectMapper ")).toList();
         assertThat(loaded).as("ObjectMapper loaded on the start-up path").isEmpty();
+        // a record's equals/hashCode/toString is bound through invokedynamic by ObjectMethods at first use (~25 ms of
+        // a fresh JVM); the records the path hashes (the allow-list's references, PluginId) write theirs out
+        List<String> bootstraps = out.lines().filter(l -> l.contains("java.lang.runtime.ObjectMethods ")).toList();
+        assertThat(bootstraps).as("a record's methods bound by invokedynamic on the start-up path").isEmpty();
         long classes = out.lines().filter(l -> l.contains("[class,load]")).count();
         System.out.println("[startup] classes loaded by the first result from a jar: " + classes);
     }

@@ -14,19 +14,15 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.objectweb.asm.ClassReader;
-import org.objectweb.asm.ConstantDynamic;
-import org.objectweb.asm.Handle;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.FieldInsnNode;
 import org.objectweb.asm.tree.FieldNode;
-import org.objectweb.asm.tree.FrameNode;
 import org.objectweb.asm.tree.LdcInsnNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
-import org.objectweb.asm.tree.TryCatchBlockNode;
 import org.objectweb.asm.tree.TypeInsnNode;
 
 /**
@@ -99,6 +95,7 @@ public final class ClassReferenceVerifier {
      */
     private static void check(Map<String, byte[]> classes, String mainClass, Set<Ref> collect) throws Refused {
         Map<String, ClassNode> own = new HashMap<>();
+        Map<String, List<ClassFileCode.MethodCode>> code = new HashMap<>();
         String pkg = null;
         for (var e : classes.entrySet()) {
             String internal = e.getKey().replace('.', '/');
@@ -106,15 +103,28 @@ public final class ClassReferenceVerifier {
                 throw new Refused("class name '" + e.getKey() + "' is not a Java class name");
             }
             ClassNode node = new ClassNode();
+            List<ClassFileCode.MethodCode> methods;
             try {
-                new ClassReader(e.getValue()).accept(node, ClassReader.SKIP_DEBUG);
+                // the declarations from ASM, the code from ClassFileCode (one pass, each distinct reference once)
+                new ClassReader(e.getValue()).accept(node, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG);
+                methods = ClassFileCode.read(e.getValue());
             } catch (RuntimeException ex) {
                 throw new Refused("class " + e.getKey() + " cannot be read: " + ex);
             }
             if (!internal.equals(node.name)) {
                 throw new Refused("the file of class " + e.getKey() + " holds class " + node.name.replace('/', '.'));
             }
+            if (methods.size() != node.methods.size()) {
+                throw new Refused("class " + e.getKey() + " cannot be read: its methods do not parse consistently");
+            }
+            for (int i = 0; i < methods.size(); i++) {
+                MethodNode m = node.methods.get(i);
+                if (!m.name.equals(methods.get(i).name) || !m.desc.equals(methods.get(i).desc)) {
+                    throw new Refused("class " + e.getKey() + " cannot be read: its methods do not parse consistently");
+                }
+            }
             own.put(internal, node);
+            code.put(internal, methods);
         }
         if (collect == null) {
             String main = mainClass == null ? null : mainClass.replace('.', '/');
@@ -130,7 +140,7 @@ public final class ClassReferenceVerifier {
             }
         }
         for (ClassNode node : own.values()) {
-            new Checker(node, own, pkg, collect).check();
+            new Checker(node, code.get(node.name), own, pkg, collect).check();
         }
     }
 
@@ -141,6 +151,7 @@ public final class ClassReferenceVerifier {
 
     private static final class Checker {
         private final ClassNode node;
+        private final List<ClassFileCode.MethodCode> code;
         private final Map<String, ClassNode> own;
         private final String pkg;
         private final Set<Ref> collect;
@@ -148,8 +159,9 @@ public final class ClassReferenceVerifier {
         private final Map<String, Map<String, FieldNode>> fieldIndex = new HashMap<>();
         private String where = "";
 
-        Checker(ClassNode node, Map<String, ClassNode> own, String pkg, Set<Ref> collect) {
+        Checker(ClassNode node, List<ClassFileCode.MethodCode> code, Map<String, ClassNode> own, String pkg, Set<Ref> collect) {
             this.node = node;
+            this.code = code;
             this.own = own;
             this.pkg = pkg;
             this.collect = collect;
@@ -265,9 +277,10 @@ public final class ClassReferenceVerifier {
                         f.invisibleTypeAnnotations) && f.attrs == null, "has annotations or unknown attributes");
                 declaredType(f.desc);
             }
-            for (MethodNode m : node.methods) {
+            for (int i = 0; i < node.methods.size(); i++) {
+                MethodNode m = node.methods.get(i);
                 where = " (method " + m.name + m.desc + ")";
-                method(m);
+                method(m, code.get(i));
             }
         }
 
@@ -299,7 +312,8 @@ public final class ClassReferenceVerifier {
             }
         }
 
-        private void method(MethodNode m) throws Refused {
+        /** {@code c}: the method's code, each reference the class makes once (at its first use). */
+        private void method(MethodNode m, ClassFileCode.MethodCode c) throws Refused {
             rule((m.access & (Opcodes.ACC_NATIVE | Opcodes.ACC_ABSTRACT | Opcodes.ACC_SYNCHRONIZED)) == 0,
                     "is native, abstract or synchronized");
             rule(noAnnotations(m.visibleAnnotations, m.invisibleAnnotations, m.visibleTypeAnnotations,
@@ -314,14 +328,16 @@ public final class ClassReferenceVerifier {
                     resolvableName(e, "declares that it throws");
                 }
             }
-            for (TryCatchBlockNode t : m.tryCatchBlocks) {
-                rule(t.invisibleTypeAnnotations == null && t.visibleTypeAnnotations == null, "has annotations");
-                if (t.type != null) {
-                    external(Ref.type(Kind.CATCH, t.type), () -> "catches " + t.type.replace('/', '.'));
-                }
+            for (String why : c.forbidden) {
+                rule(false, why);
             }
-            for (AbstractInsnNode insn = m.instructions.getFirst(); insn != null; insn = insn.getNext()) {
-                rule(insn.visibleTypeAnnotations == null && insn.invisibleTypeAnnotations == null, "has annotations");
+            for (String type : c.catchTypes) {
+                external(Ref.type(Kind.CATCH, type), () -> "catches " + type.replace('/', '.'));
+            }
+            for (String type : c.frameTypes) {
+                resolvableName(type, "has a stack-map frame naming");
+            }
+            for (AbstractInsnNode insn : c.references) {
                 instruction(m, insn);
             }
         }
@@ -347,40 +363,16 @@ public final class ClassReferenceVerifier {
                 case AbstractInsnNode.LDC_INSN:
                     constant(((LdcInsnNode) insn).cst);
                     break;
-                case AbstractInsnNode.INVOKE_DYNAMIC_INSN:
-                    rule(false, "uses invokedynamic, which generated code never does");
-                    break;
-                case AbstractInsnNode.MULTIANEWARRAY_INSN:
-                    rule(false, "uses multianewarray, which generated code never does");
-                    break;
-                case AbstractInsnNode.FRAME: {
-                    FrameNode f = (FrameNode) insn;
-                    for (List<Object> types : java.util.Arrays.asList(f.local, f.stack)) {
-                        if (types != null) {
-                            for (Object t : types) {
-                                if (t instanceof String) {
-                                    resolvableName((String) t, "has a stack-map frame naming");
-                                }
-                            }
-                        }
-                    }
-                    break;
-                }
                 default:
-                    rule(op != Opcodes.MONITORENTER && op != Opcodes.MONITOREXIT, "uses a monitor, which generated code never does");
+                    throw new IllegalStateException("not a reference: opcode " + op); // ClassFileCode makes no other
             }
         }
 
+        /** A class constant (ClassFileCode refuses method-type, method-handle and dynamic constants itself). */
         private void constant(Object cst) throws Refused {
-            if (cst instanceof Type) {
-                Type t = (Type) cst;
-                if (t.getSort() == Type.METHOD) {
-                    rule(false, "loads a method type constant, which generated code never does");
-                } else if (!own.containsKey(t.getInternalName())) {
-                    external(Ref.type(Kind.LDC, t.getInternalName()), () -> "loads the class constant " + t.getClassName());
-                }
-            } else if (cst instanceof Handle || cst instanceof ConstantDynamic) {
-                rule(false, "loads a method handle or dynamic constant, which generated code never does");
+            Type t = (Type) cst;
+            if (!own.containsKey(t.getInternalName())) {
+                external(Ref.type(Kind.LDC, t.getInternalName()), () -> "loads the class constant " + t.getClassName());
             }
         }
 

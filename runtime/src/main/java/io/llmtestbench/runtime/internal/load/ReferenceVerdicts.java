@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Remembers which compiled plugins passed the {@link ClassReferenceVerifier} (the check that reads every instruction
  * of every class, a sixth of a pre-compiled jar's start-up), so that a later load of the same content skips it. A
  * positive verdict is kept by a digest of everything the check is about — every class's name and bytes, the main
- * class — and of what reached it: this compiler's version (which covers its code), the verifier's and the
- * allow-list's own class files. It is kept in memory for this plugin system and as an empty file
- * {@code checked/<digest>} in the cache directory (when there is one), which is trusted like the compile cache and
+ * class — and of what reached it: this compiler's version (which covers its code), the verifier's (its code reader
+ * {@link ClassFileCode} included) and the allow-list's own class files. It is kept in memory for this plugin system
+ * and as an empty file {@code checked/<digest>} in the cache directory (when there is one), which is trusted like the compile cache and
  * {@link Reproduction}'s verdicts: a file there vouches for the content it names. Any change to a class — a tampered
  * jar — gives another digest, which has no verdict, so the check runs again. Refusals are not remembered. The other
  * checks of a load (stamps, the module, the JVM's own verification when the classes are defined) run every time.
@@ -81,7 +81,7 @@ public final class ReferenceVerdicts {
     private static String checkerHash() {
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
-            for (Class<?> c : new Class<?>[] {ClassReferenceVerifier.class, AllowedReferences.class}) {
+            for (Class<?> c : new Class<?>[] {ClassReferenceVerifier.class, ClassFileCode.class, AllowedReferences.class}) {
                 try (InputStream in = c.getResourceAsStream(c.getSimpleName() + ".class")) {
                     d.update(in.readAllBytes());
                 }
