@@ -8,6 +8,7 @@ import io.llmtestbench.compiler.PluginArtifact;
 import io.llmtestbench.compiler.WasmCompiler;
 import io.llmtestbench.compiler.internal.RuntimeContract;
 import io.llmtestbench.runtime.PluginLoadException.Stage;
+import io.llmtestbench.runtime.internal.load.ClassFileCode;
 import io.llmtestbench.runtime.internal.load.ClassReferenceVerifier;
 import io.llmtestbench.runtime.internal.load.InstantiationRecipe;
 import io.llmtestbench.runtime.internal.load.PluginClassLoader;
@@ -18,9 +19,6 @@ import java.lang.invoke.MethodType;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.objectweb.asm.ClassReader;
-import org.objectweb.asm.tree.ClassNode;
-import org.objectweb.asm.tree.FieldNode;
 
 /**
  * One plugin version's compiled code, checked and defined in its own class loader: what instances are built from
@@ -155,14 +153,7 @@ public final class LoadedCode {
     private static final String GUEST_ENTRY_POINTS = io.llmtestbench.runtime.internal.exec.Meter.class.getPackageName();
 
     static String stampOf(byte[] classBytes) {
-        var node = new ClassNode();
-        new ClassReader(classBytes).accept(node, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-        for (FieldNode f : node.fields) {
-            if (f.name.equals(RuntimeContract.STAMP_FIELD) && f.value instanceof String) {
-                return (String) f.value;
-            }
-        }
-        return null;
+        return ClassFileCode.stringConstant(classBytes, RuntimeContract.STAMP_FIELD);
     }
 
     public WasmModule module() {

@@ -32,14 +32,7 @@ class StartupClassesTest {
         try (OutputStream out = Files.newOutputStream(jar)) {
             PluginArtifact.writeJar(out, List.of(PluginArtifact.Entry.of("similarity-evaluator", "similarity-evaluator.wasm", compiled)));
         }
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), "-Xlog:class+load=info:stdout", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                "-cp", System.getProperty("java.class.path"), StartupHost.class.getName(), jar.toString())
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(tail(out)).isZero();
-        assertThat(out).as(tail(out)).contains("result=ok");
+        String out = host(jar);
         List<String> loaded = out.lines().filter(l -> l.contains("com.fasterxml.jackson.databind.ObjectMapper ")).toList();
         assertThat(loaded).as("ObjectMapper loaded on the start-up path").isEmpty();
         // a record's equals/hashCode/toString is bound through invokedynamic by ObjectMethods at first use (~25 ms of
@@ -48,6 +41,43 @@ class StartupClassesTest {
         assertThat(bootstraps).as("a record's methods bound by invokedynamic on the start-up path").isEmpty();
         long classes = out.lines().filter(l -> l.contains("[class,load]")).count();
         System.out.println("[startup] classes loaded by the first result from a jar: " + classes);
+    }
+
+    /**
+     * With a cache directory holding the class-reference verdict of an earlier load, the load reads the stamps with
+     * its own reader and never ASM's: ASM's classes (Java 5 class files) go through the JVM's old verifier and cannot
+     * be in an AppCDS archive.
+     */
+    @Test
+    void aJarWithARememberedVerdictLoadsWithoutAsmsClassReader(@TempDir Path dir) throws Exception {
+        Path wasm = TestPlugins.wasm("similarity-evaluator");
+        Path jar = dir.resolve("similarity-evaluator.jar");
+        var compiled = WasmCompiler.compile(Files.readAllBytes(wasm), CompilerOptions.defaults());
+        try (OutputStream out = Files.newOutputStream(jar)) {
+            PluginArtifact.writeJar(out, List.of(PluginArtifact.Entry.of("similarity-evaluator", "similarity-evaluator.wasm", compiled)));
+        }
+        Path cache = dir.resolve("cache");
+        String first = host(jar, cache.toString());
+        assertThat(first.lines().filter(l -> l.contains("] org.objectweb.asm.ClassReader ")).count())
+                .as("the first load checks the classes (ASM reads their declarations)").isPositive();
+        String again = host(jar, cache.toString());
+        assertThat(again.lines().filter(l -> l.contains("] org.objectweb.asm.ClassReader ")).toList())
+                .as("ASM's ClassReader loaded by a load whose verdict is remembered").isEmpty();
+    }
+
+    /** Runs StartupHost in a JVM of its own with the class-load log on stdout; its output. */
+    private static String host(Path jar, String... more) throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> command = new java.util.ArrayList<>(List.of(java.toString(), "-Xlog:class+load=info:stdout",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
+                StartupHost.class.getName(), jar.toString()));
+        command.addAll(List.of(more));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(tail(out)).isZero();
+        assertThat(out).as(tail(out)).contains("result=ok");
+        return out;
     }
 
     private static String tail(String s) {

@@ -15,7 +15,8 @@ public final class StartupHost {
     private StartupHost() {}
 
     public static void main(String[] args) {
-        try (PluginSystem system = PluginSystem.builder().cacheDir(null).build()) {
+        // a second argument: the cache directory (remembered verdicts), else none
+        try (PluginSystem system = PluginSystem.builder().cacheDir(args.length > 1 ? Path.of(args[1]) : null).build()) {
             PluginId id = system.loadPlugin(Path.of(args[0]));
             PluginOutput out = system.executePlugin(id, PluginInput.of(
                     "{\"text\":\"Paris is the capital of France.\",\"expected\":\"The capital of France is Paris.\"}"));

@@ -27,7 +27,7 @@ import org.objectweb.asm.tree.TypeInsnNode;
  * it cannot read is a refusal. The rest of the class (flags, fields, method declarations, class attributes) is still
  * ASM's, read without code.
  */
-final class ClassFileCode {
+public final class ClassFileCode {
     /** One method's code: its distinct references (ASM nodes, for the checker's rules) and what may never appear. */
     static final class MethodCode {
         final String name;
@@ -53,6 +53,8 @@ final class ClassFileCode {
     private final String[] utf8;
     private final List<MethodCode> methods = new ArrayList<>();
     private final Set<Long> seen = new HashSet<>();
+    /** Where the fields start (after the constant pool, flags, names and interfaces). */
+    private final int fieldsAt;
 
     private ClassFileCode(byte[] bytes) {
         this.b = bytes;
@@ -78,11 +80,67 @@ final class ClassFileCode {
         }
         p += 6; // access, this, super
         p += 2 + 2 * u2(p); // interfaces
+        fieldsAt = p;
+    }
+
+    /** Every method's code in file order; throws a {@link RuntimeException} when the class file cannot be read. */
+    static List<MethodCode> read(byte[] classFile) {
+        ClassFileCode c = new ClassFileCode(classFile);
+        c.methods(c.skipFields());
+        return c.methods;
+    }
+
+    /**
+     * The string constant ({@code ConstantValue} attribute) of the first field named {@code name}, or null when there
+     * is none: how a load reads a class's compiler stamp without ASM (whose classes, compiled for Java 5, the JVM
+     * verifies with its slow old verifier and an AppCDS archive cannot hold). Throws a {@link RuntimeException} when
+     * the class file cannot be read that far.
+     */
+    public static String stringConstant(byte[] classFile, String name) {
+        ClassFileCode c = new ClassFileCode(classFile);
+        String found = null;
+        int p = c.fieldsAt;
+        int fields = c.u2(p);
+        p += 2;
+        for (int f = 0; f < fields; f++) {
+            boolean named = found == null && c.utf8(c.u2(p + 2)).equals(name);
+            int attributes = c.u2(p + 6);
+            p += 8;
+            for (int a = 0; a < attributes; a++) {
+                int length = c.u4(p + 2);
+                if (length < 0 || p + 6 + length > classFile.length) {
+                    throw new IllegalArgumentException("attribute of field " + f + " is truncated");
+                }
+                if (named && length == 2 && c.utf8(c.u2(p)).equals("ConstantValue") && c.tag(c.u2(p + 6)) == STRING) {
+                    found = c.utf8(c.u2(c.offsets[c.u2(p + 6)] + 1));
+                }
+                p += 6 + length;
+            }
+        }
+        // the rest of the class file must be there: methods and class attributes, each within the file, to its end
+        int methods = c.u2(p);
+        p += 2;
+        for (int m = 0; m < methods; m++) {
+            p = c.skipAttributes(p + 6);
+        }
+        p = c.skipAttributes(p);
+        if (p != classFile.length) {
+            throw new IllegalArgumentException("the class file has " + (classFile.length - p) + " bytes past its end");
+        }
+        return found;
+    }
+
+    private int skipFields() {
+        int p = fieldsAt;
         int fields = u2(p);
         p += 2;
         for (int f = 0; f < fields; f++) {
             p = skipAttributes(p + 6);
         }
+        return p;
+    }
+
+    private void methods(int p) {
         int count2 = u2(p);
         p += 2;
         for (int m = 0; m < count2; m++) {
@@ -106,11 +164,6 @@ final class ClassFileCode {
                 p += 6 + length;
             }
         }
-    }
-
-    /** Every method's code in file order; throws a {@link RuntimeException} when the class file cannot be read. */
-    static List<MethodCode> read(byte[] classFile) {
-        return new ClassFileCode(classFile).methods;
     }
 
     private int skipAttributes(int p) {

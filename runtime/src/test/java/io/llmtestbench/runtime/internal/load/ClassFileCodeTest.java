@@ -143,6 +143,23 @@ class ClassFileCodeTest {
         assertThat(check(bad)).hasValueSatisfying(v -> assertThat(v).contains("cannot be read"));
     }
 
+    @Test
+    void theStampIsTheFirstStringConstantOfAFieldOfThatName() {
+        byte[] stamped = plugin(switches(1, false), false, cw -> {
+            cw.visitField(Opcodes.ACC_STATIC | Opcodes.ACC_FINAL, "S", "I", null, 7).visitEnd(); // same name, no string
+            cw.visitField(Opcodes.ACC_STATIC | Opcodes.ACC_FINAL, "S", "Ljava/lang/String;", null, "llmtb-stamp ü").visitEnd();
+            cw.visitField(Opcodes.ACC_STATIC | Opcodes.ACC_FINAL, "S", "Ljava/lang/Object;", null, "second").visitEnd();
+        });
+        assertThat(ClassFileCode.stringConstant(stamped, "S")).isEqualTo("llmtb-stamp ü");
+        assertThat(ClassFileCode.stringConstant(stamped, "T")).isNull();
+        byte[] truncated = java.util.Arrays.copyOf(stamped, stamped.length - 1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ClassFileCode.stringConstant(truncated, "S"))
+                .isInstanceOf(RuntimeException.class);
+        byte[] longer = java.util.Arrays.copyOf(stamped, stamped.length + 1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ClassFileCode.stringConstant(longer, "S"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     /** The first tableswitch opcode: the first 0xaa after `iload_0` (0x1a) in the code of run. */
     private static int indexOf(byte[] b, byte op) {
         for (int i = 1; i < b.length; i++) {
