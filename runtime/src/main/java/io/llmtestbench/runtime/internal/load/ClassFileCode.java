@@ -392,8 +392,13 @@ public final class ClassFileCode {
         }
         String name = utf8(u2(offsets[nat] + 1));
         String desc = utf8(u2(offsets[nat] + 3));
-        m.references.add(field ? new FieldInsnNode(op, owner, name, desc)
-                : new MethodInsnNode(op, owner, name, desc, tag == INTERFACE_METHODREF));
+        // two calls, not one of a conditional expression: the JVM's verifier would load both node classes (ASM's, Java 5
+        // class files, verified the old slow way) to merge their types whenever this class is linked, for a stamp too
+        if (field) {
+            m.references.add(new FieldInsnNode(op, owner, name, desc));
+        } else {
+            m.references.add(new MethodInsnNode(op, owner, name, desc, tag == INTERFACE_METHODREF));
+        }
     }
 
     private void type(MethodCode m, int op, int index) {
