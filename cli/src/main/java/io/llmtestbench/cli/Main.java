@@ -18,8 +18,12 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        ownJvm = true;
         System.exit(run(args));
     }
+
+    /** Set by {@link #main}: this JVM runs one command of ours, so nothing can have set up java.util.logging before. */
+    static volatile boolean ownJvm;
 
     /** Runs the command line and returns its exit code (does not exit). */
     public static int run(String... args) {
@@ -101,7 +105,16 @@ public final class Main {
         } else {
             System.clearProperty("org.slf4j.simpleLogger.log." + PLUGIN_LOGGERS);
         }
-        // java.util.logging (used by Chicory's default logger and jline) logs to stderr; quiet it likewise.
+        // java.util.logging (used by Chicory's default logger and jline) logs to stderr; quiet it likewise. In a JVM of
+        // our own it is configured when (if ever) something first uses it, by JulConfig: initialising it here cost a
+        // tenth of a one-shot `llmtb run`'s main thread, which never logs through it.
+        // (On the module path java.util.logging could not instantiate it: this module exports nothing.)
+        if (ownJvm && !Main.class.getModule().isNamed() && System.getProperty("java.util.logging.config.class") == null
+                && System.getProperty("java.util.logging.config.file") == null) {
+            System.setProperty(JulConfig.LEVEL, verbose ? "INFO" : "WARNING");
+            System.setProperty("java.util.logging.config.class", JulConfig.class.getName());
+            return;
+        }
         Logger root = LogManager.getLogManager().getLogger("");
         if (root != null) {
             Level level = verbose ? Level.INFO : Level.WARNING;
