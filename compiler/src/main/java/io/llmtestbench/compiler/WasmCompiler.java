@@ -72,21 +72,25 @@ public final class WasmCompiler {
     }
 
     /**
-     * A digest of {@link #CODE_CLASSES}' class files, so that a compiler change under the same project version
-     * still changes the stamp (and so invalidates caches and pre-compiled jars).
+     * A checksum of {@link #CODE_CLASSES}' class files (CRC-32 and Adler-32, 48 bits of them), so that a compiler
+     * change under the same project version still changes the stamp (and so invalidates caches and pre-compiled
+     * jars). Not a security boundary (a class file can carry any stamp; what a pre-compiled class may reference is
+     * checked on its own), so not SHA-256: this runs when a plugin is first loaded, before the JIT has compiled
+     * anything, where both checksums are native code and SHA-256 over ~235 KB is not.
      */
     private static String codeHash() {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (String c : CODE_CLASSES) {
-                try (InputStream in = WasmCompiler.class.getResourceAsStream(c.replace('.', '/') + ".class")) {
-                    digest.update(in.readAllBytes());
-                }
+        var crc = new java.util.zip.CRC32();
+        var adler = new java.util.zip.Adler32();
+        for (String c : CODE_CLASSES) {
+            try (InputStream in = WasmCompiler.class.getResourceAsStream(c.replace('.', '/') + ".class")) {
+                byte[] bytes = in.readAllBytes();
+                crc.update(bytes);
+                adler.update(bytes);
+            } catch (IOException | NullPointerException e) {
+                throw new ExceptionInInitializerError("cannot read the compiler's own class " + c + ": " + e);
             }
-            return HexFormat.of().formatHex(digest.digest()).substring(0, 12);
-        } catch (IOException | NoSuchAlgorithmException | NullPointerException e) {
-            throw new ExceptionInInitializerError("cannot read the compiler's own classes: " + e);
         }
+        return HexFormat.of().toHexDigits((int) crc.getValue()) + HexFormat.of().toHexDigits((short) adler.getValue());
     }
 
     private WasmCompiler() {}
