@@ -691,58 +691,51 @@ final class FunctionEmitter {
      *   }
      * </pre>
      * {@code outOfLoop}: the check is at the entry or a return of a function without loops (a self tail call
-     * is a loop); it takes the short form below.
+     * is a loop); it takes the short form, the long form's last line alone:
+     * {@code if (fuel < 0) fuel = Meter.refill(budget, fuel)}, 14 bytes instead of 45. Such a function's bytes
+     * count against C2's inlining limits (its callers' loops run it): with the long form a small function's
+     * metered body was about 150 bytes larger than its unmetered one, which put small hot functions past
+     * FreqInlineSize (325 bytes) when metered only. Meter.refill settles the overdraft against the slices with the
+     * long form's outcome: the stop flag first, then the remaining fuel (docs/metering.md, section 3). Functions
+     * with loops keep the long form at entry and returns too: there the call cost their loops a few percent (utf8
+     * +5-9%).
      */
     private void checkFuel(boolean outOfLoop) {
         var mv = method;
-        if (outOfLoop) {
-            // if (fuel < 0) fuel = Meter.refill(budget, fuel): 14 bytes instead of 45, in a function without
-            // loops, whose bytes count against C2's inlining limits (its callers' loops run it): with the long form
-            // a small function's metered body was about 150 bytes larger than its unmetered one, which put small
-            // hot functions past FreqInlineSize (325 bytes) when metered only. Meter.refill settles the overdraft
-            // against the slices with the long form's outcome: the stop flag first, then the remaining fuel
-            // (docs/metering.md, section 3). Functions with loops keep the long form at entry and returns too:
-            // there the call cost their loops a few percent (utf8 +5-9%).
-            Label ok = new Label();
-            mv.visitVarInsn(ILOAD, fuelSlot);
-            mv.visitJumpInsn(IFGE, ok);
-            mv.visitVarInsn(ALOAD, budgetSlot);
-            mv.visitVarInsn(ILOAD, fuelSlot);
-            invoke(RuntimeContract.REFILL);
-            mv.visitVarInsn(ISTORE, fuelSlot);
-            mv.visitLabel(ok);
-            return;
-        }
         Label ok = new Label();
         Label stop = new Label();
         mv.visitVarInsn(ILOAD, fuelSlot);
         mv.visitJumpInsn(IFGE, ok);
-        mv.visitVarInsn(ALOAD, budgetSlot);
-        invoke(RuntimeContract.BUDGET_STOP);
-        mv.visitJumpInsn(IFNE, stop);
-        mv.visitVarInsn(ALOAD, budgetSlot);
-        mv.visitInsn(DUP);
-        invoke(RuntimeContract.BUDGET_SLICES);
-        mv.visitInsn(LCONST_1);
-        mv.visitInsn(LSUB);
-        mv.visitInsn(DUP2_X1);
-        put(RuntimeContract.BUDGET_SLICES);
-        mv.visitInsn(LCONST_0);
-        mv.visitInsn(LCMP);
-        mv.visitJumpInsn(IFLT, stop);
-        mv.visitIincInsn(fuelSlot, RuntimeContract.SLICE);
-        mv.visitVarInsn(ILOAD, fuelSlot);
-        mv.visitJumpInsn(IFGE, ok);
+        if (!outOfLoop) {
+            mv.visitVarInsn(ALOAD, budgetSlot);
+            invoke(RuntimeContract.BUDGET_STOP);
+            mv.visitJumpInsn(IFNE, stop);
+            mv.visitVarInsn(ALOAD, budgetSlot);
+            mv.visitInsn(DUP);
+            invoke(RuntimeContract.BUDGET_SLICES);
+            mv.visitInsn(LCONST_1);
+            mv.visitInsn(LSUB);
+            mv.visitInsn(DUP2_X1);
+            put(RuntimeContract.BUDGET_SLICES);
+            mv.visitInsn(LCONST_0);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFLT, stop);
+            mv.visitIincInsn(fuelSlot, RuntimeContract.SLICE);
+            mv.visitVarInsn(ILOAD, fuelSlot);
+            mv.visitJumpInsn(IFGE, ok);
+        }
         mv.visitVarInsn(ALOAD, budgetSlot);
         mv.visitVarInsn(ILOAD, fuelSlot);
         invoke(RuntimeContract.REFILL);
         mv.visitVarInsn(ISTORE, fuelSlot);
-        mv.visitJumpInsn(GOTO, ok);
-        mv.visitLabel(stop);
-        mv.visitVarInsn(ALOAD, budgetSlot);
-        mv.visitVarInsn(ILOAD, fuelSlot);
-        invoke(RuntimeContract.STOP);
-        mv.visitInsn(ATHROW);
+        if (!outOfLoop) {
+            mv.visitJumpInsn(GOTO, ok);
+            mv.visitLabel(stop);
+            mv.visitVarInsn(ALOAD, budgetSlot);
+            mv.visitVarInsn(ILOAD, fuelSlot);
+            invoke(RuntimeContract.STOP);
+            mv.visitInsn(ATHROW);
+        }
         mv.visitLabel(ok);
     }
 
