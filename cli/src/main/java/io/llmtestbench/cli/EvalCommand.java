@@ -297,7 +297,7 @@ final class EvalCommand implements Callable<Integer> {
                             for (DataLines.Line line : b.lines()) {
                                 RecordResult r = runner.processLine(line.number(), line.bytes());
                                 long s0 = System.nanoTime();
-                                byte[] json = writing ? Json.bytesLine(r.toJson()) : null;
+                                byte[] json = writing ? Json.bytesLine(r) : null;
                                 done.add(new Done(r, json, writing ? System.nanoTime() - s0 : 0));
                             }
                             b.done().complete(done);

@@ -79,16 +79,12 @@ final class Json {
         return io.llmtestbench.pipeline.internal.Json.write(node);
     }
 
-    /** One line of a JSONL file: the value's UTF-8 bytes and a newline. */
-    static byte[] bytesLine(JsonNode node) {
-        try {
-            byte[] b = io.llmtestbench.pipeline.internal.Json.mapper().writeValueAsBytes(node);
-            byte[] line = java.util.Arrays.copyOf(b, b.length + 1);
-            line[b.length] = '\n';
-            return line;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+    /** One line of a JSONL file: a result's UTF-8 JSON bytes and a newline, written without a tree. */
+    static byte[] bytesLine(io.llmtestbench.pipeline.RecordResult r) {
+        byte[] b = r.toJsonBytes();
+        byte[] line = java.util.Arrays.copyOf(b, b.length + 1);
+        line[b.length] = '\n';
+        return line;
     }
 
     /**

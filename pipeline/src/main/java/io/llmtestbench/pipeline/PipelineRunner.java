@@ -17,6 +17,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +71,10 @@ public final class PipelineRunner {
     private final List<LoadedStage> evaluators;
     private final List<LoadedStage> filters;
     private final List<String> carried;
+    /** The start of every stage's context ({@code {"pipeline":...}), without its closing brace. */
+    private final byte[] contextHead;
+    /** Each stage's end of its context ({@code ,"stage":...,"plugin":...}}), by the stage's place in the pipeline. */
+    private final Map<String, byte[]> contextTails;
 
     private PipelineRunner(PluginSystem system, Pipeline pipeline, List<LoadedStage> loaded) {
         this.system = system;
@@ -79,6 +85,24 @@ public final class PipelineRunner {
         evaluators = List.copyOf(loaded.subList(i, i += pipeline.evaluators().size()));
         filters = List.copyOf(loaded.subList(i, i + pipeline.filters().size()));
         carried = List.of();
+        byte[] head = JsonBytes.write(g -> {
+            g.writeStartObject();
+            g.writeStringField("pipeline", pipeline.name());
+            g.writeEndObject();
+        });
+        contextHead = Arrays.copyOf(head, head.length - 1);
+        Map<String, byte[]> tails = new HashMap<>();
+        for (LoadedStage stage : loaded) {
+            byte[] tail = JsonBytes.write(g -> {
+                g.writeStartObject();
+                g.writeStringField("stage", stage.spec().kind().jsonName());
+                g.writeStringField("plugin", stage.name());
+                g.writeEndObject();
+            });
+            tail[0] = ','; // the object's opening brace becomes the comma after the fields before it
+            tails.put(stage.spec().where(), tail);
+        }
+        contextTails = Map.copyOf(tails);
     }
 
     private PipelineRunner(PipelineRunner base, List<String> carried) {
@@ -89,6 +113,8 @@ public final class PipelineRunner {
         this.evaluators = base.evaluators;
         this.filters = base.filters;
         this.carried = List.copyOf(carried);
+        this.contextHead = base.contextHead;
+        this.contextTails = base.contextTails;
     }
 
     /**
@@ -326,7 +352,7 @@ public final class PipelineRunner {
             }
         }
         JsonNode idNode = record.get("id");
-        Context context = new Context(line, idNode == null || idNode.isNull() ? null : idNode.isTextual() ? idNode.asText() : Json.write(idNode));
+        Context context = context(line, idNode == null || idNode.isNull() ? null : idNode.isTextual() ? idNode.asText() : Json.write(idNode));
         if (!filters.isEmpty()) {
             res.filters = new java.util.LinkedHashMap<>();
         }
@@ -457,22 +483,38 @@ public final class PipelineRunner {
         return res;
     }
 
-    /** What every stage of one record gets through {@code host_get_context}, besides its own stage and plugin. */
-    private record Context(int line, String recordId) {}
+    /**
+     * What every stage of one record gets through {@code host_get_context}, besides its own stage and plugin: the
+     * middle of its context object ({@code ,"record_id":...,"line":...}), written once per record; each stage's
+     * context is {@link #contextHead}, this, and the stage's tail.
+     */
+    record Context(byte[] middle) {}
+
+    Context context(int line, String recordId) {
+        byte[] fields = JsonBytes.write(g -> {
+            g.writeStartObject();
+            if (recordId != null) {
+                g.writeStringField("record_id", recordId);
+            }
+            g.writeNumberField("line", line);
+            g.writeEndObject();
+        });
+        fields[0] = ',';
+        return new Context(Arrays.copyOf(fields, fields.length - 1));
+    }
+
+    /** The stage's {@code host_get_context} object for the record: {"pipeline", "record_id", "line", "stage", "plugin"}. */
+    byte[] contextBytes(LoadedStage stage, Context context) {
+        byte[] tail = contextTails.get(stage.spec().where());
+        byte[] ctx = Arrays.copyOf(contextHead, contextHead.length + context.middle().length + tail.length);
+        System.arraycopy(context.middle(), 0, ctx, contextHead.length, context.middle().length);
+        System.arraycopy(tail, 0, ctx, contextHead.length + context.middle().length, tail.length);
+        return ctx;
+    }
 
     private byte[] exec(LoadedStage stage, byte[] input, Context context, RecordResult res) throws StageFailure {
         String kind = stage.spec().kind().jsonName();
-        byte[] ctx = JsonBytes.write(g -> {
-            g.writeStartObject();
-            g.writeStringField("pipeline", pipeline.name());
-            if (context.recordId() != null) {
-                g.writeStringField("record_id", context.recordId());
-            }
-            g.writeNumberField("line", context.line());
-            g.writeStringField("stage", kind);
-            g.writeStringField("plugin", stage.name());
-            g.writeEndObject();
-        });
+        byte[] ctx = contextBytes(stage, context);
         long start = System.nanoTime();
         try {
             PluginBytesOutput out = system.executePluginBytes(stage.id(), input, ctx);

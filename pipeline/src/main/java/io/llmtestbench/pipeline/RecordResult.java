@@ -1,10 +1,11 @@
 package io.llmtestbench.pipeline;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.llmtestbench.pipeline.internal.Json;
+import io.llmtestbench.pipeline.internal.JsonBytes;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
@@ -32,8 +33,10 @@ public final class RecordResult {
         /** The line is not a usable record (not UTF-8, not JSON, not an object, no response and nothing to make one). */
         INVALID;
 
+        private final String jsonName = name().toLowerCase(Locale.ROOT);
+
         public String jsonName() {
-            return name().toLowerCase(Locale.ROOT);
+            return jsonName;
         }
 
         static Status fromJson(String s) {
@@ -178,77 +181,118 @@ public final class RecordResult {
         return input;
     }
 
-    /** The result line of {@code llmtb eval --out}. */
+    /**
+     * The result line of {@code llmtb eval --out}, as a tree: {@link #toJsonBytes()} read back. The per-record paths
+     * (the CLI's results file, Spark's rows) write the bytes and never build this tree.
+     */
     public ObjectNode toJson() {
-        ObjectNode o = Json.object();
-        o.put("line", line);
-        o.set("id", id);
+        return (ObjectNode) JsonBytes.tree(toJsonBytes());
+    }
+
+    /** The result line of {@code llmtb eval --out} as UTF-8 JSON (no line break): {@link #writeJson} to bytes. */
+    public byte[] toJsonBytes() {
+        return JsonBytes.write(this::writeJson);
+    }
+
+    /**
+     * Writes the result line of {@code llmtb eval --out} (cli/README.md, "Results", documents its keys; {@link #fromJson}
+     * reads it back). The one definition of its shape: {@link #toJson()} and {@link #toJsonBytes()} are made by it.
+     */
+    public void writeJson(JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("line", line);
+        g.writeFieldName("id");
+        g.writeTree(id);
         if (status == Status.INVALID) {
-            o.put("status", status.jsonName());
-            o.putObject("error").put("message", error == null ? "" : error.message());
-            return o;
+            g.writeStringField("status", status.jsonName());
+            g.writeObjectFieldStart("error");
+            g.writeStringField("message", error == null ? "" : error.message());
+            g.writeEndObject();
+            g.writeEndObject();
+            return;
         }
         if (category != null) {
-            o.set("category", category);
+            g.writeFieldName("category");
+            g.writeTree(category);
         }
         if (!fields.isEmpty()) {
-            ObjectNode f = o.putObject("fields");
-            fields.forEach(f::set);
+            g.writeObjectFieldStart("fields");
+            for (var f : fields.entrySet()) {
+                g.writeFieldName(f.getKey());
+                g.writeTree(f.getValue());
+            }
+            g.writeEndObject();
         }
-        o.put("status", status.jsonName());
+        g.writeStringField("status", status.jsonName());
         if (responseSource != null) {
-            o.put("response_source", responseSource);
+            g.writeStringField("response_source", responseSource);
         }
         if (providerOutput != null) {
-            o.set("provider_output", providerOutput);
+            g.writeFieldName("provider_output");
+            g.writeTree(providerOutput);
         }
         if (text != null) {
-            o.put("text", text);
+            g.writeStringField("text", text);
         }
         if (status == Status.KEPT || status == Status.FILTERED) {
-            o.put("kept", status == Status.KEPT);
+            g.writeBooleanField("kept", status == Status.KEPT);
         }
         if (error != null) {
-            ObjectNode err = o.putObject("error");
-            err.put("stage", error.stage());
-            err.put("where", error.where());
-            err.put("plugin", error.plugin());
-            err.put("kind", error.kind());
-            err.put("message", error.message());
+            g.writeObjectFieldStart("error");
+            g.writeStringField("stage", error.stage());
+            g.writeStringField("where", error.where());
+            g.writeStringField("plugin", error.plugin());
+            g.writeStringField("kind", error.kind());
+            g.writeStringField("message", error.message());
             if (error.code() == null) {
-                err.putNull("code");
+                g.writeNullField("code");
             } else {
-                err.put("code", error.code());
+                g.writeNumberField("code", error.code());
+            }
+            g.writeEndObject();
+        }
+        g.writeObjectFieldStart("scores");
+        for (var sc : scores.entrySet()) {
+            g.writeNumberField(sc.getKey(), sc.getValue());
+        }
+        g.writeEndObject();
+        g.writeObjectFieldStart("passed");
+        for (var p : passed.entrySet()) {
+            if (p.getValue() == null) {
+                g.writeNullField(p.getKey());
+            } else {
+                g.writeBooleanField(p.getKey(), p.getValue());
             }
         }
-        ObjectNode sc = o.putObject("scores");
-        scores.forEach(sc::put);
-        ObjectNode ps = o.putObject("passed");
-        passed.forEach((k, v) -> {
-            if (v == null) {
-                ps.putNull(k);
-            } else {
-                ps.put(k, v);
-            }
-        });
-        ObjectNode ev = o.putObject("evaluations");
-        evaluations.forEach(ev::set);
+        g.writeEndObject();
+        g.writeObjectFieldStart("evaluations");
+        for (var e : evaluations.entrySet()) {
+            g.writeFieldName(e.getKey());
+            g.writeTree(e.getValue());
+        }
+        g.writeEndObject();
         if (filters != null) {
-            ObjectNode fs = o.putObject("filters");
-            filters.forEach(fs::set);
+            g.writeObjectFieldStart("filters");
+            for (var f : filters.entrySet()) {
+                g.writeFieldName(f.getKey());
+                g.writeTree(f.getValue());
+            }
+            g.writeEndObject();
         }
-        ArrayNode st = o.putArray("stages");
+        g.writeArrayFieldStart("stages");
         for (StageRun s : stages) {
-            ObjectNode j = st.addObject();
-            j.put("where", s.where());
-            j.put("stage", s.stage());
-            j.put("plugin", s.plugin());
-            j.put("time_ms", s.timeMs());
-            j.put("fuel", s.fuel());
-            j.put("ok", s.ok());
+            g.writeStartObject();
+            g.writeStringField("where", s.where());
+            g.writeStringField("stage", s.stage());
+            g.writeStringField("plugin", s.plugin());
+            g.writeNumberField("time_ms", s.timeMs());
+            g.writeNumberField("fuel", s.fuel());
+            g.writeBooleanField("ok", s.ok());
+            g.writeEndObject();
         }
-        o.put("elapsed_ms", elapsedMs);
-        return o;
+        g.writeEndArray();
+        g.writeNumberField("elapsed_ms", elapsedMs);
+        g.writeEndObject();
     }
 
     /**
@@ -306,11 +350,14 @@ public final class RecordResult {
 
     /** Milliseconds from nanoseconds, rounded to the microsecond (half up). */
     static double millis(long nanos) {
+        if (nanos >= 0 && nanos < Long.MAX_VALUE - 500) { // the same value: whole microseconds / 1000.0 is correctly rounded
+            return ((nanos + 500) / 1000) / 1000.0;
+        }
         return BigDecimal.valueOf(nanos).movePointLeft(6).setScale(3, RoundingMode.HALF_UP).doubleValue();
     }
 
     @Override
     public String toString() {
-        return Json.write(toJson());
+        return new String(toJsonBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -48,6 +48,38 @@ class PipelineRunnerTest {
         return runner.processLine(n, text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Each stage's {@code host_get_context} object is assembled from parts written once (the pipeline's head, each
+     * stage's tail) and once per record (id and line): byte for byte what a generator writes for the whole object,
+     * whatever the id holds.
+     */
+    @Test
+    void aStagesContextIsTheObjectAGeneratorWritesForAnyRecordId() {
+        String[] ids = {null, "r1", "", "quote \" backslash \\ slash /", "tab\tnewline\ncontrol\u0001", "caf\u00e9 \u65e5\u672c \ud83d\ude00",
+                "lone \ud800 surrogate", "{\"id\":[1,2]}"};
+        for (String id : ids) {
+            for (int line : new int[] {1, 42, Integer.MAX_VALUE}) {
+                PipelineRunner.Context c = runner.context(line, id);
+                for (PipelineRunner.LoadedStage stage : runner.stages()) {
+                    byte[] expected = io.llmtestbench.pipeline.internal.JsonBytes.write(g -> {
+                        g.writeStartObject();
+                        g.writeStringField("pipeline", runner.pipeline().name());
+                        if (id != null) {
+                            g.writeStringField("record_id", id);
+                        }
+                        g.writeNumberField("line", line);
+                        g.writeStringField("stage", stage.spec().kind().jsonName());
+                        g.writeStringField("plugin", stage.name());
+                        g.writeEndObject();
+                    });
+                    assertThat(new String(runner.contextBytes(stage, c), StandardCharsets.UTF_8))
+                            .as("id %s, line %d, %s", id, line, stage.spec().where())
+                            .isEqualTo(new String(expected, StandardCharsets.UTF_8));
+                }
+            }
+        }
+    }
+
     @Test
     void aKeptRecordHasItsScoresVerdictsAndWhatEachStageCost() {
         RecordResult r = line(3, "{\"id\":\"r1\",\"category\":\"geo\",\"response\":\"  PARIS  \",\"expected\":\"Paris\"}");

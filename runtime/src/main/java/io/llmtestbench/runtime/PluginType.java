@@ -6,9 +6,11 @@ import java.util.Locale;
 public enum PluginType {
     EVALUATOR, PROVIDER, TRANSFORM, FILTER;
 
+    private final String jsonName = name().toLowerCase(Locale.ROOT);
+
     /** The name used in metadata JSON, e.g. {@code "evaluator"}. */
     public String jsonName() {
-        return name().toLowerCase(Locale.ROOT);
+        return jsonName;
     }
 
     /** Parses the metadata name; null when unknown. */

@@ -43,8 +43,8 @@ public final class JsonBytes {
 
     /** A JSON value the runtime has already checked (UTF-8, one value), as a tree. */
     public static JsonNode tree(byte[] json) {
-        try {
-            return Json.mapper().readTree(json);
+        try (JsonParser p = FACTORY.createParser(json)) {
+            return Json.readStrict(p);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -151,7 +151,7 @@ public final class PartitionRunner<T, O> implements FlatMapFunction<Iterator<Tup
 
     private O output(Item it, RecordResult r, SparkSummary.Partial partial) {
         if (partial != null) {
-            byte[] json = SparkJson.bytes(r.toJson());
+            byte[] json = r.toJsonBytes();
             partial.add(ResultRows.facts(r, group(r), r.status() == RecordResult.Status.FAILED ? new String(json, StandardCharsets.UTF_8) : null));
             return cast(new JobOutput(json, null));
         }

@@ -3,6 +3,7 @@ package io.llmtestbench.spark.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmtestbench.pipeline.RecordResult;
 import io.llmtestbench.spark.internal.SparkJson;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,7 +92,7 @@ public final class ResultRows {
         r.fields().forEach((k, j) -> fields.put(k, key(j)));
         v[i++] = scala(fields);
         v[i++] = Double.isNaN(r.elapsedMs()) ? null : r.elapsedMs();
-        v[i] = SparkJson.write(r.toJson());
+        v[i] = new String(r.toJsonBytes(), StandardCharsets.UTF_8);
         return RowFactory.create(v);
     }
 
