@@ -261,7 +261,9 @@ public final class EvalSummary {
                 }
             }
         });
-        if (r.status() != RecordResult.Status.FAILED && !r.scores().isEmpty()) {
+        // the heap's head is the best of the worst kept: a result no worse than it would be added and polled again
+        if (r.status() != RecordResult.Status.FAILED && !r.scores().isEmpty()
+                && (worst.size() < WORST || BY_SCORE.compare(r, worst.peek()) < 0)) {
             worst.add(r);
             if (worst.size() > WORST) {
                 worst.poll();

@@ -214,4 +214,27 @@ class EvalSummaryTest {
         assertThat(table).contains("line 6: not valid JSON");
         assertThat(table).endsWith("Results: r.jsonl\nReport: r.html\n");
     }
+    /** The worst list is the WORST lowest mean scores, ties in data order, whatever order the results come in. */
+    @Test
+    void theWorstAreTheLowestMeanScoresTiesInDataOrder() {
+        java.util.Random random = new java.util.Random(7);
+        List<RecordResult> all = new ArrayList<>();
+        for (int line = 1; line <= 500; line++) {
+            double a = random.nextInt(40) / 40.0; // few distinct values: many ties
+            double b = random.nextInt(4) / 4.0;
+            all.add(result("{\"line\":" + line + ",\"id\":\"r" + line + "\",\"status\":\"kept\",\"kept\":true,\"scores\":{\"a\":"
+                    + a + ",\"b\":" + b + "},\"passed\":{},\"stages\":[]}"));
+        }
+        List<Integer> expected = all.stream()
+                .sorted(java.util.Comparator.<RecordResult>comparingDouble(r -> (r.scores().get("a") + r.scores().get("b")) / 2)
+                        .thenComparingInt(RecordResult::line))
+                .limit(EvalSummary.WORST).map(RecordResult::line).toList();
+        for (int shuffle = 0; shuffle < 5; shuffle++) {
+            EvalSummary s = new EvalSummary(STAGES, null, null);
+            all.forEach(s::add);
+            assertThat(s.worst()).extracting(RecordResult::line).containsExactlyElementsOf(expected);
+            java.util.Collections.shuffle(all, random);
+        }
+    }
 }
+
