@@ -27,7 +27,8 @@ class GoldenBytecodeTest {
     private static final Path GOLDEN = Path.of("src/test/resources/golden");
 
     @ParameterizedTest
-    @CsvSource({"countdown.wasm, true, countdown.metered.txt", "countdown.wasm, false, countdown.unmetered.txt"})
+    @CsvSource({"countdown.wasm, true, countdown.metered.txt", "countdown.wasm, false, countdown.unmetered.txt",
+        "memory_access.wasm, false, memory_access.unmetered.txt"})
     void wasmFunctionsMatchGolden(String module, boolean metering, String golden) throws Exception {
         CompiledModule m = WasmCompiler.compile(TestWasm.bytes(module),
                 CompilerOptions.defaults().withMetering(metering).withClassName("golden.Module"));

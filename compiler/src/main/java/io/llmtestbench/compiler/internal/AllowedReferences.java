@@ -185,9 +185,7 @@ public final class AllowedReferences {
             invokestatic java/lang/Long.rotateRight(JI)J
             invokestatic java/lang/Math.copySign(DD)D
             invokestatic java/lang/Math.copySign(FF)F
-            # The bounds check of an access with a static offset (C2 treats it as a range check); the character of
-            # a constant string (large br_tables are lookup strings).
-            invokestatic java/util/Objects.checkIndex(II)I
+            # The character of a constant string (large br_tables are lookup strings).
             invokevirtual java/lang/String.charAt(I)C
             """;
 

@@ -103,6 +103,23 @@ public final class RuntimeContract {
     public static final Member STORE_I64 = staticMethod(PLUGIN_MEMORY, "i64", "([BIJ)V");
     public static final Member STORE_F32 = staticMethod(PLUGIN_MEMORY, "f32", "([BIF)V");
     public static final Member STORE_F64 = staticMethod(PLUGIN_MEMORY, "f64", "([BID)V");
+    /**
+     * The same at a static offset (address, offset): {@code PluginMemory.i32Offset(byte[] b, int address, int offset)}
+     * checks the whole access once, with the raw address as the index, and refuses an offset that can never fit. For
+     * an access whose offset is not 0; bytes included, whose offset 0 is {@code baload}/{@code bastore}.
+     */
+    public static final Member LOAD_I8_OFFSET = staticMethod(PLUGIN_MEMORY, "i8Offset", "([BII)B");
+    public static final Member LOAD_I16_OFFSET = staticMethod(PLUGIN_MEMORY, "i16Offset", "([BII)S");
+    public static final Member LOAD_I32_OFFSET = staticMethod(PLUGIN_MEMORY, "i32Offset", "([BII)I");
+    public static final Member LOAD_I64_OFFSET = staticMethod(PLUGIN_MEMORY, "i64Offset", "([BII)J");
+    public static final Member LOAD_F32_OFFSET = staticMethod(PLUGIN_MEMORY, "f32Offset", "([BII)F");
+    public static final Member LOAD_F64_OFFSET = staticMethod(PLUGIN_MEMORY, "f64Offset", "([BII)D");
+    public static final Member STORE_I8_OFFSET = staticMethod(PLUGIN_MEMORY, "i8Offset", "([BIIB)V");
+    public static final Member STORE_I16_OFFSET = staticMethod(PLUGIN_MEMORY, "i16Offset", "([BIIS)V");
+    public static final Member STORE_I32_OFFSET = staticMethod(PLUGIN_MEMORY, "i32Offset", "([BIII)V");
+    public static final Member STORE_I64_OFFSET = staticMethod(PLUGIN_MEMORY, "i64Offset", "([BIIJ)V");
+    public static final Member STORE_F32_OFFSET = staticMethod(PLUGIN_MEMORY, "f32Offset", "([BIIF)V");
+    public static final Member STORE_F64_OFFSET = staticMethod(PLUGIN_MEMORY, "f64Offset", "([BIID)V");
 
     // ---- helpers for what generated code does not inline -----------------------------------------------------
 
@@ -208,6 +225,8 @@ public final class RuntimeContract {
     public static final List<Member> MEMBERS = List.of(
             BUDGET_FUEL, BUDGET_SLICES, BUDGET_STOP, BUDGET_DEPTH, BUDGET_MAX_DEPTH, TOO_DEEP, CHECK_STOP, STOP, REFILL,
             MEMORY_BYTES, LOAD_I16, LOAD_I32, LOAD_I64, LOAD_F32, LOAD_F64, STORE_I16, STORE_I32, STORE_I64, STORE_F32, STORE_F64,
+            LOAD_I8_OFFSET, LOAD_I16_OFFSET, LOAD_I32_OFFSET, LOAD_I64_OFFSET, LOAD_F32_OFFSET, LOAD_F64_OFFSET,
+            STORE_I8_OFFSET, STORE_I16_OFFSET, STORE_I32_OFFSET, STORE_I64_OFFSET, STORE_F32_OFFSET, STORE_F64_OFFSET,
             LINK_MEMORY, LINK_BUDGET, MEMORY_GROW, MEMORY_FILL, MEMORY_COPY, MEMORY_INIT,
             TABLE_GET, TABLE_SET, TABLE_GROW, TABLE_FILL, TABLE_COPY, TABLE_INIT, ELEM_DROP,
             INDIRECT_TARGET, CALL_FOREIGN, CALL_HOST,

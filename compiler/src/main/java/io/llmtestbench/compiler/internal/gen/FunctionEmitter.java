@@ -1934,20 +1934,14 @@ final class FunctionEmitter {
     }
 
     /**
-     * Turns the address on top of the JVM stack into the array index of an access at {@code offset}: the
-     * address itself when the offset is 0 (an address of 2 GiB or more is a negative index, which the access
-     * rejects); else {@code checkIndex(addr, length) + offset} — a valid access always has addr below the
-     * length, and the sum, below 2<sup>32</sup>, is negative (rejected) exactly when it passes 2<sup>31</sup>.
+     * The access at a static offset: [bytes, address] -> the accessor that takes the offset, which checks the whole
+     * access once with the raw address as the index ({@code PluginMemory.i32Offset}...). Checking
+     * {@code checkIndex(address, length) + offset} here and the access's end again in the accessor cost two range
+     * checks per access (RATIONALE.md, "Why do the memory accessors take the static offset?").
      */
-    private void effectiveIndex(int m, long offset) {
-        if (offset == 0) {
-            return;
-        }
-        loadBytes(m);
-        method.visitInsn(ARRAYLENGTH);
-        method.visitMethodInsn(INVOKESTATIC, "java/util/Objects", "checkIndex", "(II)I", false);
+    private void accessAtOffset(long offset, RuntimeContract.Member accessor) {
         ldc((int) offset);
-        method.visitInsn(IADD);
+        invoke(accessor);
     }
 
     /** Offsets at or past this can never be in bounds: the access always traps. */
@@ -2070,8 +2064,11 @@ final class FunctionEmitter {
             case I64_LOAD8_U:
                 loadBytes(m);
                 mv.visitInsn(SWAP);
-                effectiveIndex(m, offset);
-                mv.visitInsn(BALOAD);
+                if (offset == 0) {
+                    mv.visitInsn(BALOAD);
+                } else {
+                    accessAtOffset(offset, RuntimeContract.LOAD_I8_OFFSET);
+                }
                 if (op == OpCode.I32_LOAD8_U || op == OpCode.I64_LOAD8_U) {
                     ldc(0xFF);
                     mv.visitInsn(IAND);
@@ -2092,28 +2089,31 @@ final class FunctionEmitter {
             case I32_LOAD16_U:
             case I64_LOAD16_S:
             case I64_LOAD16_U:
-                handle = RuntimeContract.LOAD_I16;
+                handle = offset == 0 ? RuntimeContract.LOAD_I16 : RuntimeContract.LOAD_I16_OFFSET;
                 break;
             case I32_LOAD:
             case I64_LOAD32_S:
             case I64_LOAD32_U:
-                handle = RuntimeContract.LOAD_I32;
+                handle = offset == 0 ? RuntimeContract.LOAD_I32 : RuntimeContract.LOAD_I32_OFFSET;
                 break;
             case I64_LOAD:
-                handle = RuntimeContract.LOAD_I64;
+                handle = offset == 0 ? RuntimeContract.LOAD_I64 : RuntimeContract.LOAD_I64_OFFSET;
                 break;
             case F32_LOAD:
-                handle = RuntimeContract.LOAD_F32;
+                handle = offset == 0 ? RuntimeContract.LOAD_F32 : RuntimeContract.LOAD_F32_OFFSET;
                 break;
             default:
-                handle = RuntimeContract.LOAD_F64;
+                handle = offset == 0 ? RuntimeContract.LOAD_F64 : RuntimeContract.LOAD_F64_OFFSET;
                 break;
         }
-        // [addr] -> [bytes, index]
+        // [addr] -> [bytes, addr(, offset)]
         loadBytes(m);
         mv.visitInsn(SWAP);
-        effectiveIndex(m, offset);
-        invoke(handle);
+        if (offset == 0) {
+            invoke(handle);
+        } else {
+            accessAtOffset(offset, handle);
+        }
         switch (op) {
             case I32_LOAD16_U:
                 ldc(0xFFFF);
@@ -2173,41 +2173,43 @@ final class FunctionEmitter {
         switch (op) {
             case I32_STORE8:
             case I64_STORE8:
-                bytes = true;
-                handle = null;
+                if (offset != 0) {
+                    mv.visitInsn(I2B);
+                }
+                bytes = offset == 0;
+                handle = RuntimeContract.STORE_I8_OFFSET;
                 break;
             case I32_STORE16:
             case I64_STORE16:
                 mv.visitInsn(I2S);
-                handle = RuntimeContract.STORE_I16;
+                handle = offset == 0 ? RuntimeContract.STORE_I16 : RuntimeContract.STORE_I16_OFFSET;
                 break;
             case I32_STORE:
             case I64_STORE32:
-                handle = RuntimeContract.STORE_I32;
+                handle = offset == 0 ? RuntimeContract.STORE_I32 : RuntimeContract.STORE_I32_OFFSET;
                 break;
             case I64_STORE:
-                handle = RuntimeContract.STORE_I64;
+                handle = offset == 0 ? RuntimeContract.STORE_I64 : RuntimeContract.STORE_I64_OFFSET;
                 break;
             case F32_STORE:
-                handle = RuntimeContract.STORE_F32;
+                handle = offset == 0 ? RuntimeContract.STORE_F32 : RuntimeContract.STORE_F32_OFFSET;
                 break;
             default:
-                handle = RuntimeContract.STORE_F64;
+                handle = offset == 0 ? RuntimeContract.STORE_F64 : RuntimeContract.STORE_F64_OFFSET;
                 break;
         }
         int value = temp(vt);
         mv.visitVarInsn(JvmTypes.store(vt), value);
+        // [addr] -> [bytes, addr(, offset), value]
+        loadBytes(m);
+        mv.visitInsn(SWAP);
+        if (offset != 0) {
+            ldc((int) offset);
+        }
+        mv.visitVarInsn(JvmTypes.load(vt), value);
         if (bytes) {
-            loadBytes(m);
-            mv.visitInsn(SWAP);
-            effectiveIndex(m, offset);
-            mv.visitVarInsn(ILOAD, value);
             mv.visitInsn(BASTORE);
         } else {
-            loadBytes(m);
-            mv.visitInsn(SWAP);
-            effectiveIndex(m, offset);
-            mv.visitVarInsn(JvmTypes.load(vt), value);
             invoke(handle);
         }
         release(vt, value);

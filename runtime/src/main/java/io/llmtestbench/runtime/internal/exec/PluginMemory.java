@@ -42,6 +42,12 @@ public final class PluginMemory implements Memory {
     /** The most pages one memory can have: the largest JVM array is just under 2 GiB. */
     public static final int MAX_PAGES = 32767;
 
+    /**
+     * Static offsets at or past this (the largest memory's size) never fit: the offset accessors refuse them, and
+     * the generator turns such an access into a trap.
+     */
+    public static final int MAX_OFFSET = MAX_PAGES * PAGE_SIZE;
+
     private static final VarHandle I16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle I64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -136,6 +142,163 @@ public final class PluginMemory implements Memory {
         Direct.U.putDouble(b, Direct.offset(b, i, 8), v);
     }
 
+    // The same loads and stores at a static offset (index(b, i, o, size) below): the access's first byte is at
+    // address i plus offset o, the effective address of wasm (33 bits: i is an unsigned address, so a negative int is
+    // one of 2 GiB or more). One check covers the whole access, checkIndex(i, length - (o + size - 1)): the index C2
+    // sees is the raw address and the bound is invariant in a loop (a range check it can hoist); a negative i, or an
+    // access whose end passes the length, throws IndexOutOfBoundsException. o itself is checked against MAX_OFFSET
+    // first (a constant at every call site the generator writes, so C2 folds that check away): a hand-written caller
+    // passing a negative or huge offset gets the exception too, never an access outside the array. RATIONALE.md,
+    // "Why do the memory accessors take the static offset?".
+
+    public static byte i8Offset(byte[] b, int i, int o) {
+        if (!Direct.ON) {
+            return i8HandleAt(b, i, o);
+        }
+        return Direct.U.getByte(b, Direct.offset(b, i, o, 1));
+    }
+
+    public static short i16Offset(byte[] b, int i, int o) {
+        if (!Direct.ON) {
+            return i16HandleAt(b, i, o);
+        }
+        return Direct.U.getShort(b, Direct.offset(b, i, o, 2));
+    }
+
+    public static int i32Offset(byte[] b, int i, int o) {
+        if (!Direct.ON) {
+            return i32HandleAt(b, i, o);
+        }
+        return Direct.U.getInt(b, Direct.offset(b, i, o, 4));
+    }
+
+    public static long i64Offset(byte[] b, int i, int o) {
+        if (!Direct.ON) {
+            return i64HandleAt(b, i, o);
+        }
+        return Direct.U.getLong(b, Direct.offset(b, i, o, 8));
+    }
+
+    public static float f32Offset(byte[] b, int i, int o) {
+        if (!Direct.ON) {
+            return f32HandleAt(b, i, o);
+        }
+        return Direct.U.getFloat(b, Direct.offset(b, i, o, 4));
+    }
+
+    public static double f64Offset(byte[] b, int i, int o) {
+        if (!Direct.ON) {
+            return f64HandleAt(b, i, o);
+        }
+        return Direct.U.getDouble(b, Direct.offset(b, i, o, 8));
+    }
+
+    public static void i8Offset(byte[] b, int i, int o, byte v) {
+        if (!Direct.ON) {
+            i8HandleAt(b, i, o, v);
+            return;
+        }
+        Direct.U.putByte(b, Direct.offset(b, i, o, 1), v);
+    }
+
+    public static void i16Offset(byte[] b, int i, int o, short v) {
+        if (!Direct.ON) {
+            i16HandleAt(b, i, o, v);
+            return;
+        }
+        Direct.U.putShort(b, Direct.offset(b, i, o, 2), v);
+    }
+
+    public static void i32Offset(byte[] b, int i, int o, int v) {
+        if (!Direct.ON) {
+            i32HandleAt(b, i, o, v);
+            return;
+        }
+        Direct.U.putInt(b, Direct.offset(b, i, o, 4), v);
+    }
+
+    public static void i64Offset(byte[] b, int i, int o, long v) {
+        if (!Direct.ON) {
+            i64HandleAt(b, i, o, v);
+            return;
+        }
+        Direct.U.putLong(b, Direct.offset(b, i, o, 8), v);
+    }
+
+    public static void f32Offset(byte[] b, int i, int o, float v) {
+        if (!Direct.ON) {
+            f32HandleAt(b, i, o, v);
+            return;
+        }
+        Direct.U.putFloat(b, Direct.offset(b, i, o, 4), v);
+    }
+
+    public static void f64Offset(byte[] b, int i, int o, double v) {
+        if (!Direct.ON) {
+            f64HandleAt(b, i, o, v);
+            return;
+        }
+        Direct.U.putDouble(b, Direct.offset(b, i, o, 8), v);
+    }
+
+    private static byte i8HandleAt(byte[] b, int i, int o) {
+        return b[index(b, i, o, 1)];
+    }
+
+    private static void i8HandleAt(byte[] b, int i, int o, byte v) {
+        b[index(b, i, o, 1)] = v;
+    }
+
+    private static short i16HandleAt(byte[] b, int i, int o) {
+        return (short) I16.get(b, index(b, i, o, 2));
+    }
+
+    private static void i16HandleAt(byte[] b, int i, int o, short v) {
+        i16Handle(b, index(b, i, o, 2), v);
+    }
+
+    private static int i32HandleAt(byte[] b, int i, int o) {
+        return i32Handle(b, index(b, i, o, 4));
+    }
+
+    private static void i32HandleAt(byte[] b, int i, int o, int v) {
+        i32Handle(b, index(b, i, o, 4), v);
+    }
+
+    private static long i64HandleAt(byte[] b, int i, int o) {
+        return i64Handle(b, index(b, i, o, 8));
+    }
+
+    private static void i64HandleAt(byte[] b, int i, int o, long v) {
+        i64Handle(b, index(b, i, o, 8), v);
+    }
+
+    private static float f32HandleAt(byte[] b, int i, int o) {
+        return f32Handle(b, index(b, i, o, 4));
+    }
+
+    private static void f32HandleAt(byte[] b, int i, int o, float v) {
+        f32Handle(b, index(b, i, o, 4), v);
+    }
+
+    private static double f64HandleAt(byte[] b, int i, int o) {
+        return f64Handle(b, index(b, i, o, 8));
+    }
+
+    private static void f64HandleAt(byte[] b, int i, int o, double v) {
+        f64Handle(b, index(b, i, o, 8), v);
+    }
+
+    /**
+     * The index in {@code b} of the {@code size} bytes at address {@code i} plus offset {@code o}; throws
+     * {@link IndexOutOfBoundsException} unless {@code o} is a valid static offset (below {@link #MAX_OFFSET}) and all
+     * of the bytes are inside the array. Both checks are {@code checkIndex} (range checks to C2), and the first one
+     * folds away where {@code o} is a constant.
+     */
+    static int index(byte[] b, int i, int o, int size) {
+        return Objects.checkIndex(o, MAX_OFFSET) + Objects.checkIndex(i, b.length - (o + (size - 1)));
+    }
+
     private static short i16Handle(byte[] b, int i) {
         return (short) I16.get(b, i);
     }
@@ -218,6 +381,15 @@ public final class PluginMemory implements Memory {
          */
         static long offset(byte[] b, int i, int size) {
             return BASE + Objects.checkIndex(i, b.length - (size - 1));
+        }
+
+        /**
+         * The address, for {@code Unsafe}, of the {@code size} bytes at address {@code i} plus offset {@code o} of
+         * {@code b}; throws {@link IndexOutOfBoundsException} unless {@code o} is a valid static offset (below
+         * {@link #MAX_OFFSET}) and all of the bytes are inside the array.
+         */
+        static long offset(byte[] b, int i, int o, int size) {
+            return BASE + index(b, i, o, size);
         }
 
         private Direct() {}

@@ -22,8 +22,8 @@ import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.commons.CodeSizeEvaluator;
 
 /**
- * The static accessors generated code reads and writes linear memory with ({@code PluginMemory.i32(byte[], int)}...)
- * keep every access inside the array, in both of their implementations: through {@code Unsafe} after their own index
+ * The static accessors generated code reads and writes linear memory with ({@code PluginMemory.i32(byte[], int)}...,
+ * and at a static offset {@code PluginMemory.i32Offset(byte[], int, int)}...) keep every access inside the array, in both of their implementations: through {@code Unsafe} after their own index
  * check (the default on Java 17 to 23 on x86-64 and AArch64) and through the little-endian VarHandles
  * ({@code -Dllmtb.memoryAccess=varhandle}, and Java 24 on). For every width, array lengths around the width and
  * indices around both ends: an access wholly inside reads and writes the little-endian bytes at that index and
@@ -55,7 +55,7 @@ class MemoryAccessorsTest {
                 public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                         String[] exceptions) {
                     boolean accessor = (access & Opcodes.ACC_PUBLIC) != 0 && (access & Opcodes.ACC_STATIC) != 0
-                            && name.matches("[if](16|32|64)") && descriptor.startsWith("([BI");
+                            && name.matches("[if](8|16|32|64)(Offset)?") && descriptor.startsWith("([BI");
                     if (!accessor) {
                         return null;
                     }
@@ -68,7 +68,7 @@ class MemoryAccessorsTest {
                 }
             }, 0);
         }
-        assertThat(sizes).hasSize(10);
+        assertThat(sizes).hasSize(22);
         assertThat(sizes).allSatisfy((method, size) -> assertThat(size).as(method).isLessThanOrEqualTo(35));
     }
 
@@ -117,9 +117,20 @@ class MemoryAccessorsTest {
             } catch (IndexOutOfBoundsException e) {
                 refused++;
             }
+            try {
+                sum += PluginMemory.f64Offset(b, i - 8, 6) > 0 ? 1 : 2;
+            } catch (IndexOutOfBoundsException e) {
+                refused++;
+            }
+            try {
+                PluginMemory.i8Offset(b, i, 3, (byte) round);
+            } catch (IndexOutOfBoundsException e) {
+                refused++;
+            }
         }
-        // Per 16 rounds (i = 48..63): i64 fits at 48..56 (7 refused), i32 at 48..60 (3), i16 at i + 1 = 49..62 (2).
-        assertThat(refused).isEqualTo(rounds / 16 * (7 + 3 + 2));
+        // Per 16 rounds (i = 48..63): i64 fits at 48..56 (7 refused), i32 at 48..60 (3), i16 at i + 1 = 49..62 (2),
+        // f64 at offset 6 from i - 8 = 40..55 at 40..50 (5), a byte at offset 3 at 48..60 (3).
+        assertThat(refused).isEqualTo(rounds / 16 * (7 + 3 + 2 + 5 + 3));
         assertThat(sum).isNotZero();
         assertThat(check()).isEmpty();
     }
@@ -161,7 +172,124 @@ class MemoryAccessorsTest {
                 }
             }
         }
+        checkOffsets(problems);
         return problems;
+    }
+
+    /** Offsets a generator writes and offsets only a hand-written caller could pass. */
+    private static final int[] OFFSETS = {0, 1, 3, 8, 65535, PluginMemory.MAX_OFFSET - 8, PluginMemory.MAX_OFFSET - 1,
+        PluginMemory.MAX_OFFSET, Integer.MAX_VALUE - 6, Integer.MAX_VALUE, -1, -8, Integer.MIN_VALUE};
+
+    /**
+     * The accessors at a static offset ({@code i32Offset(b, address, offset)}...): the access is the {@code width}
+     * bytes at address + offset, computed without overflow (the address is unsigned: a negative int is an address of
+     * 2 GiB or more), which must lie wholly in the array; any other access, and any offset outside 0 to
+     * {@code MAX_OFFSET - 1}, throws and leaves the array as it was.
+     */
+    private static void checkOffsets(List<String> problems) {
+        for (int width : new int[] {1, 2, 4, 8}) {
+            for (int length : LENGTHS) {
+                for (int o : OFFSETS) {
+                    for (long target : new long[] {0, 1, length - width - 1, length - width, length - width + 1,
+                            length - 1, length, length + 1}) {
+                        checkOffset(problems, width, length, (int) (target - o), o);
+                    }
+                    for (int i : new int[] {Integer.MIN_VALUE, -width, -1, 0, 1, Integer.MAX_VALUE - 7,
+                            Integer.MAX_VALUE}) {
+                        checkOffset(problems, width, length, i, o);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void checkOffset(List<String> problems, int width, int length, int i, int o) {
+        long address = Integer.toUnsignedLong(i) + o;
+        boolean inside = o >= 0 && o < PluginMemory.MAX_OFFSET && address + width <= length;
+        for (String kind : new String[] {"int", "float"}) {
+            if (kind.equals("float") && width <= 2) {
+                continue;
+            }
+            String what = kind + width * 8 + " at " + Integer.toUnsignedString(i) + " + " + o + " of " + length + ": ";
+            byte[] b = pattern(length);
+            try {
+                long read = readOffset(kind, width, b, i, o);
+                if (!inside) {
+                    problems.add(what + "read outside the array or with an invalid offset");
+                } else if (read != expected(b, (int) address, width)) {
+                    problems.add(what + "read " + Long.toHexString(read) + ", expected "
+                            + Long.toHexString(expected(b, (int) address, width)));
+                }
+            } catch (IndexOutOfBoundsException e) {
+                if (inside) {
+                    problems.add(what + "a read inside the array threw " + e);
+                }
+            }
+            byte[] before = b.clone();
+            long value = 0x8877665544332211L;
+            try {
+                writeOffset(kind, width, b, i, o, value);
+                if (!inside) {
+                    problems.add(what + "wrote outside the array or with an invalid offset");
+                } else {
+                    for (int k = 0; k < length; k++) {
+                        byte want = k >= address && k < address + width ? (byte) (value >>> (8 * (k - address))) : before[k];
+                        if (b[k] != want) {
+                            problems.add(what + "byte " + k + " is " + b[k] + " after the write, expected " + want);
+                            break;
+                        }
+                    }
+                }
+            } catch (IndexOutOfBoundsException e) {
+                if (inside) {
+                    problems.add(what + "a write inside the array threw " + e);
+                } else if (!java.util.Arrays.equals(b, before)) {
+                    problems.add(what + "a refused write changed the array");
+                }
+            }
+        }
+    }
+
+    private static long readOffset(String kind, int width, byte[] b, int i, int o) {
+        if (kind.equals("float")) {
+            return width == 4 ? Float.floatToRawIntBits(PluginMemory.f32Offset(b, i, o)) & 0xFFFF_FFFFL
+                    : Double.doubleToRawLongBits(PluginMemory.f64Offset(b, i, o));
+        }
+        switch (width) {
+            case 1:
+                return PluginMemory.i8Offset(b, i, o) & 0xFFL;
+            case 2:
+                return PluginMemory.i16Offset(b, i, o) & 0xFFFFL;
+            case 4:
+                return PluginMemory.i32Offset(b, i, o) & 0xFFFF_FFFFL;
+            default:
+                return PluginMemory.i64Offset(b, i, o);
+        }
+    }
+
+    private static void writeOffset(String kind, int width, byte[] b, int i, int o, long v) {
+        if (kind.equals("float")) {
+            if (width == 4) {
+                PluginMemory.f32Offset(b, i, o, Float.intBitsToFloat((int) v));
+            } else {
+                PluginMemory.f64Offset(b, i, o, Double.longBitsToDouble(v));
+            }
+            return;
+        }
+        switch (width) {
+            case 1:
+                PluginMemory.i8Offset(b, i, o, (byte) v);
+                break;
+            case 2:
+                PluginMemory.i16Offset(b, i, o, (short) v);
+                break;
+            case 4:
+                PluginMemory.i32Offset(b, i, o, (int) v);
+                break;
+            default:
+                PluginMemory.i64Offset(b, i, o, v);
+                break;
+        }
     }
 
     private static void checkOne(List<String> problems, int width, int length, int i) {
@@ -257,6 +385,8 @@ class MemoryAccessorsTest {
     private static long expected(byte[] b, int i, int width) {
         ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
         switch (width) {
+            case 1:
+                return bb.get(i) & 0xFFL;
             case 2:
                 return bb.getShort(i) & 0xFFFFL;
             case 4:

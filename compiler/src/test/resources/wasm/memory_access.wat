@@ -1,0 +1,22 @@
+;; Loads and stores of every width, at offset 0 and at a static offset: the accessor each one calls (the golden
+;; files show the memory access shapes; an offset other than 0 goes to the accessor that takes it).
+(module
+  (memory (export "memory") 1)
+  (func (export "at_zero") (param $p i32) (result i64)
+    (i32.store8 (local.get $p) (i32.load8_u (local.get $p)))
+    (i32.store16 (local.get $p) (i32.load16_s (local.get $p)))
+    (i32.store (local.get $p) (i32.load (local.get $p)))
+    (f32.store (local.get $p) (f32.load (local.get $p)))
+    (f64.store (local.get $p) (f64.load (local.get $p)))
+    (i64.store32 (local.get $p) (i64.load32_u (local.get $p)))
+    (i64.store (local.get $p) (i64.load (local.get $p)))
+    (i64.load8_s (local.get $p)))
+  (func (export "at_offset") (param $p i32) (result i64)
+    (i32.store8 offset=1 (local.get $p) (i32.load8_u offset=3 (local.get $p)))
+    (i64.store8 offset=2 (local.get $p) (i64.load8_s offset=5 (local.get $p)))
+    (i32.store16 offset=2 (local.get $p) (i32.load16_u offset=6 (local.get $p)))
+    (i32.store offset=4 (local.get $p) (i32.load offset=8 (local.get $p)))
+    (f32.store offset=12 (local.get $p) (f32.load offset=16 (local.get $p)))
+    (f64.store offset=24 (local.get $p) (f64.load offset=32 (local.get $p)))
+    (i64.store offset=40 (local.get $p) (i64.load offset=65536 (local.get $p)))
+    (i64.load32_s offset=2147418112 (local.get $p))))
