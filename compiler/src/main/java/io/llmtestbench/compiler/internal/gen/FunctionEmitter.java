@@ -102,6 +102,11 @@ final class FunctionEmitter {
     /** A fuel check is due right after the next charge (function entry, loop header). */
     private boolean checkDue;
     /**
+     * The function's method enters through {@code Meter.enter}, which makes the first charge and the entry check
+     * (metered, and no self tail call jumps back to redo them); the instruction whose charge that is, or -1.
+     */
+    private final int enteredAt;
+    /**
      * The function has no loop and does not tail-call itself: its entry and return checks take the short form
      * (see {@link #checkFuel}).
      */
@@ -218,6 +223,15 @@ final class FunctionEmitter {
         this.chainSlot = region == null && mod.tailCallers.get(function) && mod.tailEntered.get(function) ? slot++ : -1;
         this.selfTailStart = region == null && split == null && selfTailCalls() ? new Label() : null;
         this.loopFree = !selfTailCalls() && code.stream().noneMatch(ins -> ins.opcode() == OpCode.LOOP);
+        int first = -1;
+        if (metered && region == null && selfTailStart == null) {
+            for (int i = 0; i < code.size() && first < 0; i++) {
+                if (code.get(i).address() >= 0) {
+                    first = i;
+                }
+            }
+        }
+        this.enteredAt = first;
         this.memorySlot = new int[mod.memoryCount];
         Arrays.fill(memorySlot, -1);
         for (int i = from; i < to; i++) {
@@ -365,6 +379,10 @@ final class FunctionEmitter {
             return;
         }
         int cost = meterPlan.charge()[i];
+        if (i == enteredAt) {
+            checkDue = false; // Meter.enter made this charge and the entry check
+            return;
+        }
         if (cost > 0) {
             if (cost <= Short.MAX_VALUE) {
                 method.visitIincInsn(fuelSlot, -cost);
@@ -402,26 +420,23 @@ final class FunctionEmitter {
         mv.visitFieldInsn(GETFIELD, machine, Names.F_BUDGET, L_BUDGET);
         mv.visitVarInsn(ASTORE, budgetSlot);
         tailPrologue();
-        if (metered) {
-            loadFuel();
+        if (enteredAt >= 0) {
+            // fuel = Meter.enter(budget, first charge): depth, charge and entry check in one call. Each way it
+            // throws leaves the budget's fuel right, so the fuel handler starts after it.
+            mv.visitVarInsn(ALOAD, budgetSlot);
+            ldc(meterPlan.charge()[enteredAt]);
+            invoke(RuntimeContract.ENTER);
+            mv.visitVarInsn(ISTORE, fuelSlot);
             handlerStart = new LabelNode();
             mv.instructions.add(handlerStart);
+        } else {
+            if (metered) {
+                loadFuel();
+                handlerStart = new LabelNode();
+                mv.instructions.add(handlerStart);
+            }
+            enterDepth();
         }
-        // depth = ++budget.depth; if (depth > budget.maxDepth) budget.tooDeep();
-        mv.visitVarInsn(ALOAD, budgetSlot);
-        mv.visitInsn(DUP);
-        invoke(RuntimeContract.BUDGET_DEPTH);
-        mv.visitInsn(ICONST_1);
-        mv.visitInsn(IADD);
-        mv.visitInsn(DUP_X1);
-        put(RuntimeContract.BUDGET_DEPTH);
-        mv.visitVarInsn(ALOAD, budgetSlot);
-        invoke(RuntimeContract.BUDGET_MAX_DEPTH);
-        Label ok = new Label();
-        mv.visitJumpInsn(IF_ICMPLE, ok);
-        mv.visitVarInsn(ALOAD, budgetSlot);
-        invoke(RuntimeContract.TOO_DEEP);
-        mv.visitLabel(ok);
         for (int m = 0; m < memorySlot.length; m++) {
             if (memorySlot[m] >= 0) {
                 reloadMemory(m);
@@ -443,19 +458,47 @@ final class FunctionEmitter {
         }
     }
 
-    /** The function returns: its results are on the stack. */
-    private void epilogue() {
+    /** depth = ++budget.depth; if (depth &gt; budget.maxDepth) budget.tooDeep(); (unmetered, self tail calls) */
+    private void enterDepth() {
         var mv = method;
-        if (metered) {
-            checkFuel(loopFree);
-            storeFuel();
-        }
         mv.visitVarInsn(ALOAD, budgetSlot);
         mv.visitInsn(DUP);
         invoke(RuntimeContract.BUDGET_DEPTH);
         mv.visitInsn(ICONST_1);
-        mv.visitInsn(ISUB);
+        mv.visitInsn(IADD);
+        mv.visitInsn(DUP_X1);
         put(RuntimeContract.BUDGET_DEPTH);
+        mv.visitVarInsn(ALOAD, budgetSlot);
+        invoke(RuntimeContract.BUDGET_MAX_DEPTH);
+        Label ok = new Label();
+        mv.visitJumpInsn(IF_ICMPLE, ok);
+        mv.visitVarInsn(ALOAD, budgetSlot);
+        invoke(RuntimeContract.TOO_DEEP);
+        mv.visitLabel(ok);
+    }
+
+    /** The function returns: its results are on the stack. */
+    private void epilogue() {
+        var mv = method;
+        if (metered) {
+            // Meter.leave(budget, fuel): the return check, the fuel stored, the depth given back. Every way it
+            // throws has stored the fuel, so it is left out of the fuel handler like a synced call.
+            mv.visitVarInsn(ALOAD, budgetSlot);
+            mv.visitVarInsn(ILOAD, fuelSlot);
+            var before = new LabelNode();
+            var after = new LabelNode();
+            mv.instructions.add(before);
+            invoke(RuntimeContract.LEAVE);
+            mv.instructions.add(after);
+            syncedCalls.add(new LabelNode[] {before, after});
+        } else {
+            mv.visitVarInsn(ALOAD, budgetSlot);
+            mv.visitInsn(DUP);
+            invoke(RuntimeContract.BUDGET_DEPTH);
+            mv.visitInsn(ICONST_1);
+            mv.visitInsn(ISUB);
+            put(RuntimeContract.BUDGET_DEPTH);
+        }
         List<ValType> results = type.returns();
         if (results.isEmpty()) {
             mv.visitInsn(RETURN);
