@@ -80,11 +80,11 @@ public final class RuntimeContract {
     /** More than a slice was overdrawn: settles the fuel against the slices, returns the new fuel or throws. */
     public static final Member REFILL = staticMethod(METER, "refill", "(" + L_BUDGET + "I)I");
     /**
-     * A metered function's entry in one call: one call level more (or "call stack exhausted"), the budget's
-     * fuel less the first segment's charge, the entry check; returns the fuel for the function's local.
+     * A metered function's entry: one call level more (or "call stack exhausted"), then the budget's fuel less the
+     * first segment's charge, for the function's local (the entry check follows in the function).
      */
     public static final Member ENTER = staticMethod(METER, "enter", "(" + L_BUDGET + "I)I");
-    /** A metered function's return in one call: the return check, the fuel stored, one call level less. */
+    /** A metered function's return, after its return check: the fuel stored, one call level less. */
     public static final Member LEAVE = staticMethod(METER, "leave", "(" + L_BUDGET + "I)V");
 
     // ---- linear memory ------------------------------------------------------------------------------------

@@ -102,8 +102,8 @@ final class FunctionEmitter {
     /** A fuel check is due right after the next charge (function entry, loop header). */
     private boolean checkDue;
     /**
-     * The function's method enters through {@code Meter.enter}, which makes the first charge and the entry check
-     * (metered, and no self tail call jumps back to redo them); the instruction whose charge that is, or -1.
+     * The function's method enters through {@code Meter.enter}, which counts the depth and makes the first charge
+     * (metered, and no self tail call jumps back to redo the charge); the instruction whose charge that is, or -1.
      */
     private final int enteredAt;
     /**
@@ -380,8 +380,7 @@ final class FunctionEmitter {
         }
         int cost = meterPlan.charge()[i];
         if (i == enteredAt) {
-            checkDue = false; // Meter.enter made this charge and the entry check
-            return;
+            cost = 0; // Meter.enter made this charge; the entry check follows
         }
         if (cost > 0) {
             if (cost <= Short.MAX_VALUE) {
@@ -421,8 +420,8 @@ final class FunctionEmitter {
         mv.visitVarInsn(ASTORE, budgetSlot);
         tailPrologue();
         if (enteredAt >= 0) {
-            // fuel = Meter.enter(budget, first charge): depth, charge and entry check in one call. Each way it
-            // throws leaves the budget's fuel right, so the fuel handler starts after it.
+            // fuel = Meter.enter(budget, first charge): the depth and the charge in one call (the entry check stays
+            // here, see Meter.enter). When it throws the budget's fuel is untouched: the fuel handler starts after.
             mv.visitVarInsn(ALOAD, budgetSlot);
             ldc(meterPlan.charge()[enteredAt]);
             invoke(RuntimeContract.ENTER);
@@ -481,16 +480,11 @@ final class FunctionEmitter {
     private void epilogue() {
         var mv = method;
         if (metered) {
-            // Meter.leave(budget, fuel): the return check, the fuel stored, the depth given back. Every way it
-            // throws has stored the fuel, so it is left out of the fuel handler like a synced call.
+            // The return check, then Meter.leave(budget, fuel): the fuel stored, the depth given back.
+            checkFuel(loopFree);
             mv.visitVarInsn(ALOAD, budgetSlot);
             mv.visitVarInsn(ILOAD, fuelSlot);
-            var before = new LabelNode();
-            var after = new LabelNode();
-            mv.instructions.add(before);
             invoke(RuntimeContract.LEAVE);
-            mv.instructions.add(after);
-            syncedCalls.add(new LabelNode[] {before, after});
         } else {
             mv.visitVarInsn(ALOAD, budgetSlot);
             mv.visitInsn(DUP);
