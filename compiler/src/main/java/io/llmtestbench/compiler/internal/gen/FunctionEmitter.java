@@ -102,8 +102,9 @@ final class FunctionEmitter {
     /** A fuel check is due right after the next charge (function entry, loop header). */
     private boolean checkDue;
     /**
-     * The function's method enters through {@code Meter.enter}, which counts the depth and makes the first charge
-     * (metered, and no self tail call jumps back to redo the charge); the instruction whose charge that is, or -1.
+     * The function's method enters through {@code Meter.enter}, which counts the depth and makes the first charge,
+     * and returns through {@code Meter.leave} (metered, no loop, no self tail call: see {@link #prologue}); the
+     * instruction whose charge that is, or -1.
      */
     private final int enteredAt;
     /**
@@ -224,7 +225,7 @@ final class FunctionEmitter {
         this.selfTailStart = region == null && split == null && selfTailCalls() ? new Label() : null;
         this.loopFree = !selfTailCalls() && code.stream().noneMatch(ins -> ins.opcode() == OpCode.LOOP);
         int first = -1;
-        if (metered && region == null && selfTailStart == null) {
+        if (metered && region == null && loopFree) {
             for (int i = 0; i < code.size() && first < 0; i++) {
                 if (code.get(i).address() >= 0) {
                     first = i;
@@ -422,6 +423,11 @@ final class FunctionEmitter {
         if (enteredAt >= 0) {
             // fuel = Meter.enter(budget, first charge): the depth and the charge in one call (the entry check stays
             // here, see Meter.enter). When it throws the budget's fuel is untouched: the fuel handler starts after.
+            // Only in functions without loops: they run hot only through many calls, so C2 finds the helpers hot
+            // and inlines them, and their bytes decide whether they are inlined themselves (FreqInlineSize). A
+            // function with a loop may be called a few times and run long: when C2 compiled utf8's kernel function
+            // (called once per run) with the helpers as calls (executed fewer than MinInliningThreshold times), its
+            // loops ran 5-7% slower; such a function keeps the inline sequence.
             mv.visitVarInsn(ALOAD, budgetSlot);
             ldc(meterPlan.charge()[enteredAt]);
             invoke(RuntimeContract.ENTER);
@@ -480,12 +486,17 @@ final class FunctionEmitter {
     private void epilogue() {
         var mv = method;
         if (metered) {
-            // The return check, then Meter.leave(budget, fuel): the fuel stored, the depth given back.
             checkFuel(loopFree);
+        }
+        if (enteredAt >= 0) {
+            // Meter.leave(budget, fuel): the fuel stored, the depth given back.
             mv.visitVarInsn(ALOAD, budgetSlot);
             mv.visitVarInsn(ILOAD, fuelSlot);
             invoke(RuntimeContract.LEAVE);
         } else {
+            if (metered) {
+                storeFuel();
+            }
             mv.visitVarInsn(ALOAD, budgetSlot);
             mv.visitInsn(DUP);
             invoke(RuntimeContract.BUDGET_DEPTH);

@@ -103,4 +103,34 @@ class BudgetTest {
                     assertThat(e.fuelUsed()).isEqualTo(b.fuelUsed());
                 });
     }
+
+    /** What a metered function without loops does at its entry and return (FunctionEmitter.prologue/epilogue). */
+    @Test
+    void enterCountsTheDepthAndChargesLeaveStoresAndGivesTheDepthBack() {
+        var b = new Budget(1_000, 2);
+        int fuel = Meter.enter(b, 7);
+        assertThat(b.depth).isEqualTo(1);
+        assertThat(fuel).isEqualTo(993);
+        assertThat(b.fuelUsed()).as("charged only in the local until it is stored").isZero();
+        b.fuel = fuel; // a call stores the caller's fuel first
+        int inner = Meter.enter(b, 993);
+        assertThat(inner).isZero();
+        Meter.leave(b, inner);
+        assertThat(b.depth).isEqualTo(1);
+        assertThat(b.fuelUsed()).isEqualTo(1_000);
+        fuel = b.fuel; // and reloads it after
+        Meter.leave(b, fuel);
+        assertThat(b.depth).isZero();
+    }
+
+    @Test
+    void enterPastTheDepthLimitThrowsWithTheDepthAndFuelUntouched() {
+        var b = new Budget(1_000, 1);
+        Meter.enter(b, 3);
+        assertThatThrownBy(() -> Meter.enter(b, 5))
+                .isInstanceOfSatisfying(Interrupted.class,
+                        e -> assertThat(e.reason()).isEqualTo(Interrupted.Reason.CALL_DEPTH));
+        assertThat(b.depth).isEqualTo(1);
+        assertThat(b.fuelUsed()).as("the entry's charge is made after the depth check").isZero();
+    }
 }
