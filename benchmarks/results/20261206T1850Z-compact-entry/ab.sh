@@ -8,12 +8,12 @@ CAND=${CAND:-cand2}
 export LLMTB_BENCH_DATA=benchmarks/target/bench-data
 run() {
   echo "== $2 $3 $1"
-  java -jar /tmp/codegen-$1.jar 'KernelBench' -p kernel=$2 -p runtime=$3 \
+  java -Djmh.ignoreLock=true -jar /tmp/codegen-$1.jar 'KernelBench' -p kernel=$2 -p runtime=$3 \
     -f 1 -wi 4 -w 1s -i 3 -r 1s -prof io.llmtestbench.bench.CpuTimeProfiler 2>&1 | grep -E "thread.cpu.time/op  |Exception|rror" | tail -3
 }
 ev() {
   echo "== evaluator $2 $1"
-  java -jar /tmp/codegen-$1.jar "CallOverheadBench\.guestExecuteOnly$2\$" -f 1 -wi 6 -w 1s -i 3 -r 1s -prof io.llmtestbench.bench.CpuTimeProfiler 2>&1 | grep -E "thread.cpu.time/op  |Exception|rror" | tail -3
+  java -Djmh.ignoreLock=true -jar /tmp/codegen-$1.jar "CallOverheadBench\.guestExecuteOnly$2\$" -f 1 -wi 6 -w 1s -i 3 -r 1s -prof io.llmtestbench.bench.CpuTimeProfiler 2>&1 | grep -E "thread.cpu.time/op  |Exception|rror" | tail -3
 }
 uptime
 for m in Metered Unmetered; do for v in base $CAND $CAND base; do ev $v $m; done; done
