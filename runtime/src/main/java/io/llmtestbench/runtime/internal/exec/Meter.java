@@ -44,8 +44,9 @@ public final class Meter {
      * the function's first charge, for the function's local. The entry check stays in the function, after this
      * call: its branch profile is then per function, so C2 leaves the rare path out of each function that has not
      * taken it (shared here, one function's slice boundary would put the slow path into every function). 31 bytes
-     * of bytecode, so C2 inlines it even at a cold call site (MaxInlineSize 35); the function's own bytecode is
-     * 10 bytes instead of 35.
+     * of bytecode (under MaxInlineSize, 35); the function's own bytecode is 10 bytes instead of 35. Only functions
+     * without loops call it: JDK 17's C2 inlines a callee only once it has run MinInliningThreshold (250) times, so
+     * a function called a few times that runs long would get it as a real call (benchmarks/RESULTS.md).
      */
     public static int enter(Budget b, int cost) {
         int depth = b.depth + 1;
