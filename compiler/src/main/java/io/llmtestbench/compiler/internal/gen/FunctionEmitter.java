@@ -463,7 +463,10 @@ final class FunctionEmitter {
         }
     }
 
-    /** depth = ++budget.depth; if (depth &gt; budget.maxDepth) budget.tooDeep(); (unmetered, self tail calls) */
+    /**
+     * depth = ++budget.depth; if (depth &gt; budget.maxDepth) budget.tooDeep(); inline, where the function does not
+     * enter through {@code Meter.enter} (unmetered code, functions with loops, functions that tail-call themselves).
+     */
     private void enterDepth() {
         var mv = method;
         mv.visitVarInsn(ALOAD, budgetSlot);
