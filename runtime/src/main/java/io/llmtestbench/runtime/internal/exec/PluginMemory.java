@@ -250,7 +250,7 @@ public final class PluginMemory implements Memory {
     }
 
     private static short i16HandleAt(byte[] b, int i, int o) {
-        return (short) I16.get(b, index(b, i, o, 2));
+        return i16Handle(b, index(b, i, o, 2));
     }
 
     private static void i16HandleAt(byte[] b, int i, int o, short v) {
