@@ -199,6 +199,9 @@ public final class RecordResult {
      * reads it back). The one definition of its shape: {@link #toJson()} and {@link #toJsonBytes()} are made by it.
      */
     public void writeJson(JsonGenerator g) throws IOException {
+        if (g.getCodec() == null) { // writeTree needs one: the factory's mapper may not exist yet (it is made on first use)
+            g.setCodec(io.llmtestbench.pipeline.internal.Json.mapper());
+        }
         g.writeStartObject();
         g.writeNumberField("line", line);
         g.writeFieldName("id");

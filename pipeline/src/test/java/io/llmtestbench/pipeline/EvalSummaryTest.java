@@ -184,6 +184,17 @@ class EvalSummaryTest {
         }
     }
 
+    /** writeJson writes trees (ids, categories): it brings the mapper they need when its generator has none. */
+    @Test
+    void aResultLineIsWrittenByAGeneratorWithoutACodec() throws Exception {
+        RecordResult r = batch().get(0);
+        java.io.StringWriter text = new java.io.StringWriter();
+        try (com.fasterxml.jackson.core.JsonGenerator g = new com.fasterxml.jackson.core.JsonFactory().createGenerator(text)) {
+            r.writeJson(g);
+        }
+        assertThat(text.toString()).isEqualTo(new String(r.toJsonBytes(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     @Test
     void theSummaryOfAResultsFileIsTheSummaryOfTheRun() throws Exception {
         List<RecordResult> rs = batch();
