@@ -366,12 +366,12 @@ public final class PipelineRunner {
                 byte[] in = JsonBytes.write(g -> {
                     g.writeStartObject();
                     g.writeFieldName("prompt");
-                    g.writeTree(record.get("prompt"));
+                    JsonBytes.writeTree(g, record.get("prompt"));
                     if (provider.spec().input() != null) {
                         for (var f : provider.spec().input().properties()) {
                             if (!f.getKey().equals("prompt")) {
                                 g.writeFieldName(f.getKey());
-                                g.writeTree(f.getValue());
+                                JsonBytes.writeTree(g, f.getValue());
                             }
                         }
                     }
@@ -393,7 +393,7 @@ public final class PipelineRunner {
                 for (var f : record.properties()) {
                     if (!f.getKey().equals("response") && !f.getKey().equals("text")) {
                         g.writeFieldName(f.getKey());
-                        g.writeTree(f.getValue());
+                        JsonBytes.writeTree(g, f.getValue());
                     }
                 }
                 g.writeEndObject();
@@ -406,7 +406,7 @@ public final class PipelineRunner {
                     throw contract(t, "transform output must be an object with a string \"text\"", JsonBytes.tree(out), res);
                 }
                 // a key given twice: the JSON tree the host used to build kept the last value; normalise the same way
-                current = fields.duplicateKeys() ? JsonBytes.write(g -> g.writeTree(JsonBytes.tree(out))) : out;
+                current = fields.duplicateKeys() ? JsonBytes.write(g -> JsonBytes.writeTree(g, JsonBytes.tree(out))) : out;
                 text = fields.text();
             }
             res.text = text;
@@ -418,11 +418,11 @@ public final class PipelineRunner {
                     g.writeStringField("text", judged);
                     if (record.hasNonNull("expected")) {
                         g.writeFieldName("expected");
-                        g.writeTree(record.get("expected"));
+                        JsonBytes.writeTree(g, record.get("expected"));
                     }
                     if (record.hasNonNull("prompt")) {
                         g.writeFieldName("prompt");
-                        g.writeTree(record.get("prompt"));
+                        JsonBytes.writeTree(g, record.get("prompt"));
                     }
                     g.writeEndObject();
                 });

@@ -199,13 +199,10 @@ public final class RecordResult {
      * reads it back). The one definition of its shape: {@link #toJson()} and {@link #toJsonBytes()} are made by it.
      */
     public void writeJson(JsonGenerator g) throws IOException {
-        if (g.getCodec() == null) { // writeTree needs one: the factory's mapper may not exist yet (it is made on first use)
-            g.setCodec(io.llmtestbench.pipeline.internal.Json.mapper());
-        }
         g.writeStartObject();
         g.writeNumberField("line", line);
         g.writeFieldName("id");
-        g.writeTree(id);
+        JsonBytes.writeTree(g, id);
         if (status == Status.INVALID) {
             g.writeStringField("status", status.jsonName());
             g.writeObjectFieldStart("error");
@@ -216,13 +213,13 @@ public final class RecordResult {
         }
         if (category != null) {
             g.writeFieldName("category");
-            g.writeTree(category);
+            JsonBytes.writeTree(g, category);
         }
         if (!fields.isEmpty()) {
             g.writeObjectFieldStart("fields");
             for (var f : fields.entrySet()) {
                 g.writeFieldName(f.getKey());
-                g.writeTree(f.getValue());
+                JsonBytes.writeTree(g, f.getValue());
             }
             g.writeEndObject();
         }
@@ -232,7 +229,7 @@ public final class RecordResult {
         }
         if (providerOutput != null) {
             g.writeFieldName("provider_output");
-            g.writeTree(providerOutput);
+            JsonBytes.writeTree(g, providerOutput);
         }
         if (text != null) {
             g.writeStringField("text", text);
@@ -271,14 +268,14 @@ public final class RecordResult {
         g.writeObjectFieldStart("evaluations");
         for (var e : evaluations.entrySet()) {
             g.writeFieldName(e.getKey());
-            g.writeTree(e.getValue());
+            JsonBytes.writeTree(g, e.getValue());
         }
         g.writeEndObject();
         if (filters != null) {
             g.writeObjectFieldStart("filters");
             for (var f : filters.entrySet()) {
                 g.writeFieldName(f.getKey());
-                g.writeTree(f.getValue());
+                JsonBytes.writeTree(g, f.getValue());
             }
             g.writeEndObject();
         }

@@ -48,4 +48,33 @@ class JsonBytesTest {
         assertThat(JsonBytes.parseRecord(utf8("\ufeff{\"a\": 1}"))).isNull();
         assertThat(JsonBytes.parseRecord(utf8("{}"))).as("short lines take the text path").isNull();
     }
+
+    /** writeTree writes what the mapper's writeTree writes, for every kind of node, nested or at the root. */
+    @Test
+    void aTreeIsWrittenAsTheMapperWritesIt() throws Exception {
+        var f = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+        com.fasterxml.jackson.databind.node.ObjectNode o = f.objectNode();
+        o.put("int", 1).put("long", 1L << 40).put("short", (short) 7).put("double", 0.1).put("negzero", -0.0)
+                .put("big", 1e300).put("float", 1.25f).put("bigint", new java.math.BigInteger("123456789012345678901234567890"))
+                .put("decimal", new java.math.BigDecimal("1.50")).put("decimalExp", new java.math.BigDecimal("1E+5"))
+                .put("text", "é \" \\ \n \u0001 \ud83d\ude00").put("t", true).put("f", false).putNull("null")
+                .put("binary", new byte[] {1, 2, 3});
+        o.putObject("empty");
+        o.putArray("emptyArray");
+        o.putArray("array").add(1).add("two").addNull().add(f.objectNode().put("x", 3.5)).addArray().add(f.arrayNode());
+        o.putPOJO("pojo", java.util.List.of("p"));
+        o.set("textNull", f.textNode(null));
+        java.util.List<com.fasterxml.jackson.databind.JsonNode> trees = new java.util.ArrayList<>(java.util.List.of(o, f.textNode("root"),
+                f.numberNode(3), f.numberNode(2.5), f.nullNode(), f.booleanNode(true), f.arrayNode(), f.missingNode()));
+        trees.add(Json.parse("parsed", "{\"id\": \"r\", \"n\": [1, 2.0, -3e-7, 12345678901234567890, 1.0E400], \"o\": {\"a\": {}}}"));
+        for (com.fasterxml.jackson.databind.JsonNode tree : trees) {
+            byte[] mine = JsonBytes.write(g -> JsonBytes.writeTree(g, tree));
+            byte[] mappers = JsonBytes.write(g -> {
+                g.setCodec(Json.mapper());
+                g.writeTree(tree);
+            });
+            assertThat(new String(mine, StandardCharsets.UTF_8)).as(tree.toString()).isEqualTo(new String(mappers, StandardCharsets.UTF_8));
+        }
+        assertThat(JsonBytes.write(g -> JsonBytes.writeTree(g, null))).isEqualTo(utf8("null"));
+    }
 }

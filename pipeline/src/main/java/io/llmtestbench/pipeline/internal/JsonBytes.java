@@ -41,6 +41,64 @@ public final class JsonBytes {
         return out.toByteArray();
     }
 
+    /**
+     * Writes a tree as the pipeline's mapper writes it ({@code g.writeTree(node)}: the same calls on the generator, so
+     * the same bytes), without what the mapper adds per call (a serializer provider, a serializer lookup, a flush);
+     * a null node is JSON null. Node kinds a parsed value never has (binary, POJO) go through the mapper.
+     */
+    public static void writeTree(JsonGenerator g, JsonNode node) throws IOException {
+        if (node == null) {
+            g.writeNull();
+            return;
+        }
+        switch (node.getNodeType()) {
+            case OBJECT -> {
+                g.writeStartObject(node, node.size());
+                for (var field : node.properties()) {
+                    g.writeFieldName(field.getKey());
+                    writeTree(g, field.getValue());
+                }
+                g.writeEndObject();
+            }
+            case ARRAY -> {
+                g.writeStartArray(node, node.size());
+                for (int i = 0, n = node.size(); i < n; i++) {
+                    writeTree(g, node.get(i));
+                }
+                g.writeEndArray();
+            }
+            case STRING -> {
+                String text = node.textValue();
+                if (text == null) {
+                    g.writeNull();
+                } else {
+                    g.writeString(text);
+                }
+            }
+            case NUMBER -> {
+                switch (node.numberType()) {
+                    case INT -> g.writeNumber(node.intValue());
+                    case LONG -> g.writeNumber(node.longValue());
+                    case DOUBLE -> g.writeNumber(node.doubleValue());
+                    case FLOAT -> g.writeNumber(node.floatValue());
+                    case BIG_INTEGER -> g.writeNumber(node.bigIntegerValue());
+                    case BIG_DECIMAL -> g.writeNumber(node.decimalValue());
+                    default -> mapperWrites(g, node);
+                }
+            }
+            case BOOLEAN -> g.writeBoolean(node.booleanValue());
+            case NULL -> g.writeNull();
+            default -> mapperWrites(g, node);
+        }
+    }
+
+    private static void mapperWrites(JsonGenerator g, JsonNode node) throws IOException {
+        if (g.getCodec() == null) {
+            g.setCodec(Json.mapper());
+        }
+        g.writeTree(node);
+    }
+
     /** A JSON value the runtime has already checked (UTF-8, one value), as a tree. */
     public static JsonNode tree(byte[] json) {
         try (JsonParser p = FACTORY.createParser(json)) {
