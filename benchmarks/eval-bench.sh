@@ -4,10 +4,15 @@
 # examples/data.jsonl, with --threads 1 and 2, this checkout's CLI side by side with a baseline CLI, alternated run by
 # run in one invocation so that a neighbour's load hits both alike.
 #
-#   benchmarks/eval-bench.sh [--baseline-ref REF | --baseline-jar JAR] [--records N] [--repeat R] [--threads "1 2"]
+#   benchmarks/eval-bench.sh [--baseline-ref REF | --baseline-jar JAR] [--jar NAME=JAR]... [--records N] [--repeat R]
+#                            [--threads "1 2"]
 #
 #   --baseline-ref REF  build the CLI of git commit REF (git archive into a temporary directory, reactor build offline)
 #   --baseline-jar JAR  or use this llmtb.jar as the baseline; without either, no baseline runs
+#   --candidate-jar JAR the candidate's llmtb.jar (default: this checkout's cli/target/llmtb.jar; give a copy when
+#                       this checkout may be rebuilt during the run)
+#   --jar NAME=JAR      also run this llmtb.jar, named NAME in the results (repeatable; after the baseline, before
+#                       this checkout's "candidate"): for a change measured step by step in one run
 #   --records N         records per run (default 100000)
 #   --repeat R          runs per jar and thread count (default 2)
 #   --threads "1 2"     thread counts to run (default "1 2")
@@ -30,10 +35,14 @@ repeat=2
 threads="1 2"
 base_ref=""
 base_jar=""
+cand_jar=""
+extra_jars=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --baseline-ref) base_ref="$2"; shift ;;
     --baseline-jar) base_jar="$2"; shift ;;
+    --jar) extra_jars+=("$2"); shift ;;
+    --candidate-jar) cand_jar="$2"; shift ;;
     --records) records="$2"; shift ;;
     --repeat) repeat="$2"; shift ;;
     --threads) threads="$2"; shift ;;
@@ -45,7 +54,7 @@ done
 
 bench="$(cd "$(dirname "$0")" && pwd)"
 repo="$(dirname "$bench")"
-cand_jar="$repo/cli/target/llmtb.jar"
+cand_jar="${cand_jar:-$repo/cli/target/llmtb.jar}"
 plugins="$(ls "$repo"/test-plugins/target/llmtb-test-plugins-*.jar 2>/dev/null | grep -v -- '-sources\|-javadoc' | head -1)"
 if [ ! -f "$cand_jar" ] || [ -z "$plugins" ]; then
   echo "eval-bench: build first: (cd $repo && mvn -o -B -q package -DskipTests)" >&2
@@ -70,13 +79,14 @@ fi
 
 log "generating $records records from examples/data.jsonl"
 python3 "$bench/tools/eval_data.py" "$repo/examples/data.jsonl" "$records" "$work/data.jsonl"
-sed "s#\.\./test-plugins/target/llmtb-test-plugins-\*\.jar#$plugins#" "$repo/examples/pipeline.json" >"$work/pipeline.json"
+cp "$plugins" "$work/plugins.jar" # a copy: a build of this checkout during the run must not change the plugins under it
+sed "s#\.\./test-plugins/target/llmtb-test-plugins-\*\.jar#$work/plugins.jar#" "$repo/examples/pipeline.json" >"$work/pipeline.json"
 
-jars=("candidate=$cand_jar")
+jars=("${extra_jars[@]}" "candidate=$cand_jar")
 [ -n "$base_jar" ] && jars=("baseline=$base_jar" "${jars[@]}")
 {
   echo "git: $(git -C "$repo" rev-parse --short HEAD)$(git -C "$repo" diff --quiet || echo ' + uncommitted changes'); baseline: ${base_ref:-${base_jar:-none}}"
-  echo "command: benchmarks/eval-bench.sh --records $records --repeat $repeat${base_ref:+ --baseline-ref $base_ref}"
+  echo "command: benchmarks/eval-bench.sh --records $records --repeat $repeat --threads \"$threads\"${base_ref:+ --baseline-ref $base_ref}${base_jar:+ --baseline-jar $base_jar}${extra_jars[*]:+$(printf ' --jar %s' "${extra_jars[@]}")} --candidate-jar $cand_jar"
   echo "java: $(java -version 2>&1 | head -1)"
   echo
   echo "| jar | threads | run | records/s | second half records/s | CPU µs/record | peak RSS MiB | load avg before |"
