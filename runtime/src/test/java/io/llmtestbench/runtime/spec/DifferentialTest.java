@@ -304,6 +304,41 @@ class DifferentialTest {
     }
 
     /**
+     * Interpreter-shaped functions (a dispatch loop around a nest of blocks, the {@code br_table} innermost) are
+     * split into slices of consecutive cases, parts with several entries called from the method that keeps the
+     * dispatch: results, memory and exact fuel, cases that fall into the next, jump to a later one, leave the loop
+     * or return.
+     */
+    @TestFactory
+    Stream<DynamicTest> dispatchLoopsAgree() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (int i = 0; i < 2 * HUGE_MODULES; i++) {
+            long seed = SEED + 2_000_000 + i;
+            tests.add(DynamicTest.dynamicTest("dispatch, seed " + seed, () -> {
+                byte[] wasm = RandomModules.generateDispatch(seed);
+                for (boolean metering : new boolean[] {true, false}) {
+                    var compiled = WasmCompiler.compile(wasm, CompilerOptions.defaults().withMetering(metering));
+                    assertThat(compiled.report().largeMethods()).as("methods over HugeMethodLimit").isEmpty();
+                    assertThat(slices(compiled)).as("slices of the dispatch, metering %s", metering).isPositive();
+                }
+                checkModule(seed, wasm);
+            }));
+        }
+        return tests.stream();
+    }
+
+    /** Parts that take an entry (an {@code int} before the frame): slices of a dispatch nest. */
+    private static long slices(io.llmtestbench.compiler.CompiledModule compiled) {
+        long n = 0;
+        for (byte[] c : compiled.classes().values()) {
+            var node = new org.objectweb.asm.tree.ClassNode();
+            new org.objectweb.asm.ClassReader(c).accept(node, 0);
+            n += node.methods.stream().filter(m -> m.name.contains("$") && m.desc.startsWith("(I[J")).count();
+        }
+        return n;
+    }
+
+    /**
      * Tail calls (self, mutual, through a table, chains past the length at which they go through the trampoline,
      * an ordinary call inside a chain): results, memory and exact fuel against the interpreter, which runs them as
      * calls (the chains are short enough for it). The module is the second of the regression script tail_calls.wast

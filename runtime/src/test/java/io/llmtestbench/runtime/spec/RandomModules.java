@@ -33,12 +33,18 @@ final class RandomModules {
     private final SplittableRandom random;
     private final ByteArrayOutputStream code = new ByteArrayOutputStream();
     private final boolean huge;
+    private final boolean dispatch;
     private int loops;
     private int budget;
 
     private RandomModules(long seed, boolean huge) {
+        this(seed, huge, false);
+    }
+
+    private RandomModules(long seed, boolean huge, boolean dispatch) {
         this.random = new SplittableRandom(seed);
         this.huge = huge;
+        this.dispatch = dispatch;
     }
 
     /** The module for this seed. */
@@ -53,6 +59,95 @@ final class RandomModules {
      */
     static byte[] generateHuge(long seed) {
         return new RandomModules(seed, true).module();
+    }
+
+    /**
+     * A module whose {@code run} is an interpreter's dispatch loop, the shape C compilers give a {@code switch} in a
+     * loop: a loop (at most 240 turns, counted in local 10; a turn the selector sends to no case goes round again) around a nest of 120-180 blocks with the {@code br_table}
+     * innermost, each case the code after the end of one block, ending in a branch back to the loop, a fall into
+     * the next case, a jump to a later case, a branch out of the loop or a return. Too big for one JVM method, so
+     * it is split; trap-free like {@link #generateHuge}, so that the whole loop runs.
+     */
+    static byte[] generateDispatch(long seed) {
+        return new RandomModules(seed, true, true).module();
+    }
+
+    private byte[] dispatchRun() {
+        code.reset();
+        var b = new ByteArrayOutputStream();
+        // local groups: 3 x i32 (2-4), 3 x i64 (5-7), 2 x i32 (8-9 loop counters), 1 x i32 (10: turns of the loop)
+        b.writeBytes(bytes(4, 3, I32, 3, I64, 2, I32, 1, I32));
+        int n = 120 + random.nextInt(60);
+        op(0x02, 0x40); // block $halt
+        op(0x03, 0x40); // loop $next
+        // br_if $halt (local 10 >= 240); local 10 += 1
+        op(0x20, 10);
+        op(0x41);
+        sleb(code, 240);
+        op(0x4f);
+        op(0x0d, 1);
+        op(0x20, 10);
+        op(0x41, 1);
+        op(0x6a);
+        op(0x21, 10);
+        for (int i = 0; i < n; i++) {
+            op(0x02, 0x40);
+        }
+        // br_table over (local 2 ^ local 10 * 0x9e3779b1) % (n + 1): case j at depth j, else (n) the loop
+        op(0x20, 2);
+        op(0x20, 10);
+        op(0x41);
+        sleb(code, (int) 0x9e3779b1L);
+        op(0x6c);
+        op(0x73);
+        op(0x41);
+        sleb(code, n + 1);
+        op(0x70);
+        code.write(0x0e);
+        uleb(code, n);
+        for (int j = 0; j < n; j++) {
+            uleb(code, j);
+        }
+        uleb(code, n);
+        for (int j = 0; j < n; j++) {
+            op(0x0b); // the end of block j: case j follows
+            loops = 0;
+            budget = 10 + random.nextInt(40);
+            for (int k = 0, m = 1 + random.nextInt(4); k < m && budget > 0; k++) {
+                statement(0);
+            }
+            int toLoop = n - 1 - j; // blocks j+1 .. n-1 are still open
+            int end = random.nextInt(80);
+            if (end < 56) {
+                op(0x0c, toLoop); // br $next
+            } else if (end < 68) {
+                // fall into the next case
+            } else if (end < 78 && toLoop > 0) {
+                op(0x0c, random.nextInt(toLoop)); // to a later case
+            } else if (end == 78) {
+                op(0x0c, toLoop + 1); // br $halt
+            } else if (end == 79) {
+                genI64(2);
+                op(0x0f); // return
+            } else {
+                op(0x0c, toLoop);
+            }
+        }
+        op(0x0c, 0); // br $next
+        op(0x0b); // end loop
+        op(0x0b); // end block $halt
+        op(0x20, 5);
+        op(0x20, 6);
+        op(0x85);
+        op(0x20, 10);
+        op(0xad);
+        op(0x7c);
+        op(0x20, 2);
+        op(0xad);
+        op(0x85);
+        op(0x0b);
+        b.writeBytes(code.toByteArray());
+        return b.toByteArray();
     }
 
     private byte[] module() {
@@ -72,7 +167,7 @@ final class RandomModules {
         section(m, 7, vec(2, export.toByteArray()));
         var codeSection = new ByteArrayOutputStream();
         body(codeSection, helper());
-        body(codeSection, run());
+        body(codeSection, dispatch ? dispatchRun() : run());
         section(m, 10, vec(2, codeSection.toByteArray()));
         return m.toByteArray();
     }

@@ -70,6 +70,8 @@ final class FunctionEmitter {
     private final java.util.BitSet ownWritten;
     /** Where exits of a part leave: with the exit code on the stack. */
     private final Label commonExit = new Label();
+    /** A slice of a dispatch nest's entry parameter, or -1. */
+    private final int entrySlot;
 
     // ---- JVM locals ---------------------------------------------------------------------------------------
     private final int[] localSlot;
@@ -210,8 +212,10 @@ final class FunctionEmitter {
                 }
             }
             this.frameSlot = split != null ? slot++ : -1;
+            this.entrySlot = -1;
         } else {
             slot = JvmTypes.slots(region.params);
+            this.entrySlot = region.entries > 0 ? slot++ : -1;
             this.frameSlot = slot++;
             this.machineSlot = slot++;
             for (int i = 0; i < localTypes.length; i++) {
@@ -268,11 +272,17 @@ final class FunctionEmitter {
         }
     }
 
-    /** A part's descriptor: {@code (operand parameters..., long[] frame, Machine m)int}. */
+    /**
+     * A part's descriptor: {@code (operand parameters..., long[] frame, Machine m)int}; a slice of a dispatch nest
+     * takes its entry before the frame.
+     */
     private String partDescriptor(Splitter.Region r) {
         StringBuilder d = new StringBuilder("(");
         for (ValType p : r.params) {
             d.append(JvmTypes.of(p).getDescriptor());
+        }
+        if (r.entries > 0) {
+            d.append('I');
         }
         return d.append("[J").append(machineDesc).append(")I").toString();
     }
@@ -298,6 +308,16 @@ final class FunctionEmitter {
                 method.instructions.add(marks[i]);
             }
             if (ins.address() < 0) {
+                continue;
+            }
+            Splitter.Region slice = split != null && deadDepth == 0 ? split.childAt(region, i) : null;
+            if (slice != null && slice.entries > 0) {
+                // Reached by falling into its first block's end or by a branch to one of its blocks.
+                if (reachable) {
+                    meter(i);
+                }
+                callSlice(slice);
+                i = slice.end - 1;
                 continue;
             }
             if (!reachable) {
@@ -542,13 +562,86 @@ final class FunctionEmitter {
             slot += t.getSize();
             push(p);
         }
-        // The constructs around the part, outermost first: a branch to one of them is an exit.
+        // The constructs around the part, outermost first: a branch to one of them is an exit, except to the blocks
+        // that end inside a slice of a dispatch nest (its entries), which are blocks of this method.
         for (int d = region.exits.size() - 1; d >= 0; d--) {
             List<ValType> types = region.exits.get(d);
-            Frame f = new Frame(EXIT, types, types, 0);
+            Frame f = new Frame(d < region.entries ? BLOCK : EXIT, types, types, 0);
             f.exitCode = d + 1;
             f.reachableAtEntry = true;
             frames.add(f);
+        }
+        if (region.entries > 0) {
+            // Entry j: the end of the j-th of those blocks, innermost first (the slice's first instruction is the
+            // end of the innermost).
+            Label[] entries = new Label[region.entries];
+            for (int j = 0; j < entries.length; j++) {
+                Frame f = frames.get(frames.size() - 1 - j);
+                f.branchedTo = true;
+                entries[j] = f.label;
+            }
+            mv.visitVarInsn(ILOAD, entrySlot);
+            mv.visitTableSwitchInsn(0, entries.length - 1, entries[0], entries);
+            reachable = false;
+        }
+    }
+
+    /**
+     * Calls a slice of a dispatch nest in place of its instructions ({@code Splitter.Planner#slices}): the blocks
+     * that end inside it (the innermost on top of the frames) are reached here by falling into the first one's end
+     * or by branches to any of them, each arrival passing its entry; then re-issues the branch the slice exited by,
+     * as for any part, and leaves those blocks.
+     */
+    private void callSlice(Splitter.Region r) {
+        var mv = method;
+        Label call = new Label();
+        boolean arrives = false;
+        if (reachable) {
+            ldc(0);
+            mv.visitJumpInsn(GOTO, call);
+            arrives = true;
+        }
+        for (int j = 0; j < r.entries; j++) {
+            Frame f = frames.get(frames.size() - 1 - j);
+            if (f.branchedTo) {
+                mv.visitLabel(f.label);
+                ldc(j);
+                mv.visitJumpInsn(GOTO, call);
+                arrives = true;
+            }
+        }
+        int height = frames.get(frames.size() - 1).height;
+        stack.subList(Math.min(height, stack.size()), stack.size()).clear();
+        reachable = arrives;
+        if (arrives) {
+            mv.visitLabel(call);
+            var out = (java.util.BitSet) ownWritten.clone();
+            out.and(r.usedAll);
+            storeShared(out);
+            mv.visitVarInsn(ALOAD, frameSlot);
+            mv.visitVarInsn(ALOAD, machineSlot);
+            syncedCall(INVOKESTATIC, owner, Names.part(function, r.id), partDescriptor(r));
+            tailExit(r);
+            var in = (java.util.BitSet) ownUsed.clone();
+            in.and(r.writtenAll);
+            loadShared(in);
+            if (r.mayGrow) {
+                reloadMemories();
+            }
+            if (r.exitsUsed.isEmpty()) {
+                mv.visitInsn(POP);
+            } else {
+                exitSwitch(r);
+            }
+        }
+        for (int j = 0; j < r.entries; j++) {
+            frames.remove(frames.size() - 1);
+        }
+        if (arrives && r.fallsThrough) {
+            loadResults(r.results);
+        } else if (arrives) {
+            trap(RuntimeContract.TRAP_UNREACHABLE);
+            reachable = false;
         }
     }
 

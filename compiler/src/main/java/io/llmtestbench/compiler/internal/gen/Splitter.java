@@ -20,7 +20,9 @@ import java.util.List;
  * can be, and so there are few levels of parts), and a part's cost to its caller counted with its exit switch
  * and the locals it moves through the frame; then, where straight-line code alone is too large, runs of
  * consecutive instructions cut where the operand stack is lowest. Parts nest: a part may call parts of its
- * own.
+ * own. A dispatch nest (a {@code switch} in a loop, as C compilers write it) is cut differently, into slices of
+ * consecutive cases that are parts with several entries, all called from the method that keeps the dispatch
+ * ({@link Planner#slices}).
  *
  * <p>A part is a static method {@code int func_N$k(params..., long[] frame, Machine m)}: its parameters are
  * the operand-stack values it consumes; it returns 0 when control falls out of its end (its results are then
@@ -28,7 +30,8 @@ import java.util.List;
  * values in the frame), a {@code return} being a branch to the function. The caller re-issues that branch.
  * Wasm locals used by any part live in the frame between calls; each method works on copies in JVM locals,
  * written back before it calls a part that reads them and at its exit, and reloaded after a part that writes
- * them.
+ * them. A slice takes one more parameter before the frame, its entry: the block whose end the dispatch (or a
+ * case falling through) arrived at.
  */
 final class Splitter {
     /** A JVM method must stay at or below this many bytes of bytecode to be JIT-compiled (HotSpot's default). */
@@ -38,6 +41,8 @@ final class Splitter {
     /** Estimated bytes a part call adds to its caller, besides moving locals and results. */
     private static final int CALL_COST = 24;
     private static final int PER_LOCAL = 8;
+    /** A chain of fewer blocks than this is not treated as a dispatch nest ({@link Planner#slices}). */
+    private static final int MIN_CHAIN = 8;
 
     private Splitter() {}
 
@@ -86,6 +91,12 @@ final class Splitter {
         final BitSet writtenAll = new BitSet();
         /** Whether it can grow memory (its callers reload their view of memory after it). */
         boolean mayGrow;
+        /**
+         * 0, or for a slice of a dispatch nest ({@link Planner#slices}): the number of blocks that end inside it,
+         * which are its entries. It starts at the end of the first; entry j is the end of the j-th, innermost
+         * first, and {@code exits.get(j)} is that block.
+         */
+        int entries;
 
         Region(int id, int start, int end, List<ValType> params, List<ValType> results, boolean fallsThrough,
                 List<List<ValType>> exits) {
@@ -144,6 +155,8 @@ final class Splitter {
         /** The size it must fit in when made to fit in place, inside its method (0: the target). */
         int limit;
         Region outlined;
+        /** Bytes of its body that slices of a dispatch nest take off it, less their calls ({@link Planner#slices}). */
+        int tailSaved;
 
         Node(int open) {
             this.open = open;
@@ -175,9 +188,13 @@ final class Splitter {
         final int n;
 
         final boolean topDown;
+        /** Whether dispatch nests are cut into slices, sibling parts ({@link #slices}). */
+        final boolean siblings;
 
-        Planner(List<AnnotatedInstruction> code, Measure m, int target, ModuleInfo mod, int locals, boolean topDown) {
+        Planner(List<AnnotatedInstruction> code, Measure m, int target, ModuleInfo mod, int locals, boolean topDown,
+                boolean siblings) {
             this.topDown = topDown;
+            this.siblings = siblings;
             this.code = code;
             this.m = m;
             this.target = target;
@@ -327,6 +344,7 @@ final class Splitter {
                 int inner = c.outlined != null ? callCost(c.outlined) : inline(c);
                 size -= raw(c.open, c.end + 1) - inner;
             }
+            size -= node.tailSaved;
             node.size = size;
             return size;
         }
@@ -508,6 +526,155 @@ final class Splitter {
             return runs(node, bodyStart, node.end, size, limit);
         }
 
+        /**
+         * The sibling way to fit the function, tried as a third plan: cuts the cases of each dispatch nest into
+         * slices, each slice a part of its own called from the method that holds the nest, until that method fits.
+         * A dispatch nest is what C compilers make of a {@code switch} (an interpreter's, an emulator's, a
+         * parser's): a chain of blocks each the first thing in the next, the {@code br_table} innermost, each case
+         * the code after the end of one block up to the end of the next. Outlining constructs can only cut such a
+         * chain into levels, the dispatch innermost, so that every dispatch crosses every level; a slice instead
+         * is a run of consecutive cases with the block ends between them, entered at the case the dispatch chose
+         * (a part with several entries: its first parameter). The method keeps the loop, the dispatch and the
+         * cases it has room for; every other case is one call away. Returns the function's size in its method.
+         */
+        int slices(Node root) {
+            int size = inline(root);
+            List<Node> stack = new ArrayList<>();
+            stack.add(root);
+            List<List<Node>> chains = new ArrayList<>();
+            while (!stack.isEmpty()) {
+                Node node = stack.remove(stack.size() - 1);
+                if (link(node) && (node.parent == null || !link(node.parent) || node.parent.children.get(0) != node)) {
+                    // The outermost block of a chain: collect it inward.
+                    List<Node> chain = new ArrayList<>();
+                    for (Node x = node; link(x); x = x.children.get(0)) {
+                        chain.add(0, x);
+                    }
+                    chain.add(0, chain.get(0).children.get(0));
+                    if (chain.size() >= MIN_CHAIN) {
+                        chains.add(chain);
+                    }
+                }
+                stack.addAll(node.children);
+            }
+            // chain.get(0) is the innermost block; case j is the code from the end of block j to the end of block j+1.
+            // The largest nest first; a nest inside a case already given to a slice stays in that slice.
+            chains.sort(Comparator.comparingInt((List<Node> c) -> raw(c.get(c.size() - 1).open, c.get(c.size() - 1).end)).reversed());
+            BitSet taken = new BitSet();
+            for (List<Node> chain : chains) {
+                if (taken.get(chain.get(chain.size() - 1).open)) {
+                    continue;
+                }
+                int b = chain.size() - 2; // the last case a slice may hold, outermost first
+                while (size > target && b >= 0) {
+                    int limit = target * 4 / 5;
+                    int a = b;
+                    int bytes = raw(chain.get(b).end, chain.get(b + 1).end);
+                    while (a > 0 && bytes + raw(chain.get(a - 1).end, chain.get(a).end) <= limit
+                            && size - bytes + sliceCost(chain, a, b) > target) {
+                        a--;
+                        bytes += raw(chain.get(a).end, chain.get(a + 1).end);
+                    }
+                    while (a <= b && m.stackAt.get(chain.get(a).end + 1) == null) {
+                        a++; // a slice starts where a case is reached, so the part knows the constructs around it
+                    }
+                    if (a > b) {
+                        b--;
+                        continue;
+                    }
+                    bytes = raw(chain.get(a).end, chain.get(b + 1).end);
+                    int entries = b - a + 1;
+                    int cost = sliceCost(chain, a, b);
+                    if (bytes < MIN_PART || bytes - cost <= 0) {
+                        break;
+                    }
+                    int start = chain.get(a).end;
+                    int end = chain.get(b + 1).end;
+                    List<List<ValType>> exits = new ArrayList<>();
+                    exits.add(List.of());
+                    exits.addAll(m.exitsAt.get(start + 1));
+                    List<ValType> atEnd = m.stackAt.get(end);
+                    int height = m.stackAt.get(start + 1).size();
+                    boolean falls = atEnd != null;
+                    List<ValType> results = falls ? List.copyOf(atEnd.subList(height, atEnd.size())) : List.of();
+                    var r = new Region(plan.regions.size() + 1, start, end, List.of(), results, falls, exits);
+                    r.entries = entries;
+                    plan.regions.add(r);
+                    taken.set(start, end);
+                    for (int j = a; j <= b; j++) {
+                        Node owner = chain.get(j + 1);
+                        owner.tailSaved += raw(chain.get(j).end, owner.end);
+                        for (Node x = owner; x != null; x = x.parent) {
+                            x.holdsPart = true;
+                        }
+                    }
+                    chain.get(b + 1).tailSaved -= cost;
+                    size = inline(root);
+                    b = a - 1;
+                }
+            }
+            return inline(root);
+        }
+
+        /** What calling the slice of cases a..b costs the method: the call, an entry per case, the exit switch, the locals. */
+        int sliceCost(List<Node> chain, int a, int b) {
+            return CALL_COST + 6 * (b - a + 1) + runCost(chain.get(a).end + 1, chain.get(b + 1).end);
+        }
+
+        /** Whether a node is a link of a dispatch nest: a block without parameters or results whose first instruction is a block. */
+        boolean link(Node x) {
+            return voidBlock(x) && !x.children.isEmpty() && x.children.get(0).open == x.open + 1
+                    && voidBlock(x.children.get(0));
+        }
+
+        boolean voidBlock(Node x) {
+            return x.open >= 0 && code.get(x.open).opcode() == OpCode.BLOCK && code.get(x.open).operand(0) == 0x40;
+        }
+
+        /** What calling the run {@code [from, to)} of one body as a part costs its caller, as {@link #callCost(Node)}. */
+        int runCost(int from, int to) {
+            BitSet exits = new BitSet();
+            BitSet locals = new BitSet();
+            int depth = 0;
+            for (int i = from; i < to; i++) {
+                AnnotatedInstruction ins = code.get(i);
+                switch (ins.opcode()) {
+                    case BLOCK:
+                    case LOOP:
+                    case IF:
+                        depth++;
+                        break;
+                    case END:
+                        depth--;
+                        break;
+                    case BR:
+                    case BR_IF:
+                        if (ins.operand(0) >= depth) {
+                            exits.set((int) Math.min(ins.operand(0) - depth, 1 << 20));
+                        }
+                        break;
+                    case BR_TABLE:
+                        for (long t : ins.operands()) {
+                            if (t >= depth) {
+                                exits.set((int) Math.min(t - depth, 1 << 20));
+                            }
+                        }
+                        break;
+                    case RETURN:
+                        exits.set(1 << 21);
+                        break;
+                    case LOCAL_GET:
+                    case LOCAL_SET:
+                    case LOCAL_TEE:
+                        locals.set((int) ins.operand(0));
+                        break;
+                    default:
+                        break;
+                }
+            }
+            return CALL_COST + 4 * exits.cardinality() + PER_LOCAL * locals.cardinality();
+        }
+
         int callCost(Region r) {
             return CALL_COST + PER_LOCAL * (r.results.size() + Math.min(r.exits.size(), 4) * 2);
         }
@@ -597,7 +764,12 @@ final class Splitter {
         }
 
         Plan run() {
-            if (topDown) {
+            if (siblings) {
+                // Only slices: a construct outlined as well could hold part of a slice and not all of it.
+                if (slices(tree()) > target || plan.regions.isEmpty()) {
+                    return null;
+                }
+            } else if (topDown) {
                 fit(tree());
             } else {
                 fitBottomUp(tree());
@@ -706,7 +878,7 @@ final class Splitter {
         }
 
         void exit(Region r, int d) {
-            if (d >= 0) {
+            if (d >= r.entries) {
                 r.exitsUsed.set(d);
             }
         }
@@ -725,14 +897,21 @@ final class Splitter {
     }
 
     /**
-     * Plans the parts of a function whose single method measured {@code m}, aiming at {@code target} bytes: both
-     * ways (bottom up and top down), keeping the plan whose code lies fewer levels of parts deep
-     * ({@link #depthCost}). Which is better depends on the function's shape: top down keeps an interpreter's
-     * dispatch nest shallow; bottom up keeps a long function of many mid-sized constructs flat.
+     * Plans the parts of a function whose single method measured {@code m}, aiming at {@code target} bytes. A
+     * function whose dispatch nests can be cut into slices that make it fit ({@link Planner#slices}) gets that
+     * plan: the dispatch stays in the function's method, each case at most one call away (measured on prog_emu:
+     * benchmarks/RESULTS.md, "Dispatch nests cut into slices"). Otherwise both other ways (bottom up and top
+     * down), keeping the plan whose code lies fewer levels of parts deep ({@link #depthCost}). Which is better
+     * depends on the function's shape: top down keeps a nest's outer cases in the method; bottom up keeps a long
+     * function of many mid-sized constructs flat.
      */
     static Plan plan(List<AnnotatedInstruction> code, Measure m, int target, ModuleInfo mod, int locals) {
-        Plan bottomUp = new Planner(code, m, target, mod, locals, false).run();
-        Plan topDown = new Planner(code, m, target, mod, locals, true).run();
+        Plan siblings = new Planner(code, m, target, mod, locals, true, true).run();
+        if (siblings != null) {
+            return siblings;
+        }
+        Plan bottomUp = new Planner(code, m, target, mod, locals, false, false).run();
+        Plan topDown = new Planner(code, m, target, mod, locals, true, false).run();
         return depthCost(topDown, m) < depthCost(bottomUp, m) ? topDown : bottomUp;
     }
 
