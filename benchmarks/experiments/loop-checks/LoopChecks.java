@@ -180,6 +180,91 @@ public class LoopChecks {
         }
     }
 
+    /** Clang's latch as wasm has it: {@code i != n} with a step of 2. */
+    static void plainNe(byte[] m, int p, int q, int n, double a) {
+        int i = 0;
+        do {
+            f64(m, p, a * f64(m, q) + f64(m, p));
+            f64(m, p + 8, a * f64(m, q + 8) + f64(m, p + 8));
+            p += 16;
+            q += 16;
+            i += 2;
+        } while (i != n);
+    }
+
+    /**
+     * Chunked with a trip counter: the full check once per chunk of fuel/Kmax trips, the counter the latch and the
+     * wasm's exit a second exit from the middle (as slow as plainExit: two exits).
+     */
+    static int fuelChunk(byte[] m, int p, int q, int n, double a, Budget b, int fuel) {
+        int i = 0;
+        while (true) {
+            if (fuel < 0) {
+                if (b.stop || --b.slices < 0) {
+                    throw new IllegalStateException("stopped");
+                }
+                fuel += 32767;
+            }
+            int k = fuel / 20;
+            do {
+                fuel -= 20;
+                f64(m, p, a * f64(m, q) + f64(m, p));
+                f64(m, p + 8, a * f64(m, q + 8) + f64(m, p + 8));
+                p += 16;
+                q += 16;
+                i += 2;
+                if (i == n) {
+                    return fuel;
+                }
+            } while (--k >= 0);
+        }
+    }
+
+    /** No check, but two exits: the wasm's test in the body and a unit-stride counter as the latch. */
+    static void plainExit(byte[] m, int p, int q, int n, double a, int k) {
+        int i = 0;
+        do {
+            f64(m, p, a * f64(m, q) + f64(m, p));
+            f64(m, p + 8, a * f64(m, q + 8) + f64(m, p + 8));
+            p += 16;
+            q += 16;
+            i += 2;
+            if (i == n) {
+                return;
+            }
+        } while (--k >= 0);
+    }
+
+    /**
+     * The generator's chunked loop (CountedLoops): the full check once per chunk, then an inner loop whose only exit
+     * is {@code i < limit}, the limit computed from the loop's own variable (at most fuel/Kmax trips, never past n);
+     * the wasm's condition is tested only when the inner loop ends. As fast as no check at all.
+     */
+    static int fuelChunkTrip(byte[] m, int p, int q, int n, double a, Budget b, int fuel) {
+        int i = 0;
+        while (true) {
+            if (fuel < 0) {
+                if (b.stop || --b.slices < 0) {
+                    throw new IllegalStateException("stopped");
+                }
+                fuel += 32767;
+            }
+            int k = fuel / 20 + 1;
+            int lim = (n - i) / 2 < k ? n : i + 2 * k;
+            do {
+                fuel -= 20;
+                f64(m, p, a * f64(m, q) + f64(m, p));
+                f64(m, p + 8, a * f64(m, q + 8) + f64(m, p + 8));
+                p += 16;
+                q += 16;
+                i += 2;
+            } while (i < lim);
+            if (i == n) {
+                return fuel;
+            }
+        }
+    }
+
     interface Run {
         int run(int fuel);
     }
@@ -191,7 +276,7 @@ public class LoopChecks {
         int p = 1024;
         int q = 1024 + 200_000;
         double a = 1.0001;
-        String[] names = {"plain", "volatileFlag", "opaqueFlag", "fuelInline", "fuelCall", "fuelTrap", "fuelExit"};
+        String[] names = {"plain", "volatileFlag", "opaqueFlag", "fuelInline", "fuelCall", "fuelTrap", "fuelExit", "plainNe", "fuelChunk", "plainExit", "fuelChunkTrip"};
         Run[] runs = {
             f -> { plain(m, p, q, n, a); return f; },
             f -> { volatileFlag(m, p, q, n, a, b); return f; },
@@ -200,6 +285,10 @@ public class LoopChecks {
             f -> fuelCall(m, p, q, n, a, b, f),
             f -> fuelTrap(m, p, q, n, a, b, f),
             f -> fuelExit(m, p, q, n, a, b, f),
+            f -> { plainNe(m, p, q, n, a); return f; },
+            f -> fuelChunk(m, p, q, n, a, b, f),
+            f -> { plainExit(m, p, q, n, a, 100000); return f; },
+            f -> fuelChunkTrip(m, p, q, n, a, b, f),
         };
         double[] best = new double[runs.length];
         java.util.Arrays.fill(best, Double.MAX_VALUE);

@@ -28,7 +28,8 @@ class GoldenBytecodeTest {
 
     @ParameterizedTest
     @CsvSource({"countdown.wasm, true, countdown.metered.txt", "countdown.wasm, false, countdown.unmetered.txt",
-        "memory_access.wasm, false, memory_access.unmetered.txt"})
+        "memory_access.wasm, false, memory_access.unmetered.txt", "counted_loop.wasm, true, counted_loop.metered.txt",
+        "counted_loop.wasm, false, counted_loop.unmetered.txt"})
     void wasmFunctionsMatchGolden(String module, boolean metering, String golden) throws Exception {
         CompiledModule m = WasmCompiler.compile(TestWasm.bytes(module),
                 CompilerOptions.defaults().withMetering(metering).withClassName("golden.Module"));

@@ -354,7 +354,7 @@ class DifferentialTest {
         checkModule(seed, RandomModules.generate(seed));
     }
 
-    private static void checkModule(long seed, byte[] wasm) throws Exception {
+    static void checkModule(long seed, byte[] wasm) throws Exception {
         try {
             WasmCompiler.validate(wasm);
         } catch (CompilationException e) {

@@ -58,6 +58,8 @@ final class FunctionEmitter {
     /** The parts of the function (null: one method), and the part this method is (null: the function's own). */
     private final Splitter.Plan split;
     private final Splitter.Region region;
+    /** The loops this method runs in chunks (see {@link CountedLoops}), by the index of their {@code loop}. */
+    private final java.util.Map<Integer, CountedLoops.Loop> counted;
     /** Filled while emitting the whole function as one method, for the splitter; else null. */
     private final Splitter.Measure measure;
     private final LabelNode[] marks;
@@ -149,6 +151,10 @@ final class FunctionEmitter {
 
         /** For {@link #EXIT} frames: the code the part returns for a branch to it. */
         int exitCode;
+        /** A loop run in chunks: what it is, where its inner loop starts, the local holding its trip limit. */
+        CountedLoops.Loop counted;
+        Label inner;
+        int limitSlot = -1;
 
         List<ValType> branchTypes() {
             return kind == LOOP ? params : results;
@@ -237,6 +243,7 @@ final class FunctionEmitter {
             }
         }
         this.enteredAt = first;
+        this.counted = countedLoops();
         this.memorySlot = new int[mod.memoryCount];
         Arrays.fill(memorySlot, -1);
         for (int i = from; i < to; i++) {
@@ -394,15 +401,10 @@ final class FunctionEmitter {
         }
     }
 
-    /** The charges planned before instruction {@code i}, and the fuel check due after them. */
-    private void meter(int i) {
-        if (!metered) {
-            return;
-        }
-        int cost = meterPlan.charge()[i];
-        if (i == enteredAt) {
-            cost = 0; // Meter.enter made this charge; the entry check follows
-        }
+    /** The charge a chunked loop's header made for the instruction after its {@code loop}, or -1. */
+    private int chargedAt = -1;
+
+    private void charge(int cost) {
         if (cost > 0) {
             if (cost <= Short.MAX_VALUE) {
                 method.visitIincInsn(fuelSlot, -cost);
@@ -413,6 +415,18 @@ final class FunctionEmitter {
                 method.visitVarInsn(ISTORE, fuelSlot);
             }
         }
+    }
+
+    /** The charges planned before instruction {@code i}, and the fuel check due after them. */
+    private void meter(int i) {
+        if (!metered) {
+            return;
+        }
+        int cost = meterPlan.charge()[i];
+        if (i == enteredAt || i == chargedAt) {
+            cost = 0; // Meter.enter made this charge (the entry check follows), or a chunked loop's header did
+        }
+        charge(cost);
         if (checkDue) {
             checkDue = false;
             checkFuel(loopFree);
@@ -883,6 +897,222 @@ final class FunctionEmitter {
         mv.visitLabel(ok);
     }
 
+    // ---- loops run in chunks (CountedLoops) ---------------------------------------------------------------
+
+    /** Trips an unmetered chunk runs between two reads of the stop flag, for a body of one instruction. */
+    private static final int UNMETERED_CHUNK_WORK = 1 << 20;
+
+    /**
+     * The counted loops this method can chunk: each must lie in this method whole, with no part of the splitter
+     * inside it.
+     */
+    private java.util.Map<Integer, CountedLoops.Loop> countedLoops() {
+        var found = CountedLoops.find(code, localTypes, metered ? meterPlan.charge() : null);
+        found.values().removeIf(l -> {
+            if (l.start() < from || l.end() >= to) {
+                return true;
+            }
+            if (split != null) {
+                for (int j = l.start(); j <= l.end(); j++) {
+                    if (split.childAt(region, j) != null) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        });
+        return found;
+    }
+
+    /**
+     * A chunked loop's header, at its label (where the wasm's branches back arrive when the inner loop stops):
+     * <pre>
+     *   header: fuel -= first charge; check          (unmetered: the stop flag)
+     *           limit = the inner loop's bound (chunkLimit); goto body
+     *   inner:  fuel -= first charge                 (the trips that skip the check)
+     *   body:   ...
+     * </pre>
+     */
+    private void chunkHeader(Frame f, CountedLoops.Loop l) {
+        var mv = method;
+        f.counted = l;
+        f.inner = new Label();
+        f.limitSlot = temp(Type.INT_TYPE);
+        Label body = new Label();
+        int first = 0;
+        if (metered) {
+            first = meterPlan.charge()[l.start() + 1];
+            chargedAt = l.start() + 1;
+            charge(first);
+            checkFuel(false);
+        } else {
+            pollStop();
+        }
+        chunkLimit(l, f.limitSlot);
+        if (first > 0) {
+            mv.visitJumpInsn(GOTO, body);
+            mv.visitLabel(f.inner);
+            charge(first);
+        } else {
+            mv.visitLabel(f.inner);
+        }
+        mv.visitLabel(body);
+    }
+
+    /**
+     * limit = the bound of the inner loop's test {@code iv < limit} (counting up; {@code iv > limit} counting down),
+     * computed in {@code long}: at most {@code k} trips from here, k = fuel / maxTripCost (so every check skipped
+     * would have passed; unmetered a fixed number), never past the wasm's bound (so the test implies the wasm's
+     * condition), and short of the int range's end by a step (so iv does not wrap inside the inner loop); and when
+     * that leaves no trip, the int range's far end, so that an iv that wraps on the first trip cannot pass the
+     * test either. An unsigned condition holds like a signed one only for a non-negative iv: from a negative one
+     * the inner loop runs no trip.
+     */
+    private void chunkLimit(CountedLoops.Loop l, int limitSlot) {
+        var mv = method;
+        boolean up = l.up();
+        Label done = new Label();
+        if (l.unsigned()) {
+            Label nonNegative = new Label();
+            mv.visitVarInsn(ILOAD, localSlot[l.iv()]);
+            mv.visitJumpInsn(IFGE, nonNegative);
+            ldc(up ? Integer.MIN_VALUE : Integer.MAX_VALUE);
+            mv.visitVarInsn(ISTORE, limitSlot);
+            mv.visitJumpInsn(GOTO, done);
+            mv.visitLabel(nonNegative);
+        }
+        // iv + k * step
+        mv.visitVarInsn(ILOAD, localSlot[l.iv()]);
+        mv.visitInsn(I2L);
+        if (metered) {
+            mv.visitVarInsn(ILOAD, fuelSlot);
+            ldc(l.maxTripCost());
+            mv.visitInsn(IDIV);
+            mv.visitInsn(I2L);
+            ldc((long) l.step());
+            mv.visitInsn(LMUL);
+        } else {
+            ldc((long) Math.max(1, Math.min(1 << 16, UNMETERED_CHUNK_WORK / (l.end() - l.start()))) * l.step());
+        }
+        mv.visitInsn(LADD);
+        // the wasm's bound (a constant folds with the int range's edge)
+        long edge = up ? (long) Integer.MAX_VALUE - l.step() + 1 : (long) Integer.MIN_VALUE - l.step() - 1;
+        if (l.unsigned() && !up) {
+            edge = -1; // iv stays >= 0
+        }
+        if (l.boundLocal() < 0) {
+            long bound = (l.unsigned() ? l.boundConst() & 0xFFFF_FFFFL : l.boundConst()) + l.boundAdjust();
+            ldc(up ? Math.min(bound, edge) : Math.max(bound, edge));
+            longMinMax(up);
+        } else {
+            mv.visitVarInsn(ILOAD, localSlot[l.boundLocal()]);
+            mv.visitInsn(I2L);
+            if (l.unsigned()) {
+                ldc(0xFFFF_FFFFL);
+                mv.visitInsn(LAND);
+            }
+            if (l.boundAdjust() != 0) {
+                ldc((long) l.boundAdjust());
+                mv.visitInsn(LADD);
+            }
+            longMinMax(up);
+            ldc(edge);
+            longMinMax(up);
+        }
+        if (l.unsigned() && !up) {
+            ldc((long) Integer.MAX_VALUE); // an unsigned bound past it: no trip
+            longMinMax(true);
+        }
+        // A limit not past iv allows no trip: none would pass it without wrapping. Then no trip may pass it after
+        // wrapping either (iv within a step of the int range's end: the first trip's iv wraps to the other end).
+        Label keep = new Label();
+        mv.visitInsn(DUP2);
+        mv.visitVarInsn(ILOAD, localSlot[l.iv()]);
+        mv.visitInsn(I2L);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(up ? IFGT : IFLT, keep);
+        mv.visitInsn(POP2);
+        ldc((long) (up ? Integer.MIN_VALUE : Integer.MAX_VALUE));
+        mv.visitLabel(keep);
+        mv.visitInsn(L2I);
+        mv.visitVarInsn(ISTORE, limitSlot);
+        mv.visitLabel(done);
+    }
+
+    /** [a, b] longs -> the smaller ({@code min}) or the larger. */
+    private void longMinMax(boolean min) {
+        var mv = method;
+        int b = temp(Type.LONG_TYPE);
+        mv.visitVarInsn(LSTORE, b);
+        int a = temp(Type.LONG_TYPE);
+        mv.visitVarInsn(LSTORE, a);
+        Label takeA = new Label();
+        Label done = new Label();
+        mv.visitVarInsn(LLOAD, a);
+        mv.visitVarInsn(LLOAD, b);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(min ? IFLE : IFGE, takeA);
+        mv.visitVarInsn(LLOAD, b);
+        mv.visitJumpInsn(GOTO, done);
+        mv.visitLabel(takeA);
+        mv.visitVarInsn(LLOAD, a);
+        mv.visitLabel(done);
+        release(Type.LONG_TYPE, a);
+        release(Type.LONG_TYPE, b);
+    }
+
+    /**
+     * A chunked loop's latch, {@code br_if 0} with its condition on the stack: the condition is dropped (its operands
+     * are a local and a local or constant, read again below), then
+     * <pre>
+     *   if (iv &lt; limit) goto inner     (counting down: iv &gt; limit): implies the wasm's condition
+     *   if (wasm's condition) goto header
+     * </pre>
+     * and out of the loop otherwise.
+     */
+    private void chunkLatch(Frame f) {
+        var mv = method;
+        CountedLoops.Loop l = f.counted;
+        if (pendingJump >= 0) {
+            mv.visitInsn(pendingJump >= IF_ICMPEQ && pendingJump <= IF_ACMPNE ? POP2 : POP);
+            pendingJump = -1;
+        } else {
+            mv.visitInsn(POP);
+        }
+        mv.visitVarInsn(ILOAD, localSlot[l.iv()]);
+        mv.visitVarInsn(ILOAD, f.limitSlot);
+        mv.visitJumpInsn(l.up() ? IF_ICMPLT : IF_ICMPGT, f.inner);
+        f.branchedTo = true;
+        mv.visitVarInsn(ILOAD, localSlot[l.iv()]);
+        if (l.boundLocal() < 0 && l.boundConst() == 0 && l.compare() == OpCode.I32_NE) {
+            mv.visitJumpInsn(IFNE, f.label);
+            return;
+        }
+        if (l.unsigned()) {
+            ldc(Integer.MIN_VALUE);
+            mv.visitInsn(IXOR);
+        }
+        if (l.boundLocal() >= 0) {
+            mv.visitVarInsn(ILOAD, localSlot[l.boundLocal()]);
+            if (l.unsigned()) {
+                ldc(Integer.MIN_VALUE);
+                mv.visitInsn(IXOR);
+            }
+        } else {
+            ldc(l.unsigned() ? l.boundConst() ^ Integer.MIN_VALUE : l.boundConst());
+        }
+        int jump;
+        switch (l.compare()) {
+            case I32_NE: jump = IF_ICMPNE; break;
+            case I32_LT_S: case I32_LT_U: jump = IF_ICMPLT; break;
+            case I32_LE_S: case I32_LE_U: jump = IF_ICMPLE; break;
+            case I32_GT_S: case I32_GT_U: jump = IF_ICMPGT; break;
+            case I32_GE_S: case I32_GE_U: jump = IF_ICMPGE; break;
+            default: throw new IllegalStateException("not a loop's compare: " + l.compare());
+        }
+        mv.visitJumpInsn(jump, f.label);
+    }
+
     /**
      * Unmetered code (trusted) still stops at its deadline: every loop iteration reads the budget's volatile
      * stop flag, which the watchdog raises.
@@ -1207,6 +1437,9 @@ final class FunctionEmitter {
 
     private void end() {
         Frame f = frames.remove(frames.size() - 1);
+        if (f.limitSlot >= 0) {
+            release(Type.INT_TYPE, f.limitSlot);
+        }
         boolean fallsThrough = reachable;
         switch (f.kind) {
             case LOOP:
@@ -1258,6 +1491,11 @@ final class FunctionEmitter {
             case LOOP: {
                 Frame f = enter(LOOP, ins);
                 mv.visitLabel(f.label);
+                CountedLoops.Loop l = counted.get(index);
+                if (l != null) {
+                    chunkHeader(f, l);
+                    return;
+                }
                 if (metered) {
                     checkDue = true;
                 } else {
@@ -1285,6 +1523,10 @@ final class FunctionEmitter {
             case BR_IF: {
                 pop();
                 int depth = (int) ins.operand(0);
+                if (depth == 0 && top().counted != null && top().counted.latch() == index && direct(0)) {
+                    chunkLatch(top());
+                    return;
+                }
                 if (direct(depth)) {
                     frames.get(frames.size() - 1 - depth).branchedTo = true;
                     jump(true, frames.get(frames.size() - 1 - depth).label);
