@@ -51,7 +51,8 @@ public final class WasmCompiler {
     static final List<String> CODE_CLASSES = List.of(
             "WasmCompiler", "internal.CostModel", "internal.CostModel$Plan", "internal.RuntimeContract",
             "internal.RuntimeContract$Member", "internal.RuntimeContract$Member$Kind", "internal.BlockTypeIndices",
-            "internal.FunctionReferences", "internal.FunctionReferences$1",
+            "internal.FunctionReferences", "internal.FunctionReferences$1", "internal.gen.CountedLoops",
+            "internal.gen.CountedLoops$1", "internal.gen.CountedLoops$Loop",
             "internal.gen.FunctionEmitter", "internal.gen.FunctionEmitter$1", "internal.gen.FunctionEmitter$Frame",
             "internal.gen.GenBackend", "internal.gen.GenBackend$1", "internal.gen.GenBackend$MachineEmitter",
             "internal.gen.GenBackend$MachineEmitter$Size", "internal.gen.GenBackend$Writer",
