@@ -1101,16 +1101,7 @@ final class FunctionEmitter {
         } else {
             ldc(l.unsigned() ? l.boundConst() ^ Integer.MIN_VALUE : l.boundConst());
         }
-        int jump;
-        switch (l.compare()) {
-            case I32_NE: jump = IF_ICMPNE; break;
-            case I32_LT_S: case I32_LT_U: jump = IF_ICMPLT; break;
-            case I32_LE_S: case I32_LE_U: jump = IF_ICMPLE; break;
-            case I32_GT_S: case I32_GT_U: jump = IF_ICMPGT; break;
-            case I32_GE_S: case I32_GE_U: jump = IF_ICMPGE; break;
-            default: throw new IllegalStateException("not a loop's compare: " + l.compare());
-        }
-        mv.visitJumpInsn(jump, f.label);
+        mv.visitJumpInsn(icmp(l.compare()), f.label);
     }
 
     /**
