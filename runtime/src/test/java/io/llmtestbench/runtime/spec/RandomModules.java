@@ -64,7 +64,7 @@ final class RandomModules {
     /**
      * A module whose {@code run} is an interpreter's dispatch loop, the shape C compilers give a {@code switch} in a
      * loop: a loop (at most 240 turns, counted in local 10; a turn the selector sends to no case goes round again) around a nest of 120-180 blocks with the {@code br_table}
-     * innermost, each case the code after the end of one block, ending in a branch back to the loop, a fall into
+     * innermost, each case (a third of them small) the code after the end of one block, ending in a branch back to the loop, a fall into
      * the next case, a jump to a later case, a branch out of the loop or a return. Too big for one JVM method, so
      * it is split; trap-free like {@link #generateHuge}, so that the whole loop runs.
      */
@@ -113,7 +113,10 @@ final class RandomModules {
             op(0x0b); // the end of block j: case j follows
             loops = 0;
             budget = 10 + random.nextInt(40);
-            for (int k = 0, m = 1 + random.nextInt(4); k < m && budget > 0; k++) {
+            // A third of the cases are small (one statement or none), the others 1-4 statements: the planner keeps
+            // the small ones in the method and gives the large ones to slices, so slices and inline cases alternate.
+            int statements = random.nextInt(3) == 0 ? random.nextInt(2) : 1 + random.nextInt(4);
+            for (int k = 0, m = statements; k < m && budget > 0; k++) {
                 statement(0);
             }
             int toLoop = n - 1 - j; // blocks j+1 .. n-1 are still open

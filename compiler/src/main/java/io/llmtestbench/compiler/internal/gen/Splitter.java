@@ -565,55 +565,114 @@ final class Splitter {
                 if (taken.get(chain.get(chain.size() - 1).open)) {
                     continue;
                 }
-                int b = chain.size() - 2; // the last case a slice may hold, outermost first
-                while (size > target && b >= 0) {
-                    int limit = target * 4 / 5;
-                    int a = b;
-                    int bytes = raw(chain.get(b).end, chain.get(b + 1).end);
-                    while (a > 0 && bytes + raw(chain.get(a - 1).end, chain.get(a).end) <= limit
-                            && size - bytes + sliceCost(chain, a, b) > target) {
-                        a--;
-                        bytes += raw(chain.get(a).end, chain.get(a + 1).end);
-                    }
-                    while (a <= b && m.stackAt.get(chain.get(a).end + 1) == null) {
-                        a++; // a slice starts where a case is reached, so the part knows the constructs around it
-                    }
-                    if (a > b) {
-                        b--;
-                        continue;
-                    }
-                    bytes = raw(chain.get(a).end, chain.get(b + 1).end);
-                    int entries = b - a + 1;
-                    int cost = sliceCost(chain, a, b);
-                    if (bytes < MIN_PART || bytes - cost <= 0) {
-                        break;
-                    }
-                    int start = chain.get(a).end;
-                    int end = chain.get(b + 1).end;
-                    List<List<ValType>> exits = new ArrayList<>();
-                    exits.add(List.of());
-                    exits.addAll(m.exitsAt.get(start + 1));
-                    List<ValType> atEnd = m.stackAt.get(end);
-                    int height = m.stackAt.get(start + 1).size();
-                    boolean falls = atEnd != null;
-                    List<ValType> results = falls ? List.copyOf(atEnd.subList(height, atEnd.size())) : List.of();
-                    var r = new Region(plan.regions.size() + 1, start, end, List.of(), results, falls, exits);
-                    r.entries = entries;
-                    plan.regions.add(r);
-                    taken.set(start, end);
-                    for (int j = a; j <= b; j++) {
-                        Node owner = chain.get(j + 1);
-                        owner.tailSaved += raw(chain.get(j).end, owner.end);
-                        for (Node x = owner; x != null; x = x.parent) {
-                            x.holdsPart = true;
-                        }
-                    }
-                    chain.get(b + 1).tailSaved -= cost;
-                    size = inline(root);
-                    b = a - 1;
-                }
+                size = sliceChain(root, chain, size, taken);
             }
             return inline(root);
+        }
+
+        /**
+         * Cuts one dispatch nest's cases into slices until the method fits, the largest cases out first: the
+         * cases of at least some size go out, in runs of consecutive ones (each run one slice, or several where it
+         * is longer than a part may be), and the size is lowered until the method fits. So the method keeps the
+         * most cases it has room for, the small ones, whatever their place in the nest; an interpreter's frequent
+         * operations (loads, stores, moves, compares, jumps) are its small cases, its rare ones (calls, block
+         * operations, multi-word arithmetic) the large ones. Cases between two runs go out with them when they
+         * are smaller than a call of the second run (the method shrinks more that way). Returns the method's size.
+         */
+        int sliceChain(Node root, List<Node> chain, int size, BitSet taken) {
+            int cases = chain.size() - 1; // case j: from the end of block j to the end of block j + 1
+            int[] bytes = new int[cases];
+            for (int j = 0; j < cases; j++) {
+                bytes[j] = raw(chain.get(j).end, chain.get(j + 1).end);
+            }
+            // The cases by size, largest first (of equal ones the outermost first).
+            List<Integer> order = new ArrayList<>();
+            for (int j = cases - 1; j >= 0; j--) {
+                order.add(j);
+            }
+            order.sort(Comparator.comparingInt((Integer j) -> bytes[j]).reversed());
+            BitSet out = new BitSet();
+            List<int[]> runs = null;
+            for (int k = 0; k < cases && size > target; k++) {
+                out.set(order.get(k));
+                runs = runsOf(chain, bytes, out);
+                int after = size;
+                for (int[] run : runs) {
+                    after += sliceCost(chain, run[0], run[1]) - raw(chain.get(run[0]).end, chain.get(run[1] + 1).end);
+                }
+                if (after <= target) {
+                    break;
+                }
+            }
+            if (runs == null) {
+                return size;
+            }
+            for (int[] run : runs) {
+                int a = run[0];
+                int b = run[1];
+                int start = chain.get(a).end;
+                int end = chain.get(b + 1).end;
+                List<List<ValType>> exits = new ArrayList<>();
+                exits.add(List.of());
+                exits.addAll(m.exitsAt.get(start + 1));
+                List<ValType> atEnd = m.stackAt.get(end);
+                int height = m.stackAt.get(start + 1).size();
+                boolean falls = atEnd != null;
+                List<ValType> results = falls ? List.copyOf(atEnd.subList(height, atEnd.size())) : List.of();
+                var r = new Region(plan.regions.size() + 1, start, end, List.of(), results, falls, exits);
+                r.entries = b - a + 1;
+                plan.regions.add(r);
+                taken.set(start, end);
+                for (int j = a; j <= b; j++) {
+                    Node owner = chain.get(j + 1);
+                    owner.tailSaved += raw(chain.get(j).end, owner.end);
+                    for (Node x = owner; x != null; x = x.parent) {
+                        x.holdsPart = true;
+                    }
+                }
+                chain.get(b + 1).tailSaved -= sliceCost(chain, a, b);
+            }
+            return inline(root);
+        }
+
+        /**
+         * The slices that take a nest's cases in {@code out}: runs {a, b} of consecutive ones, each starting where
+         * a case is reached (so the part knows the constructs around it), none longer than a part may be, none too
+         * small to be worth a call.
+         */
+        List<int[]> runsOf(List<Node> chain, int[] bytes, BitSet out) {
+            int limit = target * 4 / 5;
+            List<int[]> joined = new ArrayList<>();
+            for (int j = out.nextSetBit(0); j >= 0; j = out.nextSetBit(j + 1)) {
+                int b = out.nextClearBit(j) - 1;
+                joined.add(new int[] {j, b});
+                j = b;
+            }
+            List<int[]> runs = new ArrayList<>();
+            for (int[] run : joined) {
+                // Outermost first, each as long as a part may be.
+                int b = run[1];
+                while (b >= run[0]) {
+                    int a = b;
+                    int total = bytes[b];
+                    while (a > run[0] && total + bytes[a - 1] <= limit) {
+                        a--;
+                        total += bytes[a];
+                    }
+                    int next = a - 1;
+                    while (a <= b && m.stackAt.get(chain.get(a).end + 1) == null) {
+                        a++;
+                    }
+                    if (a <= b) {
+                        int length = raw(chain.get(a).end, chain.get(b + 1).end);
+                        if (length >= MIN_PART && length > sliceCost(chain, a, b)) {
+                            runs.add(new int[] {a, b});
+                        }
+                    }
+                    b = next;
+                }
+            }
+            return runs;
         }
 
         /** What calling the slice of cases a..b costs the method: the call, an entry per case, the exit switch, the locals. */

@@ -7,11 +7,18 @@ import io.llmtestbench.compiler.CompiledModule;
 import io.llmtestbench.compiler.CompilerOptions;
 import io.llmtestbench.compiler.WasmCompiler;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.LdcInsnNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TableSwitchInsnNode;
@@ -68,5 +75,92 @@ class SplitPlanTest {
             }
         }
         assertThat(dispatches).as("the br_table's tableswitch").isEqualTo(1);
+    }
+
+    @TempDir
+    Path dir;
+
+    /**
+     * Which cases the method keeps: the smallest, wherever they are in the nest. An interpreter's frequent
+     * operations are its small cases, so the method keeps as many cases as it has room for, and the large ones go
+     * to slices. Here every fourth case is large and the others small, the small ones in every part of the nest: cut
+     * from the outermost case inward (as the planner did first), the slices took small cases with the large ones.
+     */
+    @ParameterizedTest(name = "metering {0}")
+    @ValueSource(booleans = {true, false})
+    void theMethodKeepsTheSmallCasesAndSlicesTakeTheLargeOnes(boolean metering) throws Exception {
+        int n = 160;
+        var wat = new StringBuilder("(module (memory 1) (func (export \"run\") (param $steps i32) (result i32)\n");
+        wat.append("  (local $pc i32) (local $a i32)\n  (block $halt (loop $next\n");
+        wat.append("    (br_if $halt (i32.eqz (local.get $steps)))\n");
+        wat.append("    (local.set $steps (i32.sub (local.get $steps) (i32.const 1)))\n");
+        wat.append("    (local.set $pc (i32.and (i32.add (local.get $pc) (i32.const 1)) (i32.const 255)))\n");
+        for (int i = n; i > 0; i--) {
+            wat.append("    (block $c").append(i).append('\n');
+        }
+        wat.append("      (br_table");
+        for (int i = 1; i <= n; i++) {
+            wat.append(" $c").append(i);
+        }
+        wat.append(" (i32.load8_u (local.get $pc))))\n");
+        for (int i = 1; i <= n; i++) {
+            // Each case stores its marker, 1,000,000 + i (an ldc in the method that holds it).
+            if (large(i)) {
+                for (int k = 0; k < 16; k++) {
+                    wat.append("    (local.set $a (i32.xor (i32.load offset=").append(4 * k).append(" (local.get $pc))")
+                            .append(" (i32.mul (local.get $a) (i32.const ").append(i + k).append("))))\n");
+                }
+            }
+            wat.append("    (i32.store (local.get $pc) (i32.add (local.get $a) (i32.const ").append(1_000_000 + i)
+                    .append(")))\n");
+            wat.append("    (br $next))\n"); // the end of block i + 1 (of the loop after the last case)
+        }
+        wat.append("  )\n  (local.get $a)))\n");
+        CompiledModule m = WasmCompiler.compile(assemble(wat.toString()), CompilerOptions.defaults().withMetering(metering));
+        Map<Integer, String> holder = new HashMap<>();
+        for (byte[] c : m.classes().values()) {
+            var node = new ClassNode();
+            new ClassReader(c).accept(node, 0);
+            for (MethodNode method : node.methods) {
+                assertThat(method.instructions.size()).isPositive();
+                for (var insn : method.instructions) {
+                    if (insn instanceof LdcInsnNode ldc && ldc.cst instanceof Integer v && v > 1_000_000 && v <= 1_000_000 + n) {
+                        holder.put(v - 1_000_000, method.name);
+                    }
+                }
+            }
+        }
+        for (CompilationReport.Method method : CompilationReport.methodsOf(m.classes())) {
+            assertThat(method.bytecodeBytes()).as("%s", method.method()).isLessThanOrEqualTo(Splitter.HUGE_METHOD_LIMIT);
+        }
+        int sliced = 0;
+        for (int i = 1; i <= n; i++) {
+            assertThat(holder).as("case %d's marker", i).containsKey(i);
+            if (!large(i)) {
+                assertThat(holder.get(i)).as("the method that holds small case %d", i).isEqualTo("func_0");
+            } else if (!holder.get(i).equals("func_0")) {
+                sliced++;
+            }
+        }
+        assertThat(sliced).as("large cases in slices").isPositive();
+    }
+
+    private static boolean large(int i) {
+        return i % 4 == 0;
+    }
+
+    private byte[] assemble(String wat) throws Exception {
+        Path in = dir.resolve("t.wat");
+        Path out = dir.resolve("t.wasm");
+        Files.writeString(in, wat);
+        Process p;
+        try {
+            p = new ProcessBuilder("wat2wasm", in.toString(), "-o", out.toString()).redirectErrorStream(true).start();
+        } catch (java.io.IOException e) {
+            throw new AssertionError("this test assembles its module with wabt's wat2wasm: install wabt", e);
+        }
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as("wat2wasm: %s", log).isZero();
+        return Files.readAllBytes(out);
     }
 }
