@@ -535,7 +535,8 @@ final class Splitter {
          * chain into levels, the dispatch innermost, so that every dispatch crosses every level; a slice instead
          * is a run of consecutive cases with the block ends between them, entered at the case the dispatch chose
          * (a part with several entries: its first parameter). The method keeps the loop, the dispatch and the
-         * cases it has room for; every other case is one call away. Returns the function's size in its method.
+         * cases it has room for, the smallest ({@link #sliceChain}); every other case is one call away. Returns the
+         * function's size in its method.
          */
         int slices(Node root) {
             int size = inline(root);
