@@ -12,6 +12,7 @@ import com.dylibso.chicory.wasm.types.ValType;
 import io.llmtestbench.abi.PluginAbi;
 import io.llmtestbench.compiler.internal.BlockTypeIndices;
 import io.llmtestbench.compiler.internal.FunctionReferences;
+import io.llmtestbench.compiler.internal.CodeHash;
 import io.llmtestbench.compiler.internal.CodeSizes;
 import io.llmtestbench.compiler.internal.CostModel;
 import io.llmtestbench.compiler.internal.ModuleDiagnostics;
@@ -41,25 +42,8 @@ public final class WasmCompiler {
     /** The Chicory version behind the parser and validator (and the runtime that instantiates the module). */
     public static final String CHICORY_VERSION;
 
-    /**
-     * The classes that decide what generated code looks like, relative to this package: the generator package
-     * whole (every class file of {@code internal.gen}, nested and anonymous ones included: the split planner is
-     * {@code Splitter$Planner}, the tail-call trampolines {@code TailCalls}), the cost model, the runtime
-     * contract and the code-shaping helpers. WasmCompilerTest checks that every class of the generator package is
-     * listed, so a new generator class cannot be left out of the stamp.
-     */
-    static final List<String> CODE_CLASSES = List.of(
-            "WasmCompiler", "internal.CostModel", "internal.CostModel$Plan", "internal.RuntimeContract",
-            "internal.RuntimeContract$Member", "internal.RuntimeContract$Member$Kind", "internal.BlockTypeIndices",
-            "internal.FunctionReferences", "internal.FunctionReferences$1", "internal.gen.CountedLoops",
-            "internal.gen.CountedLoops$1", "internal.gen.CountedLoops$Loop",
-            "internal.gen.FunctionEmitter", "internal.gen.FunctionEmitter$1", "internal.gen.FunctionEmitter$Frame",
-            "internal.gen.GenBackend", "internal.gen.GenBackend$1", "internal.gen.GenBackend$MachineEmitter",
-            "internal.gen.GenBackend$MachineEmitter$Size", "internal.gen.GenBackend$Writer",
-            "internal.gen.JvmTypes", "internal.gen.Layout", "internal.gen.ModuleInfo", "internal.gen.ModuleInfo$1",
-            "internal.gen.Names", "internal.gen.Splitter", "internal.gen.Splitter$1", "internal.gen.Splitter$Item",
-            "internal.gen.Splitter$Measure", "internal.gen.Splitter$Node", "internal.gen.Splitter$Plan",
-            "internal.gen.Splitter$Planner", "internal.gen.Splitter$Region", "internal.gen.TailCalls");
+    /** The classes whose class files the code hash in {@link #VERSION} covers ({@link CodeHash#COMPILER_CLASSES}). */
+    static final List<String> CODE_CLASSES = CodeHash.COMPILER_CLASSES;
 
     static {
         var props = new Properties();
@@ -73,25 +57,15 @@ public final class WasmCompiler {
     }
 
     /**
-     * A checksum of {@link #CODE_CLASSES}' class files (CRC-32 and Adler-32, 48 bits of them), so that a compiler
-     * change under the same project version still changes the stamp (and so invalidates caches and pre-compiled
-     * jars). Not a security boundary (a class file can carry any stamp; what a pre-compiled class may reference is
-     * checked on its own), so not SHA-256: this runs when a plugin is first loaded, before the JIT has compiled
-     * anything, where both checksums are native code and SHA-256 over ~235 KB is not.
+     * A checksum of {@link #CODE_CLASSES}' class files ({@link CodeHash#checksum}: CRC-32 and Adler-32, 48 bits of
+     * them), so that a compiler change under the same project version still changes the stamp (and so invalidates
+     * caches and pre-compiled jars). Not a security boundary (a class file can carry any stamp; what a pre-compiled
+     * class may reference is checked on its own). Computed when the compiler is built and read back from its
+     * resource; computed here only when the classes were built without it.
      */
     private static String codeHash() {
-        var crc = new java.util.zip.CRC32();
-        var adler = new java.util.zip.Adler32();
-        for (String c : CODE_CLASSES) {
-            try (InputStream in = WasmCompiler.class.getResourceAsStream(c.replace('.', '/') + ".class")) {
-                byte[] bytes = in.readAllBytes();
-                crc.update(bytes);
-                adler.update(bytes);
-            } catch (IOException | NullPointerException e) {
-                throw new ExceptionInInitializerError("cannot read the compiler's own class " + c + ": " + e);
-            }
-        }
-        return HexFormat.of().toHexDigits((int) crc.getValue()) + HexFormat.of().toHexDigits((short) adler.getValue());
+        String built = CodeHash.read(WasmCompiler.class, CodeHash.COMPILER_RESOURCE, CodeHash.COMPILER_KEY);
+        return built != null ? built : CodeHash.compilerCodeHash();
     }
 
     private WasmCompiler() {}

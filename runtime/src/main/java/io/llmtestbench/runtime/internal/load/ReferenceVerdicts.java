@@ -3,12 +3,13 @@ package io.llmtestbench.runtime.internal.load;
 import io.llmtestbench.compiler.PluginArtifact;
 import io.llmtestbench.compiler.WasmCompiler;
 import io.llmtestbench.compiler.internal.AllowedReferences;
+import io.llmtestbench.compiler.internal.CodeHash;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,8 +27,15 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ReferenceVerdicts {
     private static final String DIR = "checked";
-    /** Digest of the classes whose code decides the verdict, besides the compiler's (in {@link WasmCompiler#VERSION}). */
+    /**
+     * Digest of the classes whose code decides the verdict, besides the compiler's (in {@link WasmCompiler#VERSION}):
+     * computed when the runtime is built ({@link #main}) and read back, or computed now where the classes were built
+     * without it.
+     */
     private static final String CHECKER = checkerHash();
+    /** The resource holding {@link #CHECKER}, next to this class, and its key. */
+    static final String CHECKER_RESOURCE = "checker-hash.properties";
+    static final String CHECKER_KEY = "checker";
 
     private final RememberedVerdicts checked;
     private final AtomicLong checks = new AtomicLong();
@@ -79,17 +87,22 @@ public final class ReferenceVerdicts {
 
 
     private static String checkerHash() {
-        try {
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            for (Class<?> c : new Class<?>[] {ClassReferenceVerifier.class, ClassFileCode.class, AllowedReferences.class}) {
-                try (InputStream in = c.getResourceAsStream(c.getSimpleName() + ".class")) {
-                    d.update(in.readAllBytes());
-                }
-            }
-            return HexFormat.of().formatHex(d.digest());
-        } catch (IOException | NoSuchAlgorithmException | NullPointerException e) {
-            throw new ExceptionInInitializerError("cannot read the verifier's own classes: " + e);
-        }
+        String built = CodeHash.read(ReferenceVerdicts.class, CHECKER_RESOURCE, CHECKER_KEY);
+        return built != null ? built : checkerHashOfClasses();
+    }
+
+    /** SHA-256 of the class files of the verifier, its code reader and the allow-list, computed now. */
+    static String checkerHashOfClasses() {
+        return CodeHash.sha256(List.of(ClassReferenceVerifier.class, ClassFileCode.class, AllowedReferences.class));
+    }
+
+    /**
+     * Writes {@link #CHECKER_RESOURCE} into {@code args[0]}, the runtime's class output directory (run by Maven after
+     * compiling, exec-maven-plugin at {@code process-classes}; CheckerHashTest checks it against the classes).
+     */
+    public static void main(String[] args) throws IOException {
+        CodeHash.write(Path.of(args[0]).resolve(ReferenceVerdicts.class.getPackageName().replace('.', '/')).resolve(CHECKER_RESOURCE),
+                CHECKER_KEY, checkerHashOfClasses());
     }
 
 }
