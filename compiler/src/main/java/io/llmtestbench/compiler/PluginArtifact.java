@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmtestbench.compiler.internal.CodeSizes;
+import io.llmtestbench.compiler.internal.FileDigests;
 import io.llmtestbench.compiler.internal.JsonTrees;
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,9 +60,18 @@ public final class PluginArtifact {
      * @param largeMethods the generated methods over {@link CompilationReport#HUGE_METHOD_LIMIT}, as the manifest lists
      *     them (read without parsing a class)
      * @param source the module as given to the compiler ({@code source.wasm}), whose SHA-256 the stamp names
+     * @param checkedSha256 the SHA-256 of {@code wasm} and of each class, when reading the entry has already computed
+     *     and checked them against its manifest, else null: see {@link #moduleSha256()} and {@link #classSha256()}
      */
     public record Entry(String id, String sourceName, CompilerStamp stamp, String mainClass, Map<String, byte[]> classes,
-            byte[] wasm, List<Integer> interpretedFunctions, List<CompilationReport.Method> largeMethods, byte[] source) {
+            byte[] wasm, List<Integer> interpretedFunctions, List<CompilationReport.Method> largeMethods, byte[] source,
+            FileDigests checkedSha256) {
+
+        /** An entry whose digests are computed when asked for. */
+        public Entry(String id, String sourceName, CompilerStamp stamp, String mainClass, Map<String, byte[]> classes,
+                byte[] wasm, List<Integer> interpretedFunctions, List<CompilationReport.Method> largeMethods, byte[] source) {
+            this(id, sourceName, stamp, mainClass, classes, wasm, interpretedFunctions, largeMethods, source, null);
+        }
 
         public static Entry of(String id, String sourceName, CompiledModule module) {
             return new Entry(id, sourceName, module.stamp(), module.mainClass(), module.classes(), module.wasm(),
@@ -69,7 +79,23 @@ public final class PluginArtifact {
                     module.source());
         }
 
-        /** This entry with other classes (everything else kept). */
+        /**
+         * Hex SHA-256 of {@link #wasm()}: the one {@link #read} computed to check it against the manifest, else
+         * computed now. Reading a pre-compiled jar in a fresh JVM hashes in the bytecode interpreter (SHA-256 runs at
+         * a few MB/s before the JIT compiles it), so each file is hashed once on the load path (issue #16 point 4).
+         */
+        public String moduleSha256() {
+            return checkedSha256 != null ? checkedSha256.of(wasm) : WasmCompiler.sha256(wasm);
+        }
+
+        /** Hex SHA-256 of each of {@link #classes()} by name, as {@link #moduleSha256()}. */
+        public Map<String, String> classSha256() {
+            Map<String, String> sha = new LinkedHashMap<>();
+            classes.forEach((name, bytes) -> sha.put(name, checkedSha256 != null ? checkedSha256.of(bytes) : WasmCompiler.sha256(bytes)));
+            return sha;
+        }
+
+        /** This entry with other classes (everything else kept; the digests computed again when asked for). */
         public Entry withClasses(Map<String, byte[]> newClasses) {
             return new Entry(id, sourceName, stamp, mainClass, newClasses, wasm, interpretedFunctions, largeMethods, source);
         }
@@ -259,15 +285,21 @@ public final class PluginArtifact {
             throw new IOException(where + ": plugin " + id + ": plugin.json names module files other than " + MODULE + " and " + SOURCE);
         }
         byte[] wasm = require(resource, dir + MODULE, where);
-        if (!WasmCompiler.sha256(wasm).equals(m.path("wasmSha256").asText())) {
+        String wasmSha256 = WasmCompiler.sha256(wasm);
+        if (!wasmSha256.equals(m.path("wasmSha256").asText())) {
             throw new IOException(where + ": plugin " + id + ": " + MODULE + " does not match its SHA-256 in plugin.json");
         }
         byte[] source = require(resource, dir + SOURCE, where);
-        if (!WasmCompiler.sha256(source).equals(stamp.wasmSha256())) {
+        // the same bytes have the same digest: the compiler keeps most modules as they are given, and hashing is
+        // slow in a fresh JVM
+        String sourceSha256 = java.util.Arrays.equals(source, wasm) ? wasmSha256 : WasmCompiler.sha256(source);
+        if (!sourceSha256.equals(stamp.wasmSha256())) {
             throw new IOException(where + ": plugin " + id + ": " + SOURCE + " does not match the SHA-256 its stamp names ("
                     + stamp.wasmSha256() + ")");
         }
         Map<String, byte[]> classes = new LinkedHashMap<>();
+        FileDigests digests = new FileDigests();
+        digests.put(wasm, wasmSha256);
         var names = m.path("classes").fieldNames();
         while (names.hasNext()) {
             String name = names.next();
@@ -275,10 +307,12 @@ public final class PluginArtifact {
                 throw new IOException(where + ": plugin " + id + ": '" + name + "' in plugin.json is not a class name");
             }
             byte[] bytes = require(resource, name.replace('.', '/') + ".class", where);
-            if (!WasmCompiler.sha256(bytes).equals(m.path("classes").path(name).asText())) {
+            String sha = WasmCompiler.sha256(bytes);
+            if (!sha.equals(m.path("classes").path(name).asText())) {
                 throw new IOException(where + ": plugin " + id + ": class " + name + " does not match its SHA-256 in plugin.json");
             }
             classes.put(name, bytes);
+            digests.put(bytes, sha);
         }
         List<Integer> interpreted = new ArrayList<>();
         m.path("interpretedFunctions").forEach(n -> interpreted.add(n.asInt()));
@@ -286,7 +320,7 @@ public final class PluginArtifact {
         m.path("largeMethods").forEach(n -> large.add(new CompilationReport.Method(
                 n.path("class").asText(), n.path("method").asText(), n.path("wasmFunction").asInt(), n.path("bytecodeBytes").asInt())));
         return new Entry(id, m.path("source").asText(id + ".wasm"), stamp, m.path("mainClass").asText(), classes, wasm,
-                interpreted, large, source);
+                interpreted, large, source, digests);
     }
 
     /** A Java binary class name: dot-separated identifiers (so never a path). */

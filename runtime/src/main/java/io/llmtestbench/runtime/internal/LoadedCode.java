@@ -70,7 +70,7 @@ public final class LoadedCode {
             throw Failures.load(Stage.INVALID, label,
                     "compiled without fuel metering; the instruction limit could not be enforced", null);
         }
-        String moduleSha256 = WasmCompiler.sha256(entry.wasm());
+        String moduleSha256 = entry.moduleSha256(); // a jar's reader has hashed it already
         String classStamp = expected.forClasses(moduleSha256);
         for (Map.Entry<String, byte[]> c : entry.classes().entrySet()) {
             String found;

@@ -65,12 +65,45 @@ class StartupClassesTest {
                 .as("ASM's ClassReader loaded by a load whose verdict is remembered").isEmpty();
     }
 
+    /**
+     * SHA-256 runs in the bytecode interpreter in a fresh JVM (a few MB/s until the JIT has compiled it), so the load
+     * path hashes each file of the jar once: the reader checks {@code module.wasm} and each class against the
+     * manifest, and those digests are what the stamps and the class-reference verdict are checked with; {@code
+     * source.wasm}, the same bytes as {@code module.wasm} here, is compared, not hashed again; counting the imported
+     * functions for the compilation report does not digest the module.
+     */
+    @Test
+    void aLoadWithARememberedVerdictHashesEachFileOfTheJarOnce(@TempDir Path dir) throws Exception {
+        Path wasm = TestPlugins.wasm("similarity-evaluator");
+        Path jar = dir.resolve("similarity-evaluator.jar");
+        var compiled = WasmCompiler.compile(Files.readAllBytes(wasm), CompilerOptions.defaults());
+        var entry = PluginArtifact.Entry.of("similarity-evaluator", "similarity-evaluator.wasm", compiled);
+        try (OutputStream out = Files.newOutputStream(jar)) {
+            PluginArtifact.writeJar(out, List.of(entry));
+        }
+        assertThat(entry.source()).as("the compiler keeps this module as it is").isEqualTo(entry.wasm());
+        long files = entry.wasm().length + entry.classes().values().stream().mapToLong(c -> c.length).sum();
+        Path cache = dir.resolve("cache");
+        host(jar, cache.toString());
+        String again = host(List.of("-Dstartup.countSha256=true"), jar, cache.toString());
+        long hashed = again.lines().filter(l -> l.startsWith("sha256-bytes=")).mapToLong(l -> Long.parseLong(l.substring(13)))
+                .findFirst().orElseThrow();
+        // besides the files: the index, the manifest, the verdict's digest of digests (a few KB)
+        assertThat(hashed).as("bytes hashed by a load of a jar whose files are " + files + " bytes")
+                .isBetween(files, files + 16 * 1024);
+    }
+
     /** Runs StartupHost in a JVM of its own with the class-load log on stdout; its output. */
     private static String host(Path jar, String... more) throws Exception {
+        return host(List.of(), jar, more);
+    }
+
+    private static String host(List<String> jvmOptions, Path jar, String... more) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = new java.util.ArrayList<>(List.of(java.toString(), "-Xlog:class+load=info:stdout",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
-                StartupHost.class.getName(), jar.toString()));
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), StartupHost.class.getName(), jar.toString()));
         command.addAll(List.of(more));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
