@@ -595,6 +595,9 @@ final class Splitter {
             BitSet out = new BitSet();
             List<int[]> runs = null;
             for (int k = 0; k < cases && size > target; k++) {
+                if (bytes[order.get(k)] > target * 4 / 5) {
+                    continue; // a case larger than a part may be stays: a slice of it would not fit a method
+                }
                 out.set(order.get(k));
                 runs = runsOf(chain, bytes, out);
                 int after = size;

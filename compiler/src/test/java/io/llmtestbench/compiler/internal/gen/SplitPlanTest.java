@@ -145,6 +145,51 @@ class SplitPlanTest {
         assertThat(sliced).as("large cases in slices").isPositive();
     }
 
+    /**
+     * A case larger than a part may be stays out of the slices: a slice of it alone would not fit a method, and each
+     * retry with a smaller target would slice it first again, down to a method of a thousand bytes and a score of
+     * tiny parts (the Rust plugins' serde functions did: a method of 860 bytes and 22 parts). Here one case of ~12 KB
+     * among 160 small ones: the function gets the other plans (it kept 1,680 bytes and 12 parts, unmetered 18).
+     */
+    @ParameterizedTest(name = "metering {0}")
+    @ValueSource(booleans = {true, false})
+    void aCaseLargerThanAPartStaysOutOfTheSlices(boolean metering) throws Exception {
+        int n = 160;
+        var wat = new StringBuilder("(module (memory 1) (func (export \"run\") (param $steps i32) (result i32)\n");
+        wat.append("  (local $pc i32) (local $a i32)\n  (block $halt (loop $next\n");
+        wat.append("    (br_if $halt (i32.eqz (local.get $steps)))\n");
+        wat.append("    (local.set $steps (i32.sub (local.get $steps) (i32.const 1)))\n");
+        for (int i = n; i > 0; i--) {
+            wat.append("    (block $c").append(i).append('\n');
+        }
+        wat.append("      (br_table");
+        for (int i = 1; i <= n; i++) {
+            wat.append(" $c").append(i);
+        }
+        wat.append(" (i32.load8_u (local.get $pc))))\n");
+        for (int i = 1; i <= n; i++) {
+            for (int k = 0; k < (i == 40 ? 600 : 1); k++) {
+                wat.append("    (local.set $a (i32.xor (i32.load offset=").append(4 * k).append(" (local.get $pc))")
+                        .append(" (i32.mul (local.get $a) (i32.const ").append(i + k).append("))))\n");
+            }
+            wat.append("    (br $next))\n");
+        }
+        wat.append("  )\n  (local.get $a)))\n");
+        CompiledModule m = WasmCompiler.compile(assemble(wat.toString()), CompilerOptions.defaults().withMetering(metering));
+        int main = 0;
+        int parts = 0;
+        for (CompilationReport.Method method : CompilationReport.methodsOf(m.classes())) {
+            assertThat(method.bytecodeBytes()).as("%s", method.method()).isLessThanOrEqualTo(Splitter.HUGE_METHOD_LIMIT);
+            if (method.method().equals("func_0")) {
+                main = method.bytecodeBytes();
+            } else if (method.method().startsWith("func_0$")) {
+                parts++;
+            }
+        }
+        assertThat(main).as("bytes the function's own method keeps").isGreaterThan(2500);
+        assertThat(parts).as("parts").isBetween(1, 6);
+    }
+
     private static boolean large(int i) {
         return i % 4 == 0;
     }
