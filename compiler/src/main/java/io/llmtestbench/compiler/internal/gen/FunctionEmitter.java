@@ -3120,13 +3120,17 @@ final class FunctionEmitter {
                 mv.visitInsn(IDIV);
                 return true;
             case I32_DIV_U:
-                binaryCall("java/lang/Integer", "divideUnsigned", "(II)I");
+                if (!unsignedByConstant(index, false, false)) {
+                    binaryCall("java/lang/Integer", "divideUnsigned", "(II)I");
+                }
                 return true;
             case I32_REM_S:
                 binary(IREM);
                 return true;
             case I32_REM_U:
-                binaryCall("java/lang/Integer", "remainderUnsigned", "(II)I");
+                if (!unsignedByConstant(index, false, true)) {
+                    binaryCall("java/lang/Integer", "remainderUnsigned", "(II)I");
+                }
                 return true;
             case I32_AND:
                 binary(IAND);
@@ -3197,13 +3201,17 @@ final class FunctionEmitter {
                 mv.visitInsn(LDIV);
                 return true;
             case I64_DIV_U:
-                binaryCall(RuntimeContract.I64_DIV_U);
+                if (!unsignedByConstant(index, true, false)) {
+                    binaryCall(RuntimeContract.I64_DIV_U);
+                }
                 return true;
             case I64_REM_S:
                 binary(LREM);
                 return true;
             case I64_REM_U:
-                binaryCall(RuntimeContract.I64_REM_U);
+                if (!unsignedByConstant(index, true, true)) {
+                    binaryCall(RuntimeContract.I64_REM_U);
+                }
                 return true;
             case I64_AND:
                 binary(LAND);
@@ -3479,6 +3487,64 @@ final class FunctionEmitter {
         }
         long v = i64 ? p.operand(0) : (int) p.operand(0);
         return v != 0 && v != -1;
+    }
+
+    /**
+     * {@code div_u}/{@code rem_u} by a constant other than zero, [a, c] on the stack (c pushed by the instruction
+     * before): a shift or a mask for a power of two; otherwise a division C2 sees with a constant divisor, which it
+     * turns into a multiplication (i32: in {@code long}, where every unsigned int is non-negative; i64: when
+     * {@code a} is non-negative, else {@code WasmOps}). A divisor at or above 2^63 stays with {@code WasmOps}.
+     * Returns false, having emitted nothing, when the divisor is not such a constant.
+     */
+    private boolean unsignedByConstant(int index, boolean i64, boolean rem) {
+        if (index == 0 || code.get(index - 1).opcode() != (i64 ? OpCode.I64_CONST : OpCode.I32_CONST)) {
+            return false;
+        }
+        long c = i64 ? code.get(index - 1).operand(0) : code.get(index - 1).operand(0) & 0xFFFF_FFFFL;
+        if (c == 0 || (i64 && c < 0 && c != Long.MIN_VALUE)) {
+            return false;
+        }
+        var mv = method;
+        pop();
+        mv.visitInsn(i64 ? POP2 : POP);
+        if (Long.bitCount(c) == 1) {
+            if (rem) {
+                if (i64) {
+                    ldc(c - 1);
+                    mv.visitInsn(LAND);
+                } else {
+                    ldc((int) (c - 1));
+                    mv.visitInsn(IAND);
+                }
+            } else {
+                ldc(Long.numberOfTrailingZeros(c));
+                mv.visitInsn(i64 ? LUSHR : IUSHR);
+            }
+            return true;
+        }
+        if (!i64) {
+            mv.visitInsn(I2L);
+            ldc(0xFFFF_FFFFL);
+            mv.visitInsn(LAND);
+            ldc(c);
+            mv.visitInsn(rem ? LREM : LDIV);
+            mv.visitInsn(L2I);
+            return true;
+        }
+        Label slow = new Label();
+        Label done = new Label();
+        mv.visitInsn(DUP2);
+        mv.visitInsn(LCONST_0);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFLT, slow);
+        ldc(c);
+        mv.visitInsn(rem ? LREM : LDIV);
+        mv.visitJumpInsn(GOTO, done);
+        mv.visitLabel(slow);
+        ldc(c);
+        invoke(rem ? RuntimeContract.I64_REM_U : RuntimeContract.I64_DIV_U);
+        mv.visitLabel(done);
+        return true;
     }
 
     private static int icmp(OpCode op) {
