@@ -327,6 +327,36 @@ class DifferentialTest {
         return tests.stream();
     }
 
+    /**
+     * Programs' mains (loop nests one after the other, 4-8 KB of bytecode: they would fit in one method) are split
+     * into two parts or more that each hold a loop nest: results, memory and exact fuel, metered and unmetered.
+     */
+    @TestFactory
+    Stream<DynamicTest> phasesAgree() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (int i = 0; i < 2 * HUGE_MODULES; i++) {
+            long seed = SEED + 3_000_000 + i;
+            tests.add(DynamicTest.dynamicTest("phases, seed " + seed, () -> {
+                byte[] wasm = RandomModules.generatePhases(seed);
+                for (boolean metering : new boolean[] {true, false}) {
+                    var compiled = WasmCompiler.compile(wasm, CompilerOptions.defaults().withMetering(metering));
+                    assertThat(compiled.report().largeMethods()).as("methods over HugeMethodLimit").isEmpty();
+                    var sizes = compiled.classes().values().stream()
+                            .flatMap(c -> io.llmtestbench.compiler.internal.ClassFiles.codeLengths(c).entrySet().stream())
+                            .filter(e -> e.getKey().matches("func_1(\\$\\d+)?\\(.*"))
+                            .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+                    int total = sizes.values().stream().mapToInt(Integer::intValue).sum();
+                    if (metering) { // 6-7 KB metered, 3.6-4.8 KB unmetered (split or not by size)
+                        assertThat(total).as("run's bytecode in all its methods: %s", sizes).isLessThan(8_000);
+                        assertThat(sizes.size()).as("run's methods: %s", sizes).isGreaterThanOrEqualTo(3);
+                    }
+                }
+                checkModule(seed, wasm);
+            }));
+        }
+        return tests.stream();
+    }
+
     /** Parts that take an entry (an {@code int} before the frame): slices of a dispatch nest. */
     private static long slices(io.llmtestbench.compiler.CompiledModule compiled) {
         long n = 0;

@@ -34,6 +34,7 @@ final class RandomModules {
     private final ByteArrayOutputStream code = new ByteArrayOutputStream();
     private final boolean huge;
     private final boolean dispatch;
+    private boolean phases;
     private int loops;
     private int budget;
 
@@ -70,6 +71,41 @@ final class RandomModules {
      */
     static byte[] generateDispatch(long seed) {
         return new RandomModules(seed, true, true).module();
+    }
+
+    /**
+     * A module whose {@code run} is a program's main: 6-8 loops one after the other (phases), each of 7-11
+     * statements, one or more of them a loop (a loop nest). Between 4,000 and 8,000 bytes of bytecode, so it would fit in one
+     * JVM method; the generator splits it into its loop nests (GenBackend's phase parts). Trap-free like
+     * {@link #generateHuge}, so that every phase runs.
+     */
+    static byte[] generatePhases(long seed) {
+        RandomModules r = new RandomModules(seed, true);
+        r.phases = true;
+        return r.module();
+    }
+
+    private void phase() {
+        int counter = 8;
+        op(0x41, 1 + random.nextInt(12)); // i32.const n (small, one-byte LEB)
+        op(0x21, counter);
+        op(0x03, 0x40); // loop
+        int n = 7 + random.nextInt(5);
+        int nest = random.nextInt(n); // a phase is a loop nest: one of its statements is a loop
+        for (int i = 0; i < n; i++) {
+            loops = 0;
+            if (i == nest) {
+                loop(1);
+            } else {
+                statement(1);
+            }
+        }
+        op(0x20, counter);
+        op(0x41, 1);
+        op(0x6b);
+        op(0x22, counter);
+        op(0x0d, 0); // br_if 0 (the loop)
+        op(0x0b); // end loop
     }
 
     private byte[] dispatchRun() {
@@ -213,6 +249,12 @@ final class RandomModules {
         // local groups: 3 x i32 (2-4), 3 x i64 (5-7), 2 x i32 (8-9 loop counters)
         b.writeBytes(bytes(3, 3, I32, 3, I64, 2, I32));
         int statements = huge ? 6_000 : 5 + random.nextInt(20);
+        if (phases) {
+            for (int i = 0, n = 6 + random.nextInt(3); i < n; i++) {
+                phase();
+            }
+            statements = 0;
+        }
         for (int i = 0; i < statements && budget > 0; i++) {
             statement(0);
         }

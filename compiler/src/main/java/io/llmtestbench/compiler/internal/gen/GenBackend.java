@@ -3,9 +3,12 @@ package io.llmtestbench.compiler.internal.gen;
 import static org.objectweb.asm.Opcodes.*;
 
 import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.AnnotatedInstruction;
 import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.OpCode;
 import com.dylibso.chicory.wasm.types.ValType;
 import io.llmtestbench.compiler.internal.RuntimeContract;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
@@ -92,13 +95,20 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
     private static final int SPLIT_TARGET = Integer.getInteger("llmtb.gen.splitTarget", 7000);
 
     /**
+     * A function over this many bytes of bytecode is split into its loop nests even when it would fit in one method,
+     * into two parts or more that each hold a loop nest and lie inside no loop ({@link #phaseParts}). RATIONALE.md, "Why
+     * do we own the code generator?", on functions under the limit that are a program's main.
+     */
+    static final int PHASE_SPLIT = 4000;
+
+    /**
      * The methods of one wasm function: one, or when that one would pass HotSpot's 8,000-byte limit, the
      * function's method and its parts, planned with a smaller target until every method fits.
      */
     private static List<MethodNode> methods(Layout layout, int f, boolean metered) {
         ModuleInfo mod = layout.mod;
         MethodNode whole = new FunctionEmitter(mod, layout, f, metered, null, null, null).emit();
-        if (estimate(whole) <= Splitter.HUGE_METHOD_LIMIT) {
+        if (estimate(whole) <= PHASE_SPLIT) {
             return List.of(whole);
         }
         var code = mod.body(f);
@@ -107,11 +117,18 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
         MethodNode measured = measuring.emit();
         int size = codeSize(measured);
         measuring.recordOffsets();
-        if (size <= Splitter.HUGE_METHOD_LIMIT) {
+        if (size <= PHASE_SPLIT) {
             return List.of(measured);
         }
         int locals = mod.functionType(f).params().size()
                 + mod.module.codeSection().getFunctionBody(f - mod.importedFunctions).localTypes().size();
+        List<MethodNode> phases = phaseParts(layout, f, metered, code, measure, locals);
+        if (phases != null) {
+            return phases;
+        }
+        if (size <= Splitter.HUGE_METHOD_LIMIT) {
+            return List.of(measured);
+        }
         int largest = size;
         // A part's bytecode overshoots its target by what the planner estimates only roughly (the caller's switch
         // on a part's exit code, the locals moved through the frame, the part's own exits): the next target is
@@ -134,6 +151,78 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
         }
         throw new IllegalStateException("function " + f + " cannot be split into methods of at most "
                 + Splitter.HUGE_METHOD_LIMIT + " bytes of bytecode (largest part: " + largest + " bytes)");
+    }
+
+    /**
+     * The function's method and parts planned for a target under {@link #PHASE_SPLIT}, when the plan has two parts
+     * or more, each holds a loop nest and lies inside no loop, and every method fits HotSpot's limit; else null. Such parts are a program's phases (its loop nests one
+     * after the other): each is compiled, profiled and deoptimised on its own, and a call to one is paid once per run
+     * of a loop nest, not once per trip of a loop or per call of a function that is mostly straight-line code.
+     */
+    private static List<MethodNode> phaseParts(Layout layout, int f, boolean metered, List<AnnotatedInstruction> code,
+            Splitter.Measure measure, int locals) {
+        Splitter.Plan plan = Splitter.plan(code, measure, PHASE_SPLIT * 7 / 8, layout.mod, locals);
+        if (plan.regions.size() < 2 || !eachPartIsAPhase(code, plan)) {
+            return null;
+        }
+        List<MethodNode> methods = new ArrayList<>();
+        methods.add(new FunctionEmitter(layout.mod, layout, f, metered, plan, null, null).emit());
+        for (Splitter.Region r : plan.regions) {
+            methods.add(new FunctionEmitter(layout.mod, layout, f, metered, plan, r, null).emit());
+        }
+        for (MethodNode m : methods) {
+            if (codeSize(m) > Splitter.HUGE_METHOD_LIMIT) {
+                return null;
+            }
+        }
+        return methods;
+    }
+
+    /** Whether every part of the plan holds a loop nest (a loop with a loop inside it) and lies inside no loop. */
+    static boolean eachPartIsAPhase(List<AnnotatedInstruction> code, Splitter.Plan plan) {
+        for (Splitter.Region r : plan.regions) {
+            if (!holdsLoopNest(code, r.start, r.end) || openLoops(code, r.start) > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** How many loops are open at instruction {@code at}. */
+    private static int openLoops(List<AnnotatedInstruction> code, int at) {
+        ArrayDeque<Boolean> open = new ArrayDeque<>();
+        int loops = 0;
+        for (int i = 0; i < at; i++) {
+            OpCode op = code.get(i).opcode();
+            if (op == OpCode.LOOP || op == OpCode.BLOCK || op == OpCode.IF) {
+                open.push(op == OpCode.LOOP);
+                loops += op == OpCode.LOOP ? 1 : 0;
+            } else if (op == OpCode.END && !open.isEmpty() && open.pop()) {
+                loops--;
+            }
+        }
+        return loops;
+    }
+
+    /** Whether instructions {@code [start, end)} hold a loop inside a loop. */
+    private static boolean holdsLoopNest(List<AnnotatedInstruction> code, int start, int end) {
+        ArrayDeque<Boolean> open = new ArrayDeque<>();
+        int loops = 0;
+        for (int i = start; i < end; i++) {
+            OpCode op = code.get(i).opcode();
+            if (op == OpCode.LOOP) {
+                if (loops > 0) {
+                    return true;
+                }
+                open.push(true);
+                loops++;
+            } else if (op == OpCode.BLOCK || op == OpCode.IF) {
+                open.push(false);
+            } else if (op == OpCode.END && !open.isEmpty() && open.pop()) {
+                loops--;
+            }
+        }
+        return false;
     }
 
     /** The next, smaller split target after a plan for {@code target} gave a method of {@code largest} bytes. */
