@@ -65,7 +65,8 @@ class ChunkedLoopsTest {
         unrecognised = wat2wasm(dir, "unrecognised", plain.toString());
     }
 
-    private static byte[] wat2wasm(Path dir, String name, String wat) throws IOException, InterruptedException {
+    /** {@code wat} assembled by wabt's wat2wasm in {@code dir} (also for ConstantDivisorsTest). */
+    static byte[] wat2wasm(Path dir, String name, String wat) throws IOException, InterruptedException {
         Path in = dir.resolve(name + ".wat");
         Path out = dir.resolve(name + ".wasm");
         Files.writeString(in, wat);

@@ -6,9 +6,6 @@ import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import io.llmtestbench.compiler.CompilerOptions;
 import io.llmtestbench.runtime.internal.exec.Budget;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +57,7 @@ class ConstantDivisorsTest {
                         + " local.get 0 i64.const %d i64.%s)%n", op, i, I64_DIVISORS[i], op));
             }
         }
-        wasm = wat2wasm(dir, wat.append(")\n").toString());
+        wasm = ChunkedLoopsTest.wat2wasm(dir, "divisors", wat.append(")\n").toString());
     }
 
     @Test
@@ -145,20 +142,5 @@ class ConstantDivisorsTest {
         long direct = 1 + java.util.Arrays.stream(I64_DIVISORS).filter(c -> c < 0 && c != Long.MIN_VALUE).count();
         assertThat(calls.stream().filter(c -> c.equals("i64DivU"))).hasSize((int) (slowPaths + direct));
         assertThat(calls.stream().filter(c -> c.equals("i64RemU"))).hasSize((int) (slowPaths + direct));
-    }
-
-    private static byte[] wat2wasm(Path dir, String wat) throws IOException, InterruptedException {
-        Path in = dir.resolve("divisors.wat");
-        Path out = dir.resolve("divisors.wasm");
-        Files.writeString(in, wat);
-        Process p;
-        try {
-            p = new ProcessBuilder("wat2wasm", in.toString(), "-o", out.toString()).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new AssertionError("this test assembles its module with wabt's wat2wasm: install wabt", e);
-        }
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as("wat2wasm: %s", log).isZero();
-        return Files.readAllBytes(out);
     }
 }

@@ -100,11 +100,7 @@ final class RandomModules {
                 statement(1);
             }
         }
-        op(0x20, counter);
-        op(0x41, 1);
-        op(0x6b);
-        op(0x22, counter);
-        op(0x0d, 0); // br_if 0 (the loop)
+        latch(counter);
         op(0x0b); // end loop
     }
 
@@ -324,14 +320,18 @@ final class RandomModules {
         for (int i = 0, n = 1 + random.nextInt(4); i < n; i++) {
             statement(nesting + 1);
         }
-        // counter -= 1; br_if 0 (counter != 0)
+        latch(counter);
+        op(0x0b); // end loop
+        op(0x0b); // end block
+    }
+
+    /** counter -= 1; br_if 0 (counter != 0): the latch of a loop counted down in local {@code counter}. */
+    private void latch(int counter) {
         op(0x20, counter);
         op(0x41, 1);
         op(0x6b);
         op(0x22, counter);
         op(0x0d, 0); // br_if 0 (the loop)
-        op(0x0b); // end loop
-        op(0x0b); // end block
     }
 
     private void store() {

@@ -112,7 +112,7 @@ final class CountedLoops {
     }
 
     /** The index of the {@code end} of every {@code block}, {@code loop} and {@code if}; -1 elsewhere. */
-    private static int[] matchEnds(List<AnnotatedInstruction> code) {
+    static int[] matchEnds(List<AnnotatedInstruction> code) {
         int[] end = new int[code.size()];
         java.util.Arrays.fill(end, -1);
         int[] open = new int[code.size() + 1];

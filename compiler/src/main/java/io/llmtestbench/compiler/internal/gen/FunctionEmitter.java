@@ -3477,16 +3477,17 @@ final class FunctionEmitter {
 
     /** Whether the divisor just pushed is a constant other than 0 and -1 (no check needed). */
     private boolean constantDivisor(int index, boolean i64) {
-        int prev = index - 1;
-        if (prev < 0) {
-            return false;
+        Long v = constantBefore(index, i64);
+        return v != null && v != 0 && v != -1;
+    }
+
+    /** The value of the {@code i32.const} (sign-extended) or {@code i64.const} right before {@code index}, or null. */
+    private Long constantBefore(int index, boolean i64) {
+        if (index == 0 || code.get(index - 1).opcode() != (i64 ? OpCode.I64_CONST : OpCode.I32_CONST)) {
+            return null;
         }
-        AnnotatedInstruction p = code.get(prev);
-        if (p.opcode() != (i64 ? OpCode.I64_CONST : OpCode.I32_CONST)) {
-            return false;
-        }
-        long v = i64 ? p.operand(0) : (int) p.operand(0);
-        return v != 0 && v != -1;
+        long v = code.get(index - 1).operand(0);
+        return i64 ? v : (long) (int) v;
     }
 
     /**
@@ -3497,10 +3498,11 @@ final class FunctionEmitter {
      * Returns false, having emitted nothing, when the divisor is not such a constant.
      */
     private boolean unsignedByConstant(int index, boolean i64, boolean rem) {
-        if (index == 0 || code.get(index - 1).opcode() != (i64 ? OpCode.I64_CONST : OpCode.I32_CONST)) {
+        Long v = constantBefore(index, i64);
+        if (v == null) {
             return false;
         }
-        long c = i64 ? code.get(index - 1).operand(0) : code.get(index - 1).operand(0) & 0xFFFF_FFFFL;
+        long c = i64 ? v : v & 0xFFFF_FFFFL;
         if (c == 0 || (i64 && c < 0 && c != Long.MIN_VALUE)) {
             return false;
         }

@@ -8,7 +8,6 @@ import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.OpCode;
 import com.dylibso.chicory.wasm.types.ValType;
 import io.llmtestbench.compiler.internal.RuntimeContract;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
@@ -96,7 +95,7 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
 
     /**
      * A function over this many bytes of bytecode is split into its loop nests even when it would fit in one method,
-     * into two parts or more that each hold a loop nest and lie inside no loop ({@link #phaseParts}). RATIONALE.md, "Why
+     * into two parts or more that each hold a loop nest and lie inside no loop ({@link #eachPartIsAPhase}). RATIONALE.md, "Why
      * do we own the code generator?", on functions under the limit that are a program's main.
      */
     static final int PHASE_SPLIT = 4000;
@@ -108,10 +107,15 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
     private static List<MethodNode> methods(Layout layout, int f, boolean metered) {
         ModuleInfo mod = layout.mod;
         MethodNode whole = new FunctionEmitter(mod, layout, f, metered, null, null, null).emit();
-        if (estimate(whole) <= PHASE_SPLIT) {
+        var code = mod.body(f);
+        int[] loopDepth = loopDepths(code);
+        boolean nested = false; // a loop inside a loop: without one no phase part can be made
+        for (int i = 0; i < code.size() && !nested; i++) {
+            nested = code.get(i).opcode() == OpCode.LOOP && loopDepth[i] > 0;
+        }
+        if (estimate(whole) <= (nested ? PHASE_SPLIT : Splitter.HUGE_METHOD_LIMIT)) {
             return List.of(whole);
         }
-        var code = mod.body(f);
         var measure = new Splitter.Measure(code.size());
         var measuring = new FunctionEmitter(mod, layout, f, metered, null, null, measure);
         MethodNode measured = measuring.emit();
@@ -122,9 +126,14 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
         }
         int locals = mod.functionType(f).params().size()
                 + mod.module.codeSection().getFunctionBody(f - mod.importedFunctions).localTypes().size();
-        List<MethodNode> phases = phaseParts(layout, f, metered, code, measure, locals);
-        if (phases != null) {
-            return phases;
+        if (nested) {
+            Splitter.Plan plan = Splitter.plan(code, measure, PHASE_SPLIT * 7 / 8, mod, locals);
+            if (plan.regions.size() >= 2 && eachPartIsAPhase(code, loopDepth, plan)) {
+                List<MethodNode> phases = emit(layout, f, metered, plan);
+                if (largest(phases) <= Splitter.HUGE_METHOD_LIMIT) {
+                    return phases;
+                }
+            }
         }
         if (size <= Splitter.HUGE_METHOD_LIMIT) {
             return List.of(measured);
@@ -135,16 +144,8 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
         // smaller in proportion to the overshoot, by 5% to a third. A target just small enough keeps the parts few and shallow: each level of
         // parts a hot loop crosses costs it a call, the frame traffic and a switch on every iteration.
         for (int target = SPLIT_TARGET; target >= 500; target = nextTarget(target, largest)) {
-            Splitter.Plan plan = Splitter.plan(code, measure, target, mod, locals);
-            List<MethodNode> methods = new ArrayList<>();
-            methods.add(new FunctionEmitter(mod, layout, f, metered, plan, null, null).emit());
-            for (Splitter.Region r : plan.regions) {
-                methods.add(new FunctionEmitter(mod, layout, f, metered, plan, r, null).emit());
-            }
-            largest = 0;
-            for (MethodNode m : methods) {
-                largest = Math.max(largest, codeSize(m));
-            }
+            List<MethodNode> methods = emit(layout, f, metered, Splitter.plan(code, measure, target, mod, locals));
+            largest = largest(methods);
             if (largest <= Splitter.HUGE_METHOD_LIMIT) {
                 return methods;
             }
@@ -153,76 +154,60 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
                 + Splitter.HUGE_METHOD_LIMIT + " bytes of bytecode (largest part: " + largest + " bytes)");
     }
 
-    /**
-     * The function's method and parts planned for a target under {@link #PHASE_SPLIT}, when the plan has two parts
-     * or more, each holds a loop nest and lies inside no loop, and every method fits HotSpot's limit; else null. Such parts are a program's phases (its loop nests one
-     * after the other): each is compiled, profiled and deoptimised on its own, and a call to one is paid once per run
-     * of a loop nest, not once per trip of a loop or per call of a function that is mostly straight-line code.
-     */
-    private static List<MethodNode> phaseParts(Layout layout, int f, boolean metered, List<AnnotatedInstruction> code,
-            Splitter.Measure measure, int locals) {
-        Splitter.Plan plan = Splitter.plan(code, measure, PHASE_SPLIT * 7 / 8, layout.mod, locals);
-        if (plan.regions.size() < 2 || !eachPartIsAPhase(code, plan)) {
-            return null;
-        }
+    /** The function's method and the methods of the plan's parts. */
+    private static List<MethodNode> emit(Layout layout, int f, boolean metered, Splitter.Plan plan) {
         List<MethodNode> methods = new ArrayList<>();
         methods.add(new FunctionEmitter(layout.mod, layout, f, metered, plan, null, null).emit());
         for (Splitter.Region r : plan.regions) {
             methods.add(new FunctionEmitter(layout.mod, layout, f, metered, plan, r, null).emit());
         }
-        for (MethodNode m : methods) {
-            if (codeSize(m) > Splitter.HUGE_METHOD_LIMIT) {
-                return null;
-            }
-        }
         return methods;
     }
 
-    /** Whether every part of the plan holds a loop nest (a loop with a loop inside it) and lies inside no loop. */
-    static boolean eachPartIsAPhase(List<AnnotatedInstruction> code, Splitter.Plan plan) {
+    private static int largest(List<MethodNode> methods) {
+        int largest = 0;
+        for (MethodNode m : methods) {
+            largest = Math.max(largest, codeSize(m));
+        }
+        return largest;
+    }
+
+    /**
+     * Whether every part of the plan is a program's phase: it holds a loop nest (a loop inside a loop) and lies inside
+     * no loop. Such parts (a program's loop nests one after the other) are each compiled, profiled and deoptimised
+     * on their own, and a call to one is paid once per run of a loop nest, not once per trip of a loop or per call
+     * of a function that is mostly straight-line code.
+     */
+    static boolean eachPartIsAPhase(List<AnnotatedInstruction> code, int[] loopDepth, Splitter.Plan plan) {
         for (Splitter.Region r : plan.regions) {
-            if (!holdsLoopNest(code, r.start, r.end) || openLoops(code, r.start) > 0) {
+            if (loopDepth[r.start] > 0) {
+                return false;
+            }
+            boolean nest = false;
+            for (int i = r.start; i < r.end && !nest; i++) {
+                nest = code.get(i).opcode() == OpCode.LOOP && loopDepth[i] > 0;
+            }
+            if (!nest) {
                 return false;
             }
         }
         return true;
     }
 
-    /** How many loops are open at instruction {@code at}. */
-    private static int openLoops(List<AnnotatedInstruction> code, int at) {
-        ArrayDeque<Boolean> open = new ArrayDeque<>();
-        int loops = 0;
-        for (int i = 0; i < at; i++) {
-            OpCode op = code.get(i).opcode();
-            if (op == OpCode.LOOP || op == OpCode.BLOCK || op == OpCode.IF) {
-                open.push(op == OpCode.LOOP);
-                loops += op == OpCode.LOOP ? 1 : 0;
-            } else if (op == OpCode.END && !open.isEmpty() && open.pop()) {
-                loops--;
+    /** For each instruction, the number of loops around it. */
+    static int[] loopDepths(List<AnnotatedInstruction> code) {
+        int[] endOf = CountedLoops.matchEnds(code);
+        int[] depth = new int[code.size() + 1];
+        for (int i = 0; i < code.size(); i++) {
+            if (code.get(i).opcode() == OpCode.LOOP && endOf[i] > i) {
+                depth[i + 1]++;
+                depth[endOf[i]]--;
             }
         }
-        return loops;
-    }
-
-    /** Whether instructions {@code [start, end)} hold a loop inside a loop. */
-    private static boolean holdsLoopNest(List<AnnotatedInstruction> code, int start, int end) {
-        ArrayDeque<Boolean> open = new ArrayDeque<>();
-        int loops = 0;
-        for (int i = start; i < end; i++) {
-            OpCode op = code.get(i).opcode();
-            if (op == OpCode.LOOP) {
-                if (loops > 0) {
-                    return true;
-                }
-                open.push(true);
-                loops++;
-            } else if (op == OpCode.BLOCK || op == OpCode.IF) {
-                open.push(false);
-            } else if (op == OpCode.END && !open.isEmpty() && open.pop()) {
-                loops--;
-            }
+        for (int i = 1; i < depth.length; i++) {
+            depth[i] += depth[i - 1];
         }
-        return false;
+        return depth;
     }
 
     /** The next, smaller split target after a plan for {@code target} gave a method of {@code largest} bytes. */
