@@ -552,6 +552,11 @@ public final class PluginSystem implements AutoCloseable {
         return guests.handoffs();
     }
 
+    /** How many loads built their module from remembered declarations (tests prove a recall parses nothing). */
+    long recalledDeclarations() {
+        return loader.recalledDeclarations();
+    }
+
     /** How many pre-compiled jars this system compiled again to verify them (tests prove verdicts are remembered). */
     long reproductions() {
         return loader.reproductions();

@@ -9,6 +9,11 @@ public final class PluginSystemProbe {
         return system.referenceChecks();
     }
 
+    /** How many loads built their module from declarations remembered in the cache directory. */
+    public static long recalledDeclarations(PluginSystem system) {
+        return system.recalledDeclarations();
+    }
+
     /** Brings a loaded plugin version's pool to at least {@code n} instances. */
     public static void startInstances(PluginSystem system, PluginId id, int n) {
         system.startInstances(id, n);

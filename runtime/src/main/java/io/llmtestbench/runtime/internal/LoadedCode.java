@@ -13,6 +13,7 @@ import io.llmtestbench.runtime.internal.load.ClassReferenceVerifier;
 import io.llmtestbench.runtime.internal.load.InstantiationRecipe;
 import io.llmtestbench.runtime.internal.load.PluginClassLoader;
 import io.llmtestbench.runtime.internal.load.ReferenceVerdicts;
+import io.llmtestbench.runtime.internal.load.RememberedDeclarations;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -59,6 +60,16 @@ public final class LoadedCode {
 
     /** {@link #define(String, PluginArtifact.Entry, boolean)}, the class-reference check through {@code verdicts} (or null). */
     public static LoadedCode define(String label, PluginArtifact.Entry entry, boolean requireMetering, ReferenceVerdicts verdicts) {
+        return define(label, entry, requireMetering, verdicts, null);
+    }
+
+    /**
+     * {@link #define(String, PluginArtifact.Entry, boolean, ReferenceVerdicts)}, and when the class-reference verdict
+     * of {@code entry} is remembered, the module's declarations too, from {@code declarations} (or null): then the
+     * module is not parsed. Declarations parsed here are remembered (when there is a cache directory) for the next load.
+     */
+    public static LoadedCode define(String label, PluginArtifact.Entry entry, boolean requireMetering, ReferenceVerdicts verdicts,
+            RememberedDeclarations declarations) {
         CompilerStamp expected = WasmCompiler.stampFor(entry.stamp().wasmSha256(), entry.stamp().metering());
         List<String> diffs = entry.stamp().differencesFrom(expected);
         if (!diffs.isEmpty()) {
@@ -89,15 +100,23 @@ public final class LoadedCode {
             throw Failures.load(Stage.INVALID, label,
                     "main class " + entry.mainClass() + " is not in the artifact", null);
         }
-        (verdicts != null ? verdicts.firstViolation(entry) : ClassReferenceVerifier.firstViolation(entry.classes(), entry.mainClass())).ifPresent(v -> {
-            throw Failures.load(Stage.INVALID, label, v, null);
-        });
-        WasmModule module;
-        try {
-            // the declarations parsed and validated; the code runs as the classes, so its bodies are not decoded
-            module = InstantiationRecipe.parseDeclarations(entry.wasm());
-        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-            throw Failures.load(Stage.MALFORMED, label, "bundled module does not parse: " + PluginFaults.describe(e), e);
+        boolean remembered = verdicts != null && verdicts.remembered(entry);
+        if (!remembered) {
+            (verdicts != null ? verdicts.firstViolation(entry) : ClassReferenceVerifier.firstViolation(entry.classes(), entry.mainClass())).ifPresent(v -> {
+                throw Failures.load(Stage.INVALID, label, v, null);
+            });
+        }
+        WasmModule module = remembered && declarations != null ? declarations.recall(moduleSha256, classStamp, entry.wasm()) : null;
+        if (module == null) {
+            try {
+                // the declarations parsed and validated; the code runs as the classes, so its bodies are not decoded
+                module = InstantiationRecipe.parseDeclarations(entry.wasm());
+            } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+                throw Failures.load(Stage.MALFORMED, label, "bundled module does not parse: " + PluginFaults.describe(e), e);
+            }
+            if (declarations != null) {
+                declarations.remember(moduleSha256, classStamp, entry.wasm(), module);
+            }
         }
         var loader = new PluginClassLoader("llmtb-plugin:" + label, entry.classes());
         exposeGuestEntryPoints(loader);

@@ -5,6 +5,7 @@ import io.llmtestbench.runtime.PluginMetadata;
 import io.llmtestbench.runtime.ResourceLimits;
 import io.llmtestbench.runtime.SystemOptions;
 import io.llmtestbench.runtime.internal.load.ReferenceVerdicts;
+import io.llmtestbench.runtime.internal.load.RememberedDeclarations;
 import io.llmtestbench.runtime.internal.load.Reproduction;
 import io.llmtestbench.runtime.internal.registry.Integrity;
 import io.llmtestbench.runtime.internal.registry.PluginSources;
@@ -28,6 +29,8 @@ public final class PluginLoader {
     /** Verdicts of LoadOptions.JarVerification.REPRODUCE, remembered by content for this system. */
     private final Reproduction reproduction;
     private final ReferenceVerdicts verdicts;
+    /** The modules' declarations, remembered with the verdicts in the cache directory. */
+    private final RememberedDeclarations declarations;
 
     public PluginLoader(SystemOptions system, PluginSources sources, InstancePermits permits, Watchdog watchdog,
             Cancellation cancellation, GuestThreads guests) {
@@ -39,6 +42,7 @@ public final class PluginLoader {
         this.guests = guests;
         this.reproduction = new Reproduction(system.cacheDir(), system.compileLimits());
         this.verdicts = new ReferenceVerdicts(system.cacheDir());
+        this.declarations = new RememberedDeclarations(system.cacheDir());
     }
 
     /** Loads and starts {@code c} (its first instance runs on a guest thread); the caller publishes the handle. */
@@ -50,7 +54,7 @@ public final class PluginLoader {
         if (options.jarVerification() == LoadOptions.JarVerification.REPRODUCE && compiled.origin().equals("jar")) {
             reproduction.check(c.label, compiled.entry());
         }
-        LoadedCode code = LoadedCode.define(c.label, compiled.entry(), options.requireMetering(), verdicts);
+        LoadedCode code = LoadedCode.define(c.label, compiled.entry(), options.requireMetering(), verdicts, declarations);
         ResourceLimits limits = options.limits() != null ? options.limits() : system.defaultLimits();
         LoadedPlugin plugin = guests.call(() -> LoadedPlugin.start(c.label, code, options, limits, system.enableWasi(), permits,
                 watchdog, guests, cancellation, SERIALS.incrementAndGet()));
@@ -63,13 +67,18 @@ public final class PluginLoader {
      */
     public PluginMetadata probe(PluginSources.Candidate c) {
         PluginSources.Compiled compiled = sources.compiled(c, c.signedBy == null);
-        LoadedCode code = LoadedCode.define(c.label, compiled.entry(), true, verdicts);
+        LoadedCode code = LoadedCode.define(c.label, compiled.entry(), true, verdicts, declarations);
         return LoadedPlugin.probe(c.label, code, system.defaultLimits(), system.enableWasi(), watchdog, cancellation);
     }
 
     /** How many times the class-reference check ran (tests prove verdicts are remembered and keyed by content). */
     public long referenceChecks() {
         return verdicts.checks();
+    }
+
+    /** How many loads built their module from remembered declarations instead of parsing it. */
+    public long recalledDeclarations() {
+        return declarations.recalled();
     }
 
     /** How many pre-compiled jars this loader compiled again to verify them (tests prove verdicts are remembered). */

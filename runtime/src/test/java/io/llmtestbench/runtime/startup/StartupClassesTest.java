@@ -66,6 +66,32 @@ class StartupClassesTest {
     }
 
     /**
+     * With the verdict and the module's declarations remembered in the cache directory, the load builds its module
+     * from the remembered declarations: Chicory's parser (and the classes only it needs) is never loaded, nor are the
+     * declarations validated again (the validator's checks of types, functions, globals, elements and data).
+     */
+    @Test
+    void aJarWithRememberedDeclarationsLoadsWithoutChicorysParser(@TempDir Path dir) throws Exception {
+        Path wasm = TestPlugins.wasm("similarity-evaluator");
+        Path jar = dir.resolve("similarity-evaluator.jar");
+        var compiled = WasmCompiler.compile(Files.readAllBytes(wasm), CompilerOptions.defaults());
+        try (OutputStream out = Files.newOutputStream(jar)) {
+            PluginArtifact.writeJar(out, List.of(PluginArtifact.Entry.of("similarity-evaluator", "similarity-evaluator.wasm", compiled)));
+        }
+        Path cache = dir.resolve("cache");
+        String first = host(jar, cache.toString());
+        assertThat(first.lines().filter(l -> l.contains("] com.dylibso.chicory.wasm.Parser ")).count())
+                .as("the first load parses the declarations").isPositive();
+        String again = host(jar, cache.toString());
+        assertThat(again.lines().filter(l -> l.contains("] com.dylibso.chicory.wasm.Parser")).toList())
+                .as("Chicory's parser loaded by a load whose declarations are remembered").isEmpty();
+        assertThat(again.lines().filter(l -> l.contains("] com.dylibso.chicory.wasm.types.AnnotatedInstruction")).toList())
+                .as("the parser's instruction type").isEmpty();
+        assertThat(again.lines().filter(l -> l.contains("] com.dylibso.chicory.wasm.Validator$CtrlFrame ")).toList())
+                .as("the validator's function checks").isEmpty();
+    }
+
+    /**
      * SHA-256 runs in the bytecode interpreter in a fresh JVM (a few MB/s until the JIT has compiled it), so the load
      * path hashes each file of the jar once: the reader checks {@code module.wasm} and each class against the
      * manifest, and those digests are what the stamps and the class-reference verdict are checked with; {@code

@@ -44,9 +44,12 @@ public final class InstantiationRecipe {
 
     /**
      * A body that type-checks for any function type ({@code unreachable} makes the operand stack polymorphic), so
-     * that the declarations can be validated with it standing in for code that is not parsed.
+     * that the declarations can be validated with it standing in for code that is not parsed. In a holder of its own:
+     * a recipe built from {@link RememberedDeclarations} parses nothing and needs none of the parser's types.
      */
-    private static final FunctionBody STANDS_IN = standsIn();
+    private static final class StandsIn {
+        static final FunctionBody BODY = standsIn();
+    }
 
     /** The sections the declarations parser decodes: all but the code and custom sections. */
     private static final int[] DECLARATION_SECTIONS = {SectionId.TYPE, SectionId.IMPORT, SectionId.FUNCTION, SectionId.TABLE,
@@ -95,7 +98,7 @@ public final class InstantiationRecipe {
         }
         CodeSection.Builder stubs = CodeSection.builder();
         for (int i = 0; i < declared; i++) {
-            stubs.addFunctionBody(STANDS_IN);
+            stubs.addFunctionBody(StandsIn.BODY);
         }
         return of(b.setCodeSection(stubs.build()).build()); // build() validates the declarations
     }
@@ -128,6 +131,15 @@ public final class InstantiationRecipe {
         }
     }
 
+    /** The code section of a recipe: {@code count} bodies standing in for code that runs as generated classes. */
+    static CodeSection compiledBodies(int count, boolean requiresDataCount) {
+        CodeSection.Builder bodies = CodeSection.builder().setRequiresDataCount(requiresDataCount);
+        for (int i = 0; i < count; i++) {
+            bodies.addFunctionBody(COMPILED);
+        }
+        return bodies.build();
+    }
+
     /**
      * The module an instance is built from.
      *
@@ -135,10 +147,6 @@ public final class InstantiationRecipe {
      */
     public static WasmModule of(WasmModule parsed) {
         CodeSection code = parsed.codeSection();
-        CodeSection.Builder bodies = CodeSection.builder().setRequiresDataCount(code.isRequiresDataCount());
-        for (int i = 0; i < code.functionBodyCount(); i++) {
-            bodies.addFunctionBody(COMPILED);
-        }
         WasmModule.Builder b = WasmModule.builder()
                 .withValidation(false) // validated when parsed; the empty bodies would not type-check
                 .setTypeSection(parsed.typeSection())
@@ -148,7 +156,7 @@ public final class InstantiationRecipe {
                 .setGlobalSection(parsed.globalSection())
                 .setExportSection(parsed.exportSection())
                 .setElementSection(parsed.elementSection())
-                .setCodeSection(bodies.build())
+                .setCodeSection(compiledBodies(code.functionBodyCount(), code.isRequiresDataCount()))
                 .setDataSection(parsed.dataSection());
         parsed.memorySection().ifPresent(b::setMemorySection);
         parsed.startSection().ifPresent(b::setStartSection);

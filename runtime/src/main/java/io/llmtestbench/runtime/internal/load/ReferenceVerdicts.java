@@ -62,6 +62,14 @@ public final class ReferenceVerdicts {
         return violation;
     }
 
+    /**
+     * Whether a positive verdict for {@code entry}'s classes is remembered (then {@link #firstViolation} reads nothing;
+     * a load may also trust what the same cache directory remembers of its module, {@link RememberedDeclarations}).
+     */
+    public boolean remembered(PluginArtifact.Entry entry) {
+        return checked.has(digest(entry));
+    }
+
     /** How many times the check itself ran (tests prove that a remembered verdict costs none). */
     public long checks() {
         return checks.get();
