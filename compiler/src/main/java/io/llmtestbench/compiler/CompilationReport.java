@@ -6,8 +6,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Facts about one compilation that matter for speed and safety: what each wasm function became, and every
@@ -40,8 +38,6 @@ public record CompilationReport(
 
     /** HotSpot's default {@code HugeMethodLimit}: methods with more bytecode are never JIT-compiled. */
     public static final int HUGE_METHOD_LIMIT = 8000;
-
-    private static final Pattern FUNC = Pattern.compile("func_(\\d+)(\\$\\d+)?");
 
     public CompilationReport {
         interpretedFunctions = Set.copyOf(interpretedFunctions);
@@ -94,14 +90,44 @@ public record CompilationReport(
      *
      * @param classes class bytes by binary name
      */
+    /**
+     * The wasm function a generated method implements: N for {@code func_N} and its parts {@code func_N$K}, else -1
+     * (what the pattern {@code func_(\d+)(\$\d+)?} matches; read by hand, as the load path runs it in a fresh JVM's
+     * interpreter once per method).
+     */
+    static int wasmFunction(String name) {
+        if (!name.startsWith("func_")) {
+            return -1;
+        }
+        int end = digits(name, 5);
+        if (end == 5) {
+            return -1;
+        }
+        if (end < name.length()) {
+            if (name.charAt(end) != '$' || digits(name, end + 1) == end + 1 || digits(name, end + 1) != name.length()) {
+                return -1;
+            }
+        }
+        return Integer.parseInt(name, 5, end, 10);
+    }
+
+    /** The index just past the ASCII digits of {@code s} from {@code from}. */
+    private static int digits(String s, int from) {
+        int i = from;
+        while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+            i++;
+        }
+        return i;
+    }
+
     public static List<Method> methodsOf(Map<String, byte[]> classes) {
         List<Method> methods = new ArrayList<>();
         for (var c : classes.entrySet()) {
-            ClassFiles.codeLengths(c.getValue()).forEach((nameAndDescriptor, length) -> {
+            for (Map.Entry<String, Integer> e : ClassFiles.codeLengths(c.getValue()).entrySet()) {
+                String nameAndDescriptor = e.getKey();
                 String name = nameAndDescriptor.substring(0, nameAndDescriptor.indexOf('('));
-                Matcher m = FUNC.matcher(name);
-                methods.add(new Method(c.getKey(), name, m.matches() ? Integer.parseInt(m.group(1)) : -1, length));
-            });
+                methods.add(new Method(c.getKey(), name, wasmFunction(name), e.getValue()));
+            }
         }
         return methods;
     }
