@@ -329,9 +329,13 @@ public final class PluginArtifact {
             return false;
         }
         for (String part : name.split("\\.", -1)) {
-            if (part.isEmpty() || !Character.isJavaIdentifierStart(part.charAt(0))
-                    || !part.chars().skip(1).allMatch(Character::isJavaIdentifierPart)) {
+            if (part.isEmpty() || !Character.isJavaIdentifierStart(part.charAt(0))) {
                 return false;
+            }
+            for (int i = 1; i < part.length(); i++) { // a loop, not chars(): an IntStream's classes on the load path
+                if (!Character.isJavaIdentifierPart(part.charAt(i))) {
+                    return false;
+                }
             }
         }
         return true;

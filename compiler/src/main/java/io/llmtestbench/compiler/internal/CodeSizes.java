@@ -36,7 +36,10 @@ public final class CodeSizes {
             int index = imported + i;
             functions.add(new CompilationReport.Function(index, bodies[i], bytecodeOf.getOrDefault(index, 0), interpreted.contains(index)));
         }
-        long classFileBytes = classes.values().stream().mapToLong(c -> c.length).sum();
+        long classFileBytes = 0;
+        for (byte[] c : classes.values()) {
+            classFileBytes += c.length;
+        }
         return new CompilationReport(definedFunctions, interpreted, functions, methods, classes.size(), classFileBytes, wasm.length,
                 meteredSegments, compileMillis);
     }
