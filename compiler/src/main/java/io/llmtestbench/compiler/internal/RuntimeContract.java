@@ -73,11 +73,9 @@ public final class RuntimeContract {
     /** The meter's slow paths. */
     public static final String METER = EXEC + "Meter";
     /**
-     * The stop flag is up or no slice is left: stores the fuel and throws (returns the exception so that
-     * generated code ends the path with {@code athrow}).
+     * A fuel check's rare path (stop flag up, no slice left, or more than a slice overdrawn): settles the fuel
+     * against the slices, returns the new fuel or throws.
      */
-    public static final Member STOP = staticMethod(METER, "stop", "(" + L_BUDGET + "I)" + RUNTIME_EXCEPTION);
-    /** More than a slice was overdrawn: settles the fuel against the slices, returns the new fuel or throws. */
     public static final Member REFILL = staticMethod(METER, "refill", "(" + L_BUDGET + "I)I");
     /**
      * A metered function's entry: one call level more (or "call stack exhausted"), then the budget's fuel less the
@@ -230,7 +228,7 @@ public final class RuntimeContract {
 
     /** Every runtime member generated code may reference. */
     public static final List<Member> MEMBERS = List.of(
-            BUDGET_FUEL, BUDGET_SLICES, BUDGET_STOP, BUDGET_DEPTH, BUDGET_MAX_DEPTH, TOO_DEEP, CHECK_STOP, STOP, REFILL, ENTER, LEAVE,
+            BUDGET_FUEL, BUDGET_SLICES, BUDGET_STOP, BUDGET_DEPTH, BUDGET_MAX_DEPTH, TOO_DEEP, CHECK_STOP, REFILL, ENTER, LEAVE,
             MEMORY_BYTES, LOAD_I16, LOAD_I32, LOAD_I64, LOAD_F32, LOAD_F64, STORE_I16, STORE_I32, STORE_I64, STORE_F32, STORE_F64,
             LOAD_I8_OFFSET, LOAD_I16_OFFSET, LOAD_I32_OFFSET, LOAD_I64_OFFSET, LOAD_F32_OFFSET, LOAD_F64_OFFSET,
             STORE_I8_OFFSET, STORE_I16_OFFSET, STORE_I32_OFFSET, STORE_I64_OFFSET, STORE_F32_OFFSET, STORE_F64_OFFSET,

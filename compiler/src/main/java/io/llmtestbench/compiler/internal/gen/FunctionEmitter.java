@@ -843,14 +843,19 @@ final class FunctionEmitter {
      * when more than a slice was overdrawn, which a normal run never does.
      * <pre>
      *   if (fuel &lt; 0) {
-     *       if (budget.stop || --budget.slices &lt; 0) throw Meter.stop(budget, fuel);
-     *       fuel += SLICE;
-     *       if (fuel &lt; 0) fuel = Meter.refill(budget, fuel);
+     *       if (budget.stop || --budget.slices &lt; 0 || (fuel += SLICE) &lt; 0) fuel = Meter.refill(budget, fuel);
      *   }
      * </pre>
+     * One call serves the three rare outcomes (about 50 bytes): Meter.refill settles the fuel
+     * against the slices, so it throws when the stop flag is up or no slice is left, and returns the new fuel
+     * after an overdraft of more than a slice. An earlier form called Meter.stop on a path of its own and jumped
+     * over it: 11 bytes more per check. Every byte counts toward HotSpot's 8,000-byte limit: the evaluator's words
+     * iterator, 6,266 bytes unmetered, was 8,217 metered and had to be split (benchmarks/RESULTS.md, "Smaller
+     * metering code").
+     * <p>
      * {@code outOfLoop}: the check is at the entry or a return of a function without loops (a self tail call
-     * is a loop); it takes the short form, the long form's last line alone:
-     * {@code if (fuel < 0) fuel = Meter.refill(budget, fuel)}, 14 bytes instead of 45. Such a function's bytes
+     * is a loop); it takes the short form, the long form's call alone:
+     * {@code if (fuel < 0) fuel = Meter.refill(budget, fuel)}, 14 bytes instead of about 50. Such a function's bytes
      * count against C2's inlining limits (its callers' loops run it): with the long form a small function's
      * metered body was about 150 bytes larger than its unmetered one, which put small hot functions past
      * FreqInlineSize (325 bytes) when metered only. Meter.refill settles the overdraft against the slices with the
@@ -861,13 +866,13 @@ final class FunctionEmitter {
     private void checkFuel(boolean outOfLoop) {
         var mv = method;
         Label ok = new Label();
-        Label stop = new Label();
+        Label slow = new Label();
         mv.visitVarInsn(ILOAD, fuelSlot);
         mv.visitJumpInsn(IFGE, ok);
         if (!outOfLoop) {
             mv.visitVarInsn(ALOAD, budgetSlot);
             invoke(RuntimeContract.BUDGET_STOP);
-            mv.visitJumpInsn(IFNE, stop);
+            mv.visitJumpInsn(IFNE, slow);
             mv.visitVarInsn(ALOAD, budgetSlot);
             mv.visitInsn(DUP);
             invoke(RuntimeContract.BUDGET_SLICES);
@@ -877,23 +882,16 @@ final class FunctionEmitter {
             put(RuntimeContract.BUDGET_SLICES);
             mv.visitInsn(LCONST_0);
             mv.visitInsn(LCMP);
-            mv.visitJumpInsn(IFLT, stop);
+            mv.visitJumpInsn(IFLT, slow);
             mv.visitIincInsn(fuelSlot, RuntimeContract.SLICE);
             mv.visitVarInsn(ILOAD, fuelSlot);
             mv.visitJumpInsn(IFGE, ok);
+            mv.visitLabel(slow);
         }
         mv.visitVarInsn(ALOAD, budgetSlot);
         mv.visitVarInsn(ILOAD, fuelSlot);
         invoke(RuntimeContract.REFILL);
         mv.visitVarInsn(ISTORE, fuelSlot);
-        if (!outOfLoop) {
-            mv.visitJumpInsn(GOTO, ok);
-            mv.visitLabel(stop);
-            mv.visitVarInsn(ALOAD, budgetSlot);
-            mv.visitVarInsn(ILOAD, fuelSlot);
-            invoke(RuntimeContract.STOP);
-            mv.visitInsn(ATHROW);
-        }
         mv.visitLabel(ok);
     }
 
@@ -1127,8 +1125,13 @@ final class FunctionEmitter {
     }
 
     private void syncedCall(int opcode, String owner, String name, String desc) {
+        boolean trap = trapAfterCall;
+        trapAfterCall = false;
         if (!metered) {
             method.visitMethodInsn(opcode, owner, name, desc, false);
+            if (trap) {
+                trap(RuntimeContract.TRAP_UNREACHABLE);
+            }
             return;
         }
         storeFuel();
@@ -1136,9 +1139,48 @@ final class FunctionEmitter {
         var after = new LabelNode();
         method.instructions.add(before);
         method.visitMethodInsn(opcode, owner, name, desc, false);
+        if (trap) {
+            // The budget holds the fuel (the callee stored it): the trap stays inside the range the fuel handler
+            // leaves out, and the fuel is not loaded back.
+            trap(RuntimeContract.TRAP_UNREACHABLE);
+        }
         method.instructions.add(after);
         syncedCalls.add(new LabelNode[] {before, after});
-        loadFuel();
+        if (!trap) {
+            loadFuel();
+        }
+    }
+
+    /**
+     * Set by a call whose next instruction is an {@code unreachable} it charged already (a panic or exit function
+     * followed by the trap the compiler put after it): {@link #syncedCall} then throws the trap right after the
+     * call, without loading the fuel or the memories back for code that cannot run.
+     */
+    private boolean trapAfterCall;
+
+    /**
+     * Whether the instruction after {@code i} is an {@code unreachable} in this method that control reaches only by
+     * falling out of {@code i}, with no charge of its own.
+     */
+    private boolean trapsNext(int i) {
+        int j = i + 1;
+        while (j < to && code.get(j).address() < 0) {
+            j++;
+        }
+        return j < to
+                && code.get(j).opcode() == OpCode.UNREACHABLE
+                && (!metered || meterPlan.charge()[j] == 0)
+                && (split == null || split.childAt(region, j) == null);
+    }
+
+    /** After a call {@link #syncedCall} ended with the trap: the rest is dead code. */
+    private boolean trappedAfterCall(FunctionType ct) {
+        if (reachable && trapsNext(current)) {
+            stack.addAll(ct.returns());
+            reachable = false;
+            return true;
+        }
+        return false;
     }
 
     /** One catch-all handler from the fuel load to the end, minus the synced calls: store the fuel, rethrow. */
@@ -1148,13 +1190,23 @@ final class FunctionEmitter {
         method.instructions.add(end);
         LabelNode from = handlerStart;
         for (LabelNode[] call : syncedCalls) {
-            method.tryCatchBlocks.add(new TryCatchBlockNode(from, call[0], handler, null));
+            addHandlerRange(from, call[0], handler);
             from = call[1];
         }
-        method.tryCatchBlocks.add(new TryCatchBlockNode(from, end, handler, null));
+        addHandlerRange(from, end, handler);
         method.instructions.add(handler);
         storeFuel();
         method.visitInsn(ATHROW);
+    }
+
+    /** A range of the fuel handler, unless it holds no instruction (a trap right after a call, then another call). */
+    private void addHandlerRange(LabelNode from, LabelNode to, LabelNode handler) {
+        for (var insn = from.getNext(); insn != null && insn != to; insn = insn.getNext()) {
+            if (insn.getOpcode() >= 0) {
+                method.tryCatchBlocks.add(new TryCatchBlockNode(from, to, handler, null));
+                return;
+            }
+        }
     }
 
     private void reloadMemory(int m) {
@@ -1776,6 +1828,7 @@ final class FunctionEmitter {
         for (int i = 0; i < params.size(); i++) {
             pop();
         }
+        trapAfterCall = trapsNext(current);
         if (mod.isImport(callee)) {
             boxValues(params);
             int args = temp(Type.getType(long[].class));
@@ -1789,6 +1842,9 @@ final class FunctionEmitter {
             method.visitVarInsn(ALOAD, args);
             release(Type.getType(long[].class), args);
             syncedCall(RuntimeContract.CALL_HOST);
+            if (trappedAfterCall(ct)) {
+                return;
+            }
             if (ct.returns().isEmpty()) {
                 method.visitInsn(POP);
             } else {
@@ -1801,6 +1857,9 @@ final class FunctionEmitter {
             method.visitVarInsn(ALOAD, machineSlot);
             syncedCall(INVOKESTATIC, layout.classOf(callee), Names.function(callee),
                     JvmTypes.functionDescriptor(ct, machine));
+            if (trappedAfterCall(ct)) {
+                return;
+            }
             if (ct.returns().size() > 1) {
                 unboxValues(ct.returns());
             }

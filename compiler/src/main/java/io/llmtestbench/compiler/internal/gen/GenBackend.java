@@ -9,10 +9,13 @@ import com.dylibso.chicory.wasm.types.OpCode;
 import com.dylibso.chicory.wasm.types.ValType;
 import io.llmtestbench.compiler.internal.RuntimeContract;
 import java.util.ArrayList;
+import io.llmtestbench.compiler.internal.ClassFiles;
 import java.util.BitSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.objectweb.asm.ClassTooLargeException;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
@@ -51,7 +54,7 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
         int perClass = FUNCTIONS_PER_CLASS;
         while (true) {
             try {
-                return generate(new Layout(mod, perClass), metered);
+                return generateSized(new Layout(mod, perClass), metered);
             } catch (ClassTooLargeException e) {
                 if (perClass == 1) {
                     throw e;
@@ -61,7 +64,8 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
         }
     }
 
-    private Map<String, byte[]> generate(Layout layout, boolean metered) {
+    /** @param wideLdc the functions whose methods are sized with every {@code ldc} at 3 bytes */
+    private Map<String, byte[]> generate(Layout layout, boolean metered, Set<Integer> wideLdc) {
         ModuleInfo mod = layout.mod;
         Map<String, byte[]> classes = new LinkedHashMap<>();
         List<ClassWriter> writers = new ArrayList<>();
@@ -78,7 +82,7 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
             writers.add(cw);
         }
         for (int f = mod.importedFunctions; f < mod.functionCount; f++) {
-            for (MethodNode m : methods(layout, f, metered)) {
+            for (MethodNode m : methods(layout, f, metered, wideLdc.contains(f))) {
                 m.accept(writers.get(layout.groupOf(f)));
             }
         }
@@ -88,6 +92,30 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
             classes.put(layout.groupClass(g).replace('/', '.'), writers.get(g).toByteArray());
         }
         return classes;
+    }
+
+    /**
+     * The classes, with every function's methods sized as if each {@code ldc} were the 2-byte form; then the
+     * methods' real lengths are read from the classes, and any function with a method over the limit (an
+     * {@code ldc} that became the 3-byte {@code ldc_w} in the real class's constant pool) is planned again with
+     * every {@code ldc} counted at 3 bytes, which no constant pool can exceed. Counting 3 bytes from the start
+     * split functions that fit: the Rust evaluator's words iterator, 7,930 bytes metered with 171 {@code ldc}s (all
+     * of them 2 bytes in its class), was counted at 8,101 and cut into a method and a dispatch slice, whose every
+     * call moves the locals through a frame array (benchmarks/RESULTS.md, "Smaller metering code"). The second
+     * plan writes every class again, so it costs a second compilation of the module, only when it is needed.
+     */
+    private Map<String, byte[]> generateSized(Layout layout, boolean metered) {
+        Map<String, byte[]> classes = generate(layout, metered, Set.of());
+        Set<Integer> over = new HashSet<>();
+        for (byte[] c : classes.values()) {
+            ClassFiles.codeLengths(c).forEach((nameAndDescriptor, length) -> {
+                if (length > Splitter.HUGE_METHOD_LIMIT) {
+                    over.add(Names.functionOf(nameAndDescriptor));
+                }
+            });
+        }
+        over.remove(-1);
+        return over.isEmpty() ? classes : generate(layout, metered, over);
     }
 
     /** First target size of the parts of a function split because it is too large (see {@link Splitter}). */
@@ -104,7 +132,7 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
      * The methods of one wasm function: one, or when that one would pass HotSpot's 8,000-byte limit, the
      * function's method and its parts, planned with a smaller target until every method fits.
      */
-    private static List<MethodNode> methods(Layout layout, int f, boolean metered) {
+    private static List<MethodNode> methods(Layout layout, int f, boolean metered, boolean wideLdc) {
         ModuleInfo mod = layout.mod;
         MethodNode whole = new FunctionEmitter(mod, layout, f, metered, null, null, null).emit();
         var code = mod.body(f);
@@ -119,7 +147,7 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
         var measure = new Splitter.Measure(code.size());
         var measuring = new FunctionEmitter(mod, layout, f, metered, null, null, measure);
         MethodNode measured = measuring.emit();
-        int size = codeSize(measured);
+        int size = codeSize(measured, wideLdc);
         measuring.recordOffsets();
         if (size <= PHASE_SPLIT) {
             return List.of(measured);
@@ -130,7 +158,7 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
             Splitter.Plan plan = Splitter.plan(code, measure, PHASE_SPLIT * 7 / 8, mod, locals);
             if (plan.regions.size() >= 2 && eachPartIsAPhase(code, loopDepth, plan)) {
                 List<MethodNode> phases = emit(layout, f, metered, plan);
-                if (largest(phases) <= Splitter.HUGE_METHOD_LIMIT) {
+                if (largest(phases, wideLdc) <= Splitter.HUGE_METHOD_LIMIT) {
                     return phases;
                 }
             }
@@ -145,7 +173,7 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
         // parts a hot loop crosses costs it a call, the frame traffic and a switch on every iteration.
         for (int target = SPLIT_TARGET; target >= 500; target = nextTarget(target, largest)) {
             List<MethodNode> methods = emit(layout, f, metered, Splitter.plan(code, measure, target, mod, locals));
-            largest = largest(methods);
+            largest = largest(methods, wideLdc);
             if (largest <= Splitter.HUGE_METHOD_LIMIT) {
                 return methods;
             }
@@ -164,10 +192,10 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
         return methods;
     }
 
-    private static int largest(List<MethodNode> methods) {
+    private static int largest(List<MethodNode> methods, boolean wideLdc) {
         int largest = 0;
         for (MethodNode m : methods) {
-            largest = Math.max(largest, codeSize(m));
+            largest = Math.max(largest, codeSize(m, wideLdc));
         }
         return largest;
     }
@@ -253,11 +281,11 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
     }
 
     /**
-     * The bytecode length of a method, written once to a throw-away class, plus one byte per {@code ldc} of an
-     * int, float or string: in the real class, whose constant pool is shared by many methods, it may need the
-     * 3-byte {@code ldc_w}.
+     * The bytecode length of a method, written once to a throw-away class; with {@code wideLdc}, plus one byte per
+     * {@code ldc} of an int, float or string: in the real class, whose constant pool is shared by many methods, it
+     * may need the 3-byte {@code ldc_w} ({@link #generateSized}).
      */
-    private static int codeSize(MethodNode m) {
+    private static int codeSize(MethodNode m, boolean wideLdc) {
         var end = new org.objectweb.asm.tree.LabelNode();
         m.instructions.add(end);
         var cw = new ClassWriter(0);
@@ -265,7 +293,7 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
         m.accept(cw);
         int wide = 0;
         for (var insn : m.instructions) {
-            if (insn instanceof org.objectweb.asm.tree.LdcInsnNode
+            if (wideLdc && insn instanceof org.objectweb.asm.tree.LdcInsnNode
                     && !(((org.objectweb.asm.tree.LdcInsnNode) insn).cst instanceof Long)
                     && !(((org.objectweb.asm.tree.LdcInsnNode) insn).cst instanceof Double)) {
                 wide++;

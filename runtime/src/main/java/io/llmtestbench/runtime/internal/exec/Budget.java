@@ -11,7 +11,7 @@ package io.llmtestbench.runtime.internal.exec;
  * function itself reads the stop flag, takes one slice ({@code slices--}, {@code fuel += SLICE}) and goes on:
  * field operations, no call. A call on that path, however rarely taken, would cost a quarter of a hot
  * loop's speed (C2 keeps the loop's values in memory around it; see docs/metering.md). Only when the stop flag
- * is up or no slice is left does it call {@link Meter#stop}, which throws. So the hot path has no volatile
+ * is up or no slice is left does it call {@link Meter#refill}, which throws. So the hot path has no volatile
  * read, exhaustion is exact and deterministic, and a deadline is noticed within one slice of work.
  */
 public final class Budget {

@@ -64,18 +64,10 @@ public final class Meter {
     }
 
     /**
-     * A compiled function found the stop flag up, or no slice left for its overdrawn fuel (it may have taken
-     * the slice count to -1): stores the fuel and throws the reason. Declared to return the exception so that
-     * the generated code ends the path with {@code athrow} and nothing flows back into the function.
-     */
-    public static RuntimeException stop(Budget b, int fuel) {
-        settle(b, fuel);
-        return new IllegalStateException("the meter found fuel left on its stop path");
-    }
-
-    /**
-     * A compiled function's fuel is still negative after taking a slice (more than a slice was charged
-     * between two checks): settles it against the slices and returns the new fuel, or throws.
+     * A compiled function's check found its fuel negative and could not go on by itself: the stop flag is up, no
+     * slice is left (it may have taken the slice count to -1), or the fuel is still negative after taking a slice
+     * (more than a slice was charged between two checks). Stores the fuel, settles it against the slices left,
+     * and returns the new fuel, or throws the reason (stop requested first, then fuel exhausted).
      */
     public static int refill(Budget b, int fuel) {
         settle(b, fuel);

@@ -85,7 +85,7 @@ class BudgetTest {
         int overdrawn = (int) (-(limit - b.fuelUsed()) - 7) + fuel;
         assertThat(--b.slices).isNegative();
         int last = overdrawn;
-        assertThatThrownBy(() -> { throw Meter.stop(b, last); })
+        assertThatThrownBy(() -> Meter.refill(b, last))
                 .isInstanceOfSatisfying(Interrupted.class, e -> {
                     assertThat(e.reason()).isEqualTo(Interrupted.Reason.FUEL_EXHAUSTED);
                     assertThat(e.fuelUsed()).isEqualTo(limit + 7);
@@ -97,7 +97,7 @@ class BudgetTest {
         var b = new Budget(Budget.UNLIMITED, 10);
         b.requestStop(Interrupted.Reason.DEADLINE);
         assertThat(b.stop).isTrue();
-        assertThatThrownBy(() -> { throw Meter.stop(b, -1); })
+        assertThatThrownBy(() -> Meter.refill(b, -1))
                 .isInstanceOfSatisfying(Interrupted.class, e -> {
                     assertThat(e.reason()).isEqualTo(Interrupted.Reason.DEADLINE);
                     assertThat(e.fuelUsed()).isEqualTo(b.fuelUsed());
