@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# #14's 23 kernels on main after wave 8: native scalar, ours metered and unmetered on Java 17 (-f 2), metered on
+# Temurin 25 (-f 1). Thread CPU time per op; native: process CPU, least of 3 iterations.
+set -u
+out=${OUT:-/tmp/kr/out}
+mkdir -p "$out"
+cd /tmp/kr/repo
+export LLMTB_BENCH_DATA=benchmarks/target/bench-data
+jar=benchmarks/target/benchmarks.jar
+native=${NATIVE:-/tmp/native/native_bench_scalar}
+git rev-parse --short HEAD > "$out/git.txt"
+uptime > "$out/load-before.txt"
+sizes=$(awk '!/^#/ && NF >= 2 {printf "%s:%s ", $1, $2}' benchmarks/kernels/sizes.txt)
+$native --warmup-ms 500 --iter-ms 500 --iters 3 $sizes > "$out/native-scalar.json"
+java -jar $jar KernelBench -p runtime=ours-metered,ours-unmetered -f 2 -wi 4 -w 1s -i 3 -r 1s \
+  -prof io.llmtestbench.bench.CpuTimeProfiler -rf json -rff "$out/jdk17-kernels.json" > "$out/jdk17-kernels.txt" 2>&1
+uptime >> "$out/load-before.txt"
+if [ "${SKIP25:-}" != 1 ]; then
+  /usr/lib/jvm/temurin-25-jdk-amd64/bin/java -jar $jar KernelBench -p runtime=ours-metered -f 1 -wi 4 -w 1s -i 3 -r 1s \
+    -prof io.llmtestbench.bench.CpuTimeProfiler -rf json -rff "$out/jdk25-kernels.json" > "$out/jdk25-kernels.txt" 2>&1
+fi
+uptime > "$out/load-after.txt"
+$native --warmup-ms 500 --iter-ms 500 --iters 3 $sizes > "$out/native-scalar-2.json"

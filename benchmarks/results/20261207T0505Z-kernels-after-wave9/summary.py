@@ -1,0 +1,36 @@
+#!/usr/bin/env python3
+"""Tables for RESULTS.md from this directory: µs per op by thread CPU time, ratios to native scalar."""
+import json, math, os, sys
+here = os.path.dirname(os.path.abspath(__file__))
+d = sys.argv[1] if len(sys.argv) > 1 else here
+# native: the least over this directory's native runs and any given with NATIVE_ALSO (paths, colon-separated): the
+# 19:30 native run here was disturbed (matmul 385 us against 291 in the rerun at 19:46 and 253 at 16:41)
+native = {}
+for f in [os.path.join(d, n) for n in sorted(os.listdir(d)) if n.startswith("native-scalar")] + [p for p in os.environ.get("NATIVE_ALSO", "").split(":") if p]:
+    for e in json.load(open(f)):
+        native[e["kernel"]] = min(native.get(e["kernel"], float("inf")), min(e["cpu_iterations"]) / 1000)
+def jmh(name):
+    p = os.path.join(d, name)
+    if not os.path.exists(p):
+        return {}
+    out = {}
+    for e in json.load(open(p)):
+        out[(e["params"]["kernel"], e["params"]["runtime"])] = e["secondaryMetrics"]["thread.cpu.time/op"]["score"]
+    return out
+j17, j25 = jmh("jdk17-kernels.json"), jmh("jdk25-kernels.json")
+gm = lambda xs: math.exp(sum(map(math.log, xs)) / len(xs)) if xs else float("nan")
+rows, r_m, r_u, over, r25 = [], [], [], [], []
+for k in native:
+    m, u, m25 = j17.get((k, "ours-metered")), j17.get((k, "ours-unmetered")), j25.get((k, "ours-metered"))
+    if m is None:
+        continue
+    r_m.append(m / native[k]); 
+    if u: r_u.append(u / native[k]); over.append(m / u)
+    if m25: r25.append(m25 / native[k])
+    rows.append(f"| {k} | {native[k]:,.1f} | {m:,.1f} | {u:,.1f} | {m / native[k]:.2f}× | {100 * (m / u - 1):+.0f}% | "
+                + (f"{m25:,.1f} | {m25 / native[k]:.2f}× |" if m25 else "– | – |"))
+print("| kernel | native scalar | ours metered | ours unmetered | metered ÷ native | metering | metered, Temurin 25 | ÷ native |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|")
+print("\n".join(rows))
+print(f"| **geomean** | | | | **{gm(r_m):.2f}×** | **{100 * (gm(over) - 1):+.1f}%** | | **{gm(r25):.2f}×** |")
+print("over 3x (17):", [k for k, x in zip(native, r_m) if x > 3])
