@@ -83,14 +83,6 @@ public record CompilationReport(
     }
 
     /**
-     * Every method of these class files with its bytecode length (the {@code Code} attribute's), in class and
-     * declaration order; a method named {@code func_<n>} implements wasm function {@code n}, one named {@code func_<n>$<k>} a
-     * part of it moved out to keep methods small. Works for any class
-     * files, not only this compiler's.
-     *
-     * @param classes class bytes by binary name
-     */
-    /**
      * The wasm function a generated method implements: N for {@code func_N} and its parts {@code func_N$K}, else -1
      * (what the pattern {@code func_(\d+)(\$\d+)?} matches; read by hand, as the load path runs it in a fresh JVM's
      * interpreter once per method).
@@ -120,6 +112,14 @@ public record CompilationReport(
         return i;
     }
 
+    /**
+     * Every method of these class files with its bytecode length (the {@code Code} attribute's), in class and
+     * declaration order; a method named {@code func_<n>} implements wasm function {@code n}, one named {@code func_<n>$<k>} a
+     * part of it moved out to keep methods small. Works for any class
+     * files, not only this compiler's.
+     *
+     * @param classes class bytes by binary name
+     */
     public static List<Method> methodsOf(Map<String, byte[]> classes) {
         List<Method> methods = new ArrayList<>();
         for (var c : classes.entrySet()) {

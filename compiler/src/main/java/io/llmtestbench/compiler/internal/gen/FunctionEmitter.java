@@ -1125,11 +1125,18 @@ final class FunctionEmitter {
     }
 
     private void syncedCall(int opcode, String owner, String name, String desc) {
-        boolean trap = trapAfterCall;
-        trapAfterCall = false;
+        syncedCall(opcode, owner, name, desc, false);
+    }
+
+    /**
+     * {@code thenTrap}: the call is followed by an {@code unreachable} it charged already ({@link #trapsNext}: a panic
+     * or exit function and the trap the compiler put after it); the trap is thrown right after the call, and neither
+     * the fuel nor the memories are loaded back for code that cannot run.
+     */
+    private void syncedCall(int opcode, String owner, String name, String desc, boolean thenTrap) {
         if (!metered) {
             method.visitMethodInsn(opcode, owner, name, desc, false);
-            if (trap) {
+            if (thenTrap) {
                 trap(RuntimeContract.TRAP_UNREACHABLE);
             }
             return;
@@ -1139,24 +1146,17 @@ final class FunctionEmitter {
         var after = new LabelNode();
         method.instructions.add(before);
         method.visitMethodInsn(opcode, owner, name, desc, false);
-        if (trap) {
+        if (thenTrap) {
             // The budget holds the fuel (the callee stored it): the trap stays inside the range the fuel handler
             // leaves out, and the fuel is not loaded back.
             trap(RuntimeContract.TRAP_UNREACHABLE);
         }
         method.instructions.add(after);
         syncedCalls.add(new LabelNode[] {before, after});
-        if (!trap) {
+        if (!thenTrap) {
             loadFuel();
         }
     }
-
-    /**
-     * Set by a call whose next instruction is an {@code unreachable} it charged already (a panic or exit function
-     * followed by the trap the compiler put after it): {@link #syncedCall} then throws the trap right after the
-     * call, without loading the fuel or the memories back for code that cannot run.
-     */
-    private boolean trapAfterCall;
 
     /**
      * Whether the instruction after {@code i} is an {@code unreachable} in this method that control reaches only by
@@ -1171,16 +1171,6 @@ final class FunctionEmitter {
                 && code.get(j).opcode() == OpCode.UNREACHABLE
                 && (!metered || meterPlan.charge()[j] == 0)
                 && (split == null || split.childAt(region, j) == null);
-    }
-
-    /** After a call {@link #syncedCall} ended with the trap: the rest is dead code. */
-    private boolean trappedAfterCall(FunctionType ct) {
-        if (reachable && trapsNext(current)) {
-            stack.addAll(ct.returns());
-            reachable = false;
-            return true;
-        }
-        return false;
     }
 
     /** One catch-all handler from the fuel load to the end, minus the synced calls: store the fuel, rethrow. */
@@ -1828,7 +1818,7 @@ final class FunctionEmitter {
         for (int i = 0; i < params.size(); i++) {
             pop();
         }
-        trapAfterCall = trapsNext(current);
+        boolean thenTrap = trapsNext(current);
         if (mod.isImport(callee)) {
             boxValues(params);
             int args = temp(Type.getType(long[].class));
@@ -1841,14 +1831,14 @@ final class FunctionEmitter {
             method.visitFieldInsn(GETFIELD, machine, Names.F_INSTANCE, L_INSTANCE);
             method.visitVarInsn(ALOAD, args);
             release(Type.getType(long[].class), args);
-            syncedCall(RuntimeContract.CALL_HOST);
-            if (trappedAfterCall(ct)) {
-                return;
-            }
-            if (ct.returns().isEmpty()) {
-                method.visitInsn(POP);
-            } else {
-                unboxValues(ct.returns());
+            RuntimeContract.Member host = RuntimeContract.CALL_HOST;
+            syncedCall(INVOKESTATIC, host.owner(), host.name(), host.descriptor(), thenTrap);
+            if (!thenTrap) { // after the trap there is nothing to unbox
+                if (ct.returns().isEmpty()) {
+                    method.visitInsn(POP);
+                } else {
+                    unboxValues(ct.returns());
+                }
             }
         } else {
             if (JvmTypes.boxedParams(ct)) {
@@ -1856,15 +1846,14 @@ final class FunctionEmitter {
             }
             method.visitVarInsn(ALOAD, machineSlot);
             syncedCall(INVOKESTATIC, layout.classOf(callee), Names.function(callee),
-                    JvmTypes.functionDescriptor(ct, machine));
-            if (trappedAfterCall(ct)) {
-                return;
-            }
-            if (ct.returns().size() > 1) {
+                    JvmTypes.functionDescriptor(ct, machine), thenTrap);
+            if (!thenTrap && ct.returns().size() > 1) {
                 unboxValues(ct.returns());
             }
         }
-        if (mod.mayGrowMemory.get(callee)) {
+        if (thenTrap) {
+            reachable = false; // the rest, up to where control can arrive again, is dead code
+        } else if (mod.mayGrowMemory.get(callee)) {
             reloadMemories();
         }
         stack.addAll(ct.returns());

@@ -7,9 +7,9 @@ import com.dylibso.chicory.wasm.types.AnnotatedInstruction;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.OpCode;
 import com.dylibso.chicory.wasm.types.ValType;
+import io.llmtestbench.compiler.CompilationReport;
 import io.llmtestbench.compiler.internal.RuntimeContract;
 import java.util.ArrayList;
-import io.llmtestbench.compiler.internal.ClassFiles;
 import java.util.BitSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -107,14 +107,11 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
     private Map<String, byte[]> generateSized(Layout layout, boolean metered) {
         Map<String, byte[]> classes = generate(layout, metered, Set.of());
         Set<Integer> over = new HashSet<>();
-        for (byte[] c : classes.values()) {
-            ClassFiles.codeLengths(c).forEach((nameAndDescriptor, length) -> {
-                if (length > Splitter.HUGE_METHOD_LIMIT) {
-                    over.add(Names.functionOf(nameAndDescriptor));
-                }
-            });
+        for (CompilationReport.Method m : CompilationReport.methodsOf(classes)) {
+            if (m.bytecodeBytes() > Splitter.HUGE_METHOD_LIMIT && m.wasmFunction() >= 0) {
+                over.add(m.wasmFunction());
+            }
         }
-        over.remove(-1);
         return over.isEmpty() ? classes : generate(layout, metered, over);
     }
 

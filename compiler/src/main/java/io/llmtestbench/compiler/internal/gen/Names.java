@@ -43,24 +43,6 @@ final class Names {
     }
 
     /** The method of a part of wasm function {@code i} moved out of it to keep methods small. */
-    /**
-     * The wasm function a method of a generated class belongs to (its own method or one of its parts), from its name
-     * (followed by its descriptor or not), or -1 for any other method.
-     */
-    static int functionOf(String method) {
-        if (!method.startsWith("func_")) {
-            return -1;
-        }
-        int end = 5;
-        while (end < method.length() && Character.isDigit(method.charAt(end))) {
-            end++;
-        }
-        if (end == 5 || (end < method.length() && method.charAt(end) != '$' && method.charAt(end) != '(')) {
-            return -1;
-        }
-        return Integer.parseInt(method.substring(5, end));
-    }
-
     static String part(int function, int part) {
         return "func_" + function + "$" + part;
     }
