@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Tables for RESULTS.md from this directory: µs per op by thread CPU time, ratios to native scalar."""
+"""The table of #14's kernels against native for RESULTS.md, from a directory that kernels-vs-native.sh wrote:
+µs per op by thread CPU time, ratios to native scalar.  Usage: python3 benchmarks/kernels-vs-native.py DIR"""
 import json, math, os, sys
-here = os.path.dirname(os.path.abspath(__file__))
-d = sys.argv[1] if len(sys.argv) > 1 else here
-# native: the least over this directory's native runs and any given with NATIVE_ALSO (paths, colon-separated): the
-# 19:30 native run here was disturbed (matmul 385 us against 291 in the rerun at 19:46 and 253 at 16:41)
+if len(sys.argv) != 2:
+    sys.exit(__doc__)
+d = sys.argv[1]
+# native: the least over the directory's native runs and any given with NATIVE_ALSO (paths, colon-separated)
 native = {}
 for f in [os.path.join(d, n) for n in sorted(os.listdir(d)) if n.startswith("native-scalar")] + [p for p in os.environ.get("NATIVE_ALSO", "").split(":") if p]:
     for e in json.load(open(f)):

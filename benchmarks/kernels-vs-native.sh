@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# #14's 23 kernels on main after wave 8: native scalar, ours metered and unmetered on Java 17 (-f 2), metered on
-# Temurin 25 (-f 1). Thread CPU time per op; native: process CPU, least of 3 iterations.
+# #14's 23 kernels against native: native scalar, ours metered and unmetered on Java 17 (-f 2), metered on
+# Temurin 25 (-f 1, unless SKIP25=1), native again. Thread CPU time per op; native: process CPU, least of 3
+# iterations. Needs benchmarks/target/benchmarks.jar, the bench data (io.llmtestbench.bench.Prepare) and the native
+# build (benchmarks/kernels/build.sh native /tmp/native). Table: python3 benchmarks/kernels-vs-native.py OUT
+#
+#   OUT=dir [NATIVE=path] benchmarks/kernels-vs-native.sh
 set -u
-out=${OUT:-/tmp/kr/out}
+out=${OUT:?set OUT to the output directory}
 mkdir -p "$out"
-cd /tmp/kr/repo
+cd "$(dirname "$0")/.."
 export LLMTB_BENCH_DATA=benchmarks/target/bench-data
 jar=benchmarks/target/benchmarks.jar
 native=${NATIVE:-/tmp/native/native_bench_scalar}
