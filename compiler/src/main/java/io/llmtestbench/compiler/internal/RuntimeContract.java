@@ -82,6 +82,8 @@ public final class RuntimeContract {
      * first segment's charge, for the function's local (the entry check follows in the function).
      */
     public static final Member ENTER = staticMethod(METER, "enter", "(" + L_BUDGET + "I)I");
+    /** {@code int enterLeaf(Budget, int)}: a leaf function's entry (depth compared, not counted; first charge). */
+    public static final Member ENTER_LEAF = staticMethod(METER, "enterLeaf", "(" + L_BUDGET + "I)I");
     /** A metered function's return, after its return check: the fuel stored, one call level less. */
     public static final Member LEAVE = staticMethod(METER, "leave", "(" + L_BUDGET + "I)V");
 
@@ -228,7 +230,7 @@ public final class RuntimeContract {
 
     /** Every runtime member generated code may reference. */
     public static final List<Member> MEMBERS = List.of(
-            BUDGET_FUEL, BUDGET_SLICES, BUDGET_STOP, BUDGET_DEPTH, BUDGET_MAX_DEPTH, TOO_DEEP, CHECK_STOP, REFILL, ENTER, LEAVE,
+            BUDGET_FUEL, BUDGET_SLICES, BUDGET_STOP, BUDGET_DEPTH, BUDGET_MAX_DEPTH, TOO_DEEP, CHECK_STOP, REFILL, ENTER, ENTER_LEAF, LEAVE,
             MEMORY_BYTES, LOAD_I16, LOAD_I32, LOAD_I64, LOAD_F32, LOAD_F64, STORE_I16, STORE_I32, STORE_I64, STORE_F32, STORE_F64,
             LOAD_I8_OFFSET, LOAD_I16_OFFSET, LOAD_I32_OFFSET, LOAD_I64_OFFSET, LOAD_F32_OFFSET, LOAD_F64_OFFSET,
             STORE_I8_OFFSET, STORE_I16_OFFSET, STORE_I32_OFFSET, STORE_I64_OFFSET, STORE_F32_OFFSET, STORE_F64_OFFSET,

@@ -8,8 +8,8 @@ import java.util.SplittableRandom;
  * arithmetic over i32/i64 locals, loads and stores, bounded loops, calls to a helper function, bulk memory
  * operations and {@code memory.grow}. Deterministic: the same seed gives the same bytes.
  *
- * <p>Module shape: one memory (1 page, max 2); {@code $helper (i32 i32) -> i32} and the exported
- * {@code run (i32 i64) -> i64}, whose locals are {@code 0:i32 param, 1:i64 param, 2-4: i32, 5-7: i64,
+ * <p>Module shape: one memory (1 page, max 2); {@code $helper (i32 i32) -> i32} (exported for odd seeds: a leaf
+ * for even ones) and the exported {@code run (i32 i64) -> i64}, whose locals are {@code 0:i32 param, 1:i64 param, 2-4: i32, 5-7: i64,
  * 8-9: i32 loop counters}. Programs may trap (division by zero, integer overflow, an occasional unmasked
  * address): traps are part of what the engines must agree on.
  */
@@ -34,6 +34,11 @@ final class RandomModules {
     private final ByteArrayOutputStream code = new ByteArrayOutputStream();
     private final boolean huge;
     private final boolean dispatch;
+    /**
+     * Odd seeds export {@code $helper}; even seeds do not, which makes it a leaf (the generator's
+     * {@code ModuleInfo.leaves}: no depth counted, no fuel checked in it) that {@code run} calls in its loops.
+     */
+    private final boolean exportHelper;
     private boolean phases;
     private int loops;
     private int budget;
@@ -43,6 +48,7 @@ final class RandomModules {
     }
 
     private RandomModules(long seed, boolean huge, boolean dispatch) {
+        this.exportHelper = (seed & 1) != 0;
         this.random = new SplittableRandom(seed);
         this.huge = huge;
         this.dispatch = dispatch;
@@ -196,10 +202,12 @@ final class RandomModules {
         name(export, "run");
         export.write(0x00);
         uleb(export, 1);
-        name(export, "helper");
-        export.write(0x00);
-        uleb(export, 0);
-        section(m, 7, vec(2, export.toByteArray()));
+        if (exportHelper) {
+            name(export, "helper");
+            export.write(0x00);
+            uleb(export, 0);
+        }
+        section(m, 7, vec(exportHelper ? 2 : 1, export.toByteArray()));
         var codeSection = new ByteArrayOutputStream();
         body(codeSection, helper());
         body(codeSection, dispatch ? dispatchRun() : run());

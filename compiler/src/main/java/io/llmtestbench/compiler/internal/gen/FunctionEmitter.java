@@ -116,6 +116,11 @@ final class FunctionEmitter {
      * (see {@link #checkFuel}).
      */
     private final boolean loopFree;
+    /**
+     * The function is a leaf ({@code ModuleInfo.leaves}: small, no loop, calls nothing): it enters through
+     * {@code Meter.enterLeaf} (the depth compared, not counted), checks no fuel, and returns by storing the fuel.
+     */
+    private final boolean leaf;
     /** Where the catch-all fuel handler must not apply: calls whose callee accounts for itself. */
     private final List<LabelNode[]> syncedCalls = new ArrayList<>();
     private LabelNode handlerStart;
@@ -234,6 +239,7 @@ final class FunctionEmitter {
         this.chainSlot = region == null && mod.tailCallers.get(function) && mod.tailEntered.get(function) ? slot++ : -1;
         this.selfTailStart = region == null && split == null && selfTailCalls() ? new Label() : null;
         this.loopFree = !selfTailCalls() && code.stream().noneMatch(ins -> ins.opcode() == OpCode.LOOP);
+        this.leaf = region == null && split == null && mod.leaves.get(function);
         int first = -1;
         if (metered && region == null && loopFree) {
             for (int i = 0; i < code.size() && first < 0; i++) {
@@ -304,7 +310,7 @@ final class FunctionEmitter {
             }
             frames.add(new Frame(FUNCTION, List.of(), type.returns(), 0));
             frames.get(0).reachableAtEntry = true;
-            checkDue = metered;
+            checkDue = metered && !leaf;
         } else {
             partPrologue();
         }
@@ -454,7 +460,19 @@ final class FunctionEmitter {
         mv.visitFieldInsn(GETFIELD, machine, Names.F_BUDGET, L_BUDGET);
         mv.visitVarInsn(ASTORE, budgetSlot);
         tailPrologue();
-        if (enteredAt >= 0) {
+        if (leaf) {
+            // fuel = Meter.enterLeaf(budget, first charge): no entry check, no depth counted (Meter.enterLeaf).
+            mv.visitVarInsn(ALOAD, budgetSlot);
+            ldc(metered && enteredAt >= 0 ? meterPlan.charge()[enteredAt] : 0);
+            invoke(RuntimeContract.ENTER_LEAF);
+            if (metered) {
+                mv.visitVarInsn(ISTORE, fuelSlot);
+                handlerStart = new LabelNode();
+                mv.instructions.add(handlerStart);
+            } else {
+                mv.visitInsn(POP);
+            }
+        } else if (enteredAt >= 0) {
             // fuel = Meter.enter(budget, first charge): the depth and the charge in one call (the entry check stays
             // here, see Meter.enter). When it throws the budget's fuel is untouched: the fuel handler starts after.
             // Only in functions without loops: they run hot only through many calls, so C2 finds the helpers hot
@@ -522,10 +540,14 @@ final class FunctionEmitter {
     /** The function returns: its results are on the stack. */
     private void epilogue() {
         var mv = method;
-        if (metered) {
+        if (metered && !leaf) {
             checkFuel(loopFree);
         }
-        if (enteredAt >= 0) {
+        if (leaf) {
+            if (metered) {
+                storeFuel(); // no return check: the caller's checks cover a leaf
+            }
+        } else if (enteredAt >= 0) {
             // Meter.leave(budget, fuel): the fuel stored, the depth given back.
             mv.visitVarInsn(ALOAD, budgetSlot);
             mv.visitVarInsn(ILOAD, fuelSlot);
@@ -1134,6 +1156,9 @@ final class FunctionEmitter {
      * the fuel nor the memories are loaded back for code that cannot run.
      */
     private void syncedCall(int opcode, String owner, String name, String desc, boolean thenTrap) {
+        if (leaf) {
+            throw new IllegalStateException("function " + function + " is a leaf but calls " + owner + "." + name);
+        }
         if (!metered) {
             method.visitMethodInsn(opcode, owner, name, desc, false);
             if (thenTrap) {
@@ -1849,6 +1874,9 @@ final class FunctionEmitter {
                     JvmTypes.functionDescriptor(ct, machine), thenTrap);
             if (!thenTrap && ct.returns().size() > 1) {
                 unboxValues(ct.returns());
+            }
+            if (metered && !thenTrap && mod.leaves.get(callee) && mod.checksAfterLeafCalls.get(function)) {
+                checkFuel(loopFree); // so many leaf calls that their charges could leave the counter's range
             }
         }
         if (thenTrap) {

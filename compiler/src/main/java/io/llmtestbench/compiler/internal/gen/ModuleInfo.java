@@ -43,6 +43,27 @@ final class ModuleInfo {
     final BitSet externallyCallable = new BitSet();
     /** Functions that may (transitively) grow a memory or run code that could. */
     final BitSet mayGrowMemory = new BitSet();
+    /**
+     * Leaves: small defined functions that call nothing, charge nothing beyond their segments and have no loop; only
+     * direct wasm calls reach them (not exported, not the start function, not in a table or referenced, not
+     * tail-called). Functions a table holds are left out on purpose: merge sort's comparators as leaves made C2
+     * inline them through the indirect-call dispatcher at every call site of the sort, +47% (benchmarks/RESULTS.md,
+     * "Leaf functions: no depth counted, no fuel checked"). They count no call depth and check no
+     * fuel (see FunctionEmitter's prologue): their callers' checks cover them.
+     */
+    final BitSet leaves = new BitSet();
+    /**
+     * A leaf's largest body, in instructions (each charges at most 1): what a call of one adds to its caller's charges
+     * between two checks. Small enough that the compiled leaf is small; small functions are what is called hot.
+     */
+    static final int LEAF_MAX_INSTRUCTIONS = 400;
+    /**
+     * Functions with so many calls of leaves that the charges between two of their checks could reach 2^24 (a hostile
+     * module's, at least 41,944 leaf calls): a check follows each of their leaf calls, so that the fuel counter (an
+     * int slice of at most 32,767) never comes near its range's end whatever a module's size.
+     */
+    final BitSet checksAfterLeafCalls = new BitSet();
+    private static final long LEAF_CHARGES_BETWEEN_CHECKS = 1 << 24;
 
     // ---- tail calls (see TailCalls): all empty in a module without return_call to its own functions ----------
     /** Functions with a tail call that is not a plain call (return_call of a defined function, return_call_indirect). */
@@ -136,6 +157,46 @@ final class ModuleInfo {
         }
         computeMayGrow();
         computeTailCalls();
+        computeLeaves();
+    }
+
+    private void computeLeaves() {
+        for (int i = importedFunctions; i < functionCount; i++) {
+            if (externallyCallable.get(i) || tailEntered.get(i)) {
+                continue;
+            }
+            List<AnnotatedInstruction> body = body(i);
+            if (body.size() <= LEAF_MAX_INSTRUCTIONS && body.stream().allMatch(ins -> leafInstruction(ins.opcode()))) {
+                leaves.set(i);
+            }
+        }
+        for (int i = importedFunctions; i < functionCount; i++) {
+            long calls = body(i).stream()
+                    .filter(ins -> ins.opcode() == OpCode.CALL && leaves.get((int) ins.operand(0)))
+                    .count();
+            if (calls * LEAF_MAX_INSTRUCTIONS > LEAF_CHARGES_BETWEEN_CHECKS) {
+                checksAfterLeafCalls.set(i);
+            }
+        }
+    }
+
+    /**
+     * Whether a leaf may have the instruction: control within the function, locals, globals, memory loads and
+     * stores, numeric instructions; nothing that calls, loops, grows, charges the budget by itself (bulk, table
+     * helpers), waits or throws. A list of what is allowed, so that an instruction added later is not a leaf's
+     * until someone decides it may be.
+     */
+    static boolean leafInstruction(OpCode op) {
+        switch (op) {
+            case UNREACHABLE: case NOP: case BLOCK: case IF: case ELSE: case END: case BR: case BR_IF: case BR_TABLE:
+            case RETURN: case DROP: case SELECT: case SELECT_T: case LOCAL_GET: case LOCAL_SET: case LOCAL_TEE:
+            case GLOBAL_GET: case GLOBAL_SET: case MEMORY_SIZE:
+                return true;
+            default:
+                String name = op.name();
+                return (name.startsWith("I32_") || name.startsWith("I64_") || name.startsWith("F32_")
+                        || name.startsWith("F64_")) && !name.contains("ATOMIC");
+        }
     }
 
     /** Whether the module has tail calls the generator compiles as such (else its code is the same as without). */

@@ -57,6 +57,21 @@ public final class Meter {
         return b.fuel - cost;
     }
 
+    /**
+     * A leaf's entry (a small function without loops that calls nothing; the compiler's {@code ModuleInfo.leaves}):
+     * "call stack exhausted" where a function entering through {@link #enter} would throw it, else the budget's
+     * fuel less the leaf's first charge. The depth is compared, not counted: nothing is called from a leaf, so
+     * counting a level at entry and giving it back at return would change no other function's check. A leaf
+     * checks no fuel: its callers' checks (at their loop headers, returns and entries) cover its charges.
+     */
+    public static int enterLeaf(Budget b, int cost) {
+        if (b.depth >= b.maxDepth) {
+            b.depth++;
+            b.tooDeep();
+        }
+        return b.fuel - cost;
+    }
+
     /** A compiled function's return, after its return check: the fuel stored to the budget, one call level less. */
     public static void leave(Budget b, int fuel) {
         b.fuel = fuel;

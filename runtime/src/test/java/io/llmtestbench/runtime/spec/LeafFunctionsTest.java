@@ -1,0 +1,244 @@
+package io.llmtestbench.runtime.spec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.dylibso.chicory.runtime.ImportValues;
+import com.dylibso.chicory.runtime.Instance;
+import io.llmtestbench.compiler.CompilerOptions;
+import io.llmtestbench.compiler.WasmCompiler;
+import io.llmtestbench.runtime.internal.exec.Budget;
+import io.llmtestbench.runtime.internal.exec.Interrupted;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.FieldInsnNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+
+/**
+ * Leaves (small functions without loops that call nothing, reached only by wasm calls: the generator's
+ * {@code ModuleInfo.leaves}) enter through {@code Meter.enterLeaf}, count no call depth and check no fuel; their
+ * callers' checks cover them. Results, memory and fuel agree with Chicory's interpreter, traps inside a leaf
+ * included; "call stack exhausted" strikes at the same depth as for the same function entered normally; a budget
+ * too small for a loop of leaf calls still stops the run within one iteration's charges; and a function with
+ * more leaf calls than its checks may cover checks after each.
+ */
+class LeafFunctionsTest {
+    /**
+     * $mix is a leaf; $mix_exported is the same body exported and in a table (so not a leaf). run(x, y) calls $mix
+     * in a loop of (y &amp; 15) + 1 turns (it loads at x + 4i when i &lt; 3, so x = -1 traps inside the leaf, and
+     * stores), then $mix_exported once through the table.
+     */
+    private static final String WAT = """
+            (module
+              (type $t (func (param i32 i32) (result i32)))
+              (memory 1)
+              (table 1 funcref)
+              (elem (i32.const 0) $mix_exported)
+              (func $mix (param $a i32) (param $b i32) (result i32)
+                local.get $b i32.const 3 i32.lt_u
+                if (result i32)
+                  local.get $a i32.load
+                else
+                  local.get $a local.get $b i32.mul i32.const 0x9e3779b1 i32.xor
+                end
+                local.get $b i32.const 7 i32.and
+                br_if 0
+                i32.const 64 local.get $b i32.store
+                i32.const 1 i32.add)
+              (func $mix_exported (export "mix") (param $a i32) (param $b i32) (result i32)
+                local.get $b i32.const 3 i32.lt_u
+                if (result i32)
+                  local.get $a i32.load
+                else
+                  local.get $a local.get $b i32.mul i32.const 0x9e3779b1 i32.xor
+                end
+                local.get $b i32.const 7 i32.and
+                br_if 0
+                i32.const 64 local.get $b i32.store
+                i32.const 1 i32.add)
+              ;; n levels of recursion, then one call of the leaf ($leaf = 1) or of its exported twin
+              (func $down (export "down") (param $n i32) (param $leaf i32) (result i32)
+                local.get $n i32.eqz
+                if (result i32)
+                  local.get $leaf
+                  if (result i32)
+                    i32.const 8 i32.const 5 call $mix
+                  else
+                    i32.const 8 i32.const 5 call $mix_exported
+                  end
+                else
+                  local.get $n i32.const 1 i32.sub local.get $leaf call $down
+                end)
+              (func (export "run") (param $x i32) (param $y i64) (result i64)
+                (local $i i32) (local $acc i32)
+                loop
+                  local.get $acc
+                  local.get $x local.get $i i32.const 4 i32.mul i32.add local.get $i call $mix
+                  i32.add local.set $acc
+                  local.get $i i32.const 1 i32.add local.tee $i
+                  local.get $y i32.wrap_i64 i32.const 15 i32.and
+                  i32.le_u br_if 0
+                end
+                ;; and once through the table
+                local.get $acc local.get $x i32.const 3 i32.const 0 call_indirect (type $t) i32.add
+                i64.extend_i32_u))
+            """;
+
+    private static byte[] wasm;
+
+    @BeforeAll
+    static void assemble(@TempDir Path dir) throws Exception {
+        wasm = ChunkedLoopsTest.wat2wasm(dir, "leaves", WAT);
+    }
+
+    @Test
+    void agreesWithTheInterpreterOnResultsMemoryAndFuel() throws Exception {
+        // DifferentialTest.ARGS include x = -1 (the leaf's load traps) and addresses near the memory's end
+        DifferentialTest.checkModule(0, wasm);
+    }
+
+    /** The leaf's method counts no depth and checks no fuel; its exported twin does both. */
+    @Test
+    void theLeafCountsNoDepthAndChecksNoFuel() throws Exception {
+        Map<String, List<String>> calls = runtimeReferences(true);
+        assertThat(calls.get("func_0")).as("the leaf").containsExactly("Meter.enterLeaf", "Budget.fuel=");
+        assertThat(calls.get("func_1")).as("its exported twin")
+                .contains("Meter.enter", "Meter.refill", "Meter.leave").doesNotContain("Meter.enterLeaf");
+        assertThat(runtimeReferences(false).get("func_0")).as("the leaf, unmetered").containsExactly("Meter.enterLeaf");
+        assertThat(runtimeReferences(false).get("func_1")).as("its twin, unmetered")
+                .contains("Budget.depth=").doesNotContain("Meter.enterLeaf");
+    }
+
+    /** Budget and Meter references of each wasm function's method, in order (a field write as {@code name=}). */
+    private static Map<String, List<String>> runtimeReferences(boolean metered) throws Exception {
+        var compiled = WasmCompiler.compile(wasm, CompilerOptions.defaults().withMetering(metered));
+        Map<String, List<String>> out = new TreeMap<>();
+        for (byte[] c : compiled.classes().values()) {
+            ClassNode node = new ClassNode();
+            new ClassReader(c).accept(node, 0);
+            for (MethodNode m : node.methods) {
+                if (!m.name.startsWith("func_")) {
+                    continue;
+                }
+                List<String> refs = new ArrayList<>();
+                boolean handler = false;
+                for (var insn : m.instructions) {
+                    if (insn instanceof MethodInsnNode mi && (mi.owner.endsWith("/Meter") || mi.owner.endsWith("/Budget"))) {
+                        refs.add(mi.owner.substring(mi.owner.lastIndexOf('/') + 1) + "." + mi.name);
+                    } else if (insn.getOpcode() == Opcodes.PUTFIELD && ((FieldInsnNode) insn).owner.endsWith("/Budget")) {
+                        String ref = "Budget." + ((FieldInsnNode) insn).name + "=";
+                        if (!refs.contains(ref)) { // the return and the fuel handler both store the fuel
+                            refs.add(ref);
+                        }
+                    }
+                }
+                out.put(m.name, refs);
+            }
+        }
+        return out;
+    }
+
+    /** A leaf called at the depth limit traps "call stack exhausted" exactly where the same body entered normally does. */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void theDepthLimitStrikesAtTheSameCallAsForAnyFunction(boolean metered) throws Exception {
+        Engine engine = new Engine.Compiled(CompilerOptions.defaults().withMetering(metered));
+        Engine.Prepared p = engine.prepare("leaves", wasm);
+        int maxDepth = 40;
+        Budget budget = new Budget(Budget.UNLIMITED, maxDepth);
+        Instance instance = engine.instantiate(p, ImportValues.empty(), budget);
+        int[] deepest = new int[2];
+        for (int leaf = 0; leaf <= 1; leaf++) {
+            deepest[leaf] = -1;
+            for (int n = 0; n < 2 * maxDepth; n++) {
+                budget.reset(Budget.UNLIMITED, maxDepth);
+                try {
+                    instance.export("down").apply(n, leaf);
+                    deepest[leaf] = n;
+                } catch (Interrupted e) {
+                    assertThat(e.reason()).isEqualTo(Interrupted.Reason.CALL_DEPTH);
+                    break;
+                }
+            }
+        }
+        // down(n) is n + 1 levels, the callee one more: the deepest that fits is maxDepth - 2
+        assertThat(deepest[1]).as("deepest n with the leaf").isEqualTo(maxDepth - 2).isEqualTo(deepest[0]);
+    }
+
+    /**
+     * With every budget from 1 to past the whole run, a run of leaf calls in a loop either completes with the
+     * interpreter's fuel or stops "fuel exhausted" having used at most one loop turn's charges (leaf included)
+     * beyond its budget: the loop header's check covers the leaf.
+     */
+    @Test
+    void aSmallBudgetStopsALoopOfLeafCallsWithinOneTurn() throws Exception {
+        Engine engine = new Engine.Compiled(CompilerOptions.defaults());
+        Engine.Prepared p = engine.prepare("leaves", wasm);
+        Budget budget = new Budget(Budget.UNLIMITED, ScriptRunner.MAX_DEPTH);
+        Instance instance = engine.instantiate(p, ImportValues.empty(), budget);
+        budget.reset(Budget.UNLIMITED, ScriptRunner.MAX_DEPTH);
+        long result = instance.export("run").apply(100, 15L)[0];
+        long whole = budget.fuelUsed();
+        int turn = 40; // a turn's charges: the loop body's segment and the leaf's longest path, fewer than 40
+        int exhausted = 0;
+        for (long limit = 1; limit <= whole + 1; limit++) {
+            budget.reset(limit, ScriptRunner.MAX_DEPTH);
+            try {
+                assertThat(instance.export("run").apply(100, 15L)[0]).isEqualTo(result);
+                assertThat(budget.fuelUsed()).isEqualTo(whole).isLessThanOrEqualTo(limit);
+            } catch (Interrupted e) {
+                assertThat(e.reason()).as("budget %d", limit).isEqualTo(Interrupted.Reason.FUEL_EXHAUSTED);
+                assertThat(budget.fuelUsed()).as("fuel used with a budget of %d", limit)
+                        .isGreaterThan(limit).isLessThanOrEqualTo(limit + turn);
+                exhausted++;
+            }
+        }
+        assertThat(exhausted).as("budgets below the run's fuel").isEqualTo((int) whole - 1);
+    }
+
+    /**
+     * A function with more leaf calls than its checks may cover (41,944 or more: a hostile module's) gets a check
+     * after each; with fewer it gets none after them.
+     */
+    @Test
+    void aFunctionWithVeryManyLeafCallsChecksAfterEach(@TempDir Path dir) throws Exception {
+        assertThat(refillsAfterLeafCalls(dir, 100)).as("100 leaf calls").isZero();
+        assertThat(refillsAfterLeafCalls(dir, 42_000)).as("42,000 leaf calls").isGreaterThanOrEqualTo(42_000);
+    }
+
+    private static int refillsAfterLeafCalls(Path dir, int calls) throws Exception {
+        StringBuilder wat = new StringBuilder("(module (func $leaf (param i32) (result i32) local.get 0 i32.const 1 i32.add)\n"
+                + "(func (export \"run\") (param $x i32) (result i32)\n");
+        for (int i = 0; i < calls; i++) {
+            wat.append("local.get $x call $leaf local.set $x\n");
+        }
+        wat.append("local.get $x))");
+        byte[] module = ChunkedLoopsTest.wat2wasm(dir, "calls" + calls, wat.toString());
+        var compiled = WasmCompiler.compile(module, CompilerOptions.defaults());
+        int refills = 0;
+        for (byte[] c : compiled.classes().values()) {
+            ClassNode node = new ClassNode();
+            new ClassReader(c).accept(node, 0);
+            for (MethodNode m : node.methods) {
+                for (var insn : m.instructions) {
+                    if (insn instanceof MethodInsnNode mi && mi.name.equals("refill")) {
+                        refills++;
+                    }
+                }
+            }
+        }
+        // the caller's entry and return checks: 2 refills (more if it is split into parts)
+        return calls > 100 ? refills : refills - 2;
+    }
+}
