@@ -115,38 +115,45 @@ class LeafFunctionsTest {
         assertThat(calls.get("func_0")).as("the leaf").containsExactly("Meter.enterLeaf", "Budget.fuel=");
         assertThat(calls.get("func_1")).as("its exported twin")
                 .contains("Meter.enter", "Meter.refill", "Meter.leave").doesNotContain("Meter.enterLeaf");
-        assertThat(runtimeReferences(false).get("func_0")).as("the leaf, unmetered").containsExactly("Meter.enterLeaf");
-        assertThat(runtimeReferences(false).get("func_1")).as("its twin, unmetered")
+        Map<String, List<String>> unmetered = runtimeReferences(false);
+        assertThat(unmetered.get("func_0")).as("the leaf, unmetered").containsExactly("Meter.enterLeaf");
+        assertThat(unmetered.get("func_1")).as("its twin, unmetered")
                 .contains("Budget.depth=").doesNotContain("Meter.enterLeaf");
     }
 
     /** Budget and Meter references of each wasm function's method, in order (a field write as {@code name=}). */
     private static Map<String, List<String>> runtimeReferences(boolean metered) throws Exception {
-        var compiled = WasmCompiler.compile(wasm, CompilerOptions.defaults().withMetering(metered));
         Map<String, List<String>> out = new TreeMap<>();
+        for (MethodNode m : methods(wasm, metered)) {
+            if (!m.name.startsWith("func_")) {
+                continue;
+            }
+            List<String> refs = new ArrayList<>();
+            for (var insn : m.instructions) {
+                if (insn instanceof MethodInsnNode mi && (mi.owner.endsWith("/Meter") || mi.owner.endsWith("/Budget"))) {
+                    refs.add(mi.owner.substring(mi.owner.lastIndexOf('/') + 1) + "." + mi.name);
+                } else if (insn.getOpcode() == Opcodes.PUTFIELD && ((FieldInsnNode) insn).owner.endsWith("/Budget")) {
+                    String ref = "Budget." + ((FieldInsnNode) insn).name + "=";
+                    if (!refs.contains(ref)) { // the return and the fuel handler both store the fuel
+                        refs.add(ref);
+                    }
+                }
+            }
+            out.put(m.name, refs);
+        }
+        return out;
+    }
+
+    /** Every method of the classes {@code module} compiles to. */
+    private static List<MethodNode> methods(byte[] module, boolean metered) throws Exception {
+        var compiled = WasmCompiler.compile(module, CompilerOptions.defaults().withMetering(metered));
+        List<MethodNode> methods = new ArrayList<>();
         for (byte[] c : compiled.classes().values()) {
             ClassNode node = new ClassNode();
             new ClassReader(c).accept(node, 0);
-            for (MethodNode m : node.methods) {
-                if (!m.name.startsWith("func_")) {
-                    continue;
-                }
-                List<String> refs = new ArrayList<>();
-                boolean handler = false;
-                for (var insn : m.instructions) {
-                    if (insn instanceof MethodInsnNode mi && (mi.owner.endsWith("/Meter") || mi.owner.endsWith("/Budget"))) {
-                        refs.add(mi.owner.substring(mi.owner.lastIndexOf('/') + 1) + "." + mi.name);
-                    } else if (insn.getOpcode() == Opcodes.PUTFIELD && ((FieldInsnNode) insn).owner.endsWith("/Budget")) {
-                        String ref = "Budget." + ((FieldInsnNode) insn).name + "=";
-                        if (!refs.contains(ref)) { // the return and the fuel handler both store the fuel
-                            refs.add(ref);
-                        }
-                    }
-                }
-                out.put(m.name, refs);
-            }
+            methods.addAll(node.methods);
         }
-        return out;
+        return methods;
     }
 
     /** A leaf called at the depth limit traps "call stack exhausted" exactly where the same body entered normally does. */
@@ -225,16 +232,11 @@ class LeafFunctionsTest {
         }
         wat.append("local.get $x))");
         byte[] module = ChunkedLoopsTest.wat2wasm(dir, "calls" + calls, wat.toString());
-        var compiled = WasmCompiler.compile(module, CompilerOptions.defaults());
         int refills = 0;
-        for (byte[] c : compiled.classes().values()) {
-            ClassNode node = new ClassNode();
-            new ClassReader(c).accept(node, 0);
-            for (MethodNode m : node.methods) {
-                for (var insn : m.instructions) {
-                    if (insn instanceof MethodInsnNode mi && mi.name.equals("refill")) {
-                        refills++;
-                    }
+        for (MethodNode m : methods(module, true)) {
+            for (var insn : m.instructions) {
+                if (insn instanceof MethodInsnNode mi && mi.name.equals("refill")) {
+                    refills++;
                 }
             }
         }

@@ -463,12 +463,11 @@ final class FunctionEmitter {
         if (leaf) {
             // fuel = Meter.enterLeaf(budget, first charge): no entry check, no depth counted (Meter.enterLeaf).
             mv.visitVarInsn(ALOAD, budgetSlot);
-            ldc(metered && enteredAt >= 0 ? meterPlan.charge()[enteredAt] : 0);
+            ldc(enteredAt >= 0 ? meterPlan.charge()[enteredAt] : 0); // enteredAt: metered only
             invoke(RuntimeContract.ENTER_LEAF);
             if (metered) {
                 mv.visitVarInsn(ISTORE, fuelSlot);
-                handlerStart = new LabelNode();
-                mv.instructions.add(handlerStart);
+                startFuelHandler();
             } else {
                 mv.visitInsn(POP);
             }
@@ -484,13 +483,11 @@ final class FunctionEmitter {
             ldc(meterPlan.charge()[enteredAt]);
             invoke(RuntimeContract.ENTER);
             mv.visitVarInsn(ISTORE, fuelSlot);
-            handlerStart = new LabelNode();
-            mv.instructions.add(handlerStart);
+            startFuelHandler();
         } else {
             if (metered) {
                 loadFuel();
-                handlerStart = new LabelNode();
-                mv.instructions.add(handlerStart);
+                startFuelHandler();
             }
             enterDepth();
         }
@@ -582,8 +579,7 @@ final class FunctionEmitter {
         mv.visitVarInsn(ASTORE, budgetSlot);
         if (metered) {
             loadFuel();
-            handlerStart = new LabelNode();
-            mv.instructions.add(handlerStart);
+            startFuelHandler();
         }
         for (int m = 0; m < memorySlot.length; m++) {
             if (memorySlot[m] >= 0) {
@@ -1196,6 +1192,12 @@ final class FunctionEmitter {
                 && code.get(j).opcode() == OpCode.UNREACHABLE
                 && (!metered || meterPlan.charge()[j] == 0)
                 && (split == null || split.childAt(region, j) == null);
+    }
+
+    /** Where the fuel handler's ranges begin: right after the fuel local is set (see {@link #addFuelHandler}). */
+    private void startFuelHandler() {
+        handlerStart = new LabelNode();
+        method.instructions.add(handlerStart);
     }
 
     /** One catch-all handler from the fuel load to the end, minus the synced calls: store the fuel, rethrow. */
