@@ -17,11 +17,10 @@ import io.llmtestbench.compiler.internal.CodeSizes;
 import io.llmtestbench.compiler.internal.CostModel;
 import io.llmtestbench.compiler.internal.ModuleDiagnostics;
 import io.llmtestbench.compiler.internal.ModuleLimits;
+import io.llmtestbench.compiler.internal.Sha256;
 import io.llmtestbench.compiler.internal.gen.GenBackend;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Set;
 import java.util.List;
@@ -75,13 +74,9 @@ public final class WasmCompiler {
         return new CompilerStamp(VERSION, CHICORY_VERSION, PluginAbi.VERSION, metering, CostModel.VERSION, wasmSha256);
     }
 
-    /** Hex SHA-256 of the bytes. */
+    /** Hex SHA-256 of the bytes ({@link Sha256}: no provider lookup, quick in the bytecode interpreter). */
     public static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return HexFormat.of().formatHex(Sha256.of(bytes));
     }
 
     /**

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
@@ -44,15 +43,11 @@ public final class CodeHash {
 
     /** Hex SHA-256 of the class files of {@code classes}, in order. */
     public static String sha256(List<Class<?>> classes) {
-        try {
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            for (Class<?> c : classes) {
-                d.update(classFile(c, c.getSimpleName()));
-            }
-            return HexFormat.of().formatHex(d.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        MessageDigest d = Sha256.newDigest();
+        for (Class<?> c : classes) {
+            d.update(classFile(c, c.getSimpleName()));
         }
+        return HexFormat.of().formatHex(d.digest());
     }
 
     private static byte[] classFile(Class<?> anchor, String relativeName) {

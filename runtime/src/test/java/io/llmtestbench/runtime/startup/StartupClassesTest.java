@@ -114,12 +114,36 @@ class StartupClassesTest {
         long files = entry.wasm().length + entry.classes().values().stream().mapToLong(c -> c.length).sum();
         Path cache = dir.resolve("cache");
         host(jar, cache.toString());
-        String again = host(List.of("-Dstartup.countSha256=true"), jar, cache.toString());
+        String again = host(jar, cache.toString());
         long hashed = again.lines().filter(l -> l.startsWith("sha256-bytes=")).mapToLong(l -> Long.parseLong(l.substring(13)))
                 .findFirst().orElseThrow();
         // besides the files: the index, the manifest, the verdict's digest of digests (a few KB)
         assertThat(hashed).as("bytes hashed by a load of a jar whose files are " + files + " bytes")
                 .isBetween(files, files + 16 * 1024);
+    }
+
+    /**
+     * The load path's SHA-256 goes through {@code Sha256}, never through the JDK's provider lookup: a fresh JVM's first
+     * {@code MessageDigest.getInstance} initialises the security framework (the provider list, the SUN provider's
+     * service table, {@code KnownOIDs}, a {@code NativePRNG}: ~55 classes outside the CDS archive), and the JDK's
+     * SHA-256 reads each word through a {@code VarHandle}, slow in the bytecode interpreter. With the verdict
+     * remembered, and without a cache directory (the class-reference check runs).
+     */
+    @Test
+    void theFirstResultFromAJarInitialisesNoSecurityProvider(@TempDir Path dir) throws Exception {
+        Path wasm = TestPlugins.wasm("similarity-evaluator");
+        Path jar = dir.resolve("similarity-evaluator.jar");
+        var compiled = WasmCompiler.compile(Files.readAllBytes(wasm), CompilerOptions.defaults());
+        try (OutputStream out = Files.newOutputStream(jar)) {
+            PluginArtifact.writeJar(out, List.of(PluginArtifact.Entry.of("similarity-evaluator", "similarity-evaluator.wasm", compiled)));
+        }
+        Path cache = dir.resolve("cache");
+        host(jar, cache.toString());
+        for (String out : List.of(host(jar, cache.toString()), host(jar))) {
+            assertThat(out.lines().filter(l -> l.contains("] sun.security.jca.Providers ") || l.contains("] sun.security.provider.")
+                    || l.contains("] java.security.Provider ")).toList())
+                    .as("the JDK's security providers on the start-up path").isEmpty();
+        }
     }
 
     /** Runs StartupHost in a JVM of its own with the class-load log on stdout; its output. */

@@ -4,10 +4,10 @@ import io.llmtestbench.compiler.PluginArtifact;
 import io.llmtestbench.compiler.WasmCompiler;
 import io.llmtestbench.compiler.internal.AllowedReferences;
 import io.llmtestbench.compiler.internal.CodeHash;
+import io.llmtestbench.compiler.internal.Sha256;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -76,21 +76,17 @@ public final class ReferenceVerdicts {
     }
 
     static String digest(PluginArtifact.Entry e) {
-        try {
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            RememberedVerdicts.update(d, WasmCompiler.VERSION);
-            RememberedVerdicts.update(d, CHECKER);
-            RememberedVerdicts.update(d, e.mainClass());
-            // each class by its own SHA-256, which a jar's reader has computed already (and checked against the
-            // manifest): a digest of digests names the same content, and the classes are not hashed twice
-            for (Map.Entry<String, String> c : new TreeMap<>(e.classSha256()).entrySet()) {
-                RememberedVerdicts.update(d, c.getKey());
-                RememberedVerdicts.update(d, c.getValue());
-            }
-            return HexFormat.of().formatHex(d.digest());
-        } catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException(ex);
+        MessageDigest d = Sha256.newDigest();
+        RememberedVerdicts.update(d, WasmCompiler.VERSION);
+        RememberedVerdicts.update(d, CHECKER);
+        RememberedVerdicts.update(d, e.mainClass());
+        // each class by its own SHA-256, which a jar's reader has computed already (and checked against the
+        // manifest): a digest of digests names the same content, and the classes are not hashed twice
+        for (Map.Entry<String, String> c : new TreeMap<>(e.classSha256()).entrySet()) {
+            RememberedVerdicts.update(d, c.getKey());
+            RememberedVerdicts.update(d, c.getValue());
         }
+        return HexFormat.of().formatHex(d.digest());
     }
 
 

@@ -6,12 +6,12 @@ import io.llmtestbench.compiler.CompileLimits;
 import io.llmtestbench.compiler.CompilerOptions;
 import io.llmtestbench.compiler.PluginArtifact;
 import io.llmtestbench.compiler.WasmCompiler;
+import io.llmtestbench.compiler.internal.Sha256;
 import io.llmtestbench.runtime.PluginLoadException.Stage;
 import io.llmtestbench.runtime.internal.Failures;
 import io.llmtestbench.runtime.internal.PluginFaults;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
@@ -108,22 +108,18 @@ public final class Reproduction {
 
     /** SHA-256 of everything the verdict is about, and of the compiler that reached it. */
     static String digest(PluginArtifact.Entry e) {
-        try {
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            RememberedVerdicts.update(d, WasmCompiler.VERSION);
-            RememberedVerdicts.update(d, e.stamp().format());
-            RememberedVerdicts.update(d, e.mainClass());
-            RememberedVerdicts.update(d, e.interpretedFunctions().toString());
-            RememberedVerdicts.update(d, WasmCompiler.sha256(e.source()));
-            RememberedVerdicts.update(d, WasmCompiler.sha256(e.wasm()));
-            for (Map.Entry<String, byte[]> c : new TreeMap<>(e.classes()).entrySet()) {
-                RememberedVerdicts.update(d, c.getKey());
-                RememberedVerdicts.update(d, WasmCompiler.sha256(c.getValue()));
-            }
-            return HexFormat.of().formatHex(d.digest());
-        } catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException(ex);
+        MessageDigest d = Sha256.newDigest();
+        RememberedVerdicts.update(d, WasmCompiler.VERSION);
+        RememberedVerdicts.update(d, e.stamp().format());
+        RememberedVerdicts.update(d, e.mainClass());
+        RememberedVerdicts.update(d, e.interpretedFunctions().toString());
+        RememberedVerdicts.update(d, WasmCompiler.sha256(e.source()));
+        RememberedVerdicts.update(d, WasmCompiler.sha256(e.wasm()));
+        for (Map.Entry<String, byte[]> c : new TreeMap<>(e.classes()).entrySet()) {
+            RememberedVerdicts.update(d, c.getKey());
+            RememberedVerdicts.update(d, WasmCompiler.sha256(c.getValue()));
         }
+        return HexFormat.of().formatHex(d.digest());
     }
 
 
