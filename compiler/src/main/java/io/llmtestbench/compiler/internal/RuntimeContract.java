@@ -55,6 +55,11 @@ public final class RuntimeContract {
 
     /** Fuel left in the current slice (negative: overdrawn). */
     public static final Member BUDGET_FUEL = field(BUDGET, "fuel", "I");
+    /**
+     * Charges of leaf functions their caller has not folded into its fuel local yet (zero or negative; zero whenever
+     * no method that calls leaves is between a leaf call and its next check or fuel store).
+     */
+    public static final Member BUDGET_LEAF_FUEL = field(BUDGET, "leafFuel", "I");
     /** Whole slices left after the current one. */
     public static final Member BUDGET_SLICES = field(BUDGET, "slices", "J");
     /** {@code volatile}: a stop was requested (deadline, cancel). */
@@ -226,11 +231,11 @@ public final class RuntimeContract {
     public static final Member F64_SQRT = staticMethod(FLOAT, "F64_SQRT", "(D)D");
 
     /** The fields among {@link #MEMBERS} generated code also writes. */
-    public static final List<Member> WRITTEN_FIELDS = List.of(BUDGET_FUEL, BUDGET_SLICES, BUDGET_DEPTH);
+    public static final List<Member> WRITTEN_FIELDS = List.of(BUDGET_FUEL, BUDGET_LEAF_FUEL, BUDGET_SLICES, BUDGET_DEPTH);
 
     /** Every runtime member generated code may reference. */
     public static final List<Member> MEMBERS = List.of(
-            BUDGET_FUEL, BUDGET_SLICES, BUDGET_STOP, BUDGET_DEPTH, BUDGET_MAX_DEPTH, TOO_DEEP, CHECK_STOP, REFILL, ENTER, ENTER_LEAF, LEAVE,
+            BUDGET_FUEL, BUDGET_LEAF_FUEL, BUDGET_SLICES, BUDGET_STOP, BUDGET_DEPTH, BUDGET_MAX_DEPTH, TOO_DEEP, CHECK_STOP, REFILL, ENTER, ENTER_LEAF, LEAVE,
             MEMORY_BYTES, LOAD_I16, LOAD_I32, LOAD_I64, LOAD_F32, LOAD_F64, STORE_I16, STORE_I32, STORE_I64, STORE_F32, STORE_F64,
             LOAD_I8_OFFSET, LOAD_I16_OFFSET, LOAD_I32_OFFSET, LOAD_I64_OFFSET, LOAD_F32_OFFSET, LOAD_F64_OFFSET,
             STORE_I8_OFFSET, STORE_I16_OFFSET, STORE_I32_OFFSET, STORE_I64_OFFSET, STORE_F32_OFFSET, STORE_F64_OFFSET,

@@ -31,7 +31,10 @@ import org.objectweb.asm.tree.MethodNode;
  * callers' checks cover them. Results, memory and fuel agree with Chicory's interpreter, traps inside a leaf
  * included; "call stack exhausted" strikes at the same depth as for the same function entered normally; a budget
  * too small for a loop of leaf calls still stops the run within one iteration's charges; and a function with
- * more leaf calls than its checks may cover checks after each.
+ * more leaf calls than its checks may cover checks after each. A leaf charges {@code Budget.leafFuel}, which its
+ * caller folds into its fuel local at its next check and adds when it stores its fuel: a leaf call has no fuel
+ * stored before it or loaded after it, and fuel stays exact when the caller traps, calls another function or runs a
+ * loop after leaf calls whose charges it has not folded in yet.
  */
 class LeafFunctionsTest {
     /**
@@ -112,13 +115,137 @@ class LeafFunctionsTest {
     @Test
     void theLeafCountsNoDepthAndChecksNoFuel() throws Exception {
         Map<String, List<String>> calls = runtimeReferences(true);
-        assertThat(calls.get("func_0")).as("the leaf").containsExactly("Meter.enterLeaf", "Budget.fuel=");
+        assertThat(calls.get("func_0")).as("the leaf").containsExactly("Meter.enterLeaf", "Budget.leafFuel=");
         assertThat(calls.get("func_1")).as("its exported twin")
                 .contains("Meter.enter", "Meter.refill", "Meter.leave").doesNotContain("Meter.enterLeaf");
         Map<String, List<String>> unmetered = runtimeReferences(false);
         assertThat(unmetered.get("func_0")).as("the leaf, unmetered").containsExactly("Meter.enterLeaf");
         assertThat(unmetered.get("func_1")).as("its twin, unmetered")
                 .contains("Budget.depth=").doesNotContain("Meter.enterLeaf");
+    }
+
+    /**
+     * Around a call of a leaf the caller neither stores its fuel to the budget nor loads it back (14 bytes a call site
+     * that made a large function's method hold fewer of its cases): the leaf charges {@code Budget.leafFuel}.
+     */
+    @Test
+    void aLeafCallStoresAndLoadsNoFuel() throws Exception {
+        int leafCalls = 0;
+        for (MethodNode m : methods(wasm, true)) {
+            for (var insn : m.instructions) {
+                if (insn instanceof MethodInsnNode mi && mi.name.equals("func_0")) {
+                    leafCalls++;
+                    assertThat(budgetFields(insn, -1)).as("before the leaf call in %s", m.name).doesNotContain("fuel");
+                    assertThat(budgetFields(insn, 1)).as("after the leaf call in %s", m.name).doesNotContain("fuel");
+                }
+            }
+        }
+        assertThat(leafCalls).as("calls of the leaf").isEqualTo(2);
+    }
+
+    /** The Budget fields the three instructions before ({@code step} -1) or after (+1) {@code at} read or write. */
+    private static List<String> budgetFields(org.objectweb.asm.tree.AbstractInsnNode at, int step) {
+        List<String> fields = new ArrayList<>();
+        var insn = at;
+        for (int seen = 0; seen < 3; ) {
+            insn = step < 0 ? insn.getPrevious() : insn.getNext();
+            if (insn == null) {
+                break;
+            }
+            if (insn.getOpcode() < 0) {
+                continue;
+            }
+            seen++;
+            if (insn instanceof FieldInsnNode f && f.owner.endsWith("/Budget")) {
+                fields.add(f.name);
+            }
+        }
+        return fields;
+    }
+
+    /**
+     * Leaf charges the caller has not folded in yet reach the budget exactly: $leaf traps inside (x = -1: on the
+     * first call; x = 65,000: on the second, the first's charges pending); run traps on its own load right after a
+     * leaf call (x = 7); leaf calls come before a loop that calls no leaf, and before a call of $spin (not a leaf: it
+     * loops), which reads the budget's fuel. Results, memory and fuel as Chicory's interpreter charges them.
+     */
+    private static final String PENDING_WAT = """
+            (module
+              (memory 1)
+              (func $leaf (param $a i32) (result i32)
+                local.get $a i32.const 0x10000 i32.ge_u
+                if (result i32)
+                  local.get $a i32.load
+                else
+                  local.get $a i32.const 600 i32.add
+                end)
+              (func $spin (param $n i32) (result i32)
+                (local $i i32)
+                loop
+                  local.get $i i32.const 1 i32.add local.tee $i
+                  local.get $n i32.lt_u br_if 0
+                end
+                local.get $i)
+              (func (export "run") (param $x i32) (param $y i64) (result i64)
+                (local $i i32) (local $acc i32)
+                local.get $x call $leaf call $leaf local.set $acc
+                loop
+                  local.get $acc i32.const 7 i32.add local.set $acc
+                  local.get $i i32.const 1 i32.add local.tee $i
+                  local.get $y i32.wrap_i64 i32.const 31 i32.and i32.lt_u br_if 0
+                end
+                local.get $acc call $leaf i32.const 63 i32.and call $spin
+                local.get $acc i32.add local.set $acc
+                local.get $acc call $leaf drop
+                local.get $x i32.const 21844 i32.mul i32.load local.get $acc i32.add
+                i64.extend_i32_u))
+            """;
+
+    @Test
+    void pendingLeafChargesReachTheBudgetExactly(@TempDir Path dir) throws Exception {
+        byte[] module = ChunkedLoopsTest.wat2wasm(dir, "pending", PENDING_WAT);
+        DifferentialTest.checkModule(1, module);
+        int leafCalls = 0;
+        for (MethodNode m : methods(module, true)) {
+            for (var insn : m.instructions) {
+                if (insn instanceof MethodInsnNode mi && mi.name.equals("func_0")) {
+                    leafCalls++;
+                }
+            }
+        }
+        assertThat(leafCalls).as("calls of the leaf: $leaf is one").isEqualTo(4);
+    }
+
+    /**
+     * With every budget from 1 to past the whole run, the run of {@link #PENDING_WAT} either completes with its
+     * fuel or stops "fuel exhausted" within the charges of one stretch between two checks (leaf calls included): the
+     * leaves' charges before the loop are folded in on entry to it, so its first check sees them.
+     */
+    @Test
+    void aSmallBudgetSeesPendingLeafChargesAtTheNextCheck(@TempDir Path dir) throws Exception {
+        byte[] module = ChunkedLoopsTest.wat2wasm(dir, "pending", PENDING_WAT);
+        Engine engine = new Engine.Compiled(CompilerOptions.defaults());
+        Engine.Prepared p = engine.prepare("pending", module);
+        Budget budget = new Budget(Budget.UNLIMITED, ScriptRunner.MAX_DEPTH);
+        Instance instance = engine.instantiate(p, ImportValues.empty(), budget);
+        long result = instance.export("run").apply(1, 31L)[0];
+        long whole = budget.fuelUsed();
+        int stretch = 40; // the most charged between two checks: run's first segments with two leaf calls, under 40
+        int exhausted = 0;
+        for (long limit = 1; limit <= whole + 1; limit++) {
+            budget.reset(limit, ScriptRunner.MAX_DEPTH);
+            try {
+                assertThat(instance.export("run").apply(1, 31L)[0]).isEqualTo(result);
+                assertThat(budget.fuelUsed()).isEqualTo(whole).isLessThanOrEqualTo(limit);
+            } catch (Interrupted e) {
+                assertThat(e.reason()).as("budget %d", limit).isEqualTo(Interrupted.Reason.FUEL_EXHAUSTED);
+                assertThat(budget.fuelUsed()).as("fuel used with a budget of %d", limit)
+                        .isGreaterThan(limit).isLessThanOrEqualTo(limit + stretch);
+                exhausted++;
+            }
+            assertThat(budget.leafFuel).as("leaf charges left unsettled, budget %d", limit).isZero();
+        }
+        assertThat(exhausted).as("budgets below the run's fuel").isEqualTo((int) whole - 1);
     }
 
     /** Budget and Meter references of each wasm function's method, in order (a field write as {@code name=}). */

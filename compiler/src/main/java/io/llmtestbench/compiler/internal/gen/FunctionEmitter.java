@@ -121,6 +121,23 @@ final class FunctionEmitter {
      * {@code Meter.enterLeaf} (the depth compared, not counted), checks no fuel, and returns by storing the fuel.
      */
     private final boolean leaf;
+    /**
+     * Metered calls of leaves in this method's own code (not in its parts), by instruction index; empty unless
+     * metered. A leaf keeps its charges in {@code Budget.leafFuel}, not {@code Budget.fuel}, so a leaf call is a
+     * plain call: no fuel stored before it or loaded after it. This method folds the leaves' charges into its fuel
+     * local at its checks ({@link #foldLeafFuel}) and adds them when it stores its fuel ({@link #storeFuel}).
+     */
+    private final java.util.BitSet leafCalls;
+    /** A fuel check is due and leaves may have charged since the last fold: fold them in first. */
+    private boolean foldDue;
+    private int[] loopEnds;
+
+    private int[] loopEnds() {
+        if (loopEnds == null) {
+            loopEnds = CountedLoops.matchEnds(code);
+        }
+        return loopEnds;
+    }
     /** Where the catch-all fuel handler must not apply: calls whose callee accounts for itself. */
     private final List<LabelNode[]> syncedCalls = new ArrayList<>();
     private LabelNode handlerStart;
@@ -240,6 +257,20 @@ final class FunctionEmitter {
         this.selfTailStart = region == null && split == null && selfTailCalls() ? new Label() : null;
         this.loopFree = !selfTailCalls() && code.stream().noneMatch(ins -> ins.opcode() == OpCode.LOOP);
         this.leaf = region == null && split == null && mod.leaves.get(function);
+        this.leafCalls = new java.util.BitSet();
+        if (metered && !leaf) {
+            for (int i = from; i < to; i++) {
+                Splitter.Region part = split != null ? split.childAt(region, i) : null;
+                if (part != null) {
+                    i = part.end - 1; // a part settles its own leaf calls before it returns
+                    continue;
+                }
+                AnnotatedInstruction ins = code.get(i);
+                if (ins.opcode() == OpCode.CALL && mod.leaves.get((int) ins.operand(0))) {
+                    leafCalls.set(i);
+                }
+            }
+        }
         int first = -1;
         if (metered && region == null && loopFree) {
             for (int i = 0; i < code.size() && first < 0; i++) {
@@ -311,6 +342,7 @@ final class FunctionEmitter {
             frames.add(new Frame(FUNCTION, List.of(), type.returns(), 0));
             frames.get(0).reachableAtEntry = true;
             checkDue = metered && !leaf;
+            foldDue = selfTailStart != null && !leafCalls.isEmpty(); // a self tail call jumps back to this check
         } else {
             partPrologue();
         }
@@ -435,6 +467,10 @@ final class FunctionEmitter {
         charge(cost);
         if (checkDue) {
             checkDue = false;
+            if (foldDue) {
+                foldDue = false;
+                foldLeafFuel();
+            }
             checkFuel(loopFree);
         }
     }
@@ -538,6 +574,7 @@ final class FunctionEmitter {
     private void epilogue() {
         var mv = method;
         if (metered && !leaf) {
+            foldLeafFuel(); // the return check sees the leaves' charges; the fuel stored below is settled
             checkFuel(loopFree);
         }
         if (leaf) {
@@ -551,7 +588,7 @@ final class FunctionEmitter {
             invoke(RuntimeContract.LEAVE);
         } else {
             if (metered) {
-                storeFuel();
+                storeFolded();
             }
             mv.visitVarInsn(ALOAD, budgetSlot);
             mv.visitInsn(DUP);
@@ -849,10 +886,53 @@ final class FunctionEmitter {
         method.visitVarInsn(ISTORE, fuelSlot);
     }
 
+    /**
+     * The fuel local to the budget, for code that reads it (callees, the runtime after a trap or a return). A leaf
+     * writes {@code Budget.leafFuel}, where its callers find it; a method that calls leaves stores its local plus
+     * their charges not folded in yet, and clears them:
+     * {@code budget.fuel = fuel + budget.leafFuel; budget.leafFuel = 0}.
+     */
     private void storeFuel() {
+        if (leafCalls.isEmpty()) {
+            storeFolded();
+            return;
+        }
+        var mv = method;
+        mv.visitVarInsn(ALOAD, budgetSlot);
+        mv.visitInsn(DUP);
+        mv.visitInsn(DUP);
+        invoke(RuntimeContract.BUDGET_LEAF_FUEL);
+        mv.visitVarInsn(ILOAD, fuelSlot);
+        mv.visitInsn(IADD);
+        put(RuntimeContract.BUDGET_FUEL);
+        mv.visitInsn(ICONST_0);
+        put(RuntimeContract.BUDGET_LEAF_FUEL);
+    }
+
+    /** The fuel local to the budget where no leaf charge is pending (right after {@link #foldLeafFuel}). */
+    private void storeFolded() {
         method.visitVarInsn(ALOAD, budgetSlot);
         method.visitVarInsn(ILOAD, fuelSlot);
-        put(RuntimeContract.BUDGET_FUEL);
+        put(leaf ? RuntimeContract.BUDGET_LEAF_FUEL : RuntimeContract.BUDGET_FUEL);
+    }
+
+    /**
+     * Before a check in a method that calls leaves: their charges since the last fold into the fuel local,
+     * {@code fuel += budget.leafFuel; budget.leafFuel = 0} (15 bytes). Nothing in a method without leaf calls.
+     */
+    private void foldLeafFuel() {
+        if (leafCalls.isEmpty()) {
+            return;
+        }
+        var mv = method;
+        mv.visitVarInsn(ALOAD, budgetSlot);
+        mv.visitInsn(DUP);
+        invoke(RuntimeContract.BUDGET_LEAF_FUEL);
+        mv.visitVarInsn(ILOAD, fuelSlot);
+        mv.visitInsn(IADD);
+        mv.visitVarInsn(ISTORE, fuelSlot);
+        mv.visitInsn(ICONST_0);
+        put(RuntimeContract.BUDGET_LEAF_FUEL);
     }
 
     /**
@@ -1550,6 +1630,17 @@ final class FunctionEmitter {
                 return;
             case LOOP: {
                 Frame f = enter(LOOP, ins);
+                if (!leafCalls.isEmpty()) {
+                    // The leaves' charges reach the checks of loops that call leaves at every header; a loop
+                    // that calls none gets those charged before it once, on entry.
+                    int end = loopEnds()[index];
+                    int next = leafCalls.nextSetBit(index);
+                    if (end >= 0 && next >= 0 && next < end) {
+                        foldDue = true;
+                    } else if (leafCalls.previousSetBit(index) >= 0) {
+                        foldLeafFuel();
+                    }
+                }
                 mv.visitLabel(f.label);
                 CountedLoops.Loop l = counted.get(index);
                 if (l != null) {
@@ -1872,12 +1963,24 @@ final class FunctionEmitter {
                 boxValues(params);
             }
             method.visitVarInsn(ALOAD, machineSlot);
-            syncedCall(INVOKESTATIC, layout.classOf(callee), Names.function(callee),
-                    JvmTypes.functionDescriptor(ct, machine), thenTrap);
+            if (leafCalls.get(current)) {
+                // A leaf charges Budget.leafFuel, which this method folds in at its next check or fuel store: no
+                // store before the call, no load after it (14 bytes a call site), and the call stays inside the
+                // fuel handler's ranges, so a trap in the leaf settles both its charges and this method's.
+                method.visitMethodInsn(INVOKESTATIC, layout.classOf(callee), Names.function(callee),
+                        JvmTypes.functionDescriptor(ct, machine), false);
+                if (thenTrap) {
+                    trap(RuntimeContract.TRAP_UNREACHABLE);
+                }
+            } else {
+                syncedCall(INVOKESTATIC, layout.classOf(callee), Names.function(callee),
+                        JvmTypes.functionDescriptor(ct, machine), thenTrap);
+            }
             if (!thenTrap && ct.returns().size() > 1) {
                 unboxValues(ct.returns());
             }
             if (metered && !thenTrap && mod.leaves.get(callee) && mod.checksAfterLeafCalls.get(function)) {
+                foldLeafFuel();
                 checkFuel(loopFree); // so many leaf calls that their charges could leave the counter's range
             }
         }

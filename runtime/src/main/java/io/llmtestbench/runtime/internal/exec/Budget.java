@@ -23,6 +23,14 @@ public final class Budget {
 
     /** Fuel left in the current slice; negative when charges crossed it. Generated code uses it. */
     public int fuel;
+    /**
+     * Charges of leaf functions (negative) that their caller has not yet folded into its fuel local: a leaf
+     * charges here instead of {@link #fuel}, so that a call of it needs no fuel stored before and loaded after; the
+     * caller adds this to its local at its next check and to {@link #fuel} when it stores its fuel (before other
+     * calls, at returns, when a trap leaves it), and clears it. Zero between executions and whenever the runtime
+     * reads the fuel.
+     */
+    public int leafFuel;
     /** Whole slices left after the current one. Generated code takes them one at a time. */
     public long slices;
     /** Normally zero: fuel a host charge took beyond the slices, until the next refill settles it. */
@@ -44,6 +52,7 @@ public final class Budget {
     public void reset(long fuelLimit, int maxDepth) {
         this.limit = fuelLimit <= 0 || fuelLimit >= UNLIMITED ? UNLIMITED : fuelLimit;
         distribute(limit);
+        this.leafFuel = 0;
         this.depth = 0;
         this.maxDepth = maxDepth;
         this.stopReason = null;

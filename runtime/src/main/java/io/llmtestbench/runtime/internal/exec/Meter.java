@@ -59,8 +59,10 @@ public final class Meter {
 
     /**
      * A leaf's entry (a small function without loops that calls nothing; the compiler's {@code ModuleInfo.leaves}):
-     * "call stack exhausted" where a function entering through {@link #enter} would throw it, else the budget's
-     * fuel less the leaf's first charge. The depth is compared, not counted: nothing is called from a leaf, so
+     * "call stack exhausted" where a function entering through {@link #enter} would throw it, else the leaf
+     * charges not yet folded in ({@link Budget#leafFuel}) less the leaf's first charge: a leaf charges there, and
+     * stores its local back there at its returns, so that its caller need not store its fuel before the call or
+     * load it after. The depth is compared, not counted: nothing is called from a leaf, so
      * counting a level at entry and giving it back at return would change no other function's check. A leaf
      * checks no fuel: its callers' checks (at their loop headers, returns and entries) cover its charges.
      */
@@ -69,7 +71,7 @@ public final class Meter {
             b.depth++;
             b.tooDeep();
         }
-        return b.fuel - cost;
+        return b.leafFuel - cost;
     }
 
     /** A compiled function's return, after its return check: the fuel stored to the budget, one call level less. */
