@@ -28,6 +28,12 @@ public final class BenchData {
 
     private BenchData() {}
 
+    /** Prints {@link #PLUGIN_INPUT} (UTF-8, no newline): the input of benchmarks/evaluator-vs-native.sh's harnesses. */
+    public static void main(String[] args) {
+        System.out.write(PLUGIN_INPUT.getBytes(StandardCharsets.UTF_8), 0, PLUGIN_INPUT.length());
+        System.out.flush();
+    }
+
     public static byte[] kernelWasm(String kernel) {
         return resource("kernels/" + kernel + ".wasm");
     }
