@@ -242,51 +242,51 @@ public final class PluginMemory implements Memory {
     }
 
     private static byte i8HandleAt(byte[] b, int i, int o) {
-        return b[index(b, i, o, 1)];
+        return b[sum(i, o)];
     }
 
     private static void i8HandleAt(byte[] b, int i, int o, byte v) {
-        b[index(b, i, o, 1)] = v;
+        b[sum(i, o)] = v;
     }
 
     private static short i16HandleAt(byte[] b, int i, int o) {
-        return i16Handle(b, index(b, i, o, 2));
+        return i16Handle(b, sum(i, o));
     }
 
     private static void i16HandleAt(byte[] b, int i, int o, short v) {
-        i16Handle(b, index(b, i, o, 2), v);
+        i16Handle(b, sum(i, o), v);
     }
 
     private static int i32HandleAt(byte[] b, int i, int o) {
-        return i32Handle(b, index(b, i, o, 4));
+        return i32Handle(b, sum(i, o));
     }
 
     private static void i32HandleAt(byte[] b, int i, int o, int v) {
-        i32Handle(b, index(b, i, o, 4), v);
+        i32Handle(b, sum(i, o), v);
     }
 
     private static long i64HandleAt(byte[] b, int i, int o) {
-        return i64Handle(b, index(b, i, o, 8));
+        return i64Handle(b, sum(i, o));
     }
 
     private static void i64HandleAt(byte[] b, int i, int o, long v) {
-        i64Handle(b, index(b, i, o, 8), v);
+        i64Handle(b, sum(i, o), v);
     }
 
     private static float f32HandleAt(byte[] b, int i, int o) {
-        return f32Handle(b, index(b, i, o, 4));
+        return f32Handle(b, sum(i, o));
     }
 
     private static void f32HandleAt(byte[] b, int i, int o, float v) {
-        f32Handle(b, index(b, i, o, 4), v);
+        f32Handle(b, sum(i, o), v);
     }
 
     private static double f64HandleAt(byte[] b, int i, int o) {
-        return f64Handle(b, index(b, i, o, 8));
+        return f64Handle(b, sum(i, o));
     }
 
     private static void f64HandleAt(byte[] b, int i, int o, double v) {
-        f64Handle(b, index(b, i, o, 8), v);
+        f64Handle(b, sum(i, o), v);
     }
 
     /**
@@ -297,6 +297,19 @@ public final class PluginMemory implements Memory {
      */
     static int index(byte[] b, int i, int o, int size) {
         return Objects.checkIndex(o, MAX_OFFSET) + Objects.checkIndex(i, b.length - (o + (size - 1)));
+    }
+
+    /**
+     * The index in {@code b} of the access at address {@code i} plus offset {@code o} on the {@code VarHandle} path,
+     * which checks the access's end against the array itself (the {@code VarHandle}'s {@code checkIndex(index,
+     * length - (size - 1))}, or the array access for a byte): the int sum is then the effective address when
+     * {@code i} is non-negative (an unsigned address of 2 GiB or more never fits) and {@code o} a valid static offset;
+     * a sum past {@code Integer.MAX_VALUE} wraps to a negative index, which that check refuses. Both checks here are
+     * against constants: no {@code length - k} bound per offset and size, and one check of the array's length per
+     * access instead of two.
+     */
+    static int sum(int i, int o) {
+        return Objects.checkIndex(i, Integer.MAX_VALUE) + Objects.checkIndex(o, MAX_OFFSET);
     }
 
     private static short i16Handle(byte[] b, int i) {
