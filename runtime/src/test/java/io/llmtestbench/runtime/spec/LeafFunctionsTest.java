@@ -224,23 +224,33 @@ class LeafFunctionsTest {
     @Test
     void aSmallBudgetSeesPendingLeafChargesAtTheNextCheck(@TempDir Path dir) throws Exception {
         byte[] module = ChunkedLoopsTest.wat2wasm(dir, "pending", PENDING_WAT);
+        // the most charged between two checks: run's first segments with two leaf calls, under 40
+        everyBudgetCompletesOrStopsWithin(module, 40, 1, 31L);
+    }
+
+    /**
+     * With every budget from 1 to past the whole run of {@code run(args)}, the run either completes with the same
+     * result and fuel, or stops "fuel exhausted" having used more than its budget by at most {@code slack}; no leaf
+     * charge is left in {@code Budget.leafFuel} after any of them.
+     */
+    private static void everyBudgetCompletesOrStopsWithin(byte[] module, int slack, long... args) throws Exception {
         Engine engine = new Engine.Compiled(CompilerOptions.defaults());
-        Engine.Prepared p = engine.prepare("pending", module);
+        Engine.Prepared p = engine.prepare("budgets", module);
         Budget budget = new Budget(Budget.UNLIMITED, ScriptRunner.MAX_DEPTH);
         Instance instance = engine.instantiate(p, ImportValues.empty(), budget);
-        long result = instance.export("run").apply(1, 31L)[0];
+        budget.reset(Budget.UNLIMITED, ScriptRunner.MAX_DEPTH);
+        long result = instance.export("run").apply(args)[0];
         long whole = budget.fuelUsed();
-        int stretch = 40; // the most charged between two checks: run's first segments with two leaf calls, under 40
         int exhausted = 0;
         for (long limit = 1; limit <= whole + 1; limit++) {
             budget.reset(limit, ScriptRunner.MAX_DEPTH);
             try {
-                assertThat(instance.export("run").apply(1, 31L)[0]).isEqualTo(result);
+                assertThat(instance.export("run").apply(args)[0]).isEqualTo(result);
                 assertThat(budget.fuelUsed()).isEqualTo(whole).isLessThanOrEqualTo(limit);
             } catch (Interrupted e) {
                 assertThat(e.reason()).as("budget %d", limit).isEqualTo(Interrupted.Reason.FUEL_EXHAUSTED);
                 assertThat(budget.fuelUsed()).as("fuel used with a budget of %d", limit)
-                        .isGreaterThan(limit).isLessThanOrEqualTo(limit + stretch);
+                        .isGreaterThan(limit).isLessThanOrEqualTo(limit + slack);
                 exhausted++;
             }
             assertThat(budget.leafFuel).as("leaf charges left unsettled, budget %d", limit).isZero();
@@ -317,28 +327,8 @@ class LeafFunctionsTest {
      */
     @Test
     void aSmallBudgetStopsALoopOfLeafCallsWithinOneTurn() throws Exception {
-        Engine engine = new Engine.Compiled(CompilerOptions.defaults());
-        Engine.Prepared p = engine.prepare("leaves", wasm);
-        Budget budget = new Budget(Budget.UNLIMITED, ScriptRunner.MAX_DEPTH);
-        Instance instance = engine.instantiate(p, ImportValues.empty(), budget);
-        budget.reset(Budget.UNLIMITED, ScriptRunner.MAX_DEPTH);
-        long result = instance.export("run").apply(100, 15L)[0];
-        long whole = budget.fuelUsed();
-        int turn = 40; // a turn's charges: the loop body's segment and the leaf's longest path, fewer than 40
-        int exhausted = 0;
-        for (long limit = 1; limit <= whole + 1; limit++) {
-            budget.reset(limit, ScriptRunner.MAX_DEPTH);
-            try {
-                assertThat(instance.export("run").apply(100, 15L)[0]).isEqualTo(result);
-                assertThat(budget.fuelUsed()).isEqualTo(whole).isLessThanOrEqualTo(limit);
-            } catch (Interrupted e) {
-                assertThat(e.reason()).as("budget %d", limit).isEqualTo(Interrupted.Reason.FUEL_EXHAUSTED);
-                assertThat(budget.fuelUsed()).as("fuel used with a budget of %d", limit)
-                        .isGreaterThan(limit).isLessThanOrEqualTo(limit + turn);
-                exhausted++;
-            }
-        }
-        assertThat(exhausted).as("budgets below the run's fuel").isEqualTo((int) whole - 1);
+        // a turn's charges: the loop body's segment and the leaf's longest path, fewer than 40
+        everyBudgetCompletesOrStopsWithin(wasm, 40, 100, 15L);
     }
 
     /**

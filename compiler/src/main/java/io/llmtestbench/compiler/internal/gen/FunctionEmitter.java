@@ -1979,7 +1979,7 @@ final class FunctionEmitter {
             if (!thenTrap && ct.returns().size() > 1) {
                 unboxValues(ct.returns());
             }
-            if (metered && !thenTrap && mod.leaves.get(callee) && mod.checksAfterLeafCalls.get(function)) {
+            if (!thenTrap && leafCalls.get(current) && mod.checksAfterLeafCalls.get(function)) {
                 foldLeafFuel();
                 checkFuel(loopFree); // so many leaf calls that their charges could leave the counter's range
             }
