@@ -63,7 +63,8 @@ public final class PluginMemory implements Memory {
     // memory accessors use Unsafe on Java 17 to 23?"): C2 counts every inlined method's bytecode against one budget per
     // compilation (8,000 bytes, the root method's own size included), and a VarHandle access inlines about 300 bytes
     // of java.lang.invoke; in a large generated method the budget ran out after a few accesses and the rest became
-    // calls. Through Unsafe an access inlines about 40 bytes. Each accessor stays within 35 bytes of bytecode (C1's and
+    // calls. Through Unsafe an access inlines 58 bytes, 84 at a static offset (benchmarks/RESULTS.md, "C2's inlining
+    // budget in large methods..."). Each accessor stays within 35 bytes of bytecode (C1's and
     // C2's size limit for inlining a call site whatever its frequency; MemoryAccessorsTest checks it), the
     // VarHandle path a call away.
 
@@ -148,8 +149,10 @@ public final class PluginMemory implements Memory {
     // sees is the raw address and the bound is invariant in a loop (a range check it can hoist); a negative i, or an
     // access whose end passes the length, throws IndexOutOfBoundsException. o itself is checked against MAX_OFFSET
     // first (a constant at every call site the generator writes, so C2 folds that check away): a hand-written caller
-    // passing a negative or huge offset gets the exception too, never an access outside the array. RATIONALE.md,
-    // "Why do the memory accessors take the static offset?".
+    // passing a negative or huge offset gets the exception too, never an access outside the array. That is the Unsafe
+    // path; on the VarHandle path the VarHandle checks the access's end itself, so the accessor checks only the
+    // address below 2 GiB and the offset (sum below). RATIONALE.md, "Why do the memory accessors take the static
+    // offset?".
 
     public static byte i8Offset(byte[] b, int i, int o) {
         if (!Direct.ON) {
