@@ -25,10 +25,13 @@ import java.util.Map;
  *     (block, loop, if, else, end, br, br_if, br_table, return, unreachable): at each of those a JVM code generator
  *     records the type of every local, so memory and time grow with the product (default 3,000,000)
  * @param maxLocalsTimesControlTotal the same product summed over all functions (default 6,000,000; the code generator holds a whole module's frames at once)
+ * @param maxNestingDepth how deeply one function nests block, loop and if (default 4,096; the code generator's time
+ *     grows with the square of it: 4,000 nested loops took ~3 s, 16,000 nested blocks ~8 s, where the deepest real
+ *     plugin code we know, a 256-case switch, nests 257)
  */
 public record CompileLimits(
         long maxModuleBytes, long maxFunctionBodyBytes, long maxLocalsPerFunction, long maxTotalLocals, long maxFunctions,
-        long maxTypes, long maxLocalsTimesControlPerFunction, long maxLocalsTimesControlTotal) {
+        long maxTypes, long maxLocalsTimesControlPerFunction, long maxLocalsTimesControlTotal, long maxNestingDepth) {
 
     public static final long DEFAULT_MAX_MODULE_BYTES = 8L * 1024 * 1024;
     public static final long DEFAULT_MAX_FUNCTION_BODY_BYTES = 256 * 1024;
@@ -38,20 +41,30 @@ public record CompileLimits(
     public static final long DEFAULT_MAX_TYPES = 2_000;
     public static final long DEFAULT_MAX_LOCALS_TIMES_CONTROL_PER_FUNCTION = 3_000_000;
     public static final long DEFAULT_MAX_LOCALS_TIMES_CONTROL_TOTAL = 6_000_000;
+    public static final long DEFAULT_MAX_NESTING_DEPTH = 4_096;
 
     public CompileLimits {
         for (Map.Entry<String, Long> e : values(maxModuleBytes, maxFunctionBodyBytes, maxLocalsPerFunction, maxTotalLocals,
-                maxFunctions, maxTypes, maxLocalsTimesControlPerFunction, maxLocalsTimesControlTotal).entrySet()) {
+                maxFunctions, maxTypes, maxLocalsTimesControlPerFunction, maxLocalsTimesControlTotal, maxNestingDepth).entrySet()) {
             if (e.getValue() <= 0) {
                 throw new IllegalArgumentException("compile limit " + e.getKey() + " must be positive: " + e.getValue());
             }
         }
     }
 
+    /**
+     * The limits of earlier versions, which had no {@code maxNestingDepth}: that one takes its default.
+     */
+    public CompileLimits(long maxModuleBytes, long maxFunctionBodyBytes, long maxLocalsPerFunction, long maxTotalLocals,
+            long maxFunctions, long maxTypes, long maxLocalsTimesControlPerFunction, long maxLocalsTimesControlTotal) {
+        this(maxModuleBytes, maxFunctionBodyBytes, maxLocalsPerFunction, maxTotalLocals, maxFunctions, maxTypes,
+                maxLocalsTimesControlPerFunction, maxLocalsTimesControlTotal, DEFAULT_MAX_NESTING_DEPTH);
+    }
+
     public static CompileLimits defaults() {
         return new CompileLimits(DEFAULT_MAX_MODULE_BYTES, DEFAULT_MAX_FUNCTION_BODY_BYTES, DEFAULT_MAX_LOCALS_PER_FUNCTION,
                 DEFAULT_MAX_TOTAL_LOCALS, DEFAULT_MAX_FUNCTIONS, DEFAULT_MAX_TYPES, DEFAULT_MAX_LOCALS_TIMES_CONTROL_PER_FUNCTION,
-                DEFAULT_MAX_LOCALS_TIMES_CONTROL_TOTAL);
+                DEFAULT_MAX_LOCALS_TIMES_CONTROL_TOTAL, DEFAULT_MAX_NESTING_DEPTH);
     }
 
     public CompileLimits withMaxModuleBytes(long v) {
@@ -86,22 +99,26 @@ public record CompileLimits(
         return with(7, v);
     }
 
+    public CompileLimits withMaxNestingDepth(long v) {
+        return with(8, v);
+    }
+
     private CompileLimits with(int which, long v) {
         long[] a = {maxModuleBytes, maxFunctionBodyBytes, maxLocalsPerFunction, maxTotalLocals, maxFunctions, maxTypes,
-            maxLocalsTimesControlPerFunction, maxLocalsTimesControlTotal};
+            maxLocalsTimesControlPerFunction, maxLocalsTimesControlTotal, maxNestingDepth};
         a[which] = v;
-        return new CompileLimits(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
+        return new CompileLimits(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]);
     }
 
     /** The limits by name ({@code maxModuleBytes} ...), in declaration order. */
     public Map<String, Long> asMap() {
         return values(maxModuleBytes, maxFunctionBodyBytes, maxLocalsPerFunction, maxTotalLocals, maxFunctions, maxTypes,
-                maxLocalsTimesControlPerFunction, maxLocalsTimesControlTotal);
+                maxLocalsTimesControlPerFunction, maxLocalsTimesControlTotal, maxNestingDepth);
     }
 
     private static Map<String, Long> values(long... v) {
         String[] names = {"maxModuleBytes", "maxFunctionBodyBytes", "maxLocalsPerFunction", "maxTotalLocals", "maxFunctions",
-            "maxTypes", "maxLocalsTimesControlPerFunction", "maxLocalsTimesControlTotal"};
+            "maxTypes", "maxLocalsTimesControlPerFunction", "maxLocalsTimesControlTotal", "maxNestingDepth"};
         Map<String, Long> m = new LinkedHashMap<>();
         for (int i = 0; i < names.length; i++) {
             m.put(names[i], v[i]);

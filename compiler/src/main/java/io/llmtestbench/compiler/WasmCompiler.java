@@ -14,6 +14,7 @@ import io.llmtestbench.compiler.internal.BlockTypeIndices;
 import io.llmtestbench.compiler.internal.FunctionReferences;
 import io.llmtestbench.compiler.internal.CodeHash;
 import io.llmtestbench.compiler.internal.CodeSizes;
+import io.llmtestbench.compiler.internal.CompilerThread;
 import io.llmtestbench.compiler.internal.CostModel;
 import io.llmtestbench.compiler.internal.ModuleDiagnostics;
 import io.llmtestbench.compiler.internal.ModuleLimits;
@@ -185,6 +186,11 @@ public final class WasmCompiler {
      * @throws CompilationException if the module is malformed, invalid or uses an unsupported feature
      */
     public static CompiledModule compile(byte[] wasm, CompilerOptions options) throws CompilationException {
+        // on a thread with a large stack: the generator's recursion grows with a function's nesting (CompilerThread)
+        return CompilerThread.run(() -> compileHere(wasm, options));
+    }
+
+    private static CompiledModule compileHere(byte[] wasm, CompilerOptions options) throws CompilationException {
         long start = System.nanoTime();
         String sha = sha256(wasm);
         Loaded loaded = load(wasm, options.limits());

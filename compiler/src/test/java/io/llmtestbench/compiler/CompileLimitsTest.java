@@ -165,7 +165,7 @@ class CompileLimitsTest {
         assertThat(l.maxLocalsPerFunction()).isEqualTo(20L << 10);
         assertThat(l.maxTypes()).isEqualTo(3000);
         assertThat(l.asMap()).containsOnlyKeys("maxModuleBytes", "maxFunctionBodyBytes", "maxLocalsPerFunction", "maxTotalLocals",
-                "maxFunctions", "maxTypes", "maxLocalsTimesControlPerFunction", "maxLocalsTimesControlTotal");
+                "maxFunctions", "maxTypes", "maxLocalsTimesControlPerFunction", "maxLocalsTimesControlTotal", "maxNestingDepth");
         assertThatThrownBy(() -> l.with("maxLocals", "5")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unknown compile limit 'maxLocals'").hasMessageContaining("maxLocalsPerFunction");
         assertThatThrownBy(() -> l.with("maxTypes", "lots")).isInstanceOf(IllegalArgumentException.class)
@@ -205,6 +205,76 @@ class CompileLimitsTest {
         refused(wasm, CompileLimits.defaults().withMaxLocalsTimesControlTotal(49), "maxLocalsTimesControlTotal",
                 "functions up to 1 have 50 local slots at control instructions together, the limit is 49");
         compiles(wasm, CompileLimits.defaults().withMaxLocalsTimesControlTotal(50));
+    }
+
+    /**
+     * {@code (func (result i32) block block ... end end i32.const 1)} with {@code depth} nested constructs of
+     * {@code kind} (0x02 block, 0x03 loop, 0x04 if on {@code i32.const 1}).
+     */
+    static byte[] nestedModule(int kind, int depth) {
+        var body = new ByteArrayOutputStream();
+        body.write(0x00); // no locals
+        for (int i = 0; i < depth; i++) {
+            if (kind == 0x04) {
+                body.writeBytes(new byte[] {0x41, 0x01});
+            }
+            body.writeBytes(new byte[] {(byte) kind, 0x40});
+        }
+        for (int i = 0; i < depth; i++) {
+            body.write(0x0b);
+        }
+        body.writeBytes(new byte[] {0x41, 0x01, 0x0b});
+        var out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00});
+        section(out, 1, new byte[] {0x01, 0x60, 0x00, 0x01, 0x7f});
+        section(out, 3, new byte[] {0x01, 0x00});
+        var code = new ByteArrayOutputStream();
+        code.write(1);
+        leb(code, body.size());
+        code.writeBytes(body.toByteArray());
+        section(out, 10, code.toByteArray());
+        return out.toByteArray();
+    }
+
+    @Test
+    void nestingDepth() throws Exception {
+        for (int kind : new int[] {0x02, 0x03, 0x04}) {
+            byte[] wasm = nestedModule(kind, 40);
+            refused(wasm, CompileLimits.defaults().withMaxNestingDepth(39), "maxNestingDepth",
+                    "function 0 nests block, loop and if 40 deep, the limit is 39");
+            compiles(wasm, CompileLimits.defaults().withMaxNestingDepth(40));
+        }
+        assertThat(CompileLimits.defaults().maxNestingDepth()).isEqualTo(4096);
+        refused(nestedModule(0x02, 4097), CompileLimits.defaults(), "maxNestingDepth", "4097 deep, the limit is 4096");
+        // the constructor of the eight limits before this one gives it its default
+        CompileLimits d = CompileLimits.defaults();
+        assertThat(new CompileLimits(d.maxModuleBytes(), d.maxFunctionBodyBytes(), d.maxLocalsPerFunction(), d.maxTotalLocals(),
+                d.maxFunctions(), d.maxTypes(), d.maxLocalsTimesControlPerFunction(), d.maxLocalsTimesControlTotal())).isEqualTo(d);
+    }
+
+    /**
+     * A valid module nested as deeply as the default limit allows compiles from a thread with a small stack (the
+     * generator's recursion grows with the nesting: 3,000 nested blocks overflowed a 512 KB stack when the caller's
+     * thread compiled), and the caller keeps its interrupt status.
+     */
+    @Test
+    void aModuleNestedToTheLimitCompilesFromAThreadWithASmallStack() throws Exception {
+        byte[] wasm = nestedModule(0x02, (int) CompileLimits.DEFAULT_MAX_NESTING_DEPTH);
+        Object[] outcome = new Object[2];
+        Thread small = new Thread(null, () -> {
+            Thread.currentThread().interrupt();
+            try {
+                outcome[0] = WasmCompiler.compile(wasm, CompilerOptions.defaults());
+            } catch (Throwable e) {
+                outcome[0] = e;
+            }
+            outcome[1] = Thread.currentThread().isInterrupted();
+        }, "small-stack", 256 * 1024);
+        small.start();
+        small.join();
+        assertThat(outcome[0]).isInstanceOf(CompiledModule.class);
+        assertThat(((CompiledModule) outcome[0]).classes()).isNotEmpty();
+        assertThat(outcome[1]).isEqualTo(true);
     }
 
     private static void section(ByteArrayOutputStream out, int id, byte[] content) {

@@ -73,7 +73,12 @@ public final class ModuleLimits {
                             limits.maxTotalLocals(), index);
                 }
                 long locals = b.locals() + (b.index() < params.length ? params[b.index()] : 0);
-                long control = controlInstructions(wasm, b);
+                long[] shape = controlShape(wasm, b);
+                long control = shape[0];
+                if (shape[1] > limits.maxNestingDepth()) {
+                    throw over("maxNestingDepth", "function " + index + " nests block, loop and if " + shape[1] + " deep",
+                            limits.maxNestingDepth(), index);
+                }
                 long work = locals * control;
                 if (work > limits.maxLocalsTimesControlPerFunction()) {
                     throw over("maxLocalsTimesControlPerFunction", "function " + index + " has " + locals
@@ -96,17 +101,38 @@ public final class ModuleLimits {
      * unreachable): where a JVM code generator records the type of every local (a stack-map frame).
      */
     static long controlInstructions(byte[] wasm, WasmBinary.Body b) {
-        long[] n = {0};
+        return controlShape(wasm, b)[0];
+    }
+
+    /**
+     * The body's control instructions (as {@link #controlInstructions}) and how deeply it nests block, loop and if
+     * (and try, try_table; the function's own body is depth 0).
+     */
+    static long[] controlShape(byte[] wasm, WasmBinary.Body b) {
+        long[] n = {0, 0, 0}; // control instructions, deepest nesting, current nesting
         WasmBinary.walk(wasm, b.code(), b.end(), (op, at, imm, next) -> {
             switch (op) {
-                case 0x00: case 0x02: case 0x03: case 0x04: case 0x05: case 0x0B: case 0x0C: case 0x0D: case 0x0E: case 0x0F:
+                case 0x00: case 0x05: case 0x0C: case 0x0D: case 0x0E: case 0x0F:
                     n[0]++;
+                    break;
+                case 0x02: case 0x03: case 0x04:
+                    n[0]++;
+                    n[2]++;
+                    n[1] = Math.max(n[1], n[2]);
+                    break;
+                case 0x06: case 0x1F: // try, try_table (refused later as unsupported, but they nest)
+                    n[2]++;
+                    n[1] = Math.max(n[1], n[2]);
+                    break;
+                case 0x0B:
+                    n[0]++;
+                    n[2]--;
                     break;
                 default:
                     break;
             }
         });
-        return n[0];
+        return new long[] {n[0], n[1]};
     }
 
     /** The parameter count of each function the module defines (empty if the sections cannot be read). */
