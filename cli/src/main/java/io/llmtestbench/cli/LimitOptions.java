@@ -28,6 +28,11 @@ final class LimitOptions {
                     + "MEMORY_LIMIT (default 4 MiB).")
     Integer maxHttpResponseBytes;
 
+    @Option(names = "--max-table-elements", paramLabel = "N",
+            description = "Elements all of an instance's tables may hold together; a module declaring more is refused, "
+                    + "table.grow past it fails (default 1,000,000).")
+    Long maxTableElements;
+
     /** The limits; throws IllegalArgumentException (a usage error) for out-of-range values. */
     ResourceLimits build() {
         ResourceLimits.Builder b = ResourceLimits.builder();
@@ -48,6 +53,9 @@ final class LimitOptions {
         }
         if (maxHttpResponseBytes != null) {
             b.maxHttpResponseBytes(maxHttpResponseBytes);
+        }
+        if (maxTableElements != null) {
+            b.maxTableElements(maxTableElements);
         }
         return b.build();
     }

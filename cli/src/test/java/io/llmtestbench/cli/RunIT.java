@@ -80,7 +80,9 @@ class RunIT {
                 Arguments.of("mistyped_export_execute", List.of(), "INVALID_PLUGIN", null),
                 Arguments.of("unknown_import", List.of(), "INVALID_PLUGIN", null),
                 Arguments.of("incompatible_api_version", List.of(), "INVALID_PLUGIN", null),
-                Arguments.of("grow_memory_bomb", List.of("--max-memory-bytes", "65536"), "INVALID_PLUGIN", null));
+                Arguments.of("grow_memory_bomb", List.of("--max-memory-bytes", "65536"), "INVALID_PLUGIN", null),
+                Arguments.of("grow_table_bomb", List.of("--max-table-elements", "300000"), "MEMORY_LIMIT", -4),
+                Arguments.of("huge_tables", List.of(), "INVALID_PLUGIN", null));
     }
 
     @ParameterizedTest(name = "{0} {1} -> {2}")

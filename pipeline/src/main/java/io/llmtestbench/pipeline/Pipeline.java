@@ -114,7 +114,7 @@ public record Pipeline(Path file, String name, Stage provider, List<Stage> trans
             "scores", "description");
     private static final Set<String> DEFAULTS = Set.of("limits", "permissions", "trusted_keys", "require_signature");
     private static final Set<String> LIMITS = Set.of("max_instructions", "timeout_ms", "max_execution_time_ms", "max_memory_bytes",
-            "max_call_depth", "max_output_bytes", "max_http_response_bytes");
+            "max_call_depth", "max_output_bytes", "max_http_response_bytes", "max_table_elements");
     private static final Set<String> PERMISSIONS = Set.of("allow_dirs", "allow_env", "allow_hosts");
 
     /**
@@ -325,7 +325,7 @@ public record Pipeline(Path file, String name, Stage provider, List<Stage> trans
             while (it.hasNext()) {
                 var e = it.next();
                 JsonNode v = e.getValue();
-                boolean zeroOk = e.getKey().equals("max_http_response_bytes");
+                boolean zeroOk = e.getKey().equals("max_http_response_bytes") || e.getKey().equals("max_table_elements");
                 if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < (zeroOk ? 0 : 1)) {
                     throw new InvalidPipelineException(w + "." + e.getKey() + ": must be a " + (zeroOk ? "non-negative" : "positive") + " integer, got " + v);
                 }
@@ -337,6 +337,7 @@ public record Pipeline(Path file, String name, Stage provider, List<Stage> trans
                     case "max_call_depth": b.maxCallDepth(toInt(n, w + "." + e.getKey())); break;
                     case "max_output_bytes": b.maxOutputBytes(toInt(n, w + "." + e.getKey())); break;
                     case "max_http_response_bytes": b.maxHttpResponseBytes(toInt(n, w + "." + e.getKey())); break;
+                    case "max_table_elements": b.maxTableElements(n); break;
                     default: throw new InvalidPipelineException(w + ": unknown limit \"" + e.getKey() + "\"");
                 }
             }

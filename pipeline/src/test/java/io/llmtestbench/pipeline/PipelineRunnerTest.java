@@ -228,7 +228,7 @@ class PipelineRunnerTest {
         Path file = Fixtures.pipeline(dir.resolve("moved"), """
                 {"name": "moved",
                  "evaluators": [{"name": "sim", "plugin": "nowhere/similarity-evaluator.wasm", "config": {"threshold": 0.5},
-                                 "limits": {"max_instructions": 40000000}}]}
+                                 "limits": {"max_instructions": 40000000, "max_table_elements": 5000}}]}
                 """, "similarity-evaluator");
         Pipeline p = Pipeline.read(file, warnings::add);
         Path nowhere = p.evaluators().get(0).path();
@@ -240,6 +240,7 @@ class PipelineRunnerTest {
         assertThat(s.pathError()).isNull();
         assertThat(s.name()).isEqualTo("sim");
         assertThat(s.limits().maxInstructions()).isEqualTo(40_000_000L);
+        assertThat(s.limits().maxTableElements()).isEqualTo(5000L);
         assertThat(s.config().toString()).isEqualTo("{\"threshold\":0.5}");
         assertThat(p.withPluginFiles(x -> null).evaluators().get(0).path()).isEqualTo(nowhere);
         PipelineRunner r = PipelineRunner.load(system, moved, true, warnings::add);

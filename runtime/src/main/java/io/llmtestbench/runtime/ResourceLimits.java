@@ -11,10 +11,13 @@ package io.llmtestbench.runtime;
  * @param maxOutputBytes the largest output a plugin may return (default 16 MiB)
  * @param maxHttpResponseBytes the largest response body one {@code host_http_request} may receive (default 4 MiB);
  *     a larger one ends the execution with {@link ErrorKind#MEMORY_LIMIT}
+ * @param maxTableElements elements all of an instance's tables may hold together (default 1,000,000): each costs the
+ *     host about 8 bytes of heap outside the linear memory's cap, so a module whose tables declare more is refused at
+ *     load ({@link ErrorKind#INVALID_PLUGIN}) and {@code table.grow} past it fails (returns -1, as the spec allows)
  */
 public record ResourceLimits(
         long maxMemoryBytes, long maxExecutionTimeMs, long maxInstructions, int maxCallDepth, int maxOutputBytes,
-        int maxHttpResponseBytes) {
+        int maxHttpResponseBytes, long maxTableElements) {
 
     public static final long DEFAULT_MAX_MEMORY_BYTES = 64L * 1024 * 1024;
     /**
@@ -27,6 +30,7 @@ public record ResourceLimits(
     public static final int DEFAULT_MAX_CALL_DEPTH = 25_000;
     public static final int DEFAULT_MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
     public static final int DEFAULT_MAX_HTTP_RESPONSE_BYTES = 4 * 1024 * 1024;
+    public static final long DEFAULT_MAX_TABLE_ELEMENTS = 1_000_000;
 
     public ResourceLimits {
         if (maxMemoryBytes < 65536) {
@@ -51,6 +55,16 @@ public record ResourceLimits(
         if (maxHttpResponseBytes < 0) {
             throw new IllegalArgumentException("maxHttpResponseBytes must not be negative: " + maxHttpResponseBytes);
         }
+        if (maxTableElements < 0) {
+            throw new IllegalArgumentException("maxTableElements must not be negative: " + maxTableElements);
+        }
+    }
+
+    /** The limits of earlier versions, which had no {@code maxTableElements}: that one takes its default. */
+    public ResourceLimits(long maxMemoryBytes, long maxExecutionTimeMs, long maxInstructions, int maxCallDepth,
+            int maxOutputBytes, int maxHttpResponseBytes) {
+        this(maxMemoryBytes, maxExecutionTimeMs, maxInstructions, maxCallDepth, maxOutputBytes, maxHttpResponseBytes,
+                DEFAULT_MAX_TABLE_ELEMENTS);
     }
 
     public static ResourceLimits defaults() {
@@ -64,7 +78,7 @@ public record ResourceLimits(
     public Builder toBuilder() {
         return new Builder().maxMemoryBytes(maxMemoryBytes).maxExecutionTimeMs(maxExecutionTimeMs)
                 .maxInstructions(maxInstructions).maxCallDepth(maxCallDepth).maxOutputBytes(maxOutputBytes)
-                .maxHttpResponseBytes(maxHttpResponseBytes);
+                .maxHttpResponseBytes(maxHttpResponseBytes).maxTableElements(maxTableElements);
     }
 
     /** Builds {@link ResourceLimits}; each setter takes the component of the same name, and unset ones keep their defaults. */
@@ -75,6 +89,7 @@ public record ResourceLimits(
         private int maxCallDepth = DEFAULT_MAX_CALL_DEPTH;
         private int maxOutputBytes = DEFAULT_MAX_OUTPUT_BYTES;
         private int maxHttpResponseBytes = DEFAULT_MAX_HTTP_RESPONSE_BYTES;
+        private long maxTableElements = DEFAULT_MAX_TABLE_ELEMENTS;
 
         private Builder() {}
 
@@ -84,10 +99,11 @@ public record ResourceLimits(
         public Builder maxCallDepth(int v) { maxCallDepth = v; return this; }
         public Builder maxOutputBytes(int v) { maxOutputBytes = v; return this; }
         public Builder maxHttpResponseBytes(int v) { maxHttpResponseBytes = v; return this; }
+        public Builder maxTableElements(long v) { maxTableElements = v; return this; }
 
         public ResourceLimits build() {
             return new ResourceLimits(maxMemoryBytes, maxExecutionTimeMs, maxInstructions, maxCallDepth, maxOutputBytes,
-                    maxHttpResponseBytes);
+                    maxHttpResponseBytes, maxTableElements);
         }
     }
 }

@@ -165,4 +165,43 @@ class LimitsTest {
             assertThatThrownBy(() -> system.executePlugin(id, PluginInput.of("{}"))).isInstanceOf(PluginExecutionException.class);
         }
     }
+
+    /**
+     * {@code table.grow} past the instance's table cap fails as {@code memory.grow} past the memory cap does: the
+     * plugin sees -1 (grow_table_bomb grows 100,000 at a time, so it stops at the last step within the cap) and the
+     * host reports its RESULT_OUT_OF_MEMORY as MEMORY_LIMIT; every call of the same instance stops at the same size.
+     */
+    @Test
+    void tableGrowPastTheTableCapFails() {
+        for (long cap : new long[] {ResourceLimits.DEFAULT_MAX_TABLE_ELEMENTS, 250_000}) {
+            var limits = ResourceLimits.builder().maxTableElements(cap).build();
+            try (PluginSystem system = TestPlugins.system(limits)) {
+                PluginId id = system.loadPlugin(TestPlugins.wasm("grow_table_bomb"));
+                for (int call = 0; call < 2; call++) {
+                    assertThatThrownBy(() -> system.executePlugin(id, PluginInput.of("{}")))
+                            .isInstanceOfSatisfying(PluginExecutionException.class,
+                                    e -> assertThat(e.kind()).isEqualTo(ErrorKind.MEMORY_LIMIT))
+                            .hasMessageContaining("table.grow failed at " + cap / 100_000 * 100_000 + " elements");
+                }
+            }
+        }
+    }
+
+    /**
+     * Tables that declare more elements than the cap (huge_tables: 50 × 10,000,000, some 4 GB of host heap) are
+     * refused at load, naming both numbers, before anything allocates them; the host goes on.
+     */
+    @Test
+    void tablesDeclaringMoreThanTheCapAreRefusedAtLoad() {
+        try (PluginSystem system = TestPlugins.system(ResourceLimits.defaults())) {
+            assertThatThrownBy(() -> system.loadPlugin(TestPlugins.wasm("huge_tables")))
+                    .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_PLUGIN))
+                    .hasMessageContaining("the module's tables declare 500000000 elements, more than the table limit of 1000000")
+                    .hasMessageContaining("maxTableElements");
+            PluginId echo = system.loadPlugin(TestPlugins.wasm("echo"));
+            assertThat(system.executePlugin(echo, PluginInput.of("{\"ok\":1}")).data().path("ok").asInt()).isEqualTo(1);
+        }
+        // the constructor of the six limits before this one gives it its default
+        assertThat(new ResourceLimits(65536, 1, 1, 1, 1, 0).maxTableElements()).isEqualTo(ResourceLimits.DEFAULT_MAX_TABLE_ELEMENTS);
+    }
 }

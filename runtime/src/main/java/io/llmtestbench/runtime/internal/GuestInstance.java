@@ -12,6 +12,7 @@ import io.llmtestbench.runtime.ErrorKind;
 import io.llmtestbench.runtime.internal.exec.Budget;
 import io.llmtestbench.runtime.internal.exec.Interrupted;
 import io.llmtestbench.runtime.internal.exec.PluginMemory;
+import io.llmtestbench.runtime.internal.exec.TableCapExceededException;
 import io.llmtestbench.runtime.internal.wasi.WasiEnvironment;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,6 +95,16 @@ final class GuestInstance {
                 }));
             }
         }
+        // tables are host heap outside the memory cap: what the module declares counts against the table cap first
+        var tables = code.module().tableSection();
+        long declared = 0;
+        for (int t = 0; t < tables.tableCount(); t++) {
+            declared += tables.getTable(t).limits().min();
+        }
+        if (declared > budget.tableElementsLeft) {
+            throw new TableCapExceededException(declared, budget.tableElementsLeft);
+        }
+        budget.tableElementsLeft -= declared;
         PluginMemory[] created = new PluginMemory[1];
         this.instance = Instance.builder(code.module())
                 .withImportValues(ImportValues.builder().withFunctions(functions).build())

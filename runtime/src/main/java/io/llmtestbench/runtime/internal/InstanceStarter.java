@@ -12,6 +12,7 @@ import io.llmtestbench.runtime.ResourceLimits;
 import io.llmtestbench.runtime.internal.exec.Budget;
 import io.llmtestbench.runtime.internal.exec.Interrupted;
 import io.llmtestbench.runtime.internal.exec.MemoryCapExceededException;
+import io.llmtestbench.runtime.internal.exec.TableCapExceededException;
 import io.llmtestbench.runtime.internal.exec.PluginMemory;
 import io.llmtestbench.runtime.internal.wasi.RefusalWarnings;
 import io.llmtestbench.runtime.internal.wasi.WasiEnvironment;
@@ -129,6 +130,7 @@ final class InstanceStarter {
     /** One start-up run under its own deadline alarm. */
     private GuestInstance run(boolean init) {
         Budget budget = new Budget(limits.maxInstructions(), limits.maxCallDepth());
+        budget.tableElementsLeft = limits.maxTableElements();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limits.maxExecutionTimeMs());
         Watchdog.Alarm alarm = watchdog.arm(deadline - System.nanoTime(), () -> budget.requestStop(Interrupted.Reason.DEADLINE));
         try {
@@ -145,6 +147,8 @@ final class InstanceStarter {
             g = new GuestInstance(code, imports, wasiEnvironment(), shared, budget, capPages, deadline, cancellation, watchdog);
         } catch (MemoryCapExceededException e) {
             throw Failures.load(Stage.UNINSTANTIABLE, name(), e.getMessage() + " (maxMemoryBytes " + limits.maxMemoryBytes() + ")", e);
+        } catch (TableCapExceededException e) {
+            throw Failures.load(Stage.UNINSTANTIABLE, name(), e.getMessage(), e);
         } catch (PluginException e) {
             throw e;
         } catch (RuntimeException | Error e) {

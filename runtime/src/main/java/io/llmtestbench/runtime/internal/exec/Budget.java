@@ -44,6 +44,12 @@ public final class Budget {
     public volatile boolean stop;
     private volatile Interrupted.Reason stopReason;
 
+    /**
+     * Table elements the instance's tables may still gain ({@code ResourceLimits.maxTableElements} less what they
+     * hold): {@code table.grow} past it fails. Per instance, not per execution: {@link #reset} leaves it alone.
+     */
+    public long tableElementsLeft = Long.MAX_VALUE;
+
     public Budget(long fuelLimit, int maxDepth) {
         reset(fuelLimit, maxDepth);
     }

@@ -101,9 +101,18 @@ public final class GuestOps {
         table.setRef(index, value, owner);
     }
 
+    /** {@code table.grow}: fails (-1) past the instance's table cap ({@link Budget#tableElementsLeft}) as past the table's maximum. */
     public static int tableGrow(TableInstance table, int value, int delta, Instance owner, Budget budget) {
         charge(budget, delta, CostModel.BULK_ELEMENTS);
-        return table.grow(delta, value, owner);
+        long elements = Integer.toUnsignedLong(delta);
+        if (elements > budget.tableElementsLeft) {
+            return -1;
+        }
+        int previous = table.grow(delta, value, owner);
+        if (previous >= 0) {
+            budget.tableElementsLeft -= elements;
+        }
+        return previous;
     }
 
     public static void tableFill(TableInstance table, int index, int value, int size, Instance owner, Budget budget) {
