@@ -61,7 +61,7 @@ mkdir -p "$OUT" "$WORK/wat"
 if [[ "$MODE" == build ]]; then CARGO_DIR="$ROOT/target/cargo"; else CARGO_DIR="$WORK/cargo"; fi
 
 validate() { # file
-  wasm-validate --enable-tail-call "$1" || die "invalid module: $1"
+  wasm-validate --enable-tail-call --enable-threads "$1" || die "invalid module: $1"
 }
 
 # ---- Rust: rust/<crate>/ -> wasm/<crate>.wasm -----------------------------------------------
@@ -126,9 +126,9 @@ wat_module() { # source.wat name [assemble.py options...] -> $OUT/name.wasm
   if head -n 1 "$src" | grep -q '^;; @name '; then
     python3 "$ROOT/wat/assemble.py" "$@" "$src" > "$WORK/wat/$name.module.wat" \
       || die "assemble.py failed for $src"
-    wat2wasm --enable-tail-call "$WORK/wat/$name.module.wat" -o "$OUT/$name.wasm" || die "wat2wasm failed for $src"
+    wat2wasm --enable-tail-call --enable-threads "$WORK/wat/$name.module.wat" -o "$OUT/$name.wasm" || die "wat2wasm failed for $src"
   else
-    wat2wasm --enable-tail-call "$src" -o "$OUT/$name.wasm" || die "wat2wasm failed for $src"
+    wat2wasm --enable-tail-call --enable-threads "$src" -o "$OUT/$name.wasm" || die "wat2wasm failed for $src"
   fi
   validate "$OUT/$name.wasm"
 }

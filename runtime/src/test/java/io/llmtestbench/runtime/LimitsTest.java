@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -50,11 +51,14 @@ class LimitsTest {
 
     /**
      * Endless loops with unlimited fuel are stopped by the deadline, and so is an endless chain of tail calls, which
-     * does not grow the call depth. (Endless recursion cannot run until a deadline: with unlimited fuel the
-     * call-depth limit stops it first, deterministically — see below.)
+     * does not grow the call depth, and a {@code memory.atomic.wait32} without a timeout that nothing notifies.
+     * (Endless recursion cannot run until a deadline: with unlimited fuel the call-depth limit stops it first,
+     * deterministically — see below.)
      */
     @ParameterizedTest
-    @ValueSource(strings = {"loop_forever", "br_table_loop_forever", "memory_fill_loop", "huge_function", "tail_call_forever"})
+    @ValueSource(strings = {"loop_forever", "br_table_loop_forever", "memory_fill_loop", "huge_function", "tail_call_forever",
+        "atomic_wait_forever"})
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a plugin the deadline misses fails, not hangs
     void theDeadlineStopsThemWhenFuelIsUnlimited(String plugin) {
         var limits = ResourceLimits.builder().maxInstructions(Long.MAX_VALUE).maxExecutionTimeMs(300).build();
         try (PluginSystem system = TestPlugins.system(limits)) {

@@ -1063,7 +1063,16 @@ public final class PluginMemory implements Memory {
         return await(addr, () -> atomicReadLong(addr) == expected, timeoutNanos);
     }
 
-    /** 0 woken, 1 value not as expected, 2 timed out; a negative timeout waits forever. */
+    /**
+     * How long a waiting thread sleeps between looks at its budget's stop flag: the deadline and cancellation end
+     * a {@code memory.atomic.wait} (whose timeout may be forever) within about this long.
+     */
+    static final long WAIT_SLICE_NANOS = 10_000_000;
+
+    /**
+     * 0 woken, 1 value not as expected, 2 timed out; a negative timeout waits forever — but never past a stop the
+     * budget was asked for (the execution's deadline, a cancellation), which ends the execution as at any check.
+     */
     private int await(int addr, java.util.function.BooleanSupplier stillExpected, long timeoutNanos) {
         if (!shared) {
             throw new WasmRuntimeException("expected shared memory");
@@ -1080,11 +1089,13 @@ public final class PluginMemory implements Memory {
         synchronized (q) {
             try {
                 while (q.wakeups == 0) {
+                    budget.checkStop();
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
                         return 2;
                     }
-                    q.wait(left / 1_000_000, (int) (left % 1_000_000));
+                    long slice = Math.min(left, WAIT_SLICE_NANOS);
+                    q.wait(slice / 1_000_000, (int) (slice % 1_000_000));
                 }
                 q.wakeups--;
                 return 0;
