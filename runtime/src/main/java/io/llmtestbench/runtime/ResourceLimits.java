@@ -60,13 +60,6 @@ public record ResourceLimits(
         }
     }
 
-    /** The limits of earlier versions, which had no {@code maxTableElements}: that one takes its default. */
-    public ResourceLimits(long maxMemoryBytes, long maxExecutionTimeMs, long maxInstructions, int maxCallDepth,
-            int maxOutputBytes, int maxHttpResponseBytes) {
-        this(maxMemoryBytes, maxExecutionTimeMs, maxInstructions, maxCallDepth, maxOutputBytes, maxHttpResponseBytes,
-                DEFAULT_MAX_TABLE_ELEMENTS);
-    }
-
     public static ResourceLimits defaults() {
         return builder().build();
     }

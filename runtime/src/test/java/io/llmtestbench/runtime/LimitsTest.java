@@ -205,7 +205,7 @@ class LimitsTest {
             PluginId echo = system.loadPlugin(TestPlugins.wasm("echo"));
             assertThat(system.executePlugin(echo, PluginInput.of("{\"ok\":1}")).data().path("ok").asInt()).isEqualTo(1);
         }
-        // the constructor of the six limits before this one gives it its default
-        assertThat(new ResourceLimits(65536, 1, 1, 1, 1, 0).maxTableElements()).isEqualTo(ResourceLimits.DEFAULT_MAX_TABLE_ELEMENTS);
+        assertThat(ResourceLimits.defaults().maxTableElements()).isEqualTo(1_000_000L);
+        assertThat(ResourceLimits.defaults().toBuilder().build()).isEqualTo(ResourceLimits.defaults());
     }
 }
