@@ -1,10 +1,12 @@
 ;; Loops the generator runs in chunks (compiler/.../gen/CountedLoops.java), one of each latch shape clang writes and
 ;; of each edge the chunk limit must respect: bounds that are locals and constants, steps up and down, small and
 ;; huge, signed and unsigned compares, a variable that wraps past the int range, an unsigned compare across zero,
-;; exits from the middle, variable trip costs, a nested loop, and a store that traps in the middle of a chunk.
+;; exits from the middle, variable trip costs, a nested loop, unconditional latches (12, 13), and a store that traps in
+;; the middle of a chunk.
 ;; ChunkedLoopsTest runs it against Chicory's interpreter (results, memory, exact fuel) and against the same module
 ;; with every latch made unrecognisable (the lines marked ;;@ read the global $g instead, which holds the same value:
-;; the same instructions, the same fuel): same results and the same fuel at every budget, exhausted or not.
+;; the same instructions, the same fuel; in 12 and 13 the marked operands are the steps): same results and the same
+;; fuel at every budget, exhausted or not.
 (module
   (memory (export "memory") 1)
   (global $g (mut i32) (i32.const 0))
@@ -139,6 +141,41 @@
       i32.sub
       local.tee $j
       br_if $l10)
+
+    ;; 12. an unconditional latch (br, as clang rotates a loop whose exit test is in its middle), up by 4 from 0,
+    ;; leaving from the middle at i = n (630 to 637 trips); the step is the marked constant
+    (local.set $i (i32.const 0))
+    (local.set $n (i32.add (i32.const 2520) (i32.shl (i32.and (local.get $a) (i32.const 7)) (i32.const 2))))
+    (global.set $g (i32.const 4))
+    (block $out12
+      (loop $l12
+        (local.set $acc (i64.add (local.get $acc) (i64.extend_i32_u (local.get $i))))
+        (br_if $out12 (i32.eq (local.get $i) (local.get $n)))
+        (local.set $acc (i64.mul (local.get $acc) (i64.const 3)))
+        local.get $i
+        i32.const 4 ;;@
+        i32.add
+        local.set $i
+        br $l12))
+
+    ;; 13. an unconditional latch counting down by 1 from just above the int range's start, so that i wraps to its
+    ;; end, leaving from the middle after 3,000 trips; j also steps (by 1): both steps are marked
+    (local.set $i (i32.add (i32.const -2147482648) (i32.and (local.get $a) (i32.const 7))))
+    (local.set $j (i32.const 0))
+    (global.set $g (i32.const 1))
+    (block $out13
+      (loop $l13
+        local.get $j
+        i32.const 1 ;;@
+        i32.add
+        local.set $j
+        (br_if $out13 (i32.gt_s (local.get $j) (i32.const 3000)))
+        (local.set $acc (i64.add (local.get $acc) (i64.extend_i32_s (local.get $i))))
+        local.get $i
+        i32.const 1 ;;@
+        i32.sub
+        local.set $i
+        br $l13))
 
     ;; 11. last: stores of 4 bytes at p + a for p = 0, 4, ..., 7996: traps in the middle of a chunk when
     ;; a + 8000 runs past the memory (a = 65000), or at once (a negative: a huge unsigned address)

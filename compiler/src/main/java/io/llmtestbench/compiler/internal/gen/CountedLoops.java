@@ -35,6 +35,14 @@ import java.util.Map;
  *   <li>the compare goes the loop's way: {@code !=}, {@code <}, {@code <=} (signed or unsigned) counting up,
  *       {@code !=}, {@code >}, {@code >=} counting down.</li>
  * </ul>
+ * Or, instead of the last three: the only branch back is an unconditional {@code br 0}, the body's last
+ * instruction (clang's rotated loop whose exit test sits in its middle, {@code br_if} out of the loop: sha256's
+ * rounds, a search until a sentinel), and some local is written once in the body, at its top level, as
+ * {@code i = i + s}. The inner test {@code i < limit} then only counts trips (at most {@code fuel / maxTripCost}
+ * from the header, never past the int range's end); when it fails the loop goes back to its header, as the wasm's
+ * {@code br} does, and it is left only the way the wasm leaves it. Without the chunks such a loop checks the fuel on
+ * every trip, which was most of what metering cost sha256 (benchmarks/RESULTS.md, "Loops with an unconditional latch
+ * run in chunks").
  */
 final class CountedLoops {
     private CountedLoops() {}
@@ -52,9 +60,11 @@ final class CountedLoops {
      * @param boundLocal the bound's local, or -1 for the constant {@code boundConst}
      * @param boundConst the bound when constant
      * @param maxTripCost the most fuel one trip can charge: every charge inside the body, once
+     * @param always the latch is an unconditional {@code br 0} (the loop leaves only by a branch out of its body):
+     *     no compare, no bound; {@code compare} is then {@code I32_NE} and the bound zero, never read
      */
     record Loop(int start, int end, int latch, int iv, int step, OpCode compare, int boundLocal, int boundConst,
-            int maxTripCost) {
+            int maxTripCost, boolean always) {
         boolean up() {
             return step > 0;
         }
@@ -164,7 +174,13 @@ final class CountedLoops {
                     break;
                 case BR:
                     if (ins.operand(0) == depth) {
-                        return null;
+                        // An unconditional latch: the body's last instruction, at its top level (a rotated loop
+                        // that leaves by a br_if from its middle, as clang writes a loop whose exit test is not
+                        // at its end).
+                        if (depth != 0 || latch >= 0 || j + 1 != end) {
+                            return null;
+                        }
+                        latch = j;
                     }
                     break;
                 case BR_IF:
@@ -198,7 +214,26 @@ final class CountedLoops {
         if (latch < 0 || cost > MAX_TRIP_COST || (charge != null && cost < 1)) {
             return null;
         }
+        if (code.get(latch).opcode() == OpCode.BR) {
+            return unconditional(code, localTypes, start, end, latch, (int) cost, written);
+        }
         return latchOf(code, localTypes, start, end, latch, (int) cost, written);
+    }
+
+    /**
+     * A loop whose latch is an unconditional {@code br 0}: its variable is the first local written once in the body,
+     * at its top level, as {@code i = i + s}. The inner loop's test then only counts trips; the loop is left as the
+     * wasm leaves it, by a branch out of its body.
+     */
+    private static Loop unconditional(List<AnnotatedInstruction> code, ValType[] localTypes, int start, int end,
+            int latch, int cost, BitSet written) {
+        for (int iv = written.nextSetBit(0); iv >= 0; iv = written.nextSetBit(iv + 1)) {
+            Loop l = loop(code, localTypes, start, end, latch, cost, written, iv, null, null, -1);
+            if (l != null) {
+                return l;
+            }
+        }
+        return null;
     }
 
     /** Instructions that neither leave the loop's straight-line world nor touch the budget. */
@@ -267,10 +302,15 @@ final class CountedLoops {
 
     /**
      * The loop when {@code iv OP bound} is its latch's condition after the step: {@code bound} an operand
-     * instruction (null for zero), {@code stepAt} the write the condition reads (-1: any single write).
+     * instruction (null for zero), {@code stepAt} the write the condition reads (-1: any single write); {@code compare}
+     * null for an unconditional latch.
      */
     private static Loop loop(List<AnnotatedInstruction> code, ValType[] localTypes, int start, int end, int latch,
             int cost, BitSet written, int iv, OpCode compare, AnnotatedInstruction bound, int stepAt) {
+        boolean always = compare == null;
+        if (always) {
+            compare = OpCode.I32_NE;
+        }
         int boundLocal = -1;
         int boundConst = 0;
         if (bound != null) {
@@ -332,7 +372,7 @@ final class CountedLoops {
             default:
                 return null;
         }
-        return new Loop(start, end, latch, iv, step, compare, boundLocal, boundConst, cost);
+        return new Loop(start, end, latch, iv, step, compare, boundLocal, boundConst, cost, always);
     }
 
     /** {@code x} is a bound operand: a constant, or a local other than {@code iv}. */

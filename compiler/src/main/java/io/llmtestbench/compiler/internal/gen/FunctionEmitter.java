@@ -1096,7 +1096,10 @@ final class FunctionEmitter {
         if (l.unsigned() && !up) {
             edge = -1; // iv stays >= 0
         }
-        if (l.boundLocal() < 0) {
+        if (l.always()) {
+            ldc(edge); // no wasm bound: the loop leaves by a branch out of its body
+            longMinMax(up);
+        } else if (l.boundLocal() < 0) {
             long bound = (l.unsigned() ? l.boundConst() & 0xFFFF_FFFFL : l.boundConst()) + l.boundAdjust();
             ldc(up ? Math.min(bound, edge) : Math.max(bound, edge));
             longMinMax(up);
@@ -1198,6 +1201,20 @@ final class FunctionEmitter {
             ldc(l.unsigned() ? l.boundConst() ^ Integer.MIN_VALUE : l.boundConst());
         }
         mv.visitJumpInsn(icmp(l.compare()), f.label);
+    }
+
+    /**
+     * A chunked loop's unconditional latch ({@code br 0}, {@link CountedLoops.Loop#always}):
+     * {@code if (iv < limit) goto inner; goto header} (counting down: {@code iv > limit}).
+     */
+    private void chunkBack(Frame f) {
+        var mv = method;
+        CountedLoops.Loop l = f.counted;
+        mv.visitVarInsn(ILOAD, localSlot[l.iv()]);
+        mv.visitVarInsn(ILOAD, f.limitSlot);
+        mv.visitJumpInsn(l.up() ? IF_ICMPLT : IF_ICMPGT, f.inner);
+        f.branchedTo = true;
+        mv.visitJumpInsn(GOTO, f.label);
     }
 
     /**
@@ -1668,7 +1685,11 @@ final class FunctionEmitter {
                 end();
                 return;
             case BR:
-                branch((int) ins.operand(0));
+                if (ins.operand(0) == 0 && top().counted != null && top().counted.latch() == index && direct(0)) {
+                    chunkBack(top());
+                } else {
+                    branch((int) ins.operand(0));
+                }
                 reachable = false;
                 return;
             case BR_IF: {

@@ -65,6 +65,47 @@ class CountedLoopsTest {
     }
 
     @Test
+    void anUnconditionalLatchAtTheEndIsRecognised() throws Exception {
+        // clang's rotated loop whose exit test is in its middle: br_if out, the step, then br back (sha256's rounds)
+        var l = only("(block $out (loop $l (local.set $x (i32.add (local.get $x) (i32.const 1)))"
+                + " (br_if $out (i32.eq (local.get $i) (i32.const 252)))"
+                + " (local.set $i (i32.add (local.get $i) (i32.const 4)))"
+                + " (br $l)))");
+        assertThat(l.always()).isTrue();
+        assertThat(l.iv()).isEqualTo(0);
+        assertThat(l.step()).isEqualTo(4);
+        assertThat(l.up()).isTrue();
+        // the stepped local is the one written as i = i + s, whichever comes first; counting down
+        l = only("(block $out (loop $l (local.set $x (i32.mul (local.get $x) (i32.const 3)))"
+                + " (br_if $out (i32.eqz (local.get $x)))"
+                + " (local.set $n (i32.sub (local.get $n) (i32.const 2))) (br $l)))");
+        assertThat(l.iv()).isEqualTo(1);
+        assertThat(l.step()).isEqualTo(-2);
+        assertThat(l.always()).isTrue();
+        // a conditional latch is not always
+        assertThat(only("(loop $l (local.set $i (i32.add (local.get $i) (i32.const 1)))"
+                + " (br_if $l (i32.lt_s (local.get $i) (local.get $n))))").always()).isFalse();
+    }
+
+    @Test
+    void anUnconditionalLatchElsewhereOrWithoutAStepIsLeftAlone() throws Exception {
+        String step = "(local.set $i (i32.add (local.get $i) (i32.const 1)))";
+        String exit = "(br_if $out (i32.eq (local.get $i) (local.get $n)))";
+        // not the body's last instruction: inside an if, or with a br_if back as well
+        assertThat(loops("(block $out (loop $l " + exit + " " + step + " (if (local.get $x) (then (br $l)))))"))
+                .isEmpty();
+        assertThat(loops("(block $out (loop $l " + exit + " (br_if $l (local.get $x)) " + step + " (br $l)))"))
+                .isEmpty();
+        // no local stepped by a constant, or the step where a trip may skip it
+        assertThat(loops("(block $out (loop $l " + exit + " (local.set $i (i32.mul (local.get $i) (i32.const 2)))"
+                + " (br $l)))")).isEmpty();
+        assertThat(loops("(block $out (loop $l " + exit + " (if (local.get $x) (then " + step + ")) (br $l)))"))
+                .isEmpty();
+        // a call in the body
+        assertThat(loops("(block $out (loop $l " + exit + " (call $f) " + step + " (br $l)))")).isEmpty();
+    }
+
+    @Test
     void onlyTheInnermostOfTwoNestedLoops() throws Exception {
         Map<Integer, CountedLoops.Loop> found = loops("(loop $outer"
                 + " (loop $inner (local.set $i (i32.add (local.get $i) (i32.const 1)))"
