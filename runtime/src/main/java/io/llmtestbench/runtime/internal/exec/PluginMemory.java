@@ -61,12 +61,13 @@ public final class PluginMemory implements Memory {
     // Each one checks its index with Objects.checkIndex (an intrinsic C2 turns into a range check it can hoist) and
     // then reads or writes through Unsafe, where Direct.ON; else through the VarHandles. Why (RATIONALE.md, "Why do the
     // memory accessors use Unsafe on Java 17 to 23?"): C2 counts every inlined method's bytecode against one budget per
-    // compilation (8,000 bytes, the root method's own size included), and a VarHandle access inlines about 300 bytes
-    // of java.lang.invoke; in a large generated method the budget ran out after a few accesses and the rest became
-    // calls. Through Unsafe an access inlines 58 bytes, 84 at a static offset (benchmarks/RESULTS.md, "C2's inlining
-    // budget in large methods..."). Each accessor stays within 35 bytes of bytecode (C1's and
-    // C2's size limit for inlining a call site whatever its frequency; MemoryAccessorsTest checks it), the
-    // VarHandle path a call away.
+    // compilation (8,000 bytes, the root method's own size included; a @ForceInline JDK method counts 1, an intrinsic
+    // nothing), and a VarHandle access inlines about 300 bytes of java.lang.invoke in all; in a large generated method
+    // the budget ran out after a few accesses and the rest became calls. Counted as C2 counts, an access through
+    // Unsafe costs 44-47 bytes, 64-67 at a static offset, and on Java 24+'s VarHandle path 68-74 and 96-103
+    // (benchmarks/RESULTS.md, "A memory access's cost to C2's inlining budget"). Each accessor stays within 35 bytes
+    // of bytecode (C1's and C2's size limit for inlining a call site whatever its frequency; MemoryAccessorsTest
+    // checks it), the VarHandle path a call away.
 
     public static short i16(byte[] b, int i) {
         if (!Direct.ON) {
