@@ -97,16 +97,9 @@ public final class ModuleLimits {
     }
 
     /**
-     * Instructions that end or start a basic block (block, loop, if, else, end, br, br_if, br_table, return,
-     * unreachable): where a JVM code generator records the type of every local (a stack-map frame).
-     */
-    static long controlInstructions(byte[] wasm, WasmBinary.Body b) {
-        return controlShape(wasm, b)[0];
-    }
-
-    /**
-     * The body's control instructions (as {@link #controlInstructions}) and how deeply it nests block, loop and if
-     * (and try, try_table; the function's own body is depth 0).
+     * The body's control instructions — those that end or start a basic block (block, loop, if, else, end, br, br_if,
+     * br_table, return, unreachable): where a JVM code generator records the type of every local (a stack-map frame) —
+     * and how deeply it nests block, loop and if (and try, try_table; the function's own body is depth 0).
      */
     static long[] controlShape(byte[] wasm, WasmBinary.Body b) {
         long[] n = {0, 0, 0}; // control instructions, deepest nesting, current nesting
