@@ -36,6 +36,8 @@ public record AbiProblem(Severity severity, Kind kind, String subject, String me
         UNKNOWN_IMPORT,
         /** A host function imported with the wrong signature. */
         MISTYPED_IMPORT,
+        /** The same import (module and name) more than once. */
+        DUPLICATE_IMPORT,
         /** (Warning) The module exports {@code _start}, which the host never runs: it was linked as a command, not a reactor. */
         START_EXPORT
     }

@@ -19,7 +19,7 @@ import java.util.Map;
  * @param maxFunctionBodyBytes one function body's size in bytes (default 256 KiB; translation time grows with it)
  * @param maxLocalsPerFunction locals one function declares, parameters not counted (default 10,000)
  * @param maxTotalLocals locals all functions declare together (default 1,000,000)
- * @param maxFunctions functions the module defines (default 50,000)
+ * @param maxFunctions functions the module defines, and those it imports and defines together (default 50,000)
  * @param maxTypes types in the type section (default 2,000)
  * @param maxLocalsTimesControlPerFunction a function's locals (parameters included) times its control instructions
  *     (block, loop, if, else, end, br, br_if, br_table, return, unreachable): at each of those a JVM code generator

@@ -67,6 +67,70 @@ class PluginAbiCheckTest {
                 .isEqualTo("missing export `memory` (expected: the module's own linear memory, exported as \"memory\")");
     }
 
+    /** A module of only an import section: {@code count} imports of {@code module.name} with the given type. */
+    static byte[] imports(int count, String module, String name, int params) {
+        var types = new java.io.ByteArrayOutputStream();
+        types.write(1);
+        types.write(0x60);
+        types.write(params);
+        for (int i = 0; i < params; i++) {
+            types.write(0x7f);
+        }
+        types.write(1);
+        types.write(0x7f);
+        var one = new java.io.ByteArrayOutputStream();
+        for (String s : new String[] {module, name}) {
+            one.write(s.length());
+            one.writeBytes(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        one.write(0x00); // a function
+        one.write(0x00); // of type 0
+        var section = new java.io.ByteArrayOutputStream();
+        leb(section, count);
+        for (int i = 0; i < count; i++) {
+            section.writeBytes(one.toByteArray());
+        }
+        var out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(new byte[] {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00});
+        out.write(1);
+        leb(out, types.size());
+        out.writeBytes(types.toByteArray());
+        out.write(2);
+        leb(out, section.size());
+        out.writeBytes(section.toByteArray());
+        return out.toByteArray();
+    }
+
+    private static void leb(java.io.ByteArrayOutputStream out, long value) {
+        do {
+            int b = (int) (value & 0x7f);
+            value >>>= 7;
+            out.write(value == 0 ? b : b | 0x80);
+        } while (value != 0);
+    }
+
+    @Test
+    void aRepeatedImportIsOneProblemNamingHowOftenItIsImported() {
+        // 20,000 imports of host_log: one problem, not 20,000 (Chicory's linker would spend the square of it)
+        List<AbiProblem> errors = check(imports(20_000, "env", "host_log", 3)).stream()
+                .filter(p -> p.kind() == Kind.DUPLICATE_IMPORT || p.kind() == Kind.UNKNOWN_IMPORT || p.kind() == Kind.MISTYPED_IMPORT)
+                .toList();
+        assertThat(errors).extracting(AbiProblem::kind, AbiProblem::subject)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(Kind.DUPLICATE_IMPORT, "env.host_log"));
+        assertThat(errors.get(0).message()).isEqualTo(
+                "imports `env.host_log` 20000 times; a plugin imports each function once (one import serves every call)");
+        // a repeated unknown or mistyped import: reported as repeated and, once, as what else is wrong with it
+        assertThat(check(imports(3, "env", "host_nope", 1))).filteredOn(AbiProblem::isError)
+                .extracting(AbiProblem::kind, AbiProblem::subject).contains(
+                        org.assertj.core.groups.Tuple.tuple(Kind.DUPLICATE_IMPORT, "env.host_nope"),
+                        org.assertj.core.groups.Tuple.tuple(Kind.UNKNOWN_IMPORT, "env.host_nope"))
+                .filteredOn(t -> t.toList().get(0) == Kind.UNKNOWN_IMPORT).hasSize(1);
+        assertThat(check(imports(2, "env", "host_log", 2))).filteredOn(AbiProblem::isError)
+                .extracting(AbiProblem::kind).containsOnlyOnce(Kind.DUPLICATE_IMPORT, Kind.MISTYPED_IMPORT);
+        // once is fine
+        assertThat(check(imports(1, "env", "host_log", 3))).filteredOn(p -> p.subject().startsWith("env.")).isEmpty();
+    }
+
     static Stream<Path> testPlugins() throws IOException {
         Path dir = Path.of(System.getProperty("llmtb.testplugins.dir", "../test-plugins/wasm"));
         try (Stream<Path> files = Files.list(dir)) {
@@ -78,7 +142,8 @@ class PluginAbiCheckTest {
     static final Map<String, String> BROKEN = Map.of(
             "missing_export_execute.wasm", "missing export `plugin_execute` (expected: (func (param i32 i32 i32 i32) (result i32)))",
             "mistyped_export_execute.wasm", "export `plugin_execute` has signature",
-            "unknown_import.wasm", "unknown import `env.");
+            "unknown_import.wasm", "unknown import `env.",
+            "duplicate_imports.wasm", "imports `env.host_log` 3 times; a plugin imports each function once");
 
     @ParameterizedTest
     @MethodSource("testPlugins")

@@ -101,6 +101,48 @@ class CompileLimitsTest {
         compiles(wasm, CompileLimits.defaults().withMaxFunctions(4));
     }
 
+    /** {@code imports} imported functions ({@code env.f0}, ...) and {@code functions} defined ones, all {@code (func)}. */
+    static byte[] importsModule(int imports, int functions) {
+        var out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00});
+        section(out, 1, new byte[] {1, 0x60, 0x00, 0x00});
+        var importSection = new ByteArrayOutputStream();
+        leb(importSection, imports);
+        for (int i = 0; i < imports; i++) {
+            byte[] name = ("f" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            importSection.writeBytes(new byte[] {3, 'e', 'n', 'v'});
+            leb(importSection, name.length);
+            importSection.writeBytes(name);
+            importSection.writeBytes(new byte[] {0x00, 0x00});
+        }
+        section(out, 2, importSection.toByteArray());
+        var funcs = new ByteArrayOutputStream();
+        leb(funcs, functions);
+        for (int i = 0; i < functions; i++) {
+            funcs.write(0);
+        }
+        section(out, 3, funcs.toByteArray());
+        var code = new ByteArrayOutputStream();
+        leb(code, functions);
+        for (int i = 0; i < functions; i++) {
+            code.writeBytes(new byte[] {2, 0, 0x0b});
+        }
+        section(out, 10, code.toByteArray());
+        return out.toByteArray();
+    }
+
+    @Test
+    void functionsCountTheImportedOnesToo() throws Exception {
+        byte[] wasm = importsModule(3, 2);
+        refused(wasm, CompileLimits.defaults().withMaxFunctions(4), "maxFunctions",
+                "the module imports 3 functions and defines 2, the limit is 4");
+        compiles(wasm, CompileLimits.defaults().withMaxFunctions(5));
+        // 100,000 imports and nothing else: before imports counted, the generator made a class over the JVM's
+        // constant pool and failed with ASM's ClassTooLargeException, reported as an INTERNAL error after seconds
+        refused(importsModule(100_000, 0), CompileLimits.defaults(), "maxFunctions",
+                "the module imports 100000 functions and defines 0, the limit is 50000");
+    }
+
     @Test
     void types() throws Exception {
         byte[] wasm = module(5, 1, 0, 0);

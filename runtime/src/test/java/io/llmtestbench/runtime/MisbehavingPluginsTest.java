@@ -150,6 +150,9 @@ class MisbehavingPluginsTest {
         assertThatThrownBy(() -> system.loadPlugin(TestPlugins.wasm("unknown_import")))
                 .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.stage()).isEqualTo(PluginLoadException.Stage.UNLINKABLE))
                 .hasMessageContaining("env.host_launch_missiles");
+        assertThatThrownBy(() -> system.loadPlugin(TestPlugins.wasm("duplicate_imports")))
+                .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.stage()).isEqualTo(PluginLoadException.Stage.UNLINKABLE))
+                .hasMessageContaining("imports `env.host_log` 3 times; a plugin imports each function once");
         assertThatThrownBy(() -> system.loadPlugin(TestPlugins.wasm("incompatible_api_version")))
                 .isInstanceOfSatisfying(PluginLoadException.class, e -> assertThat(e.stage()).isEqualTo(PluginLoadException.Stage.UNINSTANTIABLE))
                 .hasMessageContaining("api_version 2.0");

@@ -40,6 +40,14 @@ public final class ModuleLimits {
                 throw over("maxFunctions", "the module defines " + WasmBinary.count(wasm, functions) + " functions",
                         limits.maxFunctions(), -1);
             }
+            // the function index space: each imported function costs the generated classes like a defined one (a
+            // module importing 100,000 functions made a class over the JVM's constant pool), so both count
+            int imported = importedFunctions(wasm, sections);
+            long defined = functions == null ? 0 : WasmBinary.count(wasm, functions);
+            if (imported + defined > limits.maxFunctions()) {
+                throw over("maxFunctions", "the module imports " + imported + " functions and defines " + defined,
+                        limits.maxFunctions(), -1);
+            }
             if (code == null) {
                 return;
             }
@@ -47,7 +55,6 @@ public final class ModuleLimits {
                 throw over("maxFunctions", "the code section holds " + WasmBinary.count(wasm, code) + " function bodies",
                         limits.maxFunctions(), -1);
             }
-            int imported = importedFunctions(wasm, sections);
             int[] params = paramsPerFunction(wasm, types, functions);
             long total = 0;
             long totalWork = 0;
