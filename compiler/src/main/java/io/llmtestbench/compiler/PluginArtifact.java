@@ -48,7 +48,11 @@ public final class PluginArtifact {
     public static final String MODULE = "module.wasm";
     /** The source module's file name in a plugin's directory. */
     public static final String SOURCE = "source.wasm";
-    /** The largest file an artifact may hold (a bigger one is refused before it is read into memory). */
+    /**
+     * The most one plugin's files may hold together, and so the largest file (more is refused as it is read: a
+     * zip entry's declared size can lie). A jar is compressed: before this bound covered all of a plugin's files,
+     * a 3 MB jar whose manifest listed twelve classes of 256 MiB of zeros each ran a 1 GB host out of heap.
+     */
     public static final long MAX_FILE_BYTES = 256L * 1024 * 1024;
 
     private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._-]{0,127}");
@@ -193,9 +197,19 @@ public final class PluginArtifact {
      */
     public static List<Entry> readJar(Path jar, String id) throws IOException {
         try (var zip = new java.util.zip.ZipFile(jar.toFile())) {
-            java.util.function.Function<String, byte[]> lookup = entries(zip);
             try {
-                return id == null ? read(lookup, jar.toString()) : List.of(read(lookup, jar.toString(), id));
+                if (id != null) {
+                    return List.of(read(entries(zip), jar.toString(), id));
+                }
+                byte[] indexBytes = entries(zip).apply(INDEX);
+                if (indexBytes == null) {
+                    throw new IOException(jar + " is not a pre-compiled plugin jar: it has no " + INDEX);
+                }
+                List<Entry> all = new ArrayList<>();
+                for (String each : ids(indexBytes, jar.toString())) {
+                    all.add(read(entries(zip), jar.toString(), each)); // each plugin with a read budget of its own
+                }
+                return all;
             } catch (java.io.UncheckedIOException e) {
                 throw e.getCause();
             }
@@ -205,33 +219,48 @@ public final class PluginArtifact {
     }
 
     /**
-     * A resource lookup over an open jar for {@link #read}: the bytes of an entry, or null when it is absent;
-     * read errors surface as {@link java.io.UncheckedIOException}.
+     * A resource lookup over an open jar for {@link #read} of one plugin: the bytes of an entry, or null when it is
+     * absent; read errors surface as {@link java.io.UncheckedIOException}. Everything read through one lookup
+     * counts against one budget of {@link #MAX_FILE_BYTES} (see {@link #resources}).
      */
     public static java.util.function.Function<String, byte[]> entries(java.util.zip.ZipFile zip) {
-        return name -> {
+        return resources(name -> {
             ZipEntry entry = zip.getEntry(name);
-            if (entry == null) {
-                return null;
-            }
-            try (InputStream in = zip.getInputStream(entry)) {
-                return readAtMost(in, name);
+            return entry == null ? null : zip.getInputStream(entry);
+        });
+    }
+
+    /** Opens a resource by name: its stream, or null when there is none. */
+    @FunctionalInterface
+    public interface Opener {
+        InputStream open(String name) throws IOException;
+    }
+
+    /**
+     * A resource lookup for {@link #read} of one plugin over streams: the bytes of a resource, or null when it is
+     * absent. Everything it reads counts against one budget of {@link #MAX_FILE_BYTES}: a read that would pass it
+     * stops there and fails ({@link java.io.UncheckedIOException}), so no more than that is ever held, however
+     * many files a manifest lists and whatever sizes the archive declares.
+     */
+    public static java.util.function.Function<String, byte[]> resources(Opener opener) {
+        long[] left = {MAX_FILE_BYTES};
+        return name -> {
+            try (InputStream in = opener.open(name)) {
+                if (in == null) {
+                    return null;
+                }
+                byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, left[0] + 1));
+                if (bytes.length > left[0]) {
+                    throw new IOException(left[0] == MAX_FILE_BYTES
+                            ? name + " is larger than " + MAX_FILE_BYTES + " bytes"
+                            : "the plugin's files are larger than " + MAX_FILE_BYTES + " bytes together (at " + name + ")");
+                }
+                left[0] -= bytes.length;
+                return bytes;
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
         };
-    }
-
-    /**
-     * Reads a stream of an artifact file, refusing one over {@link #MAX_FILE_BYTES} (a zip entry's declared size
-     * can lie; the bytes are counted).
-     */
-    public static byte[] readAtMost(InputStream in, String name) throws IOException {
-        byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, MAX_FILE_BYTES + 1));
-        if (bytes.length > MAX_FILE_BYTES) {
-            throw new IOException(name + " is larger than " + MAX_FILE_BYTES + " bytes");
-        }
-        return bytes;
     }
 
     private static List<String> ids(byte[] indexBytes, String where) throws IOException {

@@ -381,6 +381,47 @@ class TamperedJarTest {
     }
 
     @Test
+    void aZipBombIsRefusedAsItIsReadAndNeverHeldWhole() throws Exception {
+        // nine classes of 32 MiB of zeros each, listed in the manifest with their true SHA-256: 288 MiB together in
+        // a jar of ~300 KB. Each file was bounded alone, so twelve of 256 MiB ran a 1 GB host out of heap; now a
+        // plugin's files are bounded together and the read stops at the bound
+        int count = 9;
+        int size = 32 << 20;
+        byte[] chunk = new byte[1 << 20];
+        var sha = java.security.MessageDigest.getInstance("SHA-256");
+        for (int i = 0; i < size / chunk.length; i++) {
+            sha.update(chunk);
+        }
+        String zeros = java.util.HexFormat.of().formatHex(sha.digest());
+        JarKit k = echo.copy();
+        ObjectNode m = k.manifest(ID);
+        String pkg = pkg(k);
+        for (int i = 0; i < count; i++) {
+            ((ObjectNode) m.get("classes")).put(pkg.replace('/', '.') + "Zeros" + i, zeros);
+        }
+        k.manifest(ID, m);
+        Path jar = tmp.resolve("zip-bomb.jar");
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(jar))) {
+            for (var f : k.files.entrySet()) {
+                zip.putNextEntry(new java.util.zip.ZipEntry(f.getKey()));
+                zip.write(f.getValue());
+                zip.closeEntry();
+            }
+            for (int i = 0; i < count; i++) {
+                zip.putNextEntry(new java.util.zip.ZipEntry(pkg + "Zeros" + i + ".class"));
+                for (int c = 0; c < size / chunk.length; c++) {
+                    zip.write(chunk);
+                }
+                zip.closeEntry();
+            }
+        }
+        assertThat(Files.size(jar)).isLessThan(1 << 20);
+        refused(jar, Stage.UNREADABLE, "files are larger than " + PluginArtifact.MAX_FILE_BYTES + " bytes together");
+        assertThatThrownBy(() -> PluginArtifact.readJar(jar)).isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("files are larger than " + PluginArtifact.MAX_FILE_BYTES + " bytes together");
+    }
+
+    @Test
     void aSwappedSourceModuleIsRefused() throws Exception {
         JarKit two = JarKit.compile(ID, "text-normalizer");
         JarKit k = two.copy();

@@ -146,7 +146,7 @@ public final class PluginSources {
 
     /** One plugin of a pre-compiled artifact on the class path, by its root URL ({@code jar:…!/} or {@code file:…/}). */
     public Candidate open(String base, String artifactId) {
-        Function<String, byte[]> lookup = memo(name -> readUrl(base + name));
+        Function<String, byte[]> lookup = memo(PluginArtifact.resources(name -> openUrl(base + name)));
         String where = describe(base);
         try {
             String id = pickId(artifactId, ids(lookup, where), artifactId);
@@ -284,12 +284,15 @@ public final class PluginSources {
     }
 
     private static byte[] readUrl(String url) {
-        try (InputStream in = URI.create(url).toURL().openStream()) {
-            return PluginArtifact.readAtMost(in, url);
+        return PluginArtifact.resources(PluginSources::openUrl).apply(url);
+    }
+
+    /** A class-path resource's stream, or null when there is none. */
+    private static InputStream openUrl(String url) throws IOException {
+        try {
+            return URI.create(url).toURL().openStream();
         } catch (FileNotFoundException | NoSuchFileException e) {
             return null;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
