@@ -13,6 +13,7 @@ import io.llmtestbench.compiler.CompilerOptions;
 import io.llmtestbench.compiler.CompilerStamp;
 import io.llmtestbench.compiler.PluginArtifact;
 import io.llmtestbench.compiler.WasmCompiler;
+import io.llmtestbench.compiler.internal.DeclaredSizes;
 import io.llmtestbench.pipeline.internal.PluginPaths;
 import io.llmtestbench.runtime.LoadOptions;
 import io.llmtestbench.runtime.PluginException;
@@ -263,6 +264,9 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private static WasmModule parse(byte[] wasm) {
+        if (DeclaredSizes.check(wasm) != null) {
+            return null; // a count the parser would allocate for that the module cannot hold: the load error says so
+        }
         try {
             return Parser.parse(wasm);
         } catch (RuntimeException e) {

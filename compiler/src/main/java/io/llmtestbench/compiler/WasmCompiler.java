@@ -11,11 +11,12 @@ import com.dylibso.chicory.wasm.types.FunctionBody;
 import com.dylibso.chicory.wasm.types.ValType;
 import io.llmtestbench.abi.PluginAbi;
 import io.llmtestbench.compiler.internal.BlockTypeIndices;
-import io.llmtestbench.compiler.internal.FunctionReferences;
 import io.llmtestbench.compiler.internal.CodeHash;
 import io.llmtestbench.compiler.internal.CodeSizes;
 import io.llmtestbench.compiler.internal.CompilerThread;
 import io.llmtestbench.compiler.internal.CostModel;
+import io.llmtestbench.compiler.internal.DeclaredSizes;
+import io.llmtestbench.compiler.internal.FunctionReferences;
 import io.llmtestbench.compiler.internal.ModuleDiagnostics;
 import io.llmtestbench.compiler.internal.ModuleLimits;
 import io.llmtestbench.compiler.internal.Sha256;
@@ -23,10 +24,10 @@ import io.llmtestbench.compiler.internal.gen.GenBackend;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HexFormat;
-import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * Compiles WebAssembly modules to JVM classes, with deterministic fuel metering. Thread-safe and
@@ -99,6 +100,12 @@ public final class WasmCompiler {
 
     private static Loaded load(byte[] wasm, CompileLimits limits) throws CompilationException {
         // Before anything is parsed: the parser allocates in proportion to what the module declares.
+        DeclaredSizes.Problem oversized = DeclaredSizes.check(wasm);
+        if (oversized != null) {
+            throw new CompilationException(CompilationException.Kind.MALFORMED, "malformed module: in the " + oversized.section()
+                    + " section at offset 0x" + Integer.toHexString(oversized.offset()) + ": " + oversized.message(),
+                    oversized.section(), -1, oversized.offset(), null);
+        }
         ModuleLimits.check(wasm, limits);
         // Chicory 1.7.5 misreads block types given as type indices 64..127; remap them first.
         byte[] bytes = BlockTypeIndices.rewrite(wasm);

@@ -22,6 +22,7 @@ import com.dylibso.chicory.wasm.types.StartSection;
 import com.dylibso.chicory.wasm.types.TableSection;
 import com.dylibso.chicory.wasm.types.TagSection;
 import com.dylibso.chicory.wasm.types.TypeSection;
+import io.llmtestbench.compiler.internal.DeclaredSizes;
 import io.llmtestbench.compiler.internal.WasmBinary;
 import java.io.ByteArrayInputStream;
 import java.util.List;
@@ -78,6 +79,11 @@ public final class InstantiationRecipe {
      *     declarations
      */
     public static WasmModule parseDeclarations(byte[] wasm) {
+        DeclaredSizes.Problem oversized = DeclaredSizes.check(wasm); // before the parser allocates for it
+        if (oversized != null) {
+            throw new MalformedException("in the " + oversized.section() + " section at offset 0x"
+                    + Integer.toHexString(oversized.offset()) + ": " + oversized.message());
+        }
         Parser.Builder parser = Parser.builder(); // a Parser keeps state while it parses: one per call
         for (int id : DECLARATION_SECTIONS) {
             parser.includeSectionId(id);

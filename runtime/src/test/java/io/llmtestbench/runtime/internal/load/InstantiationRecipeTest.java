@@ -92,6 +92,15 @@ class InstantiationRecipeTest {
         assertThatThrownBy(() -> InstantiationRecipe.parseDeclarations(truncated)).isInstanceOf(ChicoryException.class);
     }
 
+    @Test
+    void aDeclaredSizePastTheEndIsMalformedBeforeTheParserAllocatesIt() {
+        // a pre-compiled jar's module.wasm is parsed here: a function type of 2^28 + 5 parameters in a module of 16 bytes
+        // (Chicory 1.7.5 allocates the list before reading it: a 1 GB heap ran out)
+        byte[] wasm = module(section(1, 1, 0x60, 0x85, 0x80, 0x80, 0x80, 0x01, 0x7f));
+        assertThatThrownBy(() -> InstantiationRecipe.parseDeclarations(wasm)).isInstanceOf(MalformedException.class)
+                .hasMessageContaining("a function type's parameters declares 268435461 entries, more than the 1 bytes left");
+    }
+
     private static byte[] section(int id, int... payload) {
         byte[] s = new byte[payload.length + 2];
         s[0] = (byte) id;
