@@ -1,6 +1,5 @@
 package io.llmtestbench.cli;
 
-import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,12 +7,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmtestbench.abi.PluginAbi;
 import io.llmtestbench.compiler.CompilationException;
 import io.llmtestbench.compiler.CompilationReport;
+import io.llmtestbench.compiler.CompileLimits;
 import io.llmtestbench.compiler.CompiledModule;
 import io.llmtestbench.compiler.CompilerOptions;
 import io.llmtestbench.compiler.CompilerStamp;
 import io.llmtestbench.compiler.PluginArtifact;
 import io.llmtestbench.compiler.WasmCompiler;
-import io.llmtestbench.compiler.internal.DeclaredSizes;
 import io.llmtestbench.pipeline.internal.PluginPaths;
 import io.llmtestbench.runtime.LoadOptions;
 import io.llmtestbench.runtime.PluginException;
@@ -263,13 +262,15 @@ final class InspectCommand implements Callable<Integer> {
         return r;
     }
 
+    /** No compile limit: inspect reports on what the load accepted or refused, with the load's own limits. */
+    private static final CompileLimits NO_LIMITS = new CompileLimits(Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE,
+            Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE);
+
     private static WasmModule parse(byte[] wasm) {
-        if (DeclaredSizes.check(wasm) != null) {
-            return null; // a count the parser would allocate for that the module cannot hold: the load error says so
-        }
         try {
-            return Parser.parse(wasm);
-        } catch (RuntimeException e) {
+            // the compiler's parse: what the module declares is checked against its size before anything is allocated
+            return WasmCompiler.validate(wasm, NO_LIMITS);
+        } catch (CompilationException | RuntimeException e) {
             return null; // malformed: the load error says why
         }
     }
