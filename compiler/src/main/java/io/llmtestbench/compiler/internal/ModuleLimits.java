@@ -15,9 +15,7 @@ public final class ModuleLimits {
     private ModuleLimits() {}
 
     public static void check(byte[] wasm, CompileLimits limits) throws CompilationException {
-        if (wasm.length > limits.maxModuleBytes()) {
-            throw over("maxModuleBytes", "the module is " + wasm.length + " bytes", limits.maxModuleBytes(), -1);
-        }
+        checkSize(wasm.length, limits);
         List<WasmBinary.Section> sections;
         try {
             sections = WasmBinary.sections(wasm);
@@ -221,6 +219,13 @@ public final class ModuleLimits {
         int flags = wasm[pos] & 0xff;
         int p = Leb128.readUnsigned(wasm, pos + 1).next();
         return (flags & 0x01) != 0 ? Leb128.readUnsigned(wasm, p).next() : p;
+    }
+
+    /** A module's size against {@code maxModuleBytes}: also before a file is read (a 3 GB file is not read to be refused). */
+    public static void checkSize(long bytes, CompileLimits limits) throws CompilationException {
+        if (bytes > limits.maxModuleBytes()) {
+            throw over("maxModuleBytes", "the module is " + bytes + " bytes", limits.maxModuleBytes(), -1);
+        }
     }
 
     private static CompilationException over(String limit, String what, long max, int function) {

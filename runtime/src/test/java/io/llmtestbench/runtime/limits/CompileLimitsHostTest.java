@@ -1,6 +1,7 @@
 package io.llmtestbench.runtime.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.llmtestbench.compiler.CompilationException;
 import io.llmtestbench.compiler.CompileLimits;
@@ -50,6 +51,23 @@ class CompileLimitsHostTest {
         assertThat(Long.parseLong(r.get("refusals"))).as(out).isGreaterThan(1);
         assertThat(Long.parseLong(r.get("executionsDuring"))).as("executions served while loading: %s", out).isGreaterThan(0);
         System.out.println("[compile limits] in 256 MB of heap: " + r);
+    }
+
+    @Test
+    void aModuleFileOverTheSizeLimitIsRefusedWithoutReadingIt(@TempDir Path dir) throws Exception {
+        // a sparse file of 3 GiB that starts like a module: reading it first ended in OutOfMemoryError ("Required array
+        // size too large"), and a 600 MB one ran a 1 GB host out of heap before the size limit was looked at
+        Path file = dir.resolve("huge.wasm");
+        try (var f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            f.write(new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0});
+            f.setLength(3L << 30);
+        }
+        try (PluginSystem system = PluginSystem.builder().cacheDir(null).build()) {
+            assertThatThrownBy(() -> system.loadPlugin(file)).isInstanceOfSatisfying(PluginLoadException.class,
+                            e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_PLUGIN))
+                    .hasMessageContaining("compile limit maxModuleBytes: the module is " + (3L << 30) + " bytes, the limit is "
+                            + CompileLimits.DEFAULT_MAX_MODULE_BYTES);
+        }
     }
 
     @Test

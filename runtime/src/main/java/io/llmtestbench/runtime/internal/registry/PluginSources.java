@@ -10,6 +10,7 @@ import io.llmtestbench.compiler.PluginArtifact;
 import io.llmtestbench.compiler.PluginSignature;
 import io.llmtestbench.compiler.WasmCompiler;
 import io.llmtestbench.compiler.internal.JsonTrees;
+import io.llmtestbench.compiler.internal.ModuleLimits;
 import io.llmtestbench.runtime.PluginLoadException.Stage;
 import io.llmtestbench.runtime.SignaturePolicy;
 import io.llmtestbench.runtime.internal.CompileCache;
@@ -122,6 +123,13 @@ public final class PluginSources {
         String label = path.getFileName() == null ? path.toString() : path.getFileName().toString();
         byte[] head = head(path, label);
         if (isWasm(head)) {
+            try {
+                ModuleLimits.checkSize(Files.size(path), limits); // before reading: a 600 MB file ran a 1 GB host out of heap
+            } catch (CompilationException e) {
+                throw Failures.load(Stage.INVALID, label, e.getMessage(), e);
+            } catch (IOException e) {
+                throw Failures.load(Stage.UNREADABLE, label, "cannot read " + path + ": " + e.getMessage(), e);
+            }
             byte[] bytes = readFile(path, label);
             String sha = WasmCompiler.sha256(bytes);
             Path sigPath = path.resolveSibling(label + PluginSignature.SUFFIX);
