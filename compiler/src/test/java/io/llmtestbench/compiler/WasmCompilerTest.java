@@ -193,7 +193,37 @@ class WasmCompilerTest {
         assertThatThrownBy(() -> WasmCompiler.compile(TestWasm.bytes("chicory_parser_assertion.wasm"), CompilerOptions.defaults()))
                 .isInstanceOfSatisfying(CompilationException.class,
                         e -> assertThat(e.kind()).isEqualTo(CompilationException.Kind.MALFORMED))
-                .hasMessageContaining("malformed module").hasMessageContaining("inconsistent structure");
+                // refused before the parser now: its pre-standard block types (0x6b 0x01) do not decode to a body whose
+                // final end is last ("inconsistent structure" was the parser's word for it)
+                .hasMessageContaining("malformed module");
+    }
+
+    @Test
+    void aBodyWhoseFinalEndIsMissingOrNotLastIsMalformed() {
+        // reload_v1.wasm with three bytes mutated (one `end` became a `nop`): Chicory 1.7.5 accepted it, V8 refuses it
+        // ("function body must end with end opcode"), and the generator failed on it with an INTERNAL error
+        assertThatThrownBy(() -> WasmCompiler.compile(TestWasm.bytes("body_without_final_end.wasm"), CompilerOptions.defaults()))
+                .isInstanceOfSatisfying(CompilationException.class, e -> assertThat(e.kind()).isEqualTo(CompilationException.Kind.MALFORMED))
+                .hasMessageContaining("its body ends inside a block (the function's final end is missing)");
+        byte[] header = {0, 'a', 's', 'm', 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0};
+        // (func block end) with no final end
+        byte[] open = java.util.Arrays.copyOf(header, header.length + 7);
+        System.arraycopy(new byte[] {10, 5, 1, 3, 0, 2, 0x40}, 0, open, header.length, 7);
+        byte[] openEnded = java.util.Arrays.copyOf(open, open.length + 1);
+        openEnded[open.length] = 0x0b; // block end, and still no function end: body size 4
+        openEnded[header.length + 1] = 6;
+        openEnded[header.length + 3] = 4;
+        assertThatThrownBy(() -> WasmCompiler.compile(openEnded, CompilerOptions.defaults()))
+                .isInstanceOfSatisfying(CompilationException.class, e -> assertThat(e.kind()).isEqualTo(CompilationException.Kind.MALFORMED));
+        // (func end nop end): bytes after the function's end
+        byte[] after = java.util.Arrays.copyOf(header, header.length + 7);
+        System.arraycopy(new byte[] {10, 5, 1, 3, 0, 0x0b, 0x01}, 0, after, header.length, 7);
+        byte[] afterEnded = java.util.Arrays.copyOf(after, after.length + 1);
+        afterEnded[after.length] = 0x0b;
+        afterEnded[header.length + 1] = 6;
+        afterEnded[header.length + 3] = 4;
+        assertThatThrownBy(() -> WasmCompiler.compile(afterEnded, CompilerOptions.defaults()))
+                .isInstanceOfSatisfying(CompilationException.class, e -> assertThat(e.kind()).isEqualTo(CompilationException.Kind.MALFORMED));
     }
 
     @Test

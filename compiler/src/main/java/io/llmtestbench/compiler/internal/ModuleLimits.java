@@ -79,6 +79,14 @@ public final class ModuleLimits {
                 }
                 long locals = b.locals() + (b.index() < params.length ? params[b.index()] : 0);
                 long[] shape = controlShape(wasm, b);
+                if (shape[2] != b.end()) {
+                    // Chicory 1.7.5 takes a body whose blocks are still open at its last byte, or that goes on after
+                    // its final end, and its code then breaks the generator (found by mutating test plugins)
+                    throw new CompilationException(CompilationException.Kind.MALFORMED, "malformed module: function " + index
+                            + (shape[2] < 0 ? ": its body ends inside a block (the function's final end is missing)"
+                                    : ": its body goes on after the function's final end, at offset 0x" + Long.toHexString(shape[2])),
+                            "code", index, b.start(), null);
+                }
                 long control = shape[0];
                 if (shape[1] > limits.maxNestingDepth()) {
                     throw over("maxNestingDepth", "function " + index + " nests block, loop and if " + shape[1] + " deep",
@@ -107,8 +115,8 @@ public final class ModuleLimits {
      * and how deeply it nests block, loop and if (and try, try_table; the function's own body is depth 0).
      */
     static long[] controlShape(byte[] wasm, WasmBinary.Body b) {
-        long[] n = {0, 0, 0}; // control instructions, deepest nesting, current nesting
-        WasmBinary.walk(wasm, b.code(), b.end(), (op, at, imm, next) -> {
+        long[] n = {0, 0, 0, -1}; // control instructions, deepest nesting, current nesting, where the function's end ends
+        boolean walked = WasmBinary.walk(wasm, b.code(), b.end(), (op, at, imm, next) -> {
             switch (op) {
                 case 0x00: case 0x05: case 0x0C: case 0x0D: case 0x0E: case 0x0F:
                     n[0]++;
@@ -123,14 +131,18 @@ public final class ModuleLimits {
                     n[1] = Math.max(n[1], n[2]);
                     break;
                 case 0x0B:
+                case 0x18: // delegate: ends a (legacy) try
                     n[0]++;
                     n[2]--;
+                    if (n[2] == -1 && n[3] < 0) {
+                        n[3] = next;
+                    }
                     break;
                 default:
                     break;
             }
         });
-        return new long[] {n[0], n[1]};
+        return new long[] {n[0], n[1], walked ? n[3] : b.end()};
     }
 
     /** The parameter count of each function the module defines (empty if the sections cannot be read). */
