@@ -108,6 +108,17 @@ class DeclaredSizesTest {
     }
 
     @Test
+    void aBrokenSectionFurtherOnDoesNotSpareTheOnesBeforeIt() {
+        // grow_memory_bomb.wasm mutated: a function type of 2^30 parameters, and a later section that runs past the end
+        // of the module. The parser reads the type section first (and ran out of heap there); the check went by the
+        // whole section list, found it broken, and left the module to the parser
+        assertThatThrownBy(() -> WasmCompiler.compile(TestWasm.bytes("function_type_of_2p30_params.wasm"), CompilerOptions.defaults()))
+                .isInstanceOfSatisfying(CompilationException.class,
+                        e -> assertThat(e.kind()).isEqualTo(CompilationException.Kind.MALFORMED))
+                .hasMessageContaining("a function type's parameters declares 1073741824 entries");
+    }
+
+    @Test
     void theSameDeclarationsThatFitAreLeftToTheParser() throws Exception {
         // the same shapes with what they declare present: nothing to refuse here
         assertThat(DeclaredSizes.check(module(section(1, 1, 0x60, 2, 0x7f, 0x7e, 1, 0x7f)))).isNull();

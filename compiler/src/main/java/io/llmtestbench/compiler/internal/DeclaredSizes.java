@@ -28,13 +28,8 @@ public final class DeclaredSizes {
 
     /** The first count or length that does not fit, or null when all do (or the module is not readable as such). */
     public static Problem check(byte[] wasm) {
-        List<WasmBinary.Section> sections;
-        try {
-            sections = WasmBinary.sections(wasm);
-        } catch (IllegalArgumentException | IndexOutOfBoundsException malformed) {
-            return null; // the parser reports it
-        }
-        for (WasmBinary.Section s : sections) {
+        // section by section, as the parser goes: a broken section further on does not spare the ones before it
+        for (WasmBinary.Section s : WasmBinary.readableSections(wasm)) {
             Walk w = new Walk(wasm, s);
             try {
                 switch (s.id()) {

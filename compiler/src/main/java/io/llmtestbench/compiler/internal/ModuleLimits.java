@@ -16,12 +16,8 @@ public final class ModuleLimits {
 
     public static void check(byte[] wasm, CompileLimits limits) throws CompilationException {
         checkSize(wasm.length, limits);
-        List<WasmBinary.Section> sections;
-        try {
-            sections = WasmBinary.sections(wasm);
-        } catch (IllegalArgumentException | IndexOutOfBoundsException malformed) {
-            return;
-        }
+        // the sections the parser reads before any broken one: a broken section further on does not spare them
+        List<WasmBinary.Section> sections = WasmBinary.readableSections(wasm);
         try {
             WasmBinary.Section types = WasmBinary.find(sections, WasmBinary.SECTION_TYPE);
             WasmBinary.Section functions = WasmBinary.find(sections, WasmBinary.SECTION_FUNCTION);

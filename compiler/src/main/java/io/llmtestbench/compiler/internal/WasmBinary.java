@@ -60,6 +60,32 @@ public final class WasmBinary {
         return sections;
     }
 
+    /**
+     * The module's sections up to the first whose header or size cannot be read (none without a valid header): what
+     * the parser, which goes section by section, reads before it meets a broken one.
+     */
+    public static List<Section> readableSections(byte[] wasm) {
+        List<Section> sections = new ArrayList<>();
+        if (wasm.length < 8 || wasm[0] != 0 || wasm[1] != 'a' || wasm[2] != 's' || wasm[3] != 'm') {
+            return sections;
+        }
+        int pos = 8;
+        try {
+            while (pos < wasm.length) {
+                Leb128.Read size = Leb128.readUnsigned(wasm, pos + 1);
+                long end = size.next() + size.value();
+                if (end > wasm.length) {
+                    break;
+                }
+                sections.add(new Section(wasm[pos] & 0xff, pos, size.next(), (int) end));
+                pos = (int) end;
+            }
+        } catch (IllegalArgumentException | IndexOutOfBoundsException malformed) {
+            // the parser reports it, after the sections before it
+        }
+        return sections;
+    }
+
     public static Section find(List<Section> sections, int id) {
         for (Section s : sections) {
             if (s.id() == id) {
