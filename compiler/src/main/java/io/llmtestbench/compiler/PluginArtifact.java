@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmtestbench.compiler.internal.BoundedReads;
 import io.llmtestbench.compiler.internal.CodeSizes;
 import io.llmtestbench.compiler.internal.FileDigests;
 import io.llmtestbench.compiler.internal.JsonTrees;
@@ -221,46 +222,13 @@ public final class PluginArtifact {
     /**
      * A resource lookup over an open jar for {@link #read} of one plugin: the bytes of an entry, or null when it is
      * absent; read errors surface as {@link java.io.UncheckedIOException}. Everything read through one lookup
-     * counts against one budget of {@link #MAX_FILE_BYTES} (see {@link #resources}).
+     * counts against one budget of {@link #MAX_FILE_BYTES}, counted as the bytes are inflated.
      */
     public static java.util.function.Function<String, byte[]> entries(java.util.zip.ZipFile zip) {
-        return resources(name -> {
+        return BoundedReads.resources(name -> {
             ZipEntry entry = zip.getEntry(name);
             return entry == null ? null : zip.getInputStream(entry);
-        });
-    }
-
-    /** Opens a resource by name: its stream, or null when there is none. */
-    @FunctionalInterface
-    public interface Opener {
-        InputStream open(String name) throws IOException;
-    }
-
-    /**
-     * A resource lookup for {@link #read} of one plugin over streams: the bytes of a resource, or null when it is
-     * absent. Everything it reads counts against one budget of {@link #MAX_FILE_BYTES}: a read that would pass it
-     * stops there and fails ({@link java.io.UncheckedIOException}), so no more than that is ever held, however
-     * many files a manifest lists and whatever sizes the archive declares.
-     */
-    public static java.util.function.Function<String, byte[]> resources(Opener opener) {
-        long[] left = {MAX_FILE_BYTES};
-        return name -> {
-            try (InputStream in = opener.open(name)) {
-                if (in == null) {
-                    return null;
-                }
-                byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, left[0] + 1));
-                if (bytes.length > left[0]) {
-                    throw new IOException(left[0] == MAX_FILE_BYTES
-                            ? name + " is larger than " + MAX_FILE_BYTES + " bytes"
-                            : "the plugin's files are larger than " + MAX_FILE_BYTES + " bytes together (at " + name + ")");
-                }
-                left[0] -= bytes.length;
-                return bytes;
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        };
+        }, MAX_FILE_BYTES);
     }
 
     private static List<String> ids(byte[] indexBytes, String where) throws IOException {

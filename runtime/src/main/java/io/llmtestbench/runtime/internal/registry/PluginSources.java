@@ -9,6 +9,7 @@ import io.llmtestbench.compiler.CompilerOptions;
 import io.llmtestbench.compiler.PluginArtifact;
 import io.llmtestbench.compiler.PluginSignature;
 import io.llmtestbench.compiler.WasmCompiler;
+import io.llmtestbench.compiler.internal.BoundedReads;
 import io.llmtestbench.compiler.internal.JsonTrees;
 import io.llmtestbench.compiler.internal.ModuleLimits;
 import io.llmtestbench.runtime.PluginLoadException.Stage;
@@ -154,7 +155,7 @@ public final class PluginSources {
 
     /** One plugin of a pre-compiled artifact on the class path, by its root URL ({@code jar:…!/} or {@code file:…/}). */
     public Candidate open(String base, String artifactId) {
-        Function<String, byte[]> lookup = memo(PluginArtifact.resources(name -> openUrl(base + name)));
+        Function<String, byte[]> lookup = memo(BoundedReads.resources(name -> openUrl(base + name), PluginArtifact.MAX_FILE_BYTES));
         String where = describe(base);
         try {
             String id = pickId(artifactId, ids(lookup, where), artifactId);
@@ -292,7 +293,7 @@ public final class PluginSources {
     }
 
     private static byte[] readUrl(String url) {
-        return PluginArtifact.resources(PluginSources::openUrl).apply(url);
+        return BoundedReads.resources(PluginSources::openUrl, PluginArtifact.MAX_FILE_BYTES).apply(url);
     }
 
     /** A class-path resource's stream, or null when there is none. */
