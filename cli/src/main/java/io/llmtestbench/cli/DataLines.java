@@ -13,7 +13,14 @@ final class DataLines implements AutoCloseable {
     /** One data line. */
     record Line(int number, byte[] bytes) {}
 
+    /**
+     * The longest line read: a record is one plugin input, which must fit in the plugin's memory (64 MiB by default);
+     * a file without newlines (a binary, a whole JSON array) is refused at this size instead of filling the heap.
+     */
+    static final int MAX_LINE_BYTES = 128 << 20;
+
     private final InputStream in;
+    private final int maxLine;
     private byte[] buf = new byte[1 << 16];
     private int pos;
     private int limit;
@@ -22,7 +29,12 @@ final class DataLines implements AutoCloseable {
     private int number;
 
     DataLines(InputStream in) {
+        this(in, MAX_LINE_BYTES);
+    }
+
+    DataLines(InputStream in, int maxLine) {
         this.in = in;
+        this.maxLine = maxLine;
     }
 
     /** The next non-blank line, or null at the end of the file. */
@@ -38,6 +50,10 @@ final class DataLines implements AutoCloseable {
             int nl = indexOfNewline(pos);
             while (nl < 0 && !eof) {
                 int scanned = limit - pos;
+                if (scanned > maxLine) {
+                    throw new IOException("line " + (number + 1) + " is longer than " + maxLine
+                            + " bytes (each record is one line of JSON; is this a JSONL file?)");
+                }
                 fill(limit - pos + 1);
                 nl = indexOfNewline(pos + scanned);
             }

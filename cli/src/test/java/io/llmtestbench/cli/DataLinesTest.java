@@ -79,4 +79,29 @@ class DataLinesTest {
             assertThat(d.next()).isNull();
         }
     }
+
+    @Test
+    void aLineLongerThanTheLimitIsRefusedNamingItWithoutReadingTheRest() throws IOException {
+        // an endless stream without a newline: before the limit, the buffer doubled until the heap ran out
+        InputStream endless = new InputStream() {
+            @Override
+            public int read() {
+                return 'x';
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                java.util.Arrays.fill(b, off, off + len, (byte) 'x');
+                return len;
+            }
+        };
+        try (DataLines d = new DataLines(new ByteArrayInputStream(utf8("{\"a\":1}\n")), 1 << 20)) {
+            assertThat(d.next().number()).isEqualTo(1);
+        }
+        try (DataLines d = new DataLines(new java.io.SequenceInputStream(new ByteArrayInputStream(utf8("{}\n")), endless), 1 << 20)) {
+            assertThat(d.next().number()).isEqualTo(1);
+            org.assertj.core.api.Assertions.assertThatThrownBy(d::next).isInstanceOf(IOException.class)
+                    .hasMessage("line 2 is longer than 1048576 bytes (each record is one line of JSON; is this a JSONL file?)");
+        }
+    }
 }
