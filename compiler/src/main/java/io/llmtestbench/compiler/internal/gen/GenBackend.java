@@ -125,21 +125,73 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
      */
     static final int PHASE_SPLIT = 4000;
 
-    /**
-     * The methods of one wasm function: one, or when that one would pass HotSpot's 8,000-byte limit, the
-     * function's method and its parts, planned with a smaller target until every method fits.
-     */
+    /** The methods of one wasm function ({@link #split}). */
     private static List<MethodNode> methods(Layout layout, int f, boolean metered, boolean wideLdc) {
+        return split(layout, f, metered, wideLdc).methods;
+    }
+
+    /** A function's methods and the plan they follow (null: the function is one method). */
+    static final class Split {
+        final List<MethodNode> methods;
+        final Splitter.Plan plan;
+
+        Split(List<MethodNode> methods, Splitter.Plan plan) {
+            this.methods = methods;
+            this.plan = plan;
+        }
+    }
+
+    /**
+     * The methods of one wasm function. Metered, with the plan of its unmetered code (one method, phases or parts)
+     * when every metered method of that plan fits HotSpot's limit; planned on its metered code ({@link #planned})
+     * only when one does not. Metering adds bytes to every case and loop, and a plan made on them keeps less in
+     * each method than the unmetered one, by a choice that moves with every byte: prog_emu's dispatch kept 113 of
+     * its 256 cases in its method metered against 129 unmetered, a bubble sort's jump among those sent to slices
+     * (RATIONALE.md, "Why is a metered function split as its unmetered code is?").
+     */
+    static Split split(Layout layout, int f, boolean metered, boolean wideLdc) {
+        if (!metered) {
+            return planned(layout, f, false, wideLdc);
+        }
+        MethodNode whole = new FunctionEmitter(layout.mod, layout, f, true, null, null, null).emit();
+        if (oneMethod(layout.mod.body(f), whole)) { // metering only adds code: one method unmetered too
+            return new Split(List.of(whole), null);
+        }
+        Split plain = planned(layout, f, false, wideLdc);
+        List<MethodNode> methods = plain.plan == null ? List.of(whole) : emit(layout, f, true, plain.plan);
+        if (largest(methods, wideLdc) <= Splitter.HUGE_METHOD_LIMIT) {
+            return new Split(methods, plain.plan);
+        }
+        return planned(layout, f, true, wideLdc);
+    }
+
+    /** Whether a function stays one method without being measured: under the phase size, or the limit without a loop nest. */
+    private static boolean oneMethod(List<AnnotatedInstruction> code, MethodNode whole) {
+        return estimate(whole) <= (nested(code, loopDepths(code)) ? PHASE_SPLIT : Splitter.HUGE_METHOD_LIMIT);
+    }
+
+    /** Whether a loop lies inside a loop: without one no phase part can be made. */
+    private static boolean nested(List<AnnotatedInstruction> code, int[] loopDepth) {
+        for (int i = 0; i < code.size(); i++) {
+            if (code.get(i).opcode() == OpCode.LOOP && loopDepth[i] > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The methods of one wasm function, planned on the code as emitted: one, or when that one would pass HotSpot's
+     * 8,000-byte limit, the function's method and its parts, planned with a smaller target until every method fits.
+     */
+    private static Split planned(Layout layout, int f, boolean metered, boolean wideLdc) {
         ModuleInfo mod = layout.mod;
         MethodNode whole = new FunctionEmitter(mod, layout, f, metered, null, null, null).emit();
         var code = mod.body(f);
         int[] loopDepth = loopDepths(code);
-        boolean nested = false; // a loop inside a loop: without one no phase part can be made
-        for (int i = 0; i < code.size() && !nested; i++) {
-            nested = code.get(i).opcode() == OpCode.LOOP && loopDepth[i] > 0;
-        }
+        boolean nested = nested(code, loopDepth);
         if (estimate(whole) <= (nested ? PHASE_SPLIT : Splitter.HUGE_METHOD_LIMIT)) {
-            return List.of(whole);
+            return new Split(List.of(whole), null);
         }
         var measure = new Splitter.Measure(code.size());
         var measuring = new FunctionEmitter(mod, layout, f, metered, null, null, measure);
@@ -147,7 +199,7 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
         int size = codeSize(measured, wideLdc);
         measuring.recordOffsets();
         if (size <= PHASE_SPLIT) {
-            return List.of(measured);
+            return new Split(List.of(measured), null);
         }
         int locals = mod.functionType(f).params().size()
                 + mod.module.codeSection().getFunctionBody(f - mod.importedFunctions).localTypes().size();
@@ -156,12 +208,12 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
             if (plan.regions.size() >= 2 && eachPartIsAPhase(code, loopDepth, plan)) {
                 List<MethodNode> phases = emit(layout, f, metered, plan);
                 if (largest(phases, wideLdc) <= Splitter.HUGE_METHOD_LIMIT) {
-                    return phases;
+                    return new Split(phases, plan);
                 }
             }
         }
         if (size <= Splitter.HUGE_METHOD_LIMIT) {
-            return List.of(measured);
+            return new Split(List.of(measured), null);
         }
         int largest = size;
         // A part's bytecode overshoots its target by what the planner estimates only roughly (the caller's switch
@@ -169,10 +221,11 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
         // smaller in proportion to the overshoot, by 5% to a third. A target just small enough keeps the parts few and shallow: each level of
         // parts a hot loop crosses costs it a call, the frame traffic and a switch on every iteration.
         for (int target = SPLIT_TARGET; target >= 500; target = nextTarget(target, largest)) {
-            List<MethodNode> methods = emit(layout, f, metered, Splitter.plan(code, measure, target, mod, locals));
+            Splitter.Plan plan = Splitter.plan(code, measure, target, mod, locals);
+            List<MethodNode> methods = emit(layout, f, metered, plan);
             largest = largest(methods, wideLdc);
             if (largest <= Splitter.HUGE_METHOD_LIMIT) {
-                return methods;
+                return new Split(methods, plan);
             }
         }
         throw new IllegalStateException("function " + f + " cannot be split into methods of at most "
