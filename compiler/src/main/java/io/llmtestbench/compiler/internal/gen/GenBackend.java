@@ -142,12 +142,13 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
     }
 
     /**
-     * The methods of one wasm function. Metered, with the plan of its unmetered code (one method, phases or parts)
-     * when every metered method of that plan fits HotSpot's limit; planned on its metered code ({@link #planned})
-     * only when one does not. Metering adds bytes to every case and loop, and a plan made on them keeps less in
-     * each method than the unmetered one, by a choice that moves with every byte: prog_emu's dispatch kept 113 of
-     * its 256 cases in its method metered against 129 unmetered, a bubble sort's jump among those sent to slices
-     * (RATIONALE.md, "Why is a metered function split as its unmetered code is?").
+     * The methods of one wasm function. A metered function whose unmetered code is split gets the unmetered code's
+     * plan (its phases or its parts) when every metered method of that plan fits HotSpot's limit; it is planned on
+     * its metered code ({@link #planned}) when one does not, or when its unmetered code is one method (metered, it
+     * may be over the phase size or the limit). Metering adds bytes to every case and loop, and a plan made on them
+     * keeps less in each method than the unmetered one, by a choice that moves with every byte: prog_emu's dispatch
+     * kept 113 of its 256 cases in its method metered against 129 unmetered, a bubble sort's jump among those sent
+     * to slices (RATIONALE.md, "Why is a metered function split as its unmetered code is?").
      */
     static Split split(Layout layout, int f, boolean metered, boolean wideLdc) {
         if (!metered) {
@@ -158,9 +159,11 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
             return new Split(List.of(whole), null);
         }
         Split plain = planned(layout, f, false, wideLdc);
-        List<MethodNode> methods = plain.plan == null ? List.of(whole) : emit(layout, f, true, plain.plan);
-        if (largest(methods, wideLdc) <= Splitter.HUGE_METHOD_LIMIT) {
-            return new Split(methods, plain.plan);
+        if (plain.plan != null) {
+            List<MethodNode> methods = emit(layout, f, true, plain.plan);
+            if (largest(methods, wideLdc) <= Splitter.HUGE_METHOD_LIMIT) {
+                return new Split(methods, plain.plan);
+            }
         }
         return planned(layout, f, true, wideLdc);
     }
