@@ -116,7 +116,7 @@ public final class CodeHash {
             "internal.gen.CountedLoops$1", "internal.gen.CountedLoops$Loop",
             "internal.gen.FunctionEmitter", "internal.gen.FunctionEmitter$1", "internal.gen.FunctionEmitter$Frame",
             "internal.gen.GenBackend", "internal.gen.GenBackend$1", "internal.gen.GenBackend$MachineEmitter",
-            "internal.gen.GenBackend$MachineEmitter$Size", "internal.gen.GenBackend$Writer",
+            "internal.gen.GenBackend$MachineEmitter$Size", "internal.gen.GenBackend$Split", "internal.gen.GenBackend$Writer",
             "internal.gen.JvmTypes", "internal.gen.Layout", "internal.gen.ModuleInfo", "internal.gen.ModuleInfo$1",
             "internal.gen.Names", "internal.gen.Splitter", "internal.gen.Splitter$1", "internal.gen.Splitter$Item",
             "internal.gen.Splitter$Measure", "internal.gen.Splitter$Node", "internal.gen.Splitter$Plan",
