@@ -199,18 +199,8 @@ public final class PluginArtifact {
     public static List<Entry> readJar(Path jar, String id) throws IOException {
         try (var zip = new java.util.zip.ZipFile(jar.toFile())) {
             try {
-                if (id != null) {
-                    return List.of(read(entries(zip), jar.toString(), id));
-                }
-                byte[] indexBytes = entries(zip).apply(INDEX);
-                if (indexBytes == null) {
-                    throw new IOException(jar + " is not a pre-compiled plugin jar: it has no " + INDEX);
-                }
-                List<Entry> all = new ArrayList<>();
-                for (String each : ids(indexBytes, jar.toString())) {
-                    all.add(read(entries(zip), jar.toString(), each)); // each plugin with a read budget of its own
-                }
-                return all;
+                // each plugin through a lookup of its own: a read budget of its own
+                return id == null ? readAll(() -> entries(zip), jar.toString()) : List.of(read(entries(zip), jar.toString(), id));
             } catch (java.io.UncheckedIOException e) {
                 throw e.getCause();
             }
@@ -253,13 +243,19 @@ public final class PluginArtifact {
 
     /** Reads every plugin through a resource lookup (a jar, a directory, a class loader). */
     public static List<Entry> read(java.util.function.Function<String, byte[]> resource, String where) throws IOException {
-        byte[] indexBytes = resource.apply(INDEX);
+        return readAll(() -> resource, where);
+    }
+
+    /** Every plugin the index lists, each read through the lookup {@code lookups} gives for it. */
+    private static List<Entry> readAll(java.util.function.Supplier<java.util.function.Function<String, byte[]>> lookups, String where)
+            throws IOException {
+        byte[] indexBytes = lookups.get().apply(INDEX);
         if (indexBytes == null) {
             throw new IOException(where + " is not a pre-compiled plugin jar: it has no " + INDEX);
         }
         List<Entry> entries = new ArrayList<>();
         for (String id : ids(indexBytes, where)) {
-            entries.add(read(resource, where, id));
+            entries.add(read(lookups.get(), where, id));
         }
         return entries;
     }

@@ -102,8 +102,7 @@ public final class WasmCompiler {
         // Before anything is parsed: the parser allocates in proportion to what the module declares.
         DeclaredSizes.Problem oversized = DeclaredSizes.check(wasm);
         if (oversized != null) {
-            throw new CompilationException(CompilationException.Kind.MALFORMED, "malformed module: in the " + oversized.section()
-                    + " section at offset 0x" + Integer.toHexString(oversized.offset()) + ": " + oversized.message(),
+            throw new CompilationException(CompilationException.Kind.MALFORMED, "malformed module: " + oversized.describe(),
                     oversized.section(), -1, oversized.offset(), null);
         }
         ModuleLimits.check(wasm, limits);

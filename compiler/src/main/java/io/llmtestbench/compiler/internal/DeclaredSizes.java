@@ -19,7 +19,12 @@ import java.util.List;
  */
 public final class DeclaredSizes {
     /** What is wrong, and where: the section's name and the offset of the count or length. */
-    public record Problem(String section, int offset, String message) {}
+    public record Problem(String section, int offset, String message) {
+        /** E.g. {@code in the type section at offset 0xc: a function type's parameters declares ...}. */
+        public String describe() {
+            return "in the " + section + " section at offset 0x" + Integer.toHexString(offset) + ": " + message;
+        }
+    }
 
     private static final String[] NAMES = {"custom", "type", "import", "function", "table", "memory", "global",
         "export", "start", "element", "code", "data", "data count", "tag"};

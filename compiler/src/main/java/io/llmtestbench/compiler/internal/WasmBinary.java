@@ -42,22 +42,19 @@ public final class WasmBinary {
 
     /** The sections of a module with a valid header, in order. */
     public static List<Section> sections(byte[] wasm) {
-        if (wasm.length < 8 || wasm[0] != 0 || wasm[1] != 'a' || wasm[2] != 's' || wasm[3] != 'm') {
+        if (!hasHeader(wasm)) {
             throw new IllegalArgumentException("not a WebAssembly binary");
         }
-        List<Section> sections = new ArrayList<>();
-        int pos = 8;
-        while (pos < wasm.length) {
-            int id = wasm[pos] & 0xff;
-            Leb128.Read size = Leb128.readUnsigned(wasm, pos + 1);
-            long end = size.next() + size.value();
-            if (end > wasm.length) {
-                throw new IllegalArgumentException("section " + id + " runs past the end");
-            }
-            sections.add(new Section(id, pos, size.next(), (int) end));
-            pos = (int) end;
+        List<Section> sections = readableSections(wasm);
+        int end = sections.isEmpty() ? 8 : sections.get(sections.size() - 1).end();
+        if (end < wasm.length) {
+            throw new IllegalArgumentException("section " + (wasm[end] & 0xff) + " at offset " + end + " cannot be read or runs past the end");
         }
         return sections;
+    }
+
+    private static boolean hasHeader(byte[] wasm) {
+        return wasm.length >= 8 && wasm[0] == 0 && wasm[1] == 'a' && wasm[2] == 's' && wasm[3] == 'm';
     }
 
     /**
@@ -66,7 +63,7 @@ public final class WasmBinary {
      */
     public static List<Section> readableSections(byte[] wasm) {
         List<Section> sections = new ArrayList<>();
-        if (wasm.length < 8 || wasm[0] != 0 || wasm[1] != 'a' || wasm[2] != 's' || wasm[3] != 'm') {
+        if (!hasHeader(wasm)) {
             return sections;
         }
         int pos = 8;

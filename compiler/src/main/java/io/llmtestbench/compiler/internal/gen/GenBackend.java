@@ -127,19 +127,11 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
 
     /** The methods of one wasm function ({@link #split}). */
     private static List<MethodNode> methods(Layout layout, int f, boolean metered, boolean wideLdc) {
-        return split(layout, f, metered, wideLdc).methods;
+        return split(layout, f, metered, wideLdc).methods();
     }
 
     /** A function's methods and the plan they follow (null: the function is one method). */
-    static final class Split {
-        final List<MethodNode> methods;
-        final Splitter.Plan plan;
-
-        Split(List<MethodNode> methods, Splitter.Plan plan) {
-            this.methods = methods;
-            this.plan = plan;
-        }
-    }
+    record Split(List<MethodNode> methods, Splitter.Plan plan) {}
 
     /**
      * The methods of one wasm function. A metered function whose unmetered code is split gets the unmetered code's
@@ -151,26 +143,27 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
      * to slices (RATIONALE.md, "Why is a metered function split as its unmetered code is?").
      */
     static Split split(Layout layout, int f, boolean metered, boolean wideLdc) {
+        MethodNode whole = new FunctionEmitter(layout.mod, layout, f, metered, null, null, null).emit();
         if (!metered) {
-            return planned(layout, f, false, wideLdc);
+            return planned(layout, f, false, wideLdc, whole);
         }
-        MethodNode whole = new FunctionEmitter(layout.mod, layout, f, true, null, null, null).emit();
-        if (oneMethod(layout.mod.body(f), whole)) { // metering only adds code: one method unmetered too
+        var code = layout.mod.body(f);
+        if (oneMethod(whole, nested(code, loopDepths(code)))) { // metering only adds code: one method unmetered too
             return new Split(List.of(whole), null);
         }
-        Split plain = planned(layout, f, false, wideLdc);
-        if (plain.plan != null) {
-            List<MethodNode> methods = emit(layout, f, true, plain.plan);
+        Split plain = planned(layout, f, false, wideLdc, new FunctionEmitter(layout.mod, layout, f, false, null, null, null).emit());
+        if (plain.plan() != null) {
+            List<MethodNode> methods = emit(layout, f, true, plain.plan());
             if (largest(methods, wideLdc) <= Splitter.HUGE_METHOD_LIMIT) {
-                return new Split(methods, plain.plan);
+                return new Split(methods, plain.plan());
             }
         }
-        return planned(layout, f, true, wideLdc);
+        return planned(layout, f, true, wideLdc, whole);
     }
 
     /** Whether a function stays one method without being measured: under the phase size, or the limit without a loop nest. */
-    private static boolean oneMethod(List<AnnotatedInstruction> code, MethodNode whole) {
-        return estimate(whole) <= (nested(code, loopDepths(code)) ? PHASE_SPLIT : Splitter.HUGE_METHOD_LIMIT);
+    private static boolean oneMethod(MethodNode whole, boolean nested) {
+        return estimate(whole) <= (nested ? PHASE_SPLIT : Splitter.HUGE_METHOD_LIMIT);
     }
 
     /** Whether a loop lies inside a loop: without one no phase part can be made. */
@@ -186,14 +179,15 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
     /**
      * The methods of one wasm function, planned on the code as emitted: one, or when that one would pass HotSpot's
      * 8,000-byte limit, the function's method and its parts, planned with a smaller target until every method fits.
+     *
+     * @param whole the function emitted as one method, metered or not as {@code metered} says
      */
-    private static Split planned(Layout layout, int f, boolean metered, boolean wideLdc) {
+    private static Split planned(Layout layout, int f, boolean metered, boolean wideLdc, MethodNode whole) {
         ModuleInfo mod = layout.mod;
-        MethodNode whole = new FunctionEmitter(mod, layout, f, metered, null, null, null).emit();
         var code = mod.body(f);
         int[] loopDepth = loopDepths(code);
         boolean nested = nested(code, loopDepth);
-        if (estimate(whole) <= (nested ? PHASE_SPLIT : Splitter.HUGE_METHOD_LIMIT)) {
+        if (oneMethod(whole, nested)) {
             return new Split(List.of(whole), null);
         }
         var measure = new Splitter.Measure(code.size());

@@ -81,8 +81,7 @@ public final class InstantiationRecipe {
     public static WasmModule parseDeclarations(byte[] wasm) {
         DeclaredSizes.Problem oversized = DeclaredSizes.check(wasm); // before the parser allocates for it
         if (oversized != null) {
-            throw new MalformedException("in the " + oversized.section() + " section at offset 0x"
-                    + Integer.toHexString(oversized.offset()) + ": " + oversized.message());
+            throw new MalformedException(oversized.describe());
         }
         Parser.Builder parser = Parser.builder(); // a Parser keeps state while it parses: one per call
         for (int id : DECLARATION_SECTIONS) {
