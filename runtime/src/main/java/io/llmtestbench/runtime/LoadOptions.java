@@ -34,7 +34,9 @@ public record LoadOptions(JsonNode config, ResourceLimits limits, PluginPermissi
         /**
          * Every reference of every class is on the compiler's exact allow-list, and the classes, module and
          * manifest are one unit: the jar cannot reach anything outside its own instance. It may still not be what
-         * the compiler generated (an unsigned jar's fuel metering, for one, is a claim). The default.
+         * the compiler generated (an unsigned jar's fuel metering, for one, is a claim): unless a pin or a trusted
+         * signature vouches for it, its code never runs on a caller's thread, and a caller waits for it at most a
+         * second past the deadline (docs/security.md). The default.
          */
         ALLOW_LIST,
         /**

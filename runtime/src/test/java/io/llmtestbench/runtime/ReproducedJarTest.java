@@ -155,23 +155,7 @@ class ReproducedJarTest {
      */
     @Test
     void unmeteredCodeClaimingMeteringIsRefusedWhenReproducing() throws Exception {
-        CompiledModule m = WasmCompiler.compile(Files.readAllBytes(TestPlugins.wasm("loop_forever")),
-                CompilerOptions.defaults().withMetering(false));
-        JarKit k = JarKit.of(PluginArtifact.files(List.of(PluginArtifact.Entry.of("loop", "loop_forever.wasm", m))));
-        ObjectNode manifest = k.manifest("loop");
-        String claimed = manifest.path("stamp").asText().replace("metering=off", "metering=on");
-        manifest.put("stamp", claimed);
-        k.manifest("loop", manifest);
-        for (String n : k.classNames("loop")) {
-            ClassNode node = k.node(n);
-            for (FieldNode f : node.fields) {
-                if (f.name.equals(RuntimeContract.STAMP_FIELD)) {
-                    f.value = ((String) f.value).replace("metering=off", "metering=on");
-                }
-            }
-            k.put(n, node);
-        }
-        k.rehash("loop");
+        JarKit k = JarKit.unmeteredClaimingMetering("loop_forever");
         Path jar = k.write(tmp.resolve("claims-metering.jar"));
         try (PluginSystem system = system(null)) {
             PluginId id = system.loadPlugin(jar); // loads (and would spin without fuel: not executed here)

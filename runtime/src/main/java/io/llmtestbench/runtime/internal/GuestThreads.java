@@ -7,6 +7,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -61,18 +63,137 @@ public final class GuestThreads {
         return await(f);
     }
 
+    /**
+     * Thrown by {@link #callWithin} when its task still runs at the bound. The task is not stopped (a JVM thread
+     * cannot be, safely): it keeps its guest thread until it ends, when the {@code whenLateTaskEnds} action runs.
+     */
+    public static final class Overdue extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Overdue() {
+            super("still running", null, false, false);
+        }
+    }
+
+    /**
+     * {@link #call}, but the caller waits for a task handed off to a guest thread only until {@code untilNanos} (on
+     * {@link System#nanoTime()}): for plugin code whose limit checks are a claim (a pre-compiled jar nobody vouched
+     * for), which the deadline cannot stop if it was edited not to look. When the bound passes first the caller gets
+     * {@link Overdue} and the task is left running; {@code whenLateTaskEnds} runs on its thread if it ever ends.
+     * Inline, as {@link #call}, when the caller is a guest thread.
+     */
+    public <T> T callWithin(Supplier<T> task, long untilNanos, Runnable whenLateTaskEnds) {
+        if (isGuestThread()) {
+            return task.get();
+        }
+        return handOffWithin(task, untilNanos, whenLateTaskEnds);
+    }
+
+    /**
+     * {@link #callWithin}, handed off to another guest thread even when the caller is one: for work a guest thread
+     * must not be held by (discovery runs many plugins' {@code plugin_metadata} from one guest thread).
+     */
+    public <T> T handOffWithin(Supplier<T> task, long untilNanos, Runnable whenLateTaskEnds) {
+        AtomicInteger state = new AtomicInteger(RUNNING);
+        Future<T> f;
+        handoffs.increment();
+        try {
+            f = pool.submit(() -> {
+                try {
+                    return task.get();
+                } finally {
+                    if (!state.compareAndSet(RUNNING, ENDED)) {
+                        whenLateTaskEnds.run();
+                    }
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            throw Failures.closed(); // only after shutdown()
+        }
+        try {
+            return awaitUntil(f, untilNanos);
+        } catch (Overdue o) {
+            if (state.compareAndSet(RUNNING, ABANDONED)) {
+                throw o;
+            }
+            return await(f); // it ended just now
+        }
+    }
+
+    /**
+     * {@link #run}, waiting at most until {@code untilNanos} for a task handed off: false when it still runs then (it
+     * is left running, and {@code whenLateTaskEnds} runs on its thread if it ever ends). For clean-up runs of plugin
+     * code ({@code plugin_shutdown}); on the calling thread once the pool is shut down, as {@link #run}.
+     */
+    public boolean runWithin(Runnable task, long untilNanos, Runnable whenLateTaskEnds) {
+        if (isGuestThread()) {
+            task.run();
+            return true;
+        }
+        AtomicInteger state = new AtomicInteger(RUNNING);
+        Future<Object> f;
+        handoffs.increment();
+        try {
+            f = pool.submit(() -> {
+                try {
+                    task.run();
+                } finally {
+                    if (!state.compareAndSet(RUNNING, ENDED)) {
+                        whenLateTaskEnds.run();
+                    }
+                }
+                return null;
+            });
+        } catch (RejectedExecutionException e) {
+            task.run(); // shut down: no guest thread is left to run it
+            return true;
+        }
+        try {
+            awaitUntil(f, untilNanos);
+            return true;
+        } catch (Overdue o) {
+            if (state.compareAndSet(RUNNING, ABANDONED)) {
+                return false;
+            }
+            await(f); // it ended just now
+            return true;
+        }
+    }
+
+    private static final int RUNNING = 0;
+    private static final int ENDED = 1;
+    private static final int ABANDONED = 2;
+
+    private static <T> T awaitUntil(Future<T> f, long untilNanos) {
+        try {
+            return f.get(Math.max(0, untilNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new Overdue();
+        } catch (ExecutionException e) {
+            throw unwrap(e);
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a plugin", e);
+        }
+    }
+
+    private static RuntimeException unwrap(ExecutionException e) {
+        Throwable c = e.getCause();
+        if (c instanceof RuntimeException) {
+            return (RuntimeException) c;
+        }
+        if (c instanceof Error) {
+            throw (Error) c;
+        }
+        return new IllegalStateException(c);
+    }
+
     private static <T> T await(Future<T> f) {
         try {
             return f.get();
         } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException) {
-                throw (RuntimeException) c;
-            }
-            if (c instanceof Error) {
-                throw (Error) c;
-            }
-            throw new IllegalStateException(c);
+            throw unwrap(e);
         } catch (InterruptedException e) {
             f.cancel(true);
             Thread.currentThread().interrupt();

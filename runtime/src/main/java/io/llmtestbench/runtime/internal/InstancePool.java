@@ -1,6 +1,7 @@
 package io.llmtestbench.runtime.internal;
 
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The instances of one loaded plugin: the idle ones, most recently used first, and a way to start more within the
@@ -17,6 +18,8 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * </ol>
  */
 final class InstancePool {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InstancePool.class);
+
     private final InstanceStarter starter;
     private final InstancePermits permits;
     /** Where {@code plugin_shutdown} runs when an instance is retired on another thread (a caller's). */
@@ -87,13 +90,26 @@ final class InstancePool {
     }
 
     private void retire(GuestInstance g, boolean healthy) {
-        try {
-            if (healthy) {
-                guests.run(() -> starter.shutdown(g)); // plugin code: on a guest thread
-            }
-        } finally {
+        Runnable end = () -> {
             g.close();
             permits.release();
+        };
+        boolean onTime = true;
+        try {
+            if (healthy) {
+                // plugin code: on a guest thread; waited for up to its deadline and the grace (code whose checks are a
+                // claim may not stop: then the late end closes the instance and gives its permit back)
+                long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(starter.shutdownMs() + LoadedPlugin.OVERDUE_GRACE_MS);
+                onTime = guests.runWithin(() -> starter.shutdown(g), until, end);
+                if (!onTime) {
+                    LOG.warn("plugin_shutdown of '{}' did not stop at its deadline of {} ms; left running on its thread",
+                            starter.name(), starter.shutdownMs());
+                }
+            }
+        } finally {
+            if (onTime) {
+                end.run();
+            }
         }
     }
 

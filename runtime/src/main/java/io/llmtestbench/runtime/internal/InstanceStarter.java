@@ -95,7 +95,7 @@ final class InstanceStarter {
      * deadline cut to {@value #SHUTDOWN_AT_CLOSE_MS} ms once the system is closing), whose failure is only logged.
      */
     void shutdown(GuestInstance g) {
-        long ms = cancellation.cancelled() ? Math.min(limits.maxExecutionTimeMs(), SHUTDOWN_AT_CLOSE_MS) : limits.maxExecutionTimeMs();
+        long ms = shutdownMs();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
         g.shuttingDown();
         boolean unmetered = !code.stamp().metering();
@@ -125,6 +125,11 @@ final class InstanceStarter {
                 Thread.interrupted();
             }
         }
+    }
+
+    /** How long a shutdown run may take: the plugin's deadline, cut once the system is closing. */
+    long shutdownMs() {
+        return cancellation.cancelled() ? Math.min(limits.maxExecutionTimeMs(), SHUTDOWN_AT_CLOSE_MS) : limits.maxExecutionTimeMs();
     }
 
     /** One start-up run under its own deadline alarm. */

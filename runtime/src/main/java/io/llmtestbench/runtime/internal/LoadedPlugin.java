@@ -32,6 +32,15 @@ import java.util.concurrent.TimeUnit;
  * in the first place, and later calls of this plugin version go to guest threads directly. Results, limits and
  * failures are therefore the same on any thread. Code compiled without metering always runs on guest threads (only
  * an interrupt stops it, which must not hit a caller's thread).
+ *
+ * <p><b>Code whose checks are a claim.</b> The deadline stops an execution only because the generated code looks
+ * at the stop flag (docs/metering.md; unmetered code too, at every loop iteration). Code this runtime compiled (a
+ * {@code .wasm}, the compile cache) does; so does a pre-compiled jar that was reproduced, or whose content a pin or a
+ * trusted signature vouches for. An unsigned jar accepted by the allow-list alone may have been edited not to look
+ * (its stamp's {@code metering=on} is then a claim: docs/security.md). Such code never runs on a caller's thread, and a caller waits for it at most {@link #OVERDUE_GRACE_MS} past the deadline: then it gets a
+ * {@code TIMEOUT} naming the run as overdue, and the run is left on its guest thread (no JVM thread can be stopped
+ * safely); until it ends, further executions of this version are refused at once with {@code TIMEOUT}, so a plugin
+ * that ignores its deadline holds one thread, not one per call.
  */
 public final class LoadedPlugin {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LoadedPlugin.class);
@@ -54,12 +63,24 @@ public final class LoadedPlugin {
     private volatile boolean onCallerThread;
     private final PluginMetadata metadata;
     private final PluginId id;
+    /** Whether the code is known to check its limits: see "Code whose checks are a claim" in the class comment. */
+    private final boolean checksProven;
+    /** Executions whose callers stopped waiting for them at the deadline plus the grace and which still run. */
+    private final java.util.concurrent.atomic.AtomicInteger overdue = new java.util.concurrent.atomic.AtomicInteger();
 
-    private LoadedPlugin(LoadedCode code, AbiCheck.Imports imports, ResourceLimits limits, InstanceStarter starter,
-            InstancePool pool, GuestThreads guests, long serial) {
+    /**
+     * How long past its deadline a caller waits for an execution (or a load's start-up) of code whose checks are a
+     * claim. Code that checks stops within a slice of fuel of the deadline (microseconds) or, in a host call, within
+     * 50 ms; a second covers a loaded machine's scheduling and a garbage collection.
+     */
+    public static final long OVERDUE_GRACE_MS = 1000;
+
+    private LoadedPlugin(LoadedCode code, boolean checksProven, AbiCheck.Imports imports, ResourceLimits limits,
+            InstanceStarter starter, InstancePool pool, GuestThreads guests, long serial) {
         this.code = code;
         this.guests = guests;
-        this.onCallerThread = code.stamp().metering();
+        this.checksProven = checksProven;
+        this.onCallerThread = checksProven && code.stamp().metering();
         this.imports = imports;
         this.limits = limits;
         this.starter = starter;
@@ -72,14 +93,14 @@ public final class LoadedPlugin {
      * Checks the ABI and starts the first instance (running {@code _initialize}, {@code plugin_metadata} and
      * {@code plugin_init}), which validates the metadata; the instance stays in the pool.
      */
-    public static LoadedPlugin start(String label, LoadedCode code, LoadOptions options, ResourceLimits limits,
-            boolean enableWasi, InstancePermits permits, Watchdog watchdog, GuestThreads guests, Cancellation cancellation,
-            long serial) {
+    public static LoadedPlugin start(String label, LoadedCode code, boolean checksProven, LoadOptions options,
+            ResourceLimits limits, boolean enableWasi, InstancePermits permits, Watchdog watchdog, GuestThreads guests,
+            Cancellation cancellation, long serial) {
         AbiCheck.Imports imports = AbiCheck.check(label, code.module(), enableWasi);
         InstanceStarter starter = new InstanceStarter(label, code, imports, options, limits, watchdog, cancellation);
         InstancePool pool = new InstancePool(starter, permits, guests, limits.maxExecutionTimeMs());
         pool.release(pool.acquire(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limits.maxExecutionTimeMs())), true);
-        return new LoadedPlugin(code, imports, limits, starter, pool, guests, serial);
+        return new LoadedPlugin(code, checksProven, imports, limits, starter, pool, guests, serial);
     }
 
     /**
@@ -145,6 +166,11 @@ public final class LoadedPlugin {
     private <T, R> R execute(byte[] data, byte[] context, java.util.function.Function<byte[], T> check, Result<T, R> result) {
         long start = System.nanoTime();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(limits.maxExecutionTimeMs());
+        if (!checksProven && overdue.get() > 0) {
+            throw Failures.timeout(starter.name(), limits.maxExecutionTimeMs(), null,
+                    "refused: an earlier execution still runs past its deadline and this version's code does not stop at it",
+                    0, null);
+        }
         if (GuestThreads.isGuestThread()) {
             return run(pool.acquire(deadline), false, start, deadline, data, context, check, result);
         }
@@ -159,7 +185,34 @@ public final class LoadedPlugin {
                 }
             }
         }
-        return guests.call(() -> run(pool.acquire(deadline), false, start, deadline, data, context, check, result));
+        if (checksProven) {
+            return guests.call(() -> run(pool.acquire(deadline), false, start, deadline, data, context, check, result));
+        }
+        try {
+            return guests.callWithin(() -> run(pool.acquire(deadline), false, start, deadline, data, context, check, result),
+                    deadline + TimeUnit.MILLISECONDS.toNanos(OVERDUE_GRACE_MS), overdue::decrementAndGet);
+        } catch (GuestThreads.Overdue o) {
+            overdue.incrementAndGet();
+            LOG.warn("'{}' did not stop at its deadline of {} ms: its run is left on its guest thread, and executions of this"
+                    + " version are refused until it ends (its code does not check its limits: {})", starter.name(),
+                    limits.maxExecutionTimeMs(), whyUnchecked());
+            throw Failures.timeout(starter.name(), limits.maxExecutionTimeMs(), null, "did not stop at the deadline: "
+                    + whyUnchecked() + "; the run is left on its thread", 0, null);
+        }
+    }
+
+    /** Why this version's code may not stop at its deadline, for messages. */
+    private String whyUnchecked() {
+        return UNCHECKED;
+    }
+
+    /** Why code may not stop at its deadline, for messages (also the load's). */
+    public static final String UNCHECKED = "a pre-compiled jar whose limit checks nobody vouched for"
+            + " (load it with JarVerification.REPRODUCE, a pin or a trusted signature)";
+
+    /** How many executions run past their deadline after their callers stopped waiting (code whose checks are a claim). */
+    public int overdueExecutions() {
+        return overdue.get();
     }
 
     /** One run on {@code guest}, which it releases; {@code speculative}: on its caller's thread (see the class comment). */

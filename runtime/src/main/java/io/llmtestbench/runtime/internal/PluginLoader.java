@@ -1,6 +1,7 @@
 package io.llmtestbench.runtime.internal;
 
 import io.llmtestbench.runtime.LoadOptions;
+import io.llmtestbench.runtime.PluginLoadException;
 import io.llmtestbench.runtime.PluginMetadata;
 import io.llmtestbench.runtime.ResourceLimits;
 import io.llmtestbench.runtime.SystemOptions;
@@ -56,8 +57,36 @@ public final class PluginLoader {
         }
         LoadedCode code = LoadedCode.define(c.label, compiled.entry(), options.requireMetering(), verdicts, declarations);
         ResourceLimits limits = options.limits() != null ? options.limits() : system.defaultLimits();
-        LoadedPlugin plugin = guests.call(() -> LoadedPlugin.start(c.label, code, options, limits, system.enableWasi(), permits,
-                watchdog, guests, cancellation, SERIALS.incrementAndGet()));
+        // the code checks its limits when this runtime compiled it, or a reproduction, pin or signature vouches for it
+        boolean checksProven = !compiled.origin().equals("jar") || verified
+                || options.jarVerification() == LoadOptions.JarVerification.REPRODUCE;
+        java.util.function.Supplier<LoadedPlugin> start = () -> LoadedPlugin.start(c.label, code, checksProven, options, limits,
+                system.enableWasi(), permits, watchdog, guests, cancellation, SERIALS.incrementAndGet());
+        LoadedPlugin plugin;
+        if (checksProven) {
+            plugin = guests.call(start);
+        } else {
+            // its start-up (plugin_init) may not stop at its deadline: wait for it that long plus the grace
+            long until = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(limits.maxExecutionTimeMs()
+                    + LoadedPlugin.OVERDUE_GRACE_MS);
+            java.util.concurrent.atomic.AtomicReference<LoadedPlugin> late = new java.util.concurrent.atomic.AtomicReference<>();
+            try {
+                plugin = guests.callWithin(() -> {
+                    LoadedPlugin p = start.get();
+                    late.set(p);
+                    return p;
+                }, until, () -> { // the start-up ended after the caller gave up: nobody will use it
+                    LoadedPlugin p = late.get();
+                    if (p != null) {
+                        p.close();
+                    }
+                });
+            } catch (GuestThreads.Overdue o) {
+                throw Failures.load(PluginLoadException.Stage.UNINSTANTIABLE, c.label, "its start-up did not stop at the"
+                        + " deadline of " + limits.maxExecutionTimeMs() + " ms (" + LoadedPlugin.UNCHECKED
+                        + "); it is left running on its thread", null);
+            }
+        }
         return new PluginHandle(plugin, c, compiled, options);
     }
 
@@ -68,7 +97,21 @@ public final class PluginLoader {
     public PluginMetadata probe(PluginSources.Candidate c) {
         PluginSources.Compiled compiled = sources.compiled(c, c.signedBy == null);
         LoadedCode code = LoadedCode.define(c.label, compiled.entry(), true, verdicts, declarations);
-        return LoadedPlugin.probe(c.label, code, system.defaultLimits(), system.enableWasi(), watchdog, cancellation);
+        ResourceLimits limits = system.defaultLimits();
+        if (!compiled.origin().equals("jar") || c.signedBy != null) {
+            return LoadedPlugin.probe(c.label, code, limits, system.enableWasi(), watchdog, cancellation);
+        }
+        // an unsigned jar's checks are a claim: its plugin_metadata must not hold the discovery (see LoadedPlugin)
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(limits.maxExecutionTimeMs()
+                + LoadedPlugin.OVERDUE_GRACE_MS);
+        try {
+            return guests.handOffWithin(() -> LoadedPlugin.probe(c.label, code, limits, system.enableWasi(), watchdog, cancellation),
+                    until, () -> { });
+        } catch (GuestThreads.Overdue o) {
+            throw Failures.load(PluginLoadException.Stage.UNINSTANTIABLE, c.label, "its plugin_metadata did not stop at the"
+                    + " deadline of " + limits.maxExecutionTimeMs() + " ms (" + LoadedPlugin.UNCHECKED
+                    + "); it is left running on its thread", null);
+        }
     }
 
     /** How many times the class-reference check ran (tests prove verdicts are remembered and keyed by content). */

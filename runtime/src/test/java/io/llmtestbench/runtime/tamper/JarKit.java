@@ -51,6 +51,41 @@ public final class JarKit {
         return new JarKit(new LinkedHashMap<>(PluginArtifact.files(entries)));
     }
 
+    /**
+     * A jar of one test plugin compiled WITHOUT metering, its deadline checks edited out (each
+     * {@code Budget.checkStop()} call, which unmetered loops make when the stop flag is up, replaced by a {@code pop}),
+     * whose manifest and classes all claim {@code metering=on}: consistent everywhere and made only of allowed
+     * references, so the allow-list accepts it, but its code never charges fuel and never stops at the deadline. What
+     * an attacker makes of an unsigned jar by editing out the checks.
+     */
+    public static JarKit unmeteredClaimingMetering(String plugin) throws Exception {
+        CompiledModule m = WasmCompiler.compile(Files.readAllBytes(TestPlugins.wasm(plugin)),
+                CompilerOptions.defaults().withMetering(false));
+        JarKit k = of(PluginArtifact.files(List.of(PluginArtifact.Entry.of(plugin, plugin + ".wasm", m))));
+        ObjectNode manifest = k.manifest(plugin);
+        manifest.put("stamp", manifest.path("stamp").asText().replace("metering=off", "metering=on"));
+        k.manifest(plugin, manifest);
+        for (String n : k.classNames(plugin)) {
+            ClassNode node = k.node(n);
+            for (FieldNode f : node.fields) {
+                if (f.name.equals(RuntimeContract.STAMP_FIELD)) {
+                    f.value = ((String) f.value).replace("metering=off", "metering=on");
+                }
+            }
+            for (MethodNode mn : node.methods) {
+                for (org.objectweb.asm.tree.AbstractInsnNode insn : mn.instructions.toArray()) {
+                    if (insn instanceof org.objectweb.asm.tree.MethodInsnNode call
+                            && call.name.equals(RuntimeContract.CHECK_STOP.name()) && call.owner.equals(RuntimeContract.CHECK_STOP.owner())) {
+                        mn.instructions.set(insn, new org.objectweb.asm.tree.InsnNode(Opcodes.POP));
+                    }
+                }
+            }
+            k.put(n, node);
+        }
+        k.rehash(plugin);
+        return k;
+    }
+
     /** A jar of these files (for example {@link PluginArtifact#files}). */
     public static JarKit of(Map<String, byte[]> files) {
         return new JarKit(new LinkedHashMap<>(files));
