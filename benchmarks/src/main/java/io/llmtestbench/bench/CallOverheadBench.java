@@ -184,6 +184,12 @@ public class CallOverheadBench {
     }
 
     /** Baseline: a thread hand-off to the guest pool and back, with no work. */
+    /** The evaluator from its pre-compiled jar, unsigned (handed off to a guest thread) or pinned (on this thread). */
+    @Benchmark
+    public PluginOutput executePluginJar(EvaluatorJarSystem s) {
+        return s.system.executePlugin(s.id, s.input);
+    }
+
     @Benchmark
     public Object handoffOnly(EvaluatorSystem s) {
         return s.system.submit(() -> s).join();
