@@ -47,19 +47,7 @@ public final class Audit {
 
     /** One line, no control characters (a plugin's message must not forge audit lines), bounded. */
     static String sanitize(String s) {
-        StringBuilder b = new StringBuilder(Math.min(s.length(), MAX_ERROR_CHARS) + 8);
-        for (int i = 0; i < s.length() && b.length() < MAX_ERROR_CHARS; i++) {
-            char c = s.charAt(i);
-            if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029') {
-                b.append(String.format("\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        if (b.length() >= MAX_ERROR_CHARS && s.length() > MAX_ERROR_CHARS) {
-            b.setLength(MAX_ERROR_CHARS);
-            b.append('…');
-        }
-        return b.toString();
+        String escaped = LogText.escapeControls(s.length() > MAX_ERROR_CHARS ? s.substring(0, MAX_ERROR_CHARS + 1) : s);
+        return escaped.length() > MAX_ERROR_CHARS ? escaped.substring(0, MAX_ERROR_CHARS) + "…" : escaped;
     }
 }

@@ -360,7 +360,7 @@ final class GuestInstance {
      * A length cell still holding the capacity means "no message": plugins written by the original guide return
      * an error code without touching the cell, and the buffer then holds whatever was in memory. A message is
      * cut at its first NUL and at {@value #MAX_MESSAGE_BYTES} bytes (between characters); it must be UTF-8, or a
-     * note saying so replaces it.
+     * note saying so replaces it; control characters are escaped ({@link LogText}).
      */
     private String errorMessage(int outPtr, int length, int capacity) {
         if (length <= 0 || length >= capacity) { // signed: a cell above 2^31 is negative
@@ -387,7 +387,8 @@ final class GuestInstance {
         } catch (java.nio.charset.CharacterCodingException e) {
             return "[the plugin's message is not shown: its " + end + (cut ? " first" : "") + " bytes are not valid UTF-8]";
         }
-        return text.isEmpty() ? null : cut ? text + "…" : text;
+        // a plugin's text never brings a line break or a terminal escape into the host's messages and logs
+        return text.isEmpty() ? null : LogText.escapeControls(cut ? text + "…" : text);
     }
 
     /** The length of {@code raw[0, end)} without a UTF-8 sequence that the cut at {@code end} left incomplete. */

@@ -159,14 +159,20 @@ final class HostEnv {
         }
     }
 
+    /**
+     * Copies out of the guest's memory only what it logs (at most the run's log cap) and, at error level, the first KiB:
+     * a message is checked, charged and counted by its length, but a call with the whole memory as its text, which
+     * is then dropped, copies nothing (it used to copy all of it first: 64 MiB per call, 2 GiB under the largest
+     * memory cap). Control characters are escaped ({@link LogText}): a plugin's text never starts a log line.
+     */
     private int log(Instance inst, int level, int ptr, int len) {
-        byte[] bytes = read(inst, PluginAbi.HOST_LOG, ptr, len);
+        checkRange(inst.memory(), PluginAbi.HOST_LOG, ptr, len);
         charge(len);
         if (level < 0 || level > 4) {
             return -2;
         }
         if (level == 4) {
-            lastError = decodeLenient(len > 1024 ? java.util.Arrays.copyOf(bytes, 1024) : bytes).strip();
+            lastError = LogText.escapeControls(decodeLenient(inst.memory().readBytes(ptr, Math.min(len, 1024))).strip());
         }
         if (!logQuota.tryTake(len)) {
             return 1;
@@ -175,7 +181,7 @@ final class HostEnv {
         if (!enabled(log, level)) {
             return 0;
         }
-        String text = decodeLenient(bytes);
+        String text = LogText.escapeControls(decodeLenient(inst.memory().readBytes(ptr, len)));
         if (speculative) {
             if (heldLogs == null) {
                 heldLogs = new ArrayList<>();
@@ -209,34 +215,45 @@ final class HostEnv {
         }
     }
 
+    /** Copies the key and value only when they can be stored (a key of 1 to 256 bytes; key and value within the cap). */
     private int setState(Instance inst, int kp, int kl, int vp, int vl) {
         effect(PluginAbi.HOST_SET_STATE);
-        byte[] key = read(inst, PluginAbi.HOST_SET_STATE, kp, kl);
-        byte[] value = read(inst, PluginAbi.HOST_SET_STATE, vp, vl);
+        checkRange(inst.memory(), PluginAbi.HOST_SET_STATE, kp, kl);
+        checkRange(inst.memory(), PluginAbi.HOST_SET_STATE, vp, vl);
         charge((long) kl + vl);
         if (kl == 0 || kl > PluginState.MAX_KEY_BYTES) {
             return -2;
         }
-        return plugin.state().put(key, value);
+        if ((long) kl + vl > plugin.state().capBytes()) {
+            return -4; // over the cap whatever else is stored
+        }
+        return plugin.state().put(inst.memory().readBytes(kp, kl), inst.memory().readBytes(vp, vl));
     }
 
     /** {@code expectedLen} -1: the key must be absent (expectedPtr is ignored); any other negative length traps. */
     private int compareAndSetState(Instance inst, int kp, int kl, int ep, int el, int vp, int vl) {
         String fn = PluginAbi.HOST_COMPARE_AND_SET_STATE;
         effect(fn);
-        byte[] key = read(inst, fn, kp, kl);
-        byte[] expected = el == -1 ? null : read(inst, fn, ep, el);
-        byte[] value = read(inst, fn, vp, vl);
+        checkRange(inst.memory(), fn, kp, kl);
+        if (el != -1) {
+            checkRange(inst.memory(), fn, ep, el);
+        }
+        checkRange(inst.memory(), fn, vp, vl);
         charge((long) kl + Math.max(el, 0) + vl);
         if (kl == 0 || kl > PluginState.MAX_KEY_BYTES) {
             return -2;
         }
-        return plugin.state().compareAndSet(key, expected, value);
+        if (el > plugin.state().capBytes()) {
+            return 1; // no stored value is that long
+        }
+        byte[] expected = el == -1 ? null : inst.memory().readBytes(ep, el);
+        return plugin.state().compareAndSet(inst.memory().readBytes(kp, kl), expected, inst.memory().readBytes(vp, vl));
     }
 
     private int getState(Instance inst, int kp, int kl, int vp, int vmax) {
-        byte[] key = read(inst, PluginAbi.HOST_GET_STATE, kp, kl);
-        byte[] value = plugin.state().get(key);
+        checkRange(inst.memory(), PluginAbi.HOST_GET_STATE, kp, kl);
+        // a key that cannot be stored is absent: not copied
+        byte[] value = kl == 0 || kl > PluginState.MAX_KEY_BYTES ? null : plugin.state().get(inst.memory().readBytes(kp, kl));
         charge(kl + (value == null ? 0 : value.length));
         if (value == null) {
             return -1;

@@ -169,7 +169,7 @@ final class InstanceStarter {
                 g.unmeteredRunner(Thread.currentThread());
             }
             g.callInitialize();
-            PluginMetadata parsed = validator.parse(g.callMetadata(limits.maxOutputBytes()), name());
+            PluginMetadata parsed = validator.parse(g.callMetadata(limits.maxOutputBytes()), name(), OutputCheck.maxValues(limits.maxOutputBytes()));
             if (metadata == null) {
                 metadata = parsed;
                 shared.rename(parsed.name()); // plugin_init's logs already carry the plugin's name

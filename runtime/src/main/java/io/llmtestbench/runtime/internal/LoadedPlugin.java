@@ -144,7 +144,7 @@ public final class LoadedPlugin {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(e);
         }
-        return execute(data, context, out -> OutputCheck.parse(starter.name(), out), PluginOutput::new);
+        return execute(data, context, out -> OutputCheck.parse(starter.name(), out, OutputCheck.maxValues(limits.maxOutputBytes())), PluginOutput::new);
     }
 
     /**
@@ -153,7 +153,7 @@ public final class LoadedPlugin {
      */
     public PluginBytesOutput executeBytes(byte[] data, byte[] context) {
         return execute(data, context, out -> {
-            OutputCheck.check(starter.name(), out);
+            OutputCheck.check(starter.name(), out, OutputCheck.maxValues(limits.maxOutputBytes()));
             return out;
         }, PluginBytesOutput::new);
     }

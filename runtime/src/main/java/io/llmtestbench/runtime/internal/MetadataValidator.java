@@ -28,11 +28,17 @@ final class MetadataValidator {
         this.imports = imports;
     }
 
-    /** @param plugin names the plugin in messages (its file name until its metadata name is known) */
-    PluginMetadata parse(byte[] bytes, String plugin) {
+    /**
+     * @param plugin names the plugin in messages (its file name until its metadata name is known)
+     * @param maxValues the most JSON values the metadata may hold, as for an output ({@link OutputCheck#maxValues}):
+     *     it is read for every new instance, with the output's capacity
+     */
+    PluginMetadata parse(byte[] bytes, String plugin, int maxValues) {
         JsonNode m;
-        try {
-            m = JsonTrees.read(new String(bytes, StandardCharsets.UTF_8));
+        try (var parser = new OutputCheck.Counting(JsonTrees.FACTORY.createParser(new String(bytes, StandardCharsets.UTF_8)), maxValues)) {
+            m = JsonTrees.readValue(parser);
+        } catch (OutputCheck.OverLimit e) {
+            throw invalidMetadata(plugin, "plugin_metadata returned " + bytes.length + " bytes " + e.getOriginalMessage() + e.rule);
         } catch (java.io.IOException e) {
             throw invalidMetadata(plugin, "plugin_metadata returned invalid JSON: " + OutputCheck.firstLine(e));
         }

@@ -1,6 +1,9 @@
 package io.llmtestbench.runtime.internal;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmtestbench.compiler.internal.JsonTrees;
 import io.llmtestbench.runtime.ErrorKind;
@@ -14,12 +17,84 @@ import java.nio.charset.StandardCharsets;
  * {@link ErrorKind#INVALID_OUTPUT}. {@link #parse} checks it while building the tree {@code PluginOutput} carries;
  * {@link #check} checks the same without a tree (for {@code executePluginBytes}), accepting and refusing exactly
  * the same outputs with the same messages.
+ *
+ * <p>Both also bound the number of JSON values in an output ({@link #maxValues}) and its depth ({@link #MAX_DEPTH}):
+ * the tree of an output takes host heap per value, up to about 80 bytes for an empty object, so a 16 MiB output of
+ * {@code [{},{},...]} (5.6 million values) took about 1 GB of heap, and ran a host with less out of it.
  */
 public final class OutputCheck {
     private OutputCheck() {}
 
-    /** The output as a tree; the typed failure when it breaks the contract. */
-    public static JsonNode parse(String plugin, byte[] out) {
+    /** Bytes of {@code maxOutputBytes} per JSON value an output may hold. */
+    static final int BYTES_PER_VALUE = 16;
+    /** The least number of values an output may hold, however small {@code maxOutputBytes} is. */
+    static final int MIN_MAX_VALUES = 65_536;
+
+    /**
+     * How many JSON values (objects, arrays and scalars, at any depth) an output may hold: one per
+     * {@value #BYTES_PER_VALUE} bytes of the output cap, at least {@value #MIN_MAX_VALUES} (1,048,576 with the
+     * default cap of 16 MiB). A dense array of numbers as large as the cap passes; {@code [{},{},...]} does not.
+     */
+    public static int maxValues(int maxOutputBytes) {
+        return Math.max(MIN_MAX_VALUES, maxOutputBytes / BYTES_PER_VALUE);
+    }
+
+    /**
+     * How deeply an output may nest arrays and objects. The host puts outputs inside JSON documents of its own (the
+     * CLI's result, a pipeline's result records), whose writers stop at 1,000 levels like Jackson's parser: an output
+     * of 1,000 levels passed the parser, then failed {@code llmtb run} as an internal error, and an evaluator's of 999
+     * failed {@code llmtb eval --out}, losing every record's result. 100 levels are left to the host's documents.
+     */
+    public static final int MAX_DEPTH = 900;
+
+    /** A bound the output's JSON passed: thrown by {@link Counting} as the parser's error, so both checks report it alike. */
+    static final class OverLimit extends JsonParseException {
+        private static final long serialVersionUID = 1L;
+        /** Why the bound is there and how to raise it (when it can be), for messages. */
+        final String rule;
+
+        OverLimit(JsonParser p, String what, String rule) {
+            super(p, what);
+            this.rule = rule;
+        }
+    }
+
+    /** A parser that counts the values it reads and their depth, and fails at the first past a bound. */
+    static final class Counting extends JsonParserDelegate {
+        private final int maxValues;
+        private int values;
+        private int depth;
+
+        Counting(JsonParser p, int maxValues) {
+            super(p);
+            this.maxValues = maxValues;
+        }
+
+        @Override
+        public JsonToken nextToken() throws IOException {
+            JsonToken t = delegate.nextToken();
+            if (t == null) {
+                return null;
+            }
+            if (t.isScalarValue() || t.isStructStart()) {
+                if (++values > maxValues) {
+                    throw new OverLimit(this, "holding more than " + maxValues + " JSON values", " (at most one value per "
+                            + BYTES_PER_VALUE + " bytes of max_output_bytes, and at least " + MIN_MAX_VALUES
+                            + ", because each value takes host heap); " + Failures.RAISE_OUTPUT);
+                }
+                if (t.isStructStart() && ++depth > MAX_DEPTH) {
+                    throw new OverLimit(this, "nesting arrays and objects more than " + MAX_DEPTH + " levels deep",
+                            " (the host puts outputs inside JSON documents of its own, which stop at 1,000 levels)");
+                }
+            } else if (t.isStructEnd()) {
+                depth--;
+            }
+            return t;
+        }
+    }
+
+    /** The output as a tree; the typed failure when it breaks the contract ({@code maxValues}: see {@link #maxValues}). */
+    public static JsonNode parse(String plugin, byte[] out, int maxValues) {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(out)).toString();
@@ -27,12 +102,15 @@ public final class OutputCheck {
             throw notUtf8(plugin, out, e);
         }
         try {
-            var parser = JsonTrees.FACTORY.createParser(text);
+            var parser = new Counting(JsonTrees.FACTORY.createParser(text), maxValues);
             JsonNode node = JsonTrees.readValue(parser);
             if (node == null || parser.nextToken() != null) {
                 throw new JsonParseException(parser, node == null ? "empty output" : "trailing data after the JSON value");
             }
             return node;
+        } catch (OverLimit e) {
+            throw Failures.execution(ErrorKind.INVALID_OUTPUT, plugin, "returned output of " + out.length + " bytes "
+                    + e.getOriginalMessage() + e.rule, 0, e);
         } catch (IOException e) {
             String shown = text.length() > 80 ? text.substring(0, 80) + "…" : text;
             throw Failures.execution(ErrorKind.INVALID_OUTPUT, plugin,
@@ -46,7 +124,7 @@ public final class OutputCheck {
      * among the first four bytes makes Jackson guess UTF-16 or UTF-32; it skips a byte order mark), and every output
      * it refuses, go through {@link #parse}, so that the verdict and the message are {@link #parse}'s.
      */
-    public static void check(String plugin, byte[] out) {
+    public static void check(String plugin, byte[] out, int maxValues) {
         boolean ascii = true;
         for (byte b : out) {
             if (b < 0) {
@@ -62,19 +140,28 @@ public final class OutputCheck {
             }
         }
         if (out.length < 4 || out[0] == 0 || out[1] == 0 || out[2] == 0 || out[3] == 0 || (out[0] & 0xff) == 0xEF) {
-            parse(plugin, out);
+            parse(plugin, out, maxValues);
             return;
         }
-        try (var parser = JsonTrees.FACTORY.createParser(out)) {
-            if (parser.nextToken() == null) {
+        try (var parser = new Counting(JsonTrees.FACTORY.createParser(out), maxValues)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
                 throw new JsonParseException(parser, "empty output");
             }
-            parser.skipChildren();
+            if (first.isStructStart()) { // skipChildren would skip the values uncounted
+                for (int depth = 1; depth > 0; ) {
+                    JsonToken t = parser.nextToken();
+                    if (t == null) {
+                        throw new JsonParseException(parser, "Unexpected end-of-input within a JSON value");
+                    }
+                    depth += t.isStructStart() ? 1 : t.isStructEnd() ? -1 : 0;
+                }
+            }
             if (parser.nextToken() != null) {
                 throw new JsonParseException(parser, "trailing data after the JSON value");
             }
         } catch (IOException e) {
-            parse(plugin, out); // throws with the tree path's message
+            parse(plugin, out, maxValues); // throws with the tree path's message
             throw Failures.execution(ErrorKind.INVALID_OUTPUT, plugin, "returned output that is not valid JSON: " + firstLine(e), 0, e);
         }
     }

@@ -46,6 +46,11 @@ final class PluginState {
         return values.get(new String(key, StandardCharsets.ISO_8859_1));
     }
 
+    /** The cap on the sum of key and value lengths. */
+    long capBytes() {
+        return capBytes;
+    }
+
     synchronized long usedBytes() {
         return usedBytes;
     }

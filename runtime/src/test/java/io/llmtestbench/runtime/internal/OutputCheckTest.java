@@ -70,10 +70,61 @@ class OutputCheckTest {
         assertThat(refused).as("most mutations break the JSON").isGreaterThan(1000).isLessThan(cases.size());
     }
 
+    /**
+     * An output's tree takes host heap per value (about 80 bytes for an empty object): the values are bounded, one per 16
+     * bytes of max_output_bytes and at least 65,536, and both checks count them alike, at any depth. A 16 MiB output of
+     * {@code [{},{},...]} took about 1 GB of heap before (MisbehavingPluginsTest runs it as a plugin).
+     */
+    @Test
+    void theNumberOfValuesIsBoundedAndBothChecksCountThemAlike() {
+        assertThat(OutputCheck.maxValues(16 * 1024 * 1024)).isEqualTo(1_048_576);
+        assertThat(OutputCheck.maxValues(1024)).isEqualTo(65_536);
+        int max = OutputCheck.maxValues(1024);
+        // [ {}, {}, ... ]: the array is a value too
+        assertThat(same(array(max - 1, "{}"), max)).as("exactly the limit").isTrue();
+        assertThat(same(array(max, "{}"), max)).as("one over").isFalse();
+        assertThat(same(array(max - 1, "[]"), max)).isTrue();
+        assertThat(same(array(max, "0"), max)).isFalse();
+        String nested = "{\"a\":" + new String(array(max - 3, "\"x\""), StandardCharsets.UTF_8) + ",\"b\":null}";
+        assertThat(same(nested.getBytes(StandardCharsets.UTF_8), max)).as("object, array, its elements and the null").isTrue();
+        Throwable e = catchThrowable(() -> OutputCheck.check("p", array(max, "{}"), max));
+        assertThat(e).isInstanceOfSatisfying(PluginException.class, pe -> assertThat(pe.kind()).isEqualTo(ErrorKind.INVALID_OUTPUT))
+                .hasMessageContaining("bytes holding more than 65536 JSON values (at most one value per 16 bytes of max_output_bytes")
+                .hasMessageContaining("raise it with ResourceLimits.maxOutputBytes");
+    }
+
+    /** Outputs nest at most MAX_DEPTH levels, counted alike by both checks, for objects and arrays. */
+    @Test
+    void theDepthIsBoundedAndBothChecksCountItAlike() {
+        int max = OutputCheck.MAX_DEPTH;
+        assertThat(same(("[".repeat(max) + "]".repeat(max)).getBytes(StandardCharsets.UTF_8))).isTrue();
+        assertThat(same(("[".repeat(max + 1) + "]".repeat(max + 1)).getBytes(StandardCharsets.UTF_8))).isFalse();
+        assertThat(same(("{\"a\":".repeat(max) + "1" + "}".repeat(max)).getBytes(StandardCharsets.UTF_8))).isTrue();
+        assertThat(same(("[{\"a\":".repeat(max / 2) + "[1]" + "}]".repeat(max / 2)).getBytes(StandardCharsets.UTF_8))).isFalse();
+        // siblings do not add up: depth is nesting, not count
+        assertThat(same(("[" + "[".repeat(max - 1) + "]".repeat(max - 1) + "," + "[".repeat(max - 1) + "]".repeat(max - 1) + "]")
+                .getBytes(StandardCharsets.UTF_8))).isTrue();
+        assertThat(catchThrowable(() -> OutputCheck.parse("p", ("[".repeat(5000) + "]".repeat(5000)).getBytes(StandardCharsets.UTF_8), 1 << 20)))
+                .hasMessageContaining("nesting arrays and objects more than 900 levels deep");
+    }
+
+    /** {@code [e,e,...]} with n elements. */
+    private static byte[] array(int n, String element) {
+        StringBuilder b = new StringBuilder(n * (element.length() + 1) + 2).append('[');
+        for (int i = 0; i < n; i++) {
+            b.append(i == 0 ? "" : ",").append(element);
+        }
+        return b.append(']').toString().getBytes(StandardCharsets.UTF_8);
+    }
+
     /** Both checks on one output; true when it passes. */
     private static boolean same(byte[] out) {
-        Throwable tree = catchThrowable(() -> OutputCheck.parse("p", out));
-        Throwable bytes = catchThrowable(() -> OutputCheck.check("p", out));
+        return same(out, OutputCheck.maxValues(io.llmtestbench.runtime.ResourceLimits.DEFAULT_MAX_OUTPUT_BYTES));
+    }
+
+    private static boolean same(byte[] out, int maxValues) {
+        Throwable tree = catchThrowable(() -> OutputCheck.parse("p", out, maxValues));
+        Throwable bytes = catchThrowable(() -> OutputCheck.check("p", out, maxValues));
         String shown = new String(out, StandardCharsets.UTF_8);
         if (tree == null) {
             assertThat(bytes).as("accepted by the tree parse: %s", shown).isNull();
