@@ -25,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -47,6 +48,17 @@ final class HostHttp {
 
     private static final String FN = PluginAbi.HOST_HTTP_REQUEST;
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+    /**
+     * Header names a plugin may not give: the framing and connection headers the host's HTTP client sets itself
+     * ({@code host}, {@code connection}, {@code content-length}, {@code expect}, {@code upgrade}: refused here too,
+     * whatever the JVM's {@code jdk.httpclient.allowRestrictedHeaders} says) and the other hop-by-hop and framing
+     * headers ({@code transfer-encoding} beside the client's {@code content-length} smuggles a second request
+     * past the allow-list to a server that reads the chunked framing).
+     */
+    static final Set<String> HOST_SET_HEADERS = Set.of("host", "connection", "content-length", "expect", "upgrade",
+            "transfer-encoding", "te", "trailer", "keep-alive", "proxy-connection", "http2-settings");
+    /** The most of a redirect's body that is read (and discarded) to keep its connection; a longer one is cut. */
+    static final int MAX_REDIRECT_BODY_BYTES = 64 * 1024;
     private static final Set<String> CROSS_ORIGIN_DROPPED = Set.of("authorization", "cookie", "proxy-authorization");
     private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final byte[] EMPTY = new byte[0];
@@ -125,6 +137,10 @@ final class HostHttp {
                 var e = it.next();
                 if (!e.getValue().isTextual()) {
                     throw new IllegalArgumentException("header \"" + e.getKey() + "\" must be a string");
+                }
+                if (HOST_SET_HEADERS.contains(e.getKey().strip().toLowerCase(Locale.ROOT))) {
+                    throw new IllegalArgumentException("header \"" + e.getKey() + "\" is set by the host and may not be given "
+                            + "(refused: " + String.join(", ", new TreeSet<>(HOST_SET_HEADERS)) + ")");
                 }
                 headers.put(e.getKey(), e.getValue().asText());
             }
@@ -283,7 +299,7 @@ final class HostHttp {
 
     private static HttpResponse.BodySubscriber<byte[]> subscriber(HttpResponse.ResponseInfo info, int maxBodyBytes) {
         if (isRedirect(info.statusCode()) && info.headers().firstValue("location").isPresent()) {
-            return HttpResponse.BodySubscribers.replacing(EMPTY);
+            return new DiscardedBody(MAX_REDIRECT_BODY_BYTES);
         }
         return new CappedBody(maxBodyBytes, info.headers().firstValueAsLong("content-length").orElse(-1));
     }
@@ -342,6 +358,54 @@ final class HostHttp {
         @Override
         public void onComplete() {
             result.complete(buffer.toByteArray());
+        }
+    }
+
+    /**
+     * A redirect's body: read and dropped up to {@code cap} bytes (so that the connection can serve the next hop),
+     * and past that the exchange is cut and the redirect followed at once: an endless or huge redirect body
+     * neither holds the plugin until its deadline nor is downloaded.
+     */
+    private static final class DiscardedBody implements HttpResponse.BodySubscriber<byte[]> {
+        private final long cap;
+        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        private long seen;
+        private Flow.Subscription subscription;
+
+        DiscardedBody(long cap) {
+            this.cap = cap;
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            for (ByteBuffer item : items) {
+                seen += item.remaining();
+            }
+            if (seen > cap && !result.isDone()) {
+                subscription.cancel();
+                result.complete(EMPTY);
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            result.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(EMPTY);
         }
     }
 
