@@ -655,4 +655,20 @@ class WasiPermissionsTest {
             assertThat(mixed).contains("stdout truncated");
         }
     }
+
+    @Test
+    void theIovecArrayOfAWriteCostsFuelLikeEveryByteAHostCallReads() {
+        int iovecs = 1_000_000; // 8 MB of iovecs, each {ptr 0, len 0}
+        try (PluginSystem system = system()) {
+            PluginId id = system.loadPlugin(TestPlugins.wasm("wasi_fd_write_many_iovecs"));
+            system.executePlugin(id, PluginInput.of("{\"iovecs\": " + iovecs + "}")); // the instance's memory grows once
+            PluginOutput one = system.executePlugin(id, PluginInput.of("{\"iovecs\": " + iovecs + ", \"count\": 1}"));
+            PluginOutput all = system.executePlugin(id, PluginInput.of("{\"iovecs\": " + iovecs + ", \"count\": " + iovecs + "}"));
+            assertThat(one.data().toString()).isEqualTo("{\"errno\":0,\"written\":0}");
+            assertThat(all.data().toString()).isEqualTo("{\"errno\":0,\"written\":0}");
+            // the same guest work but for parsing six more digits (about 180 fuel); the host read 8 bytes more per
+            // iovec, which cost nothing before: one fuel per 16 bytes, as for any copy
+            assertThat(all.metadata().fuelUsed() - one.metadata().fuelUsed()).isBetween((iovecs - 1) * 8L / 16, (iovecs - 1) * 8L / 16 + 500);
+        }
+    }
 }

@@ -525,6 +525,7 @@ final class WasiFiles {
         }
         checkRange(m, iovs, (long) iovsLen * 8);
         checkRange(m, nreadPtr, 4);
+        charge(inst, (long) iovsLen * 8); // the iovec array is read too: a million empty iovecs are not free
         long total = 0;
         long position = offset;
         byte[] chunk = null;
@@ -580,6 +581,7 @@ final class WasiFiles {
         }
         checkRange(m, iovs, (long) iovsLen * 8);
         checkRange(m, nwrittenPtr, 4);
+        charge(inst, (long) iovsLen * 8); // the iovec array is read too: a million empty iovecs are not free
         if (d instanceof Out) {
             if (offset != -1) {
                 return Wasi.ESPIPE;
