@@ -55,6 +55,12 @@ public final class PluginArtifact {
      * a 3 MB jar whose manifest listed twelve classes of 256 MiB of zeros each ran a 1 GB host out of heap.
      */
     public static final long MAX_FILE_BYTES = 256L * 1024 * 1024;
+    /**
+     * The most plugins one jar's index may list (a jar of a project's plugins holds tens). A 2 MB jar whose index
+     * listed a million ids, one of them real, kept discovery busy for over ten minutes (every id looked up in the jar)
+     * and put the whole list in one error message (17 MB).
+     */
+    public static final int MAX_PLUGINS = 1000;
 
     private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._-]{0,127}");
 
@@ -127,6 +133,10 @@ public final class PluginArtifact {
 
     /** All files of an artifact, by path, in a stable order. */
     public static Map<String, byte[]> files(List<Entry> entries) throws IOException {
+        if (entries.size() > MAX_PLUGINS) {
+            throw new IOException(entries.size() + " plugins in one jar, more than the " + MAX_PLUGINS
+                    + " a jar may hold (PluginArtifact.MAX_PLUGINS): split them across jars");
+        }
         Map<String, byte[]> files = new LinkedHashMap<>();
         ObjectNode index = JsonNodeFactory.instance.objectNode();
         index.put("format", FORMAT);
@@ -221,14 +231,28 @@ public final class PluginArtifact {
         }, MAX_FILE_BYTES);
     }
 
-    private static List<String> ids(byte[] indexBytes, String where) throws IOException {
+    /**
+     * The plugin ids a jar's index ({@link #INDEX}) lists: its format checked, each id a plugin id ({@link #checkId}),
+     * none twice, at most {@link #MAX_PLUGINS}.
+     */
+    public static List<String> listedIds(byte[] indexBytes, String where) throws IOException {
         JsonNode index = JsonTrees.read(indexBytes);
         if (index.path("format").asInt() != FORMAT) {
             throw new IOException(where + ": unsupported artifact format " + index.path("format") + " (expected " + FORMAT + ")");
         }
+        JsonNode plugins = index.path("plugins");
+        if (plugins.size() > MAX_PLUGINS) {
+            throw new IOException(where + ": its index lists " + plugins.size() + " plugins, more than the " + MAX_PLUGINS
+                    + " a jar may hold");
+        }
         List<String> ids = new ArrayList<>();
-        for (JsonNode n : index.path("plugins")) {
-            ids.add(checkId(n.asText(), where));
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (JsonNode n : plugins) {
+            String id = checkId(n.asText(), where);
+            if (!seen.add(id)) {
+                throw new IOException(where + ": its index lists plugin '" + id + "' twice");
+            }
+            ids.add(id);
         }
         return ids;
     }
@@ -254,7 +278,7 @@ public final class PluginArtifact {
             throw new IOException(where + " is not a pre-compiled plugin jar: it has no " + INDEX);
         }
         List<Entry> entries = new ArrayList<>();
-        for (String id : ids(indexBytes, where)) {
+        for (String id : listedIds(indexBytes, where)) {
             entries.add(read(lookups.get(), where, id));
         }
         return entries;

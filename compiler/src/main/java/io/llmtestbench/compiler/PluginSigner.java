@@ -1,7 +1,5 @@
 package io.llmtestbench.compiler;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.llmtestbench.compiler.internal.JsonTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -168,11 +166,11 @@ public final class PluginSigner {
         };
         PluginArtifact.read(read, dir.toString()); // refuse to sign what would not load
         List<String> ids = new ArrayList<>();
-        for (JsonNode id : JsonTrees.read(read.apply(PluginArtifact.INDEX)).path("plugins")) {
-            String manifest = PluginArtifact.PLUGINS_DIR + id.asText() + "/plugin.json";
+        for (String id : PluginArtifact.listedIds(read.apply(PluginArtifact.INDEX), dir.toString())) {
+            String manifest = PluginArtifact.PLUGINS_DIR + id + "/plugin.json";
             PluginSignature sig = sign(PluginSignature.MANIFEST, WasmCompiler.sha256(read.apply(manifest)), keys);
             writeAtomically(dir.resolve(manifest + PluginSignature.SUFFIX), sig.toBytes());
-            ids.add(id.asText());
+            ids.add(id);
         }
         return ids;
     }
@@ -185,11 +183,11 @@ public final class PluginSigner {
         PluginArtifact.read(files::get, where); // refuse to sign what would not load
         List<String> ids = new ArrayList<>();
         Map<String, byte[]> sigs = new LinkedHashMap<>();
-        for (JsonNode id : JsonTrees.read(files.get(PluginArtifact.INDEX)).path("plugins")) {
-            String manifest = PluginArtifact.PLUGINS_DIR + id.asText() + "/plugin.json";
+        for (String id : PluginArtifact.listedIds(files.get(PluginArtifact.INDEX), where)) {
+            String manifest = PluginArtifact.PLUGINS_DIR + id + "/plugin.json";
             PluginSignature sig = sign(PluginSignature.MANIFEST, WasmCompiler.sha256(files.get(manifest)), keys);
             sigs.put(manifest + PluginSignature.SUFFIX, sig.toBytes());
-            ids.add(id.asText());
+            ids.add(id);
         }
         Map<String, byte[]> ordered = new LinkedHashMap<>();
         for (var f : files.entrySet()) {

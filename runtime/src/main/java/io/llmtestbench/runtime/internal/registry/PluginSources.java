@@ -261,13 +261,13 @@ public final class PluginSources {
     private static String pickId(String label, List<String> ids, String artifactId) {
         if (artifactId != null) {
             if (!ids.contains(artifactId)) {
-                throw Failures.load(Stage.UNREADABLE, label, "no plugin '" + artifactId + "' in this jar; it holds " + ids, null);
+                throw Failures.load(Stage.UNREADABLE, label, "no plugin '" + artifactId + "' in this jar; it holds " + listed(ids), null);
             }
             return artifactId;
         }
         if (ids.size() != 1) {
             throw Failures.load(Stage.UNREADABLE, label, "the jar holds " + ids.size()
-                    + " plugins " + ids + "; name one with loadPlugin(path, id, options)", null);
+                    + " plugins " + listed(ids) + "; name one with loadPlugin(path, id, options)", null);
         }
         return ids.get(0);
     }
@@ -277,13 +277,13 @@ public final class PluginSources {
         if (bytes == null) {
             throw new IOException(where + " is not a pre-compiled plugin jar: it has no " + PluginArtifact.INDEX);
         }
-        JsonNode index = JsonTrees.read(bytes);
-        if (index.path("format").asInt() != PluginArtifact.FORMAT) {
-            throw new IOException(where + ": unsupported artifact format " + index.path("format") + " (expected " + PluginArtifact.FORMAT + ")");
-        }
-        List<String> ids = new ArrayList<>();
-        index.path("plugins").forEach(n -> ids.add(n.asText()));
-        return ids;
+        return PluginArtifact.listedIds(bytes, where);
+    }
+
+    /** A jar's ids for a message: the first ten, then how many more. */
+    private static String listed(List<String> ids) {
+        return ids.size() <= 10 ? ids.toString()
+                : ids.subList(0, 10).toString().replace("]", ", ... and " + (ids.size() - 10) + " more]");
     }
 
     /** Reads each resource once, so that a digest and the bytes used later are of the same content. */
