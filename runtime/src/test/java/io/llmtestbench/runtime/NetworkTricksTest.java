@@ -134,6 +134,28 @@ class NetworkTricksTest {
 
     // ---------------------------------------------------------------------------------------------
 
+    /**
+     * A request is a handful of JSON values; one of 100,000 (600 KB of {@code {}}s beside a valid URL) is refused as
+     * invalid before anything is sent: before, it was parsed into a tree whatever its size (a request of 64 MiB of
+     * {@code {}}s, as a plugin's memory can hold, would be a tree of over a gigabyte) and then sent.
+     */
+    @Test
+    void aRequestOfAHundredThousandValuesIsRefusedBeforeAnythingIsSent() throws Exception {
+        try (RawServer server = new RawServer((s, n) -> write(s, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+                PluginSystem system = PluginSystem.builder().cacheDir(null).build()) {
+            PluginId id = probe(system, network("http://127.0.0.1:" + server.port()), 10_000);
+            ObjectNode request = get("http://127.0.0.1:" + server.port() + "/");
+            assertThat(outcome(system, id, request)).isEqualTo("status 200"); // the same request, small: sent
+            var junk = request.putArray("junk");
+            for (int i = 0; i < 100_000; i++) {
+                junk.addObject();
+            }
+            JsonNode out = send(system, id, request);
+            assertThat(out.path("error").asText()).isEqualTo("invalid request: a request holding more than 4096 JSON values (at most 4096)");
+            assertThat(server.connections.get()).isEqualTo(1);
+        }
+    }
+
     @Test
     void otherFormsOfAnAllowedAddressAreDeniedAndNeverConnect() throws Exception {
         try (RawServer server = new RawServer((s, n) -> write(s, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));

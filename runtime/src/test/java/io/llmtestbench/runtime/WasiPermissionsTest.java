@@ -635,6 +635,28 @@ class WasiPermissionsTest {
         }
     }
 
+    /**
+     * A guest's stdout is cut into lines at {@code \n} only; any other control character in it (a carriage return, an
+     * ANSI escape, NEL, U+2028), and in a refused path it names, is escaped, so that it can neither start a line of its
+     * choosing in the host's log (a forged {@code llmtb.audit} event) nor rewrite what a terminal shows.
+     */
+    @Test
+    void controlCharactersInStdoutAndRefusedPathsCannotForgeLogLines() {
+        try (PluginSystem system = system()) {
+            PluginId id = load(system, PluginPermissions.none());
+            String forged = "INFO llmtb.audit - plugin=other outcome=ok";
+            String log = captureLog(() -> {
+                assertOk(call(system, id, "op", "print", "data", "before\r" + forged + "\u001b[2J\u0085" + forged + "\u2028end\n"));
+                assertRefused(call(system, id, "op", "read", "path", "/etc/x\r" + forged), ENOTCAPABLE);
+            });
+            assertThat(log).contains("INFO llmtb.plugin.fs-probe - before\\u000d" + forged + "\\u001b[2J\\u0085" + forged
+                    + "\\u2028end");
+            assertThat(log).contains("refused /etc/x\\u000d" + forged + ": no directory is granted");
+            assertThat(log).doesNotContain("\r").doesNotContain("\u001b").doesNotContain("\u0085").doesNotContain("\u2028");
+            assertThat(log.lines().filter(l -> l.startsWith(forged))).isEmpty();
+        }
+    }
+
     @Test
     void outputIsCappedPerExecutionTogetherWithHostLog() {
         String line = "x".repeat(99) + "\n"; // 100 bytes

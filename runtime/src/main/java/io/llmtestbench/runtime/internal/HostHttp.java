@@ -85,16 +85,28 @@ final class HostHttp {
 
     private record Request(URI url, String method, Map<String, String> headers, byte[] body) {}
 
+    /** The most JSON values a request may hold (its headers are most of them). */
+    static final int MAX_REQUEST_VALUES = 4096;
+
     static Outcome exchange(byte[] requestJson, NetworkPolicy policy, int maxBodyBytes, long deadlineNanos, Budget budget) {
         JsonNode json = null;
+        String overLimit = null;
         try {
-            json = JsonTrees.read(requestJson);
+            // a request is a handful of values (url, method, headers, body as one string): counted as an output's
+            // are, so that a request of [{},{},...] in a plugin's memory cannot make a tree of a gigabyte
+            var parser = new OutputCheck.Counting(JsonTrees.FACTORY.createParser(requestJson), MAX_REQUEST_VALUES);
+            json = JsonTrees.readValue(parser);
+        } catch (OutputCheck.OverLimit e) {
+            overLimit = e.getOriginalMessage(); // reported below, after the permission check
         } catch (IOException e) {
             // reported below, after the permission check
         }
         String urlText = json != null && json.path("url").isTextual() ? json.path("url").asText() : null;
         if (!policy.granted()) {
             throw denied(urlText == null ? "a request without a valid URL" : urlText, NetworkPolicy.NOT_GRANTED);
+        }
+        if (overLimit != null) {
+            return error(INVALID_REQUEST, "invalid request: a request " + overLimit + " (at most " + MAX_REQUEST_VALUES + ")");
         }
         Request request;
         try {

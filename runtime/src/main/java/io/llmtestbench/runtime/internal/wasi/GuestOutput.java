@@ -74,7 +74,9 @@ final class GuestOutput {
         if (n > 0 && bytes[n - 1] == '\r') {
             n--;
         }
-        String text = decode(bytes, n);
+        // a line is cut at \n; any other control character (\r inside the line, an ANSI escape, NEL, U+2028) is
+        // escaped so that the guest cannot start or rewrite a line of the host's log (LogText)
+        String text = io.llmtestbench.runtime.internal.LogText.escapeControls(decode(bytes, n));
         Logger log = logger.get();
         if (stderr) {
             log.warn("{}", text);

@@ -33,7 +33,8 @@ public final class RefusalWarnings {
     /** {@code function} was refused {@code guestPath} because of {@code why} (e.g. outside every granted directory). */
     void path(String function, String guestPath, String why) {
         if (first("path:" + guestPath)) {
-            logger.get().warn("WASI {} refused {}: {}; {}", function, guestPath, why, GRANT_DIRS);
+            logger.get().warn("WASI {} refused {}: {}; {}", function, io.llmtestbench.runtime.internal.LogText.escapeControls(guestPath),
+                    why, GRANT_DIRS);
         }
     }
 
