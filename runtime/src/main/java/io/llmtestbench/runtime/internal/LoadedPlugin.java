@@ -37,8 +37,9 @@ import java.util.concurrent.TimeUnit;
  * at the stop flag (docs/metering.md; unmetered code too, at every loop iteration). Code this runtime compiled (a
  * {@code .wasm}, the compile cache) does; so does a pre-compiled jar that was reproduced, or whose content a pin or a
  * trusted signature vouches for. An unsigned jar accepted by the allow-list alone may have been edited not to look
- * (its stamp's {@code metering=on} is then a claim: docs/security.md). Such code never runs on a caller's thread, and a caller waits for it at most {@link #OVERDUE_GRACE_MS} past the deadline: then it gets a
- * {@code TIMEOUT} naming the run as overdue, and the run is left on its guest thread (no JVM thread can be stopped
+ * (its stamp's {@code metering=on} is then a claim: docs/security.md). Such code never runs on a caller's thread,
+ * and a caller waits for it at most {@link #OVERDUE_GRACE_MS} past the deadline: then it gets a {@code TIMEOUT}
+ * naming the run as overdue, and the run is left on its guest thread (no JVM thread can be stopped
  * safely); until it ends, further executions of this version are refused at once with {@code TIMEOUT}, so a plugin
  * that ignores its deadline holds one thread, not one per call.
  */
@@ -195,25 +196,15 @@ public final class LoadedPlugin {
             overdue.incrementAndGet();
             LOG.warn("'{}' did not stop at its deadline of {} ms: its run is left on its guest thread, and executions of this"
                     + " version are refused until it ends (its code does not check its limits: {})", starter.name(),
-                    limits.maxExecutionTimeMs(), whyUnchecked());
+                    limits.maxExecutionTimeMs(), UNCHECKED);
             throw Failures.timeout(starter.name(), limits.maxExecutionTimeMs(), null, "did not stop at the deadline: "
-                    + whyUnchecked() + "; the run is left on its thread", 0, null);
+                    + UNCHECKED + "; the run is left on its thread", 0, null);
         }
     }
 
-    /** Why this version's code may not stop at its deadline, for messages. */
-    private String whyUnchecked() {
-        return UNCHECKED;
-    }
-
-    /** Why code may not stop at its deadline, for messages (also the load's). */
+    /** Why code may not stop at its deadline, for messages (executions, loads, discovery). */
     public static final String UNCHECKED = "a pre-compiled jar whose limit checks nobody vouched for"
             + " (load it with JarVerification.REPRODUCE, a pin or a trusted signature)";
-
-    /** How many executions run past their deadline after their callers stopped waiting (code whose checks are a claim). */
-    public int overdueExecutions() {
-        return overdue.get();
-    }
 
     /** One run on {@code guest}, which it releases; {@code speculative}: on its caller's thread (see the class comment). */
     private <T, R> R run(GuestInstance guest, boolean speculative, long start, long deadline, byte[] data, byte[] context,

@@ -10,7 +10,10 @@ import io.llmtestbench.runtime.internal.load.RememberedDeclarations;
 import io.llmtestbench.runtime.internal.load.Reproduction;
 import io.llmtestbench.runtime.internal.registry.Integrity;
 import io.llmtestbench.runtime.internal.registry.PluginSources;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * Turns a plugin read from its source into a started plugin version, not yet published: the SHA-256 pin, the code
@@ -57,19 +60,16 @@ public final class PluginLoader {
         }
         LoadedCode code = LoadedCode.define(c.label, compiled.entry(), options.requireMetering(), verdicts, declarations);
         ResourceLimits limits = options.limits() != null ? options.limits() : system.defaultLimits();
-        // the code checks its limits when this runtime compiled it, or a reproduction, pin or signature vouches for it
-        boolean checksProven = !compiled.origin().equals("jar") || verified
-                || options.jarVerification() == LoadOptions.JarVerification.REPRODUCE;
-        java.util.function.Supplier<LoadedPlugin> start = () -> LoadedPlugin.start(c.label, code, checksProven, options, limits,
+        boolean checksProven = checksProven(compiled, verified || options.jarVerification() == LoadOptions.JarVerification.REPRODUCE);
+        Supplier<LoadedPlugin> start = () -> LoadedPlugin.start(c.label, code, checksProven, options, limits,
                 system.enableWasi(), permits, watchdog, guests, cancellation, SERIALS.incrementAndGet());
         LoadedPlugin plugin;
         if (checksProven) {
             plugin = guests.call(start);
         } else {
             // its start-up (plugin_init) may not stop at its deadline: wait for it that long plus the grace
-            long until = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(limits.maxExecutionTimeMs()
-                    + LoadedPlugin.OVERDUE_GRACE_MS);
-            java.util.concurrent.atomic.AtomicReference<LoadedPlugin> late = new java.util.concurrent.atomic.AtomicReference<>();
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limits.maxExecutionTimeMs() + LoadedPlugin.OVERDUE_GRACE_MS);
+            AtomicReference<LoadedPlugin> late = new AtomicReference<>();
             try {
                 plugin = guests.callWithin(() -> {
                     LoadedPlugin p = start.get();
@@ -98,12 +98,11 @@ public final class PluginLoader {
         PluginSources.Compiled compiled = sources.compiled(c, c.signedBy == null);
         LoadedCode code = LoadedCode.define(c.label, compiled.entry(), true, verdicts, declarations);
         ResourceLimits limits = system.defaultLimits();
-        if (!compiled.origin().equals("jar") || c.signedBy != null) {
+        if (checksProven(compiled, c.signedBy != null)) {
             return LoadedPlugin.probe(c.label, code, limits, system.enableWasi(), watchdog, cancellation);
         }
         // an unsigned jar's checks are a claim: its plugin_metadata must not hold the discovery (see LoadedPlugin)
-        long until = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(limits.maxExecutionTimeMs()
-                + LoadedPlugin.OVERDUE_GRACE_MS);
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limits.maxExecutionTimeMs() + LoadedPlugin.OVERDUE_GRACE_MS);
         try {
             return guests.handOffWithin(() -> LoadedPlugin.probe(c.label, code, limits, system.enableWasi(), watchdog, cancellation),
                     until, () -> { });
@@ -112,6 +111,15 @@ public final class PluginLoader {
                     + " deadline of " + limits.maxExecutionTimeMs() + " ms (" + LoadedPlugin.UNCHECKED
                     + "); it is left running on its thread", null);
         }
+    }
+
+    /**
+     * Whether code checks its limits (see "Code whose checks are a claim" in {@link LoadedPlugin}): this runtime
+     * compiled it (a {@code .wasm}, the compile cache), or someone vouched for the jar (a pin, a trusted signature, a
+     * reproduction).
+     */
+    private static boolean checksProven(PluginSources.Compiled compiled, boolean vouchedFor) {
+        return !compiled.origin().equals("jar") || vouchedFor;
     }
 
     /** How many times the class-reference check ran (tests prove verdicts are remembered and keyed by content). */
