@@ -13,7 +13,7 @@ import org.objectweb.asm.tree.MethodNode;
 
 /**
  * Run by {@code TamperedJarTest} in a JVM with a small heap: plugin code that exhausts the heap for real, at run
- * time and in a static initializer, and then a clean plugin in the same system. Prints one line per step (the
+ * time and in the main class's constructor (at load), and then a clean plugin in the same system. Prints one line per step (the
  * failure's kind, or "ok"); exits non-zero if any step escapes as something other than a {@link PluginException}.
  */
 public final class HeapExhaustionMain {
@@ -41,7 +41,7 @@ public final class HeapExhaustionMain {
             JarKit load = echo.copy();
             ClassNode node = load.node(main);
             JarKit.heapExhausting(node, "exhaust");
-            JarKit.callFromStaticInitializer(node, "exhaust");
+            JarKit.callFromConstructor(node, "exhaust");
             load.put(main, node);
             load.rehash("echo");
             step(system, load.write(dir.resolve("load.jar")), "load", false);

@@ -273,7 +273,24 @@ public final class JarKit {
         return m;
     }
 
-    /** Gives a class a static initializer that calls its own static method {@code name()V}. */
+    /**
+     * Makes every constructor of a class call its own static method {@code name()V} first: plugin code that runs
+     * when an instance is made (at load, on the instance's thread).
+     */
+    public static void callFromConstructor(ClassNode node, String name) {
+        boolean any = false;
+        for (MethodNode m : node.methods) {
+            if (m.name.equals("<init>")) {
+                m.instructions.insert(new org.objectweb.asm.tree.MethodInsnNode(Opcodes.INVOKESTATIC, node.name, name, "()V", false));
+                any = true;
+            }
+        }
+        if (!any) {
+            throw new IllegalArgumentException(node.name + " has no constructor");
+        }
+    }
+
+    /** Gives a class a static initializer that calls its own static method {@code name()V} (the loader refuses it). */
     public static void callFromStaticInitializer(ClassNode node, String name) {
         var clinit = new MethodNode(Opcodes.ACC_STATIC, "<clinit>", "()V", null, null);
         clinit.instructions.add(new org.objectweb.asm.tree.MethodInsnNode(Opcodes.INVOKESTATIC, node.name, name, "()V", false));

@@ -39,7 +39,9 @@ import org.objectweb.asm.tree.TypeInsnNode;
  *   <li>the classes are plain final-or-not classes of one package that is not the JDK's, Chicory's or the
  *       runtime's, without native or synchronized methods, monitors, annotations, nest or inner-class
  *       attributes, and without overriding the {@code Object} methods host code may call
- *       ({@code toString}, {@code equals}, {@code hashCode}, {@code finalize}, {@code clone});</li>
+ *       ({@code toString}, {@code equals}, {@code hashCode}, {@code finalize}, {@code clone}), and without static
+ *       initializers (the compiler generates none; one would run plugin code at class initialisation, outside any
+ *       instance, its deadline and its thread);</li>
  *   <li>each implements every abstract method of the interfaces it declares.</li>
  * </ul>
  *
@@ -314,6 +316,8 @@ public final class ClassReferenceVerifier {
 
         /** {@code c}: the method's code, each reference the class makes once (at its first use). */
         private void method(MethodNode m, ClassFileCode.MethodCode c) throws Refused {
+            rule(!m.name.equals("<clinit>"), "has a static initializer, which the compiler never generates: its code would run when the"
+                    + " class is first used, before and outside any instance and its limits");
             rule((m.access & (Opcodes.ACC_NATIVE | Opcodes.ACC_ABSTRACT | Opcodes.ACC_SYNCHRONIZED)) == 0,
                     "is native, abstract or synchronized");
             rule(noAnnotations(m.visibleAnnotations, m.invisibleAnnotations, m.visibleTypeAnnotations,
