@@ -23,7 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
@@ -72,6 +74,8 @@ public final class PluginSystem implements AutoCloseable {
     private final Watchdog watchdog = new Watchdog("llmtb-watchdog");
     private final Cancellation cancellation = new Cancellation();
     private final PluginRoutes routes = new PluginRoutes();
+    /** The futures of {@code executePluginAsync} not yet done ({@link #tracked}). */
+    private final Set<CompletableFuture<?>> pendingAsync = ConcurrentHashMap.newKeySet();
     private final PluginSources sources;
     private final PluginLoader loader;
     private final DiscoveryScanner scanner;
@@ -405,7 +409,7 @@ public final class PluginSystem implements AutoCloseable {
     public CompletableFuture<PluginOutput> executePluginAsync(PluginId id, PluginInput input) {
         ensureOpen();
         PluginHandle h = routes.get(id);
-        return guests.async(() -> run(h, input));
+        return tracked(guests.async(() -> run(h, input)));
     }
 
     /**
@@ -447,7 +451,7 @@ public final class PluginSystem implements AutoCloseable {
     public CompletableFuture<PluginOutput> executePluginAsync(String name, PluginInput input) {
         Objects.requireNonNull(name, "name");
         ensureOpen();
-        return guests.async(() -> runCurrent(name, input));
+        return tracked(guests.async(() -> runCurrent(name, input)));
     }
 
     /** The version executions by {@code name} currently go to, if any is loaded. */
@@ -645,9 +649,20 @@ public final class PluginSystem implements AutoCloseable {
     }
 
     /** Waits until no version has an execution in flight, or the deadline; true when none has. */
+    /**
+     * An execution's future is completed on its plugin thread just after the execution leaves its plugin's in-flight
+     * count: kept here until it is done, so that {@link #close} returns only when every future it cancelled has
+     * completed (as its documentation says), not a moment before.
+     */
+    private <T> CompletableFuture<T> tracked(CompletableFuture<T> f) {
+        pendingAsync.add(f);
+        f.whenComplete((r, e) -> pendingAsync.remove(f));
+        return f;
+    }
+
     private boolean awaitNoneInFlight(long deadlineNanos) {
         while (true) {
-            if (routes.live().stream().allMatch(h -> h.inFlight() == 0)) {
+            if (routes.live().stream().allMatch(h -> h.inFlight() == 0) && pendingAsync.stream().allMatch(CompletableFuture::isDone)) {
                 return true;
             }
             long left = deadlineNanos - System.nanoTime();

@@ -94,6 +94,39 @@ public final class GuestThreads {
      * must not be held by (discovery runs many plugins' {@code plugin_metadata} from one guest thread).
      */
     public <T> T handOffWithin(Supplier<T> task, long untilNanos, Runnable whenLateTaskEnds) {
+        return handOffWithin(task, untilNanos, whenLateTaskEnds, () -> {
+            throw Failures.closed(); // only after shutdown()
+        });
+    }
+
+    /**
+     * {@link #run}, waiting at most until {@code untilNanos} for a task handed off: false when it still runs then (it
+     * is left running, and {@code whenLateTaskEnds} runs on its thread if it ever ends). For clean-up runs of plugin
+     * code ({@code plugin_shutdown}); on the calling thread once the pool is shut down, as {@link #run}.
+     */
+    public boolean runWithin(Runnable task, long untilNanos, Runnable whenLateTaskEnds) {
+        if (isGuestThread()) {
+            task.run();
+            return true;
+        }
+        Supplier<Boolean> onTime = () -> {
+            task.run();
+            return Boolean.TRUE;
+        };
+        try {
+            return handOffWithin(onTime, untilNanos, whenLateTaskEnds, onTime);
+        } catch (Overdue o) {
+            return false;
+        }
+    }
+
+    /**
+     * The one hand-off with a bound: {@code task} on a pool thread, the caller waiting until {@code untilNanos}; then
+     * {@link Overdue}, the task left running and {@code whenLateTaskEnds} run on its thread when it ends (exactly one
+     * of "the caller saw its result" and "the late action ran" happens). {@code whenShutDown} answers instead once
+     * the pool takes no more tasks.
+     */
+    private <T> T handOffWithin(Supplier<T> task, long untilNanos, Runnable whenLateTaskEnds, Supplier<T> whenShutDown) {
         AtomicInteger state = new AtomicInteger(RUNNING);
         Future<T> f;
         handoffs.increment();
@@ -108,7 +141,7 @@ public final class GuestThreads {
                 }
             });
         } catch (RejectedExecutionException e) {
-            throw Failures.closed(); // only after shutdown()
+            return whenShutDown.get();
         }
         try {
             return awaitUntil(f, untilNanos);
@@ -117,46 +150,6 @@ public final class GuestThreads {
                 throw o;
             }
             return await(f); // it ended just now
-        }
-    }
-
-    /**
-     * {@link #run}, waiting at most until {@code untilNanos} for a task handed off: false when it still runs then (it
-     * is left running, and {@code whenLateTaskEnds} runs on its thread if it ever ends). For clean-up runs of plugin
-     * code ({@code plugin_shutdown}); on the calling thread once the pool is shut down, as {@link #run}.
-     */
-    public boolean runWithin(Runnable task, long untilNanos, Runnable whenLateTaskEnds) {
-        if (isGuestThread()) {
-            task.run();
-            return true;
-        }
-        AtomicInteger state = new AtomicInteger(RUNNING);
-        Future<Object> f;
-        handoffs.increment();
-        try {
-            f = pool.submit(() -> {
-                try {
-                    task.run();
-                } finally {
-                    if (!state.compareAndSet(RUNNING, ENDED)) {
-                        whenLateTaskEnds.run();
-                    }
-                }
-                return null;
-            });
-        } catch (RejectedExecutionException e) {
-            task.run(); // shut down: no guest thread is left to run it
-            return true;
-        }
-        try {
-            awaitUntil(f, untilNanos);
-            return true;
-        } catch (Overdue o) {
-            if (state.compareAndSet(RUNNING, ABANDONED)) {
-                return false;
-            }
-            await(f); // it ended just now
-            return true;
         }
     }
 

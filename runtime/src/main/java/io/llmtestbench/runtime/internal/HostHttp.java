@@ -94,8 +94,9 @@ final class HostHttp {
         try {
             // a request is a handful of values (url, method, headers, body as one string): counted as an output's
             // are, so that a request of [{},{},...] in a plugin's memory cannot make a tree of a gigabyte
-            var parser = new OutputCheck.Counting(JsonTrees.FACTORY.createParser(requestJson), MAX_REQUEST_VALUES);
-            json = JsonTrees.readValue(parser);
+            try (var parser = new OutputCheck.Counting(JsonTrees.FACTORY.createParser(requestJson), MAX_REQUEST_VALUES)) {
+                json = JsonTrees.readValue(parser);
+            }
         } catch (OutputCheck.OverLimit e) {
             overLimit = e.getOriginalMessage(); // reported below, after the permission check
         } catch (IOException e) {

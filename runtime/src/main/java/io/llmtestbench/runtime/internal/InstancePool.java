@@ -99,11 +99,12 @@ final class InstancePool {
             if (healthy) {
                 // plugin code: on a guest thread; waited for up to its deadline and the grace (code whose checks are a
                 // claim may not stop: then the late end closes the instance and gives its permit back)
-                long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(starter.shutdownMs() + LoadedPlugin.OVERDUE_GRACE_MS);
+                long ms = starter.shutdownMs();
+                long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms + LoadedPlugin.OVERDUE_GRACE_MS);
                 onTime = guests.runWithin(() -> starter.shutdown(g), until, end);
                 if (!onTime) {
                     LOG.warn("plugin_shutdown of '{}' did not stop at its deadline of {} ms; left running on its thread",
-                            starter.name(), starter.shutdownMs());
+                            starter.name(), ms);
                 }
             }
         } finally {
