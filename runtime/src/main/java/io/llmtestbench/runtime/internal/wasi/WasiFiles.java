@@ -1088,6 +1088,12 @@ final class WasiFiles {
 
     // ---- poll_oneoff -----------------------------------------------------------------------------
 
+    /**
+     * Two passes over the subscriptions in guest memory and no host object per subscription (a call may name tens of
+     * millions): the first checks them all and finds the earliest clock, the second writes the events, the
+     * descriptors' first and then the clocks that are due, each in subscription order. Times are taken once, at the
+     * start, so both passes compute the same timeouts.
+     */
     private int pollOneoff(Instance inst, int in, int out, int nsubs, int neventsPtr) throws WasiError {
         Memory m = inst.memory();
         if (nsubs <= 0) {
@@ -1097,38 +1103,26 @@ final class WasiFiles {
         checkRange(m, out, (long) nsubs * 32);
         checkRange(m, neventsPtr, 4);
         charge(inst, (long) nsubs * 48);
-        int events = 0;
         long start = System.nanoTime();
+        long realtime = WasiEnvironment.realtimeNanos();
         long earliest = Long.MAX_VALUE;
-        List<long[]> clocks = new ArrayList<>(); // {userdata, relative timeout ns}
+        boolean descriptors = false;
         for (int i = 0; i < nsubs; i++) {
             int sub = in + i * 48;
-            long userdata = m.readLong(sub);
             int tag = m.read(sub + 8) & 0xff;
             if (tag == Wasi.EVENTTYPE_CLOCK) {
-                int clock = m.readInt(sub + 16);
-                long timeout = m.readLong(sub + 24);
-                int flags = m.readShort(sub + 40) & 0xffff;
-                if (clock != Wasi.CLOCK_REALTIME && clock != Wasi.CLOCK_MONOTONIC) {
+                long timeout = clockTimeout(m, sub, start, realtime);
+                if (timeout < 0) {
                     return Wasi.EINVAL;
                 }
-                if ((flags & Wasi.SUBCLOCK_ABSTIME) != 0) {
-                    timeout -= clock == Wasi.CLOCK_REALTIME ? WasiEnvironment.realtimeNanos() : System.nanoTime();
-                }
-                timeout = Math.min(Math.max(0, timeout), MAX_SLEEP_NANOS);
-                clocks.add(new long[] {userdata, timeout});
                 earliest = Math.min(earliest, timeout);
             } else if (tag == Wasi.EVENTTYPE_FD_READ || tag == Wasi.EVENTTYPE_FD_WRITE) {
-                int fd = m.readInt(sub + 16);
-                Desc d = fd >= 0 && fd < fds.size() ? fds.get(fd) : null;
-                int errno = d == null ? Wasi.EBADF : d instanceof Dir || d instanceof Ungranted ? Wasi.ENOTSUP : Wasi.ESUCCESS;
-                writeEvent(m, out + events * 32, userdata, errno, tag);
-                events++;
+                descriptors = true;
             } else {
                 return Wasi.EINVAL;
             }
         }
-        if (events == 0 && !clocks.isEmpty()) {
+        if (!descriptors && earliest != Long.MAX_VALUE) {
             Budget budget = budget(inst);
             long deadline = start + earliest;
             while (true) {
@@ -1148,19 +1142,56 @@ final class WasiFiles {
             }
         }
         long elapsed = System.nanoTime() - start;
-        for (long[] c : clocks) {
-            if (c[1] <= elapsed) {
-                writeEvent(m, out + events * 32, c[0], Wasi.ESUCCESS, Wasi.EVENTTYPE_CLOCK);
-                events++;
+        int events = 0;
+        // reads a subscription before the event that may overwrite it (the two areas may overlap: the guest's
+        // problem; a subscription changed under the second pass is skipped, never a host error)
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = 0; i < nsubs && events < nsubs; i++) {
+                int sub = in + i * 48;
+                long userdata = m.readLong(sub);
+                int tag = m.read(sub + 8) & 0xff;
+                if (pass == 0 && (tag == Wasi.EVENTTYPE_FD_READ || tag == Wasi.EVENTTYPE_FD_WRITE)) {
+                    int fd = m.readInt(sub + 16);
+                    Desc d = fd >= 0 && fd < fds.size() ? fds.get(fd) : null;
+                    int errno = d == null ? Wasi.EBADF : d instanceof Dir || d instanceof Ungranted ? Wasi.ENOTSUP : Wasi.ESUCCESS;
+                    writeEvent(m, out + events * 32, userdata, errno, tag);
+                    events++;
+                } else if (pass == 1 && tag == Wasi.EVENTTYPE_CLOCK) {
+                    long timeout = clockTimeout(m, sub, start, realtime);
+                    if (timeout >= 0 && timeout <= elapsed) {
+                        writeEvent(m, out + events * 32, userdata, Wasi.ESUCCESS, Wasi.EVENTTYPE_CLOCK);
+                        events++;
+                    }
+                }
             }
         }
         m.writeI32(neventsPtr, events);
         return Wasi.ESUCCESS;
     }
 
+    /**
+     * A clock subscription's timeout from the poll's start in nanoseconds, in [0, MAX_SLEEP_NANOS]; -1 for a clock
+     * this host does not have.
+     */
+    private static long clockTimeout(Memory m, int sub, long startNanos, long realtimeNanos) {
+        int clock = m.readInt(sub + 16);
+        long timeout = m.readLong(sub + 24);
+        int flags = m.readShort(sub + 40) & 0xffff;
+        if (clock != Wasi.CLOCK_REALTIME && clock != Wasi.CLOCK_MONOTONIC) {
+            return -1;
+        }
+        if ((flags & Wasi.SUBCLOCK_ABSTIME) != 0) {
+            timeout -= clock == Wasi.CLOCK_REALTIME ? realtimeNanos : startNanos;
+        }
+        return Math.min(Math.max(0, timeout), MAX_SLEEP_NANOS);
+    }
+
+    /** One 32-byte event: userdata, error, type, and zeros (no buffer allocated per event). */
     private static void writeEvent(Memory m, int at, long userdata, int errno, int type) {
-        m.write(at, new byte[32]);
         m.writeLong(at, userdata);
+        m.writeLong(at + 8, 0);
+        m.writeLong(at + 16, 0);
+        m.writeLong(at + 24, 0);
         m.writeShort(at + 8, (short) errno);
         m.writeByte(at + 10, (byte) type);
     }
