@@ -94,6 +94,20 @@ class EndToEndTest {
         }
     }
 
+    /** A number past a double's range goes in and comes out as that number, never as the string "Infinity". */
+    @Test
+    void aNumberPastADoublesRangeComesBackAsTheSameNumber() {
+        PluginId id = system.loadPlugin(TestPlugins.wasm("echo"));
+        PluginOutput out = system.executePlugin(id, PluginInput.of("{\"big\":1e400,\"small\":-2.5e-400,\"ok\":0.5}"));
+        assertThat(out.data().path("big").isNumber()).isTrue();
+        assertThat(out.data().path("big").decimalValue()).isEqualByComparingTo("1e400");
+        assertThat(out.data().path("ok").asDouble()).isEqualTo(0.5);
+        assertThat(out.data().toString()).doesNotContain("Infinity").contains("1E+400");
+        assertThat(new String(system.executePluginBytes(id, "{\"big\":1e400}".getBytes(java.nio.charset.StandardCharsets.UTF_8), null).data(),
+                java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("{\"big\":1e400}");
+        system.unloadPlugin(id);
+    }
+
     @Test
     void asyncExecutionAndUnload() throws Exception {
         PluginId id = system.loadPlugin(TestPlugins.wasm("echo"));

@@ -33,6 +33,10 @@ import java.util.Map;
  * 4; benchmarks/RESULTS.md, "Start-up of a pre-compiled jar: where the time goes"). Every tree the load and call
  * path needs is plain JSON, so the path reads and writes them here; what needs databind proper (pretty printing,
  * a tree holding POJO or binary nodes) uses {@link #mapper()}, created on first use.
+ *
+ * <p>One difference, on purpose: a number past a double's range ({@code 1e400}) is read as its exact decimal
+ * ({@code DecimalNode}, written back {@code 1E+400}), where the mapper reads an infinite {@code DoubleNode} and writes
+ * it as the string {@code "Infinity"}: a plugin's number must not come out of the host as a string.
  */
 public final class JsonTrees {
     /** Thread-safe; the defaults of the factory a default {@code ObjectMapper} uses (same read constraints). */
@@ -132,7 +136,10 @@ public final class JsonTrees {
                     case FLOAT32:
                         return NODES.numberNode(p.getFloatValue());
                     default:
-                        return NODES.numberNode(p.getDoubleValue());
+                        double d = p.getDoubleValue();
+                        // past a double's range: the exact decimal, so that it is written back as the number it
+                        // was, never as the string "Infinity" (where a default mapper's tree differs from ours)
+                        return Double.isInfinite(d) ? NODES.numberNode(p.getDecimalValue()) : NODES.numberNode(d);
                 }
             case VALUE_TRUE:
                 return NODES.booleanNode(true);

@@ -27,7 +27,7 @@ class JsonTreesTest {
             "{}", "[]", "[[],{},[{}]]", "null", "true", "false", "\"\"", "\"x\"", "0", "-0", "-1", "1.0", "-0.0", "1e3",
             "1E-7", "2147483647", "2147483648", "-2147483649", "9223372036854775807", "9223372036854775808",
             "-92233720368547758080", "123456789012345678901234567890", "3.141592653589793238462643383279",
-            "1.7976931348623157e309", "4.9e-325", "{\"a\":1,\"a\":2,\"b\":{\"a\":[1,{\"a\":null}]}}",
+            "4.9e-325", "{\"a\":1,\"a\":2,\"b\":{\"a\":[1,{\"a\":null}]}}",
             "{\"b\":1,\"a\":2,\"b\":3}", "\"\\u00e9\\ud83d\\ude00\\n\\t\\\"\\\\\\/\\u0000\"", "{\"é\":\"ü\",\"\\u2028\":\"\\u2029\"}",
             "  {\"spaced\" :  [ 1 , 2 ] }  ", "{\"a\":1} trailing", "[1,2] [3]", "[1]]", "\"\\ud800\"");
 
@@ -63,6 +63,22 @@ class JsonTreesTest {
         built.putPOJO("pojo", Map.of("k", List.of(1, 2))).put("bytes", new byte[] {1, 2, 3});
         assertThat(JsonTrees.write(built)).isEqualTo(MAPPER.writeValueAsBytes(built));
         assertThat(JsonTrees.writeString(built)).isEqualTo(MAPPER.writeValueAsString(built));
+    }
+
+    /** Past a double's range the mapper's tree holds an infinity, written as the string "Infinity"; ours the number. */
+    @Test
+    void aNumberPastADoublesRangeStaysTheNumberItWas() throws IOException {
+        for (String json : List.of("1.7976931348623157e309", "1e400", "-1e400", "[1e400,{\"x\":-2.5E+999}]")) {
+            assertThat(MAPPER.writeValueAsString(MAPPER.readTree(json))).as(json).contains("Infinity");
+            JsonNode tree = JsonTrees.read(json);
+            String written = JsonTrees.writeString(tree);
+            assertThat(written).as(json).doesNotContain("Infinity");
+            assertThat(JsonTrees.read(written)).as(json).isEqualTo(tree); // the same exact values again
+        }
+        assertThat(JsonTrees.writeString(JsonTrees.read("1e400"))).isEqualTo("1E+400");
+        assertThat(JsonTrees.read("{\"score\":-1e400}").path("score").decimalValue()).isEqualByComparingTo("-1e400");
+        assertThat(JsonTrees.read("1e308").isDouble()).isTrue(); // in range: a double as before
+        assertThat(JsonTrees.read("1e-400").isDouble()).isTrue(); // underflow is zero, as any double parse gives
     }
 
     @Test
