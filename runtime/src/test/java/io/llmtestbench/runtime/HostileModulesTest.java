@@ -46,12 +46,12 @@ class HostileModulesTest {
      */
     private static Path echoWith(String name, String fields, List<String> flags, String... replace) throws Exception {
         String wat = Files.readString(TestPlugins.dir().resolveSibling("wat").resolve("echo.wat"));
+        assertThat(wat).contains("{\\\"name\\\":\\\"echo\\\"");
+        wat = wat.replace("{\\\"name\\\":\\\"echo\\\"", "{\\\"name\\\":\\\"" + name + "\\\""); // not the loaded echo
         for (int i = 0; i < replace.length; i += 2) {
             assertThat(wat).contains(replace[i]);
             wat = wat.replace(replace[i], replace[i + 1]);
         }
-        assertThat(wat).contains("{\\\"name\\\":\\\"echo\\\"");
-        wat = wat.replace("{\\\"name\\\":\\\"echo\\\"", "{\\\"name\\\":\\\"" + name + "\\\""); // not the loaded echo
         wat = wat.substring(0, wat.lastIndexOf(')')) + fields + "\n)\n";
         Path in = dir.resolve(name + ".wat");
         Path out = dir.resolve(name + ".wasm");
@@ -132,6 +132,24 @@ class HostileModulesTest {
                 + " (try (result i32) (do (throw $t (i32.const 7))) (catch $t)))", List.of("--enable-exceptions"));
         refusedAtLoad(module, PluginLoadException.Stage.INVALID,
                 "unsupported feature: exception handling instruction try (the legacy exception-handling encoding) in function");
+    }
+
+    @Test
+    void aMetadataNameIsShownCutAndOnOneLine() throws Exception {
+        // the name was quoted whole and raw: 50,000 characters made a 50 KB message (16 MiB of metadata, a 16 MiB
+        // one), and its newline and ANSI escape went into every log line that printed the message
+        String name = "{\\\"name\\\":\\\"meta_name_long\\\"";
+        Path module = echoWith("meta_name_long", "", List.of(), name,
+                "{\\\"name\\\":\\\"" + "n".repeat(50_000) + "\\\\n\\\\u001b[31m\\\"");
+        assertThatThrownBy(() -> system.loadPlugin(module))
+                .isInstanceOfSatisfying(PluginLoadException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_PLUGIN);
+                    assertThat(e.getMessage()).hasSizeLessThan(300).doesNotContain("\n", "\u001b");
+                })
+                .hasMessageContaining("metadata name '" + "n".repeat(80) + "…' (50006 characters) must match");
+        Path control = echoWith("meta_type_control", "", List.of(), "\\\"plugin_type\\\":\\\"transform\\\"",
+                "\\\"plugin_type\\\":\\\"trans\\\\nform\\\"");
+        refusedAtLoad(control, PluginLoadException.Stage.UNINSTANTIABLE, "metadata plugin_type 'trans\\u000aform' must be one of");
     }
 
     @Test
