@@ -135,6 +135,29 @@ class HostileModulesTest {
     }
 
     @Test
+    void aCallOfAThousandArgumentsOrResultsRuns() throws Exception {
+        // one expression whose 1,000 operands stay on the stack cannot be split into methods HotSpot compiles: it was
+        // refused as an INTERNAL "code generation failed: ... cannot be split into methods of at most 8000 bytes"
+        String params = String.join(" ", java.util.Collections.nCopies(1000, "i64"));
+        StringBuilder args = new StringBuilder();
+        StringBuilder results = new StringBuilder();
+        for (int i = 1; i <= 1000; i++) {
+            args.append(" (i64.const ").append(i).append(')');
+            results.append(" (i64.const ").append(i).append(')');
+        }
+        String fields = "(func $sum (param " + params + ") (result i64) (i64.add (local.get 0) (local.get 999)))"
+                + " (func $many (result " + params + ")" + results + ")"
+                + " (func $check (result i32) (i64.eq (call $sum" + args + ") (i64.const 1001))"
+                + " call $many" + " drop".repeat(999) + " i64.const 1 i64.eq i32.and)";
+        String check = "    (if (i32.eqz (call $check)) (then unreachable))\n" + EXECUTE;
+        PluginId id = system.loadPlugin(echoWith("thousand_operands", fields, List.of(), EXECUTE, check));
+        for (int attempt = 0; attempt < 2; attempt++) {
+            assertThat(system.executePlugin(id, PluginInput.of("{\"n\":1000}")).data().path("n").asInt()).isEqualTo(1000);
+        }
+        system.unloadPlugin(id);
+    }
+
+    @Test
     void aMetadataNameIsShownCutAndOnOneLine() throws Exception {
         // the name was quoted whole and raw: 50,000 characters made a 50 KB message (16 MiB of metadata, a 16 MiB
         // one), and its newline and ANSI escape went into every log line that printed the message
