@@ -158,6 +158,24 @@ class HostileModulesTest {
     }
 
     @Test
+    void aSumOfTenThousandTermsIsSplitAndRuns() throws Exception {
+        // one expression of 4,000 additions or more was refused as INTERNAL "code generation failed:
+        // java.lang.ArrayIndexOutOfBoundsException: Index -1 out of bounds for length 1" (ASM's frame computation): a part
+        // cut from it began with an i32.add, which works on the stack's top in place, and took no parameter for it
+        String sum32 = "(i32.const 1)" + " (i32.const 1) i32.add".repeat(9_999);
+        String sum64 = "(i64.const 1)" + " (i64.const 1) i64.add".repeat(9_999);
+        String fields = "(func $sum32 (result i32) " + sum32 + ") (func $sum64 (result i64) " + sum64 + ")"
+                + " (func $check (result i32) (i32.and (i32.eq (call $sum32) (i32.const 10000))"
+                + " (i64.eq (call $sum64) (i64.const 10000))))";
+        String check = "    (if (i32.eqz (call $check)) (then unreachable))\n" + EXECUTE;
+        PluginId id = system.loadPlugin(echoWith("ten_thousand_terms", fields, List.of(), EXECUTE, check));
+        for (int attempt = 0; attempt < 2; attempt++) {
+            assertThat(system.executePlugin(id, PluginInput.of("{\"n\":10000}")).data().path("n").asInt()).isEqualTo(10000);
+        }
+        system.unloadPlugin(id);
+    }
+
+    @Test
     void aMetadataNameIsShownCutAndOnOneLine() throws Exception {
         // the name was quoted whole and raw: 50,000 characters made a 50 KB message (16 MiB of metadata, a 16 MiB
         // one), and its newline and ANSI escape went into every log line that printed the message
