@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 final class CompileLimitOptions {
     @Option(names = "--compile-limit", paramLabel = "NAME=VALUE", mapFallbackValue = "",
             description = "Changes a compile limit for .wasm plugins (repeatable): maxModuleBytes, maxFunctionBodyBytes, "
-                    + "maxLocalsPerFunction, maxTotalLocals, maxFunctions, maxTypes; VALUE may end in k or m "
+                    + "maxLocalsPerFunction, maxTotalLocals, maxFunctions, maxTypes, maxLocalsTimesControlPerFunction, "
+                    + "maxLocalsTimesControlTotal, maxNestingDepth, maxGlobalsAndTables; VALUE may end in k or m "
                     + "(e.g. --compile-limit maxModuleBytes=32m). A module over a limit is refused, naming it.")
     Map<String, String> values = new LinkedHashMap<>();
 

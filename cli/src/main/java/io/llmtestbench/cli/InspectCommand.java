@@ -264,7 +264,7 @@ final class InspectCommand implements Callable<Integer> {
 
     /** No compile limit: inspect reports on what the load accepted or refused, with the load's own limits. */
     private static final CompileLimits NO_LIMITS = new CompileLimits(Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE,
-            Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE);
+            Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE);
 
     private static WasmModule parse(byte[] wasm) {
         try {

@@ -20,6 +20,9 @@ import java.util.Set;
 final class ModuleCheck {
     private ModuleCheck() {}
 
+    /** {@code _initialize}, when exported: the host calls it with no arguments and ignores no result. */
+    private static final FunctionType INITIALIZE_TYPE = FunctionType.of(List.of(), List.of());
+
     static List<AbiProblem> check(WasmModule module) {
         List<AbiProblem> problems = new ArrayList<>();
         Map<String, Export> exports = new LinkedHashMap<>();
@@ -35,6 +38,14 @@ final class ModuleCheck {
         } else if (memory.index() < module.importSection().count(ExternalType.MEMORY)) {
             problems.add(error(Kind.MEMORY, PluginAbi.MEMORY,
                     "export `memory` is an imported memory; a plugin must define its own memory"));
+        }
+        // exactly one memory: the host reads and writes the exported one, while code may use any, and the runtime
+        // gives each instance one memory (with two, the host used another memory than the exported one)
+        int memories = module.importSection().count(ExternalType.MEMORY)
+                + module.memorySection().map(m -> m.memoryCount()).orElse(0);
+        if (memories > 1) {
+            problems.add(error(Kind.MEMORY, PluginAbi.MEMORY, "the module has " + memories + " memories; a plugin has"
+                    + " exactly one linear memory, exported as \"memory\" (multiple memories are not part of plugin ABI 1.x)"));
         }
 
         for (var required : PluginAbi.REQUIRED_EXPORTS.entrySet()) {
@@ -52,6 +63,21 @@ final class ModuleCheck {
             } else if (!sameSignature(actual, required.getValue())) {
                 problems.add(error(Kind.MISTYPED_EXPORT, name,
                         "export `" + name + "` has signature " + PluginAbi.wat(actual) + " (expected: " + expected + ")"));
+            }
+        }
+
+        // _initialize is optional, but the host calls it without arguments, so it must be (func) when exported
+        Export initialize = exports.get(PluginAbi.INITIALIZE);
+        if (initialize != null) {
+            String expected = PluginAbi.wat(INITIALIZE_TYPE);
+            FunctionType actual = initialize.exportType() == ExternalType.FUNCTION ? functionType(module, initialize.index()) : null;
+            if (initialize.exportType() != ExternalType.FUNCTION) {
+                problems.add(error(Kind.MISTYPED_EXPORT, PluginAbi.INITIALIZE, "export `" + PluginAbi.INITIALIZE + "` is a "
+                        + initialize.exportType().name().toLowerCase(Locale.ROOT) + ", not a function (expected: " + expected
+                        + "; the host calls it before anything else when it is exported)"));
+            } else if (actual != null && !sameSignature(actual, INITIALIZE_TYPE)) {
+                problems.add(error(Kind.MISTYPED_EXPORT, PluginAbi.INITIALIZE, "export `" + PluginAbi.INITIALIZE
+                        + "` has signature " + PluginAbi.wat(actual) + " (expected: " + expected + ")"));
             }
         }
 

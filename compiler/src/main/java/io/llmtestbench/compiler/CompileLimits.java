@@ -28,10 +28,15 @@ import java.util.Map;
  * @param maxNestingDepth how deeply one function nests block, loop and if (default 4,096; the code generator's time
  *     grows with the square of it: 4,000 nested loops took ~3 s, 16,000 nested blocks ~8 s, where the deepest real
  *     plugin code we know, a 256-case switch, nests 257)
+ * @param maxGlobalsAndTables globals and tables the module imports and defines, together (default 10,000): the
+ *     generated class holds a field and constants for each, within the JVM's 65,535 constants per class (24,000 made
+ *     a class too large), and the parser allocates per declaration (a 6 MB module of 1.2 million globals ran a 256 MB
+ *     host out of heap)
  */
 public record CompileLimits(
         long maxModuleBytes, long maxFunctionBodyBytes, long maxLocalsPerFunction, long maxTotalLocals, long maxFunctions,
-        long maxTypes, long maxLocalsTimesControlPerFunction, long maxLocalsTimesControlTotal, long maxNestingDepth) {
+        long maxTypes, long maxLocalsTimesControlPerFunction, long maxLocalsTimesControlTotal, long maxNestingDepth,
+        long maxGlobalsAndTables) {
 
     public static final long DEFAULT_MAX_MODULE_BYTES = 8L * 1024 * 1024;
     public static final long DEFAULT_MAX_FUNCTION_BODY_BYTES = 256 * 1024;
@@ -42,10 +47,12 @@ public record CompileLimits(
     public static final long DEFAULT_MAX_LOCALS_TIMES_CONTROL_PER_FUNCTION = 3_000_000;
     public static final long DEFAULT_MAX_LOCALS_TIMES_CONTROL_TOTAL = 6_000_000;
     public static final long DEFAULT_MAX_NESTING_DEPTH = 4_096;
+    public static final long DEFAULT_MAX_GLOBALS_AND_TABLES = 10_000;
 
     public CompileLimits {
         for (Map.Entry<String, Long> e : values(maxModuleBytes, maxFunctionBodyBytes, maxLocalsPerFunction, maxTotalLocals,
-                maxFunctions, maxTypes, maxLocalsTimesControlPerFunction, maxLocalsTimesControlTotal, maxNestingDepth).entrySet()) {
+                maxFunctions, maxTypes, maxLocalsTimesControlPerFunction, maxLocalsTimesControlTotal, maxNestingDepth,
+                maxGlobalsAndTables).entrySet()) {
             if (e.getValue() <= 0) {
                 throw new IllegalArgumentException("compile limit " + e.getKey() + " must be positive: " + e.getValue());
             }
@@ -53,18 +60,30 @@ public record CompileLimits(
     }
 
     /**
-     * The limits of earlier versions, which had no {@code maxNestingDepth}: that one takes its default.
+     * The limits of earlier versions, which had no {@code maxGlobalsAndTables}: that one takes its default.
+     */
+    public CompileLimits(long maxModuleBytes, long maxFunctionBodyBytes, long maxLocalsPerFunction, long maxTotalLocals,
+            long maxFunctions, long maxTypes, long maxLocalsTimesControlPerFunction, long maxLocalsTimesControlTotal,
+            long maxNestingDepth) {
+        this(maxModuleBytes, maxFunctionBodyBytes, maxLocalsPerFunction, maxTotalLocals, maxFunctions, maxTypes,
+                maxLocalsTimesControlPerFunction, maxLocalsTimesControlTotal, maxNestingDepth, DEFAULT_MAX_GLOBALS_AND_TABLES);
+    }
+
+    /**
+     * The limits of earlier versions, which had no {@code maxNestingDepth} (nor {@code maxGlobalsAndTables}): those
+     * take their defaults.
      */
     public CompileLimits(long maxModuleBytes, long maxFunctionBodyBytes, long maxLocalsPerFunction, long maxTotalLocals,
             long maxFunctions, long maxTypes, long maxLocalsTimesControlPerFunction, long maxLocalsTimesControlTotal) {
         this(maxModuleBytes, maxFunctionBodyBytes, maxLocalsPerFunction, maxTotalLocals, maxFunctions, maxTypes,
-                maxLocalsTimesControlPerFunction, maxLocalsTimesControlTotal, DEFAULT_MAX_NESTING_DEPTH);
+                maxLocalsTimesControlPerFunction, maxLocalsTimesControlTotal, DEFAULT_MAX_NESTING_DEPTH,
+                DEFAULT_MAX_GLOBALS_AND_TABLES);
     }
 
     public static CompileLimits defaults() {
         return new CompileLimits(DEFAULT_MAX_MODULE_BYTES, DEFAULT_MAX_FUNCTION_BODY_BYTES, DEFAULT_MAX_LOCALS_PER_FUNCTION,
                 DEFAULT_MAX_TOTAL_LOCALS, DEFAULT_MAX_FUNCTIONS, DEFAULT_MAX_TYPES, DEFAULT_MAX_LOCALS_TIMES_CONTROL_PER_FUNCTION,
-                DEFAULT_MAX_LOCALS_TIMES_CONTROL_TOTAL, DEFAULT_MAX_NESTING_DEPTH);
+                DEFAULT_MAX_LOCALS_TIMES_CONTROL_TOTAL, DEFAULT_MAX_NESTING_DEPTH, DEFAULT_MAX_GLOBALS_AND_TABLES);
     }
 
     public CompileLimits withMaxModuleBytes(long v) {
@@ -103,22 +122,27 @@ public record CompileLimits(
         return with(8, v);
     }
 
+    public CompileLimits withMaxGlobalsAndTables(long v) {
+        return with(9, v);
+    }
+
     private CompileLimits with(int which, long v) {
         long[] a = {maxModuleBytes, maxFunctionBodyBytes, maxLocalsPerFunction, maxTotalLocals, maxFunctions, maxTypes,
-            maxLocalsTimesControlPerFunction, maxLocalsTimesControlTotal, maxNestingDepth};
+            maxLocalsTimesControlPerFunction, maxLocalsTimesControlTotal, maxNestingDepth, maxGlobalsAndTables};
         a[which] = v;
-        return new CompileLimits(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]);
+        return new CompileLimits(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]);
     }
 
     /** The limits by name ({@code maxModuleBytes} ...), in declaration order. */
     public Map<String, Long> asMap() {
         return values(maxModuleBytes, maxFunctionBodyBytes, maxLocalsPerFunction, maxTotalLocals, maxFunctions, maxTypes,
-                maxLocalsTimesControlPerFunction, maxLocalsTimesControlTotal, maxNestingDepth);
+                maxLocalsTimesControlPerFunction, maxLocalsTimesControlTotal, maxNestingDepth, maxGlobalsAndTables);
     }
 
     private static Map<String, Long> values(long... v) {
         String[] names = {"maxModuleBytes", "maxFunctionBodyBytes", "maxLocalsPerFunction", "maxTotalLocals", "maxFunctions",
-            "maxTypes", "maxLocalsTimesControlPerFunction", "maxLocalsTimesControlTotal", "maxNestingDepth"};
+            "maxTypes", "maxLocalsTimesControlPerFunction", "maxLocalsTimesControlTotal", "maxNestingDepth",
+            "maxGlobalsAndTables"};
         Map<String, Long> m = new LinkedHashMap<>();
         for (int i = 0; i < names.length; i++) {
             m.put(names[i], v[i]);

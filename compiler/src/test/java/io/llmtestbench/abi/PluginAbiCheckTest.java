@@ -67,6 +67,68 @@ class PluginAbiCheckTest {
                 .isEqualTo("missing export `memory` (expected: the module's own linear memory, exported as \"memory\")");
     }
 
+    /** A plugin whose every required export is right, with {@code extra} added to the module. */
+    static String plugin(String extra) {
+        return "(module (memory (export \"memory\") 1)"
+                + " (func (export \"plugin_alloc\") (param i32) (result i32) (i32.const 0))"
+                + " (func (export \"plugin_free\") (param i32 i32))"
+                + " (func (export \"plugin_metadata\") (param i32 i32) (result i32) (i32.const 0))"
+                + " (func (export \"plugin_init\") (param i32 i32) (result i32) (i32.const 0))"
+                + " (func (export \"plugin_execute\") (param i32 i32 i32 i32) (result i32) (i32.const 0))"
+                + " (func (export \"plugin_shutdown\") (result i32) (i32.const 0)) " + extra + ")";
+    }
+
+    static byte[] wat2wasm(String wat, String... flags) throws Exception {
+        Path dir = Files.createTempDirectory("abi-check");
+        try {
+            Files.writeString(dir.resolve("m.wat"), wat);
+            List<String> command = new java.util.ArrayList<>(List.of("wat2wasm", "m.wat", "-o", "m.wasm"));
+            command.addAll(List.of(flags));
+            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+            String log = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).as("wat2wasm (wabt; install it): %s", log).isZero();
+            return Files.readAllBytes(dir.resolve("m.wasm"));
+        } finally {
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(dir);
+        }
+    }
+
+    @Test
+    void aPluginHasExactlyOneMemory() throws Exception {
+        // with a second memory the runtime read and wrote another memory than the exported one: plugin_alloc's
+        // pointers were checked against the wrong size and the host's buffers landed in the wrong memory
+        assertThat(check(wat2wasm(plugin("(memory 1)"), "--enable-multi-memory")))
+                .extracting(AbiProblem::kind, AbiProblem::subject, AbiProblem::message)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(Kind.MEMORY, "memory", "the module has 2 memories;"
+                        + " a plugin has exactly one linear memory, exported as \"memory\" (multiple memories are not part"
+                        + " of plugin ABI 1.x)"));
+        assertThat(check(wat2wasm(plugin("")))).isEmpty();
+    }
+
+    @Test
+    void anExportedInitializeMustTakeAndReturnNothing() throws Exception {
+        // the host calls _initialize with no arguments: a mistyped one failed at load with a trap, or with a Java
+        // exception's text when it was a re-exported host function
+        assertThat(check(wat2wasm(plugin("(func (export \"_initialize\") (param i32))"))))
+                .extracting(AbiProblem::kind, AbiProblem::message)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(Kind.MISTYPED_EXPORT,
+                        "export `_initialize` has signature (func (param i32)) (expected: (func))"));
+        String reexportedHostLog = plugin("(export \"_initialize\" (func $log))").replace("(module ",
+                "(module (import \"env\" \"host_log\" (func $log (param i32 i32 i32) (result i32))) ");
+        assertThat(check(wat2wasm(reexportedHostLog))).extracting(AbiProblem::message)
+                .containsExactly("export `_initialize` has signature (func (param i32 i32 i32) (result i32)) (expected: (func))");
+        assertThat(check(wat2wasm(plugin("(global (export \"_initialize\") i32 (i32.const 0))"))))
+                .extracting(AbiProblem::kind, AbiProblem::message)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(Kind.MISTYPED_EXPORT, "export `_initialize` is a global,"
+                        + " not a function (expected: (func); the host calls it before anything else when it is exported)"));
+        assertThat(check(wat2wasm(plugin("(func (export \"_initialize\"))")))).isEmpty();
+    }
+
     /** A module of only an import section: {@code count} imports of {@code module.name} with the given type. */
     static byte[] imports(int count, String module, String name, int params) {
         var types = new java.io.ByteArrayOutputStream();

@@ -144,6 +144,35 @@ class CompileLimitsTest {
     }
 
     @Test
+    void globalsAndTables() throws Exception {
+        // three globals, a funcref and an externref table
+        byte[] wasm = java.util.HexFormat.of().parseHex("0061736d010000000407027000016f00000610037f0041000b7f0041000b7f0041000b");
+        refused(wasm, CompileLimits.defaults().withMaxGlobalsAndTables(4), "maxGlobalsAndTables",
+                "the module declares 3 globals and 2 tables, 5 together, the limit is 4");
+        compiles(wasm, CompileLimits.defaults().withMaxGlobalsAndTables(5));
+        assertThat(CompileLimits.defaults().maxGlobalsAndTables()).isEqualTo(10_000);
+        // 1.2 million globals (a 6 MB module) ran a 256 MB host out of heap, 24,000 made a class over the JVM's constant
+        // pool (ClassTooLargeException, reported as an INTERNAL error after seconds): refused before anything is parsed
+        refused(globalsModule(1_200_000), CompileLimits.defaults(), "maxGlobalsAndTables",
+                "the module declares 1200000 globals and 0 tables, 1200000 together, the limit is 10000");
+        compiles(globalsModule(10_000), CompileLimits.defaults());
+    }
+
+    /** A module of {@code n} immutable i32 globals and nothing else. */
+    private static byte[] globalsModule(int n) {
+        var section = new java.io.ByteArrayOutputStream();
+        leb(section, n);
+        for (int i = 0; i < n; i++) {
+            section.writeBytes(new byte[] {0x7f, 0x00, 0x41, 0x00, 0x0b});
+        }
+        var out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0, 6});
+        leb(out, section.size());
+        out.writeBytes(section.toByteArray());
+        return out.toByteArray();
+    }
+
+    @Test
     void types() throws Exception {
         byte[] wasm = module(5, 1, 0, 0);
         refused(wasm, CompileLimits.defaults().withMaxTypes(4), "maxTypes", "the type section declares 5 types, the limit is 4");
@@ -207,7 +236,8 @@ class CompileLimitsTest {
         assertThat(l.maxLocalsPerFunction()).isEqualTo(20L << 10);
         assertThat(l.maxTypes()).isEqualTo(3000);
         assertThat(l.asMap()).containsOnlyKeys("maxModuleBytes", "maxFunctionBodyBytes", "maxLocalsPerFunction", "maxTotalLocals",
-                "maxFunctions", "maxTypes", "maxLocalsTimesControlPerFunction", "maxLocalsTimesControlTotal", "maxNestingDepth");
+                "maxFunctions", "maxTypes", "maxLocalsTimesControlPerFunction", "maxLocalsTimesControlTotal", "maxNestingDepth",
+                "maxGlobalsAndTables");
         assertThatThrownBy(() -> l.with("maxLocals", "5")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unknown compile limit 'maxLocals'").hasMessageContaining("maxLocalsPerFunction");
         assertThatThrownBy(() -> l.with("maxTypes", "lots")).isInstanceOf(IllegalArgumentException.class)
@@ -292,6 +322,9 @@ class CompileLimitsTest {
         CompileLimits d = CompileLimits.defaults();
         assertThat(new CompileLimits(d.maxModuleBytes(), d.maxFunctionBodyBytes(), d.maxLocalsPerFunction(), d.maxTotalLocals(),
                 d.maxFunctions(), d.maxTypes(), d.maxLocalsTimesControlPerFunction(), d.maxLocalsTimesControlTotal())).isEqualTo(d);
+        assertThat(new CompileLimits(d.maxModuleBytes(), d.maxFunctionBodyBytes(), d.maxLocalsPerFunction(), d.maxTotalLocals(),
+                d.maxFunctions(), d.maxTypes(), d.maxLocalsTimesControlPerFunction(), d.maxLocalsTimesControlTotal(),
+                d.maxNestingDepth())).isEqualTo(d);
     }
 
     /**

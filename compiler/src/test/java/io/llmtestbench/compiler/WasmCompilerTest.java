@@ -266,6 +266,25 @@ class WasmCompilerTest {
     }
 
     @Test
+    void legacyExceptionHandlingAndMemory64AreRefusedAsUnsupportedNamingTheFeature() {
+        // Chicory 1.7.5's parser knows neither, so both were refused as malformed modules: "illegal opcode, op value 06"
+        // and "invalid memory limit: 4", which tell a plugin's author nothing about what to change
+        byte[] legacyTry = java.util.HexFormat.of().parseHex( // (tag $t) (func (try (do (throw $t)) (catch $t)))
+                "0061736d01000000010401600000030201000d030100000a0b0109000640080007000b0b");
+        assertThatThrownBy(() -> WasmCompiler.compile(legacyTry, CompilerOptions.defaults()))
+                .isInstanceOfSatisfying(CompilationException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(CompilationException.Kind.UNSUPPORTED);
+                    assertThat(e.functionIndex()).isEqualTo(0);
+                })
+                .hasMessageStartingWith("unsupported feature: exception handling instruction try")
+                .hasMessageContaining("in function 0 at offset 0x");
+        byte[] memory64 = java.util.HexFormat.of().parseHex("0061736d010000000503010401"); // (memory i64 1)
+        assertThatThrownBy(() -> WasmCompiler.compile(memory64, CompilerOptions.defaults()))
+                .isInstanceOfSatisfying(CompilationException.class, e -> assertThat(e.kind()).isEqualTo(CompilationException.Kind.UNSUPPORTED))
+                .hasMessageStartingWith("unsupported feature: memory64 (memory 0 has 64-bit addresses");
+    }
+
+    @Test
     void aFunctionTooLargeForOneJitCompiledMethodIsSplitIntoParts() throws Exception {
         // 5,000 calls are more than 40 KB of bytecode in one method; HotSpot compiles at most 8,000.
         byte[] wasm = callHeavyModule(5_000);

@@ -35,6 +35,10 @@ public final class ModuleDiagnostics {
             return new CompilationException(CompilationException.Kind.MALFORMED,
                     "malformed module: unsupported binary version (expected 1): " + reason, "header", -1, 4, cause);
         }
+        CompilationException proposal = unsupportedEncoding(wasm, cause);
+        if (proposal != null) {
+            return proposal;
+        }
         List<Section> sections = new ArrayList<>();
         Section broken = scan(wasm, sections);
         if (broken != null) {
@@ -60,6 +64,60 @@ public final class ModuleDiagnostics {
             }
         }
         return new CompilationException(CompilationException.Kind.MALFORMED, "malformed module: " + reason, null, -1, -1, cause);
+    }
+
+    /**
+     * Encodings of proposals this compiler does not take that Chicory 1.7.5's parser does not know either, so it calls
+     * the module malformed ("illegal opcode, op value 06", "invalid memory limit: 4"): a memory with 64-bit addresses
+     * (memory64) and the legacy exception-handling encoding ({@code try}, which V8 and toolchains still produce).
+     * Named as the unsupported feature they are, like SIMD; null when the module has neither.
+     */
+    private static CompilationException unsupportedEncoding(byte[] wasm, RuntimeException cause) {
+        try {
+            List<WasmBinary.Section> sections = WasmBinary.readableSections(wasm);
+            WasmBinary.Section memories = WasmBinary.find(sections, 5);
+            if (memories != null) {
+                Leb128.Read count = Leb128.readUnsigned(wasm, memories.start());
+                int pos = count.next();
+                for (long i = 0; i < count.value() && pos < memories.end(); i++) {
+                    int flags = wasm[pos] & 0xff;
+                    if ((flags & 0x04) != 0 && flags <= 0x07) {
+                        return new CompilationException(CompilationException.Kind.UNSUPPORTED, "unsupported feature: memory64"
+                                + " (memory " + i + " has 64-bit addresses; a plugin's memory is 32-bit, docs/plugin-abi.md §2)",
+                                "memory", -1, pos, cause);
+                    }
+                    int p = Leb128.readUnsigned(wasm, pos + 1).next();
+                    pos = (flags & 0x01) != 0 ? Leb128.readUnsigned(wasm, p).next() : p;
+                }
+            }
+            WasmBinary.Section code = WasmBinary.find(sections, WasmBinary.SECTION_CODE);
+            if (code == null) {
+                return null;
+            }
+            int[] found = null;
+            for (WasmBinary.Body b : WasmBinary.bodies(wasm, code)) {
+                int[] at = {-1};
+                WasmBinary.walk(wasm, b.code(), b.end(), (op, start, imm, next) -> {
+                    if (op == 0x06 && at[0] < 0) {
+                        at[0] = start;
+                    }
+                });
+                if (at[0] >= 0) {
+                    found = new int[] {b.index(), at[0]};
+                    break;
+                }
+            }
+            if (found == null) {
+                return null;
+            }
+            int function = countImportedFunctions(wasm) + found[0];
+            return new CompilationException(CompilationException.Kind.UNSUPPORTED, "unsupported feature: exception handling"
+                    + " instruction try (the legacy exception-handling encoding) in function " + function + " at offset 0x"
+                    + Integer.toHexString(found[1]) + " (this compiler does not compile SIMD, exception handling, garbage"
+                    + " collection or typed function references)", "code", function, found[1], cause);
+        } catch (RuntimeException unreadable) {
+            return null; // the parser's own verdict stands
+        }
     }
 
     public static CompilationException invalid(byte[] wasm, RuntimeException cause) {

@@ -36,7 +36,25 @@ public final class ModuleLimits {
             }
             // the function index space: each imported function costs the generated classes like a defined one (a
             // module importing 100,000 functions made a class over the JVM's constant pool), so both count
-            int imported = importedFunctions(wasm, sections);
+            int[] importedKinds = importCounts(wasm, sections);
+            // globals and tables: each is a field of the generated class, with constants of its own (24,000 made a
+            // class over the JVM's constant pool), and the parser allocates per declaration (1.2 million globals, a
+            // 6 MB module, ran a 256 MB host out of heap before any limit applied)
+            WasmBinary.Section tables = WasmBinary.find(sections, 4);
+            WasmBinary.Section globals = WasmBinary.find(sections, 6);
+            long definedTables = tables == null ? 0 : WasmBinary.count(wasm, tables);
+            long definedGlobals = globals == null ? 0 : WasmBinary.count(wasm, globals);
+            if ((tables != null && definedTables > tables.end() - tables.start())
+                    || (globals != null && definedGlobals > globals.end() - globals.start())) {
+                return; // more entries than bytes: malformed, as the parser says
+            }
+            long globalsAndTables = (long) importedKinds[1] + importedKinds[3] + definedTables + definedGlobals;
+            if (globalsAndTables > limits.maxGlobalsAndTables()) {
+                throw over("maxGlobalsAndTables", "the module declares " + (importedKinds[3] + definedGlobals) + " globals and "
+                        + (importedKinds[1] + definedTables) + " tables, " + globalsAndTables + " together",
+                        limits.maxGlobalsAndTables(), -1);
+            }
+            int imported = importedKinds[0];
             long defined = functions == null ? 0 : WasmBinary.count(wasm, functions);
             if (imported + defined > limits.maxFunctions()) {
                 throw over("maxFunctions", "the module imports " + imported + " functions and defines " + defined,
@@ -185,23 +203,26 @@ public final class ModuleLimits {
         return params;
     }
 
-    private static int importedFunctions(byte[] wasm, List<WasmBinary.Section> sections) {
+    /** How many functions, tables, memories, globals and tags the module imports (by kind, 0 to 4). */
+    private static int[] importCounts(byte[] wasm, List<WasmBinary.Section> sections) {
+        int[] kinds = new int[5];
         WasmBinary.Section imports = WasmBinary.find(sections, 2);
         if (imports == null) {
-            return 0;
+            return kinds;
         }
         Leb128.Read count = Leb128.readUnsigned(wasm, imports.start());
         int pos = count.next();
-        int functions = 0;
         for (long i = 0; i < count.value(); i++) {
             for (int k = 0; k < 2; k++) { // module and field names
                 Leb128.Read len = Leb128.readUnsigned(wasm, pos);
                 pos = len.next() + (int) len.value();
             }
             int kind = wasm[pos++] & 0xff;
+            if (kind < kinds.length) {
+                kinds[kind]++;
+            }
             switch (kind) {
                 case 0x00: // function: type index
-                    functions++;
                     pos = Leb128.readUnsigned(wasm, pos).next();
                     break;
                 case 0x01: // table: reference type, limits
@@ -217,10 +238,10 @@ public final class ModuleLimits {
                     pos = Leb128.readUnsigned(wasm, pos + 1).next();
                     break;
                 default:
-                    return functions; // unknown: the parser reports it
+                    return kinds; // unknown: the parser reports it
             }
         }
-        return functions;
+        return kinds;
     }
 
     private static int skipLimits(byte[] wasm, int pos) {

@@ -47,7 +47,7 @@ final class MetadataValidator {
         }
         String name = requireText(m, "name", plugin);
         if (!NAME.matcher(name).matches()) {
-            throw invalidMetadata(plugin, "metadata name '" + name + "' must match [a-z0-9][a-z0-9._-]{0,63}");
+            throw invalidMetadata(plugin, "metadata name " + shown(name) + " must match [a-z0-9][a-z0-9._-]{0,63}");
         }
         String version;
         Versions.ApiVersion api;
@@ -62,7 +62,7 @@ final class MetadataValidator {
         // the original guide's PluginType is a serde enum, serialized "Evaluator": any case is accepted
         PluginType pluginType = PluginType.fromJson(type.toLowerCase(Locale.ROOT));
         if (pluginType == null) {
-            throw invalidMetadata(plugin, "metadata plugin_type '" + type + "' must be one of evaluator, provider, transform, filter (in any case)");
+            throw invalidMetadata(plugin, "metadata plugin_type " + shown(type) + " must be one of evaluator, provider, transform, filter (in any case)");
         }
         String apiVersion = api.text();
         if (!api.compatible()) {
@@ -90,6 +90,17 @@ final class MetadataValidator {
             throw invalidMetadata(plugin, "metadata field '" + field + "' is missing or not a non-empty string");
         }
         return v.asText();
+    }
+
+    /**
+     * A metadata value in a message: quoted, cut after 80 characters (a name of 16 MiB made a message of 16 MiB) and with
+     * its control characters escaped (a newline in a name started a line of the plugin's choosing wherever the
+     * message was logged), as {@link Versions} shows versions.
+     */
+    static String shown(String text) {
+        int cut = text.length() > 80 ? (Character.isHighSurrogate(text.charAt(79)) ? 79 : 80) : text.length();
+        return "'" + LogText.escapeControls(text.substring(0, cut)) + (cut < text.length() ? "…' (" + text.length()
+                + " characters)" : "'");
     }
 
     private static PluginLoadException invalidMetadata(String plugin, String detail) {

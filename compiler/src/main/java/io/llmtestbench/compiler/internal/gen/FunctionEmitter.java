@@ -390,7 +390,11 @@ final class FunctionEmitter {
             current = i;
             emit(ins, i);
             if (measure != null) {
-                measure.lowWater[i] = lowWater;
+                // an instruction that works on the top of the stack in place (i32.add pops its second operand and
+                // leaves the first's slot as its result; i32.eqz, loads and local.tee pop nothing) consumed one more
+                // value than pop() saw: the value under its result. Counted, a part that begins with it takes that
+                // value as a parameter (a part cut from a 4,000-term sum took none and popped an empty stack).
+                measure.lowWater[i] = stack.isEmpty() ? lowWater : Math.min(lowWater, stack.size() - 1);
             }
         }
         if (marks != null) {
@@ -2585,7 +2589,10 @@ final class FunctionEmitter {
                 mv.visitMethodInsn(INVOKEVIRTUAL, Names.INSTANCE, "dropDataSegment", "(I)V", false);
                 return true;
             case ATOMIC_FENCE:
-                mv.visitMethodInsn(INVOKESTATIC, "java/lang/invoke/VarHandle", "fullFence", "()V", false);
+                // nothing to order: a plugin's memory is its own instance's (defined, never imported or shared with
+                // another instance) and one thread at a time runs an instance, so no other thread can observe its
+                // accesses; the fence still costs its fuel like any instruction. (A call to VarHandle.fullFence was
+                // emitted before: off the allow-list, so every module with an atomic.fence was refused at load.)
                 return true;
             default:
                 break;

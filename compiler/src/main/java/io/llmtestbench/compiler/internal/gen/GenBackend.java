@@ -125,6 +125,9 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
      */
     static final int PHASE_SPLIT = 4000;
 
+    /** The JVM's limit on a method's code (JVMS §4.7.3: {@code code_length} less than 65,536). */
+    private static final int MAX_CODE_LENGTH = 65_535;
+
     /** The methods of one wasm function ({@link #split}). */
     private static List<MethodNode> methods(Layout layout, int f, boolean metered, boolean wideLdc) {
         return split(layout, f, metered, wideLdc).methods();
@@ -224,6 +227,13 @@ public final class GenBackend implements io.llmtestbench.compiler.internal.Backe
             if (largest <= Splitter.HUGE_METHOD_LIMIT) {
                 return new Split(methods, plan);
             }
+        }
+        if (size <= MAX_CODE_LENGTH) {
+            // No plan fits HotSpot's limit: the function is one long expression, whose operands stay on the stack
+            // where no part can begin (a call of 1,000 arguments, or of 1,000 results, is valid and V8 runs it). One
+            // method runs as well, in the JVM's interpreter (it is over the size HotSpot compiles): slower, not wrong.
+            // It was refused before as an INTERNAL "code generation failed" error.
+            return new Split(List.of(measured), null);
         }
         throw new IllegalStateException("function " + f + " cannot be split into methods of at most "
                 + Splitter.HUGE_METHOD_LIMIT + " bytes of bytecode (largest part: " + largest + " bytes)");
