@@ -648,7 +648,6 @@ public final class PluginSystem implements AutoCloseable {
         }
     }
 
-    /** Waits until no version has an execution in flight, or the deadline; true when none has. */
     /**
      * An execution's future is completed on its plugin thread just after the execution leaves its plugin's in-flight
      * count: kept here until it is done, so that {@link #close} returns only when every future it cancelled has
@@ -660,6 +659,10 @@ public final class PluginSystem implements AutoCloseable {
         return f;
     }
 
+    /**
+     * Waits until no version has an execution in flight and every execution's future is done, or the deadline; true
+     * when so.
+     */
     private boolean awaitNoneInFlight(long deadlineNanos) {
         while (true) {
             if (routes.live().stream().allMatch(h -> h.inFlight() == 0) && pendingAsync.stream().allMatch(CompletableFuture::isDone)) {
