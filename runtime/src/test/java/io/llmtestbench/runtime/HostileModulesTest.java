@@ -150,11 +150,7 @@ class HostileModulesTest {
                 + " (func $check (result i32) (i64.eq (call $sum" + args + ") (i64.const 1001))"
                 + " call $many" + " drop".repeat(999) + " i64.const 1 i64.eq i32.and)";
         String check = "    (if (i32.eqz (call $check)) (then unreachable))\n" + EXECUTE;
-        PluginId id = system.loadPlugin(echoWith("thousand_operands", fields, List.of(), EXECUTE, check));
-        for (int attempt = 0; attempt < 2; attempt++) {
-            assertThat(system.executePlugin(id, PluginInput.of("{\"n\":1000}")).data().path("n").asInt()).isEqualTo(1000);
-        }
-        system.unloadPlugin(id);
+        echoesTwice(echoWith("thousand_operands", fields, List.of(), EXECUTE, check), 1000);
     }
 
     @Test
@@ -168,9 +164,14 @@ class HostileModulesTest {
                 + " (func $check (result i32) (i32.and (i32.eq (call $sum32) (i32.const 10000))"
                 + " (i64.eq (call $sum64) (i64.const 10000))))";
         String check = "    (if (i32.eqz (call $check)) (then unreachable))\n" + EXECUTE;
-        PluginId id = system.loadPlugin(echoWith("ten_thousand_terms", fields, List.of(), EXECUTE, check));
+        echoesTwice(echoWith("ten_thousand_terms", fields, List.of(), EXECUTE, check), 10000);
+    }
+
+    /** Loads {@code module} (an echo), checks that it echoes {@code {"n": n}} twice, and unloads it. */
+    private static void echoesTwice(Path module, int n) {
+        PluginId id = system.loadPlugin(module);
         for (int attempt = 0; attempt < 2; attempt++) {
-            assertThat(system.executePlugin(id, PluginInput.of("{\"n\":10000}")).data().path("n").asInt()).isEqualTo(10000);
+            assertThat(system.executePlugin(id, PluginInput.of("{\"n\":" + n + "}")).data().path("n").asInt()).isEqualTo(n);
         }
         system.unloadPlugin(id);
     }

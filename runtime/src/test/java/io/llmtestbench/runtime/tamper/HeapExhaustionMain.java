@@ -41,7 +41,7 @@ public final class HeapExhaustionMain {
             JarKit load = echo.copy();
             ClassNode node = load.node(main);
             JarKit.heapExhausting(node, "exhaust");
-            JarKit.callFromConstructor(node, "exhaust");
+            JarKit.callFromConstructor(node, node.name, "exhaust");
             load.put(main, node);
             load.rehash("echo");
             step(system, load.write(dir.resolve("load.jar")), "load", false);

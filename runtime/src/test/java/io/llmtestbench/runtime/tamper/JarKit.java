@@ -274,28 +274,20 @@ public final class JarKit {
     }
 
     /**
-     * Makes every constructor of a class call its own static method {@code name()V} first: plugin code that runs
+     * Makes every constructor of a class call the static method {@code owner.name()V} first: plugin code that runs
      * when an instance is made (at load, on the instance's thread).
      */
-    public static void callFromConstructor(ClassNode node, String name) {
+    public static void callFromConstructor(ClassNode node, String owner, String name) {
         boolean any = false;
         for (MethodNode m : node.methods) {
             if (m.name.equals("<init>")) {
-                m.instructions.insert(new org.objectweb.asm.tree.MethodInsnNode(Opcodes.INVOKESTATIC, node.name, name, "()V", false));
+                m.instructions.insert(new org.objectweb.asm.tree.MethodInsnNode(Opcodes.INVOKESTATIC, owner, name, "()V", false));
                 any = true;
             }
         }
         if (!any) {
             throw new IllegalArgumentException(node.name + " has no constructor");
         }
-    }
-
-    /** Gives a class a static initializer that calls its own static method {@code name()V} (the loader refuses it). */
-    public static void callFromStaticInitializer(ClassNode node, String name) {
-        var clinit = new MethodNode(Opcodes.ACC_STATIC, "<clinit>", "()V", null, null);
-        clinit.instructions.add(new org.objectweb.asm.tree.MethodInsnNode(Opcodes.INVOKESTATIC, node.name, name, "()V", false));
-        clinit.instructions.add(new org.objectweb.asm.tree.InsnNode(Opcodes.RETURN));
-        node.methods.add(clinit);
     }
 
     /** The generated class and method of the function plugin {@code id} exports as {@code export}. */

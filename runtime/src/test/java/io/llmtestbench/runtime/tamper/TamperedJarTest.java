@@ -222,11 +222,7 @@ class TamperedJarTest {
     private static JarKit callingFromMain(JarKit k, String owner) {
         String main = k.mainClass(ID);
         ClassNode host = k.node(main);
-        for (MethodNode m : host.methods) {
-            if (m.name.equals("<init>")) {
-                m.instructions.insert(new MethodInsnNode(Opcodes.INVOKESTATIC, owner, "run", "()V", false));
-            }
-        }
+        JarKit.callFromConstructor(host, owner, "run");
         k.put(main, host);
         k.rehash(ID);
         return k;
