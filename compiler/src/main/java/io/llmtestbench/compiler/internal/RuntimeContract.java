@@ -100,38 +100,42 @@ public final class RuntimeContract {
 
     /** {@code public byte[] bytes}: generated code reads it into a local, again after anything may grow memory. */
     public static final Member MEMORY_BYTES = field(PLUGIN_MEMORY, "bytes", "[B");
+    /** {@code public int size}: the memory's size in bytes (the bound of every access), read with {@link #MEMORY_BYTES}. */
+    public static final Member MEMORY_SIZE = field(PLUGIN_MEMORY, "size", "I");
     /**
-     * Little-endian loads and stores of a {@code byte[]} at an index (each one line over a
-     * {@code byteArrayViewVarHandle}, which C2 inlines and whose index check it treats as a range check), so
-     * generated code never names {@code java.lang.invoke}. Bytes are read with {@code baload}/{@code bastore}.
+     * Little-endian loads and stores of the memory (an address, its bytes, its size): {@code PluginMemory.i32(int
+     * address, byte[] b, int size)} checks that the whole access lies below the size (and in the array) and reads or writes
+     * it, so generated code never names {@code java.lang.invoke} or {@code Unsafe}.
      */
-    public static final Member LOAD_I16 = staticMethod(PLUGIN_MEMORY, "i16", "([BI)S");
-    public static final Member LOAD_I32 = staticMethod(PLUGIN_MEMORY, "i32", "([BI)I");
-    public static final Member LOAD_I64 = staticMethod(PLUGIN_MEMORY, "i64", "([BI)J");
-    public static final Member LOAD_F32 = staticMethod(PLUGIN_MEMORY, "f32", "([BI)F");
-    public static final Member LOAD_F64 = staticMethod(PLUGIN_MEMORY, "f64", "([BI)D");
-    public static final Member STORE_I16 = staticMethod(PLUGIN_MEMORY, "i16", "([BIS)V");
-    public static final Member STORE_I32 = staticMethod(PLUGIN_MEMORY, "i32", "([BII)V");
-    public static final Member STORE_I64 = staticMethod(PLUGIN_MEMORY, "i64", "([BIJ)V");
-    public static final Member STORE_F32 = staticMethod(PLUGIN_MEMORY, "f32", "([BIF)V");
-    public static final Member STORE_F64 = staticMethod(PLUGIN_MEMORY, "f64", "([BID)V");
+    public static final Member LOAD_I8 = staticMethod(PLUGIN_MEMORY, "i8", "(I[BI)B");
+    public static final Member LOAD_I16 = staticMethod(PLUGIN_MEMORY, "i16", "(I[BI)S");
+    public static final Member LOAD_I32 = staticMethod(PLUGIN_MEMORY, "i32", "(I[BI)I");
+    public static final Member LOAD_I64 = staticMethod(PLUGIN_MEMORY, "i64", "(I[BI)J");
+    public static final Member LOAD_F32 = staticMethod(PLUGIN_MEMORY, "f32", "(I[BI)F");
+    public static final Member LOAD_F64 = staticMethod(PLUGIN_MEMORY, "f64", "(I[BI)D");
+    public static final Member STORE_I8 = staticMethod(PLUGIN_MEMORY, "i8", "(I[BIB)V");
+    public static final Member STORE_I16 = staticMethod(PLUGIN_MEMORY, "i16", "(I[BIS)V");
+    public static final Member STORE_I32 = staticMethod(PLUGIN_MEMORY, "i32", "(I[BII)V");
+    public static final Member STORE_I64 = staticMethod(PLUGIN_MEMORY, "i64", "(I[BIJ)V");
+    public static final Member STORE_F32 = staticMethod(PLUGIN_MEMORY, "f32", "(I[BIF)V");
+    public static final Member STORE_F64 = staticMethod(PLUGIN_MEMORY, "f64", "(I[BID)V");
     /**
-     * The same at a static offset (address, offset): {@code PluginMemory.i32Offset(byte[] b, int address, int offset)}
-     * checks the whole access once, with the raw address as the index, and refuses an offset that can never fit. For
-     * an access whose offset is not 0; bytes included, whose offset 0 is {@code baload}/{@code bastore}.
+     * The same at a static offset (address, bytes, size, offset): {@code PluginMemory.i32Offset(int address, byte[] b,
+     * int size, int offset)} checks the whole access once, with the raw address as the index, and refuses an offset
+     * that can never fit. For an access whose offset is not 0.
      */
-    public static final Member LOAD_I8_OFFSET = staticMethod(PLUGIN_MEMORY, "i8Offset", "([BII)B");
-    public static final Member LOAD_I16_OFFSET = staticMethod(PLUGIN_MEMORY, "i16Offset", "([BII)S");
-    public static final Member LOAD_I32_OFFSET = staticMethod(PLUGIN_MEMORY, "i32Offset", "([BII)I");
-    public static final Member LOAD_I64_OFFSET = staticMethod(PLUGIN_MEMORY, "i64Offset", "([BII)J");
-    public static final Member LOAD_F32_OFFSET = staticMethod(PLUGIN_MEMORY, "f32Offset", "([BII)F");
-    public static final Member LOAD_F64_OFFSET = staticMethod(PLUGIN_MEMORY, "f64Offset", "([BII)D");
-    public static final Member STORE_I8_OFFSET = staticMethod(PLUGIN_MEMORY, "i8Offset", "([BIIB)V");
-    public static final Member STORE_I16_OFFSET = staticMethod(PLUGIN_MEMORY, "i16Offset", "([BIIS)V");
-    public static final Member STORE_I32_OFFSET = staticMethod(PLUGIN_MEMORY, "i32Offset", "([BIII)V");
-    public static final Member STORE_I64_OFFSET = staticMethod(PLUGIN_MEMORY, "i64Offset", "([BIIJ)V");
-    public static final Member STORE_F32_OFFSET = staticMethod(PLUGIN_MEMORY, "f32Offset", "([BIIF)V");
-    public static final Member STORE_F64_OFFSET = staticMethod(PLUGIN_MEMORY, "f64Offset", "([BIID)V");
+    public static final Member LOAD_I8_OFFSET = staticMethod(PLUGIN_MEMORY, "i8Offset", "(I[BII)B");
+    public static final Member LOAD_I16_OFFSET = staticMethod(PLUGIN_MEMORY, "i16Offset", "(I[BII)S");
+    public static final Member LOAD_I32_OFFSET = staticMethod(PLUGIN_MEMORY, "i32Offset", "(I[BII)I");
+    public static final Member LOAD_I64_OFFSET = staticMethod(PLUGIN_MEMORY, "i64Offset", "(I[BII)J");
+    public static final Member LOAD_F32_OFFSET = staticMethod(PLUGIN_MEMORY, "f32Offset", "(I[BII)F");
+    public static final Member LOAD_F64_OFFSET = staticMethod(PLUGIN_MEMORY, "f64Offset", "(I[BII)D");
+    public static final Member STORE_I8_OFFSET = staticMethod(PLUGIN_MEMORY, "i8Offset", "(I[BIIB)V");
+    public static final Member STORE_I16_OFFSET = staticMethod(PLUGIN_MEMORY, "i16Offset", "(I[BIIS)V");
+    public static final Member STORE_I32_OFFSET = staticMethod(PLUGIN_MEMORY, "i32Offset", "(I[BIII)V");
+    public static final Member STORE_I64_OFFSET = staticMethod(PLUGIN_MEMORY, "i64Offset", "(I[BIIJ)V");
+    public static final Member STORE_F32_OFFSET = staticMethod(PLUGIN_MEMORY, "f32Offset", "(I[BIIF)V");
+    public static final Member STORE_F64_OFFSET = staticMethod(PLUGIN_MEMORY, "f64Offset", "(I[BIID)V");
 
     // ---- helpers for what generated code does not inline -----------------------------------------------------
 
@@ -236,7 +240,8 @@ public final class RuntimeContract {
     /** Every runtime member generated code may reference. */
     public static final List<Member> MEMBERS = List.of(
             BUDGET_FUEL, BUDGET_LEAF_FUEL, BUDGET_SLICES, BUDGET_STOP, BUDGET_DEPTH, BUDGET_MAX_DEPTH, TOO_DEEP, CHECK_STOP, REFILL, ENTER, ENTER_LEAF, LEAVE,
-            MEMORY_BYTES, LOAD_I16, LOAD_I32, LOAD_I64, LOAD_F32, LOAD_F64, STORE_I16, STORE_I32, STORE_I64, STORE_F32, STORE_F64,
+            MEMORY_BYTES, MEMORY_SIZE, LOAD_I8, LOAD_I16, LOAD_I32, LOAD_I64, LOAD_F32, LOAD_F64,
+            STORE_I8, STORE_I16, STORE_I32, STORE_I64, STORE_F32, STORE_F64,
             LOAD_I8_OFFSET, LOAD_I16_OFFSET, LOAD_I32_OFFSET, LOAD_I64_OFFSET, LOAD_F32_OFFSET, LOAD_F64_OFFSET,
             STORE_I8_OFFSET, STORE_I16_OFFSET, STORE_I32_OFFSET, STORE_I64_OFFSET, STORE_F32_OFFSET, STORE_F64_OFFSET,
             LINK_MEMORY, LINK_BUDGET, MEMORY_GROW, MEMORY_FILL, MEMORY_COPY, MEMORY_INIT,

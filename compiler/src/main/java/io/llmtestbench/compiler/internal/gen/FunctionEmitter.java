@@ -286,7 +286,8 @@ final class FunctionEmitter {
         for (int i = from; i < to; i++) {
             int m = memoryUsed(code.get(i));
             if (m >= 0 && memorySlot[m] < 0) {
-                memorySlot[m] = slot++;
+                memorySlot[m] = slot; // the bytes, then the size (int) in the next slot
+                slot += 2;
             }
         }
         this.nextSlot = slot;
@@ -1327,14 +1328,18 @@ final class FunctionEmitter {
         }
     }
 
+    /** Memory m's bytes and size into its two locals. */
     private void reloadMemory(int m) {
         method.visitVarInsn(ALOAD, machineSlot);
         method.visitFieldInsn(GETFIELD, machine, Names.memory(m), L_MEMORY);
+        method.visitInsn(DUP);
         invoke(RuntimeContract.MEMORY_BYTES);
         method.visitVarInsn(ASTORE, memorySlot[m]);
+        invoke(RuntimeContract.MEMORY_SIZE);
+        method.visitVarInsn(ISTORE, memorySlot[m] + 1);
     }
 
-    /** After a call that may have grown memory: every byte[] this method holds may be stale. */
+    /** After a call that may have grown memory: every byte[] and size this method holds may be stale. */
     private void reloadMemories() {
         for (int m = 0; m < memorySlot.length; m++) {
             if (memorySlot[m] >= 0) {
@@ -2506,9 +2511,14 @@ final class FunctionEmitter {
         return code >= 0x28 && code <= 0x3e;
     }
 
-    /** Pushes memory m's byte[] on the JVM stack. */
+    /**
+     * Pushes memory m's byte[] and size on the JVM stack, after the address already there: the accessors take (address,
+     * bytes, size...), so no stack shuffle per access (each byte of a method's bytecode counts against C2's inlining
+     * budget for it).
+     */
     private void loadBytes(int m) {
         method.visitVarInsn(ALOAD, memorySlot[m]);
+        method.visitVarInsn(ILOAD, memorySlot[m] + 1);
     }
 
     private void loadMemoryObject(int m) {
@@ -2517,7 +2527,7 @@ final class FunctionEmitter {
     }
 
     /**
-     * The access at a static offset: [bytes, address] -> the accessor that takes the offset, which checks the whole
+     * The access at a static offset: [address, bytes, size] -> the accessor that takes the offset, which checks the whole
      * access once with the raw address as the index ({@code PluginMemory.i32Offset}...). Checking
      * {@code checkIndex(address, length) + offset} here and the access's end again in the accessor cost two range
      * checks per access (RATIONALE.md, "Why do the memory accessors take the static offset?").
@@ -2536,8 +2546,7 @@ final class FunctionEmitter {
         switch (op) {
             case MEMORY_SIZE: {
                 int m = (int) ins.operand(0);
-                loadBytes(m);
-                mv.visitInsn(ARRAYLENGTH);
+                mv.visitVarInsn(ILOAD, memorySlot[m] + 1);
                 ldc(16);
                 mv.visitInsn(IUSHR);
                 push(ValType.I32);
@@ -2649,9 +2658,8 @@ final class FunctionEmitter {
             case I64_LOAD8_S:
             case I64_LOAD8_U:
                 loadBytes(m);
-                mv.visitInsn(SWAP);
                 if (offset == 0) {
-                    mv.visitInsn(BALOAD);
+                    invoke(RuntimeContract.LOAD_I8);
                 } else {
                     accessAtOffset(offset, RuntimeContract.LOAD_I8_OFFSET);
                 }
@@ -2692,9 +2700,8 @@ final class FunctionEmitter {
                 handle = offset == 0 ? RuntimeContract.LOAD_F64 : RuntimeContract.LOAD_F64_OFFSET;
                 break;
         }
-        // [addr] -> [bytes, addr(, offset)]
+        // [addr] -> [addr, bytes, size(, offset)]
         loadBytes(m);
-        mv.visitInsn(SWAP);
         if (offset == 0) {
             invoke(handle);
         } else {
@@ -2745,7 +2752,6 @@ final class FunctionEmitter {
         Type vt = JvmTypes.of(valueType);
         // Narrow the value first: every store below then stores an int, long, float or double.
         RuntimeContract.Member handle;
-        boolean bytes = false;
         switch (op) {
             case I64_STORE8:
             case I64_STORE16:
@@ -2759,11 +2765,8 @@ final class FunctionEmitter {
         switch (op) {
             case I32_STORE8:
             case I64_STORE8:
-                if (offset != 0) {
-                    mv.visitInsn(I2B);
-                }
-                bytes = offset == 0;
-                handle = RuntimeContract.STORE_I8_OFFSET;
+                mv.visitInsn(I2B);
+                handle = offset == 0 ? RuntimeContract.STORE_I8 : RuntimeContract.STORE_I8_OFFSET;
                 break;
             case I32_STORE16:
             case I64_STORE16:
@@ -2786,18 +2789,13 @@ final class FunctionEmitter {
         }
         int value = temp(vt);
         mv.visitVarInsn(JvmTypes.store(vt), value);
-        // [addr] -> [bytes, addr(, offset), value]
+        // [addr] -> [addr, bytes, size(, offset), value]
         loadBytes(m);
-        mv.visitInsn(SWAP);
         if (offset != 0) {
             ldc((int) offset);
         }
         mv.visitVarInsn(JvmTypes.load(vt), value);
-        if (bytes) {
-            mv.visitInsn(BASTORE);
-        } else {
-            invoke(handle);
-        }
+        invoke(handle);
         release(vt, value);
     }
 

@@ -79,7 +79,7 @@ public final class GuestOps {
         if (Integer.toUnsignedLong(src) + Integer.toUnsignedLong(size) > data.length) {
             throw Traps.outOfBounds();
         }
-        if (Integer.toUnsignedLong(dest) + Integer.toUnsignedLong(size) > memory.bytes.length) {
+        if (Integer.toUnsignedLong(dest) + Integer.toUnsignedLong(size) > memory.size) {
             throw Traps.outOfBounds();
         }
         System.arraycopy(data, src, memory.bytes, dest, size);
@@ -214,7 +214,7 @@ public final class GuestOps {
     /** The effective address {@code base + offset} (unsigned, 33 bits) of an access of {@code size} bytes. */
     private static int atomicAddress(PluginMemory memory, int base, int offset, int size) {
         long ea = Integer.toUnsignedLong(base) + Integer.toUnsignedLong(offset);
-        if (ea + size > memory.bytes.length) {
+        if (ea + size > memory.size) {
             throw Traps.outOfBounds();
         }
         return (int) ea;

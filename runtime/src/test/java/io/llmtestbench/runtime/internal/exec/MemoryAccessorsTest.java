@@ -22,11 +22,13 @@ import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.commons.CodeSizeEvaluator;
 
 /**
- * The static accessors generated code reads and writes linear memory with ({@code PluginMemory.i32(byte[], int)}...,
- * and at a static offset {@code PluginMemory.i32Offset(byte[], int, int)}...) keep every access inside the array, in both of their implementations: through {@code Unsafe} after their own index
- * check (the default on Java 17 to 23 on x86-64 and AArch64) and through the little-endian VarHandles
- * ({@code -Dllmtb.memoryAccess=varhandle}, and Java 24 on). For every width, array lengths around the width and
- * indices around both ends: an access wholly inside reads and writes the little-endian bytes at that index and
+ * The static accessors generated code reads and writes linear memory with ({@code PluginMemory.i32(int address, byte[],
+ * int size)}..., and at a static offset {@code PluginMemory.i32Offset(int, byte[], int, int)}...) keep every access
+ * below the memory's size and inside the array, in both of their implementations: through {@code Unsafe} after their
+ * own index check (the default on Java 17 to 23 on x86-64 and AArch64) and through the little-endian VarHandles
+ * ({@code -Dllmtb.memoryAccess=varhandle}, and Java 24 on, where the memory's size is always the array's length). For
+ * every width, array lengths around the width, sizes below, at and past the array's length and negative (only a forged
+ * caller passes those: the array still bounds the access) and indices around both ends: an access wholly inside reads and writes the little-endian bytes at that index and
  * nothing else; every other index throws {@link IndexOutOfBoundsException} (which the export boundary reports as "out
  * of bounds memory access") and leaves the array as it was.
  */
@@ -55,7 +57,7 @@ class MemoryAccessorsTest {
                 public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                         String[] exceptions) {
                     boolean accessor = (access & Opcodes.ACC_PUBLIC) != 0 && (access & Opcodes.ACC_STATIC) != 0
-                            && name.matches("[if](8|16|32|64)(Offset)?") && descriptor.startsWith("([BI");
+                            && name.matches("[if](8|16|32|64)(Offset)?") && descriptor.startsWith("(I[BI");
                     if (!accessor) {
                         return null;
                     }
@@ -68,7 +70,7 @@ class MemoryAccessorsTest {
                 }
             }, 0);
         }
-        assertThat(sizes).hasSize(22);
+        assertThat(sizes).hasSize(24);
         assertThat(sizes).allSatisfy((method, size) -> assertThat(size).as(method).isLessThanOrEqualTo(35));
     }
 
@@ -96,42 +98,51 @@ class MemoryAccessorsTest {
      */
     @Test
     void everyAccessorStaysInsideTheArrayOnceCompiled() {
-        byte[] b = pattern(64);
+        byte[] b = pattern(80); // a memory of 64 bytes with 16 bytes of spare capacity, which no access may touch
+        byte[] spare = java.util.Arrays.copyOfRange(b, 64, 80);
+        int n = 64;
         long sum = 0;
         int refused = 0;
         int rounds = 200_000;
         for (int round = 0; round < rounds; round++) {
             int i = 48 + (round & 15); // 48..63: some accesses fit, the rest pass the end
             try {
-                sum += PluginMemory.i64(b, i);
+                sum += PluginMemory.i64(i, b, n);
             } catch (IndexOutOfBoundsException e) {
                 refused++;
             }
             try {
-                PluginMemory.i32(b, i, round);
+                PluginMemory.i32(i, b, n, round);
             } catch (IndexOutOfBoundsException e) {
                 refused++;
             }
             try {
-                sum += PluginMemory.i16(b, i + 1);
+                sum += PluginMemory.i16(i + 1, b, n);
             } catch (IndexOutOfBoundsException e) {
                 refused++;
             }
             try {
-                sum += PluginMemory.f64Offset(b, i - 8, 6) > 0 ? 1 : 2;
+                sum += PluginMemory.f64Offset(i - 8, b, n, 6) > 0 ? 1 : 2;
             } catch (IndexOutOfBoundsException e) {
                 refused++;
             }
             try {
-                PluginMemory.i8Offset(b, i, 3, (byte) round);
+                PluginMemory.i8Offset(i, b, n, 3, (byte) round);
+            } catch (IndexOutOfBoundsException e) {
+                refused++;
+            }
+            try {
+                PluginMemory.i8(i + 2, b, n, (byte) round);
             } catch (IndexOutOfBoundsException e) {
                 refused++;
             }
         }
         // Per 16 rounds (i = 48..63): i64 fits at 48..56 (7 refused), i32 at 48..60 (3), i16 at i + 1 = 49..62 (2),
-        // f64 at offset 6 from i - 8 = 40..55 at 40..50 (5), a byte at offset 3 at 48..60 (3).
-        assertThat(refused).isEqualTo(rounds / 16 * (7 + 3 + 2 + 5 + 3));
+        // f64 at offset 6 from i - 8 = 40..55 at 40..50 (5), a byte at offset 3 at 48..60 (3), a byte at i + 2 = 50..63
+        // (2).
+        assertThat(refused).isEqualTo(rounds / 16 * (7 + 3 + 2 + 5 + 3 + 2));
         assertThat(sum).isNotZero();
+        assertThat(java.util.Arrays.copyOfRange(b, 64, 80)).isEqualTo(spare);
         assertThat(check()).isEmpty();
     }
 
@@ -164,16 +175,39 @@ class MemoryAccessorsTest {
 
     static List<String> check() {
         List<String> problems = new ArrayList<>();
-        for (int width : new int[] {2, 4, 8}) {
+        for (int width : new int[] {1, 2, 4, 8}) {
             for (int length : LENGTHS) {
-                for (int i : new int[] {Integer.MIN_VALUE, -width, -1, 0, 1, length - width - 1, length - width,
-                        length - width + 1, length - 1, length, length + 1, Integer.MAX_VALUE}) {
-                    checkOne(problems, width, length, i);
+                for (int n : sizes(length)) {
+                    for (int i : new int[] {Integer.MIN_VALUE, -width, -1, 0, 1, n - width - 1, n - width, n - width + 1,
+                            n - 1, n, length - width - 1, length - width, length - width + 1, length - 1, length,
+                            length + 1, Integer.MAX_VALUE}) {
+                        checkOne(problems, width, length, n, i);
+                    }
                 }
             }
         }
         checkOffsets(problems);
         return problems;
+    }
+
+    /**
+     * Memory sizes to try with an array of {@code length} bytes: the whole array, less of it (spare capacity after
+     * the memory), none, and more than the array or negative (only a forged caller passes those).
+     */
+    private static int[] sizes(int length) {
+        return new int[] {length, Math.max(0, length - 1), Math.max(0, length - 5), length / 2, 0, length + 1,
+            length + 8, Integer.MAX_VALUE, -1, Integer.MIN_VALUE};
+    }
+
+    /**
+     * The bytes an access may touch. Through {@code Unsafe}: below the memory's size and inside the array (a negative
+     * size, which only a forged caller passes, read with its sign bit cleared, as the accessors of more than a byte do;
+     * a byte's accessor refuses every access with a negative size, so with one a refusal is no problem either).
+     * Through the {@code VarHandle}s the memory has no spare capacity, its size is the array's length, and the array
+     * is the bound.
+     */
+    private static long bound(int length, int n) {
+        return PluginMemory.Direct.ON ? Math.min(n & Integer.MAX_VALUE, length) : length;
     }
 
     /** Offsets a generator writes and offsets only a hand-written caller could pass. */
@@ -189,31 +223,34 @@ class MemoryAccessorsTest {
     private static void checkOffsets(List<String> problems) {
         for (int width : new int[] {1, 2, 4, 8}) {
             for (int length : LENGTHS) {
-                for (int o : OFFSETS) {
-                    for (long target : new long[] {0, 1, length - width - 1, length - width, length - width + 1,
-                            length - 1, length, length + 1}) {
-                        checkOffset(problems, width, length, (int) (target - o), o);
-                    }
-                    for (int i : new int[] {Integer.MIN_VALUE, -width, -1, 0, 1, Integer.MAX_VALUE - 7,
-                            Integer.MAX_VALUE}) {
-                        checkOffset(problems, width, length, i, o);
+                for (int n : new int[] {length, Math.max(0, length - 3), length + 8, Integer.MAX_VALUE}) {
+                    for (int o : OFFSETS) {
+                        for (long target : new long[] {0, 1, n - width - 1, n - width, n - width + 1, n - 1, n,
+                                length - width - 1, length - width, length - width + 1, length - 1, length, length + 1}) {
+                            checkOffset(problems, width, length, n, (int) (target - o), o);
+                        }
+                        for (int i : new int[] {Integer.MIN_VALUE, -width, -1, 0, 1, Integer.MAX_VALUE - 7,
+                                Integer.MAX_VALUE}) {
+                            checkOffset(problems, width, length, n, i, o);
+                        }
                     }
                 }
             }
         }
     }
 
-    private static void checkOffset(List<String> problems, int width, int length, int i, int o) {
+    private static void checkOffset(List<String> problems, int width, int length, int n, int i, int o) {
         long address = Integer.toUnsignedLong(i) + o;
-        boolean inside = o >= 0 && o < PluginMemory.MAX_OFFSET && address + width <= length;
+        boolean inside = o >= 0 && o < PluginMemory.MAX_OFFSET && address + width <= bound(length, n);
         for (String kind : new String[] {"int", "float"}) {
             if (kind.equals("float") && width <= 2) {
                 continue;
             }
-            String what = kind + width * 8 + " at " + Integer.toUnsignedString(i) + " + " + o + " of " + length + ": ";
+            String what = kind + width * 8 + " at " + Integer.toUnsignedString(i) + " + " + o + " of " + n + " in "
+                    + length + ": ";
             byte[] b = pattern(length);
             try {
-                long read = readOffset(kind, width, b, i, o);
+                long read = readOffset(kind, width, b, n, i, o);
                 if (!inside) {
                     problems.add(what + "read outside the array or with an invalid offset");
                 } else if (read != expected(b, (int) address, width)) {
@@ -221,14 +258,14 @@ class MemoryAccessorsTest {
                             + Long.toHexString(expected(b, (int) address, width)));
                 }
             } catch (IndexOutOfBoundsException e) {
-                if (inside) {
+                if (inside && n >= 0) {
                     problems.add(what + "a read inside the array threw " + e);
                 }
             }
             byte[] before = b.clone();
             long value = 0x8877665544332211L;
             try {
-                writeOffset(kind, width, b, i, o, value);
+                writeOffset(kind, width, b, n, i, o, value);
                 if (!inside) {
                     problems.add(what + "wrote outside the array or with an invalid offset");
                 } else {
@@ -241,7 +278,7 @@ class MemoryAccessorsTest {
                     }
                 }
             } catch (IndexOutOfBoundsException e) {
-                if (inside) {
+                if (inside && n >= 0) {
                     problems.add(what + "a write inside the array threw " + e);
                 } else if (!java.util.Arrays.equals(b, before)) {
                     problems.add(what + "a refused write changed the array");
@@ -250,72 +287,72 @@ class MemoryAccessorsTest {
         }
     }
 
-    private static long readOffset(String kind, int width, byte[] b, int i, int o) {
+    private static long readOffset(String kind, int width, byte[] b, int n, int i, int o) {
         if (kind.equals("float")) {
-            return width == 4 ? Float.floatToRawIntBits(PluginMemory.f32Offset(b, i, o)) & 0xFFFF_FFFFL
-                    : Double.doubleToRawLongBits(PluginMemory.f64Offset(b, i, o));
+            return width == 4 ? Float.floatToRawIntBits(PluginMemory.f32Offset(i, b, n, o)) & 0xFFFF_FFFFL
+                    : Double.doubleToRawLongBits(PluginMemory.f64Offset(i, b, n, o));
         }
         switch (width) {
             case 1:
-                return PluginMemory.i8Offset(b, i, o) & 0xFFL;
+                return PluginMemory.i8Offset(i, b, n, o) & 0xFFL;
             case 2:
-                return PluginMemory.i16Offset(b, i, o) & 0xFFFFL;
+                return PluginMemory.i16Offset(i, b, n, o) & 0xFFFFL;
             case 4:
-                return PluginMemory.i32Offset(b, i, o) & 0xFFFF_FFFFL;
+                return PluginMemory.i32Offset(i, b, n, o) & 0xFFFF_FFFFL;
             default:
-                return PluginMemory.i64Offset(b, i, o);
+                return PluginMemory.i64Offset(i, b, n, o);
         }
     }
 
-    private static void writeOffset(String kind, int width, byte[] b, int i, int o, long v) {
+    private static void writeOffset(String kind, int width, byte[] b, int n, int i, int o, long v) {
         if (kind.equals("float")) {
             if (width == 4) {
-                PluginMemory.f32Offset(b, i, o, Float.intBitsToFloat((int) v));
+                PluginMemory.f32Offset(i, b, n, o, Float.intBitsToFloat((int) v));
             } else {
-                PluginMemory.f64Offset(b, i, o, Double.longBitsToDouble(v));
+                PluginMemory.f64Offset(i, b, n, o, Double.longBitsToDouble(v));
             }
             return;
         }
         switch (width) {
             case 1:
-                PluginMemory.i8Offset(b, i, o, (byte) v);
+                PluginMemory.i8Offset(i, b, n, o, (byte) v);
                 break;
             case 2:
-                PluginMemory.i16Offset(b, i, o, (short) v);
+                PluginMemory.i16Offset(i, b, n, o, (short) v);
                 break;
             case 4:
-                PluginMemory.i32Offset(b, i, o, (int) v);
+                PluginMemory.i32Offset(i, b, n, o, (int) v);
                 break;
             default:
-                PluginMemory.i64Offset(b, i, o, v);
+                PluginMemory.i64Offset(i, b, n, o, v);
                 break;
         }
     }
 
-    private static void checkOne(List<String> problems, int width, int length, int i) {
-        boolean inside = i >= 0 && (long) i + width <= length;
+    private static void checkOne(List<String> problems, int width, int length, int n, int i) {
+        boolean inside = i >= 0 && (long) i + width <= bound(length, n);
         for (String kind : new String[] {"int", "float"}) {
-            if (kind.equals("float") && width == 2) {
+            if (kind.equals("float") && width <= 2) {
                 continue;
             }
-            String what = kind + width * 8 + " at " + i + " of " + length + ": ";
+            String what = kind + width * 8 + " at " + i + " of " + n + " in " + length + ": ";
             byte[] b = pattern(length);
             try {
-                long read = read(kind, width, b, i);
+                long read = read(kind, width, b, n, i);
                 if (!inside) {
                     problems.add(what + "read outside the array");
                 } else if (read != expected(b, i, width)) {
                     problems.add(what + "read " + Long.toHexString(read) + ", expected " + Long.toHexString(expected(b, i, width)));
                 }
             } catch (IndexOutOfBoundsException e) {
-                if (inside) {
+                if (inside && n >= 0) {
                     problems.add(what + "a read inside the array threw " + e);
                 }
             }
             byte[] before = b.clone();
             long value = 0x8877665544332211L;
             try {
-                write(kind, width, b, i, value);
+                write(kind, width, b, n, i, value);
                 if (!inside) {
                     problems.add(what + "wrote outside the array");
                 } else {
@@ -328,7 +365,7 @@ class MemoryAccessorsTest {
                     }
                 }
             } catch (IndexOutOfBoundsException e) {
-                if (inside) {
+                if (inside && n >= 0) {
                     problems.add(what + "a write inside the array threw " + e);
                 } else if (!java.util.Arrays.equals(b, before)) {
                     problems.add(what + "a refused write changed the array");
@@ -337,39 +374,44 @@ class MemoryAccessorsTest {
         }
     }
 
-    private static long read(String kind, int width, byte[] b, int i) {
+    private static long read(String kind, int width, byte[] b, int n, int i) {
         if (kind.equals("float")) {
-            return width == 4 ? Float.floatToRawIntBits(PluginMemory.f32(b, i)) & 0xFFFF_FFFFL
-                    : Double.doubleToRawLongBits(PluginMemory.f64(b, i));
+            return width == 4 ? Float.floatToRawIntBits(PluginMemory.f32(i, b, n)) & 0xFFFF_FFFFL
+                    : Double.doubleToRawLongBits(PluginMemory.f64(i, b, n));
         }
         switch (width) {
+            case 1:
+                return PluginMemory.i8(i, b, n) & 0xFFL;
             case 2:
-                return PluginMemory.i16(b, i) & 0xFFFFL;
+                return PluginMemory.i16(i, b, n) & 0xFFFFL;
             case 4:
-                return PluginMemory.i32(b, i) & 0xFFFF_FFFFL;
+                return PluginMemory.i32(i, b, n) & 0xFFFF_FFFFL;
             default:
-                return PluginMemory.i64(b, i);
+                return PluginMemory.i64(i, b, n);
         }
     }
 
-    private static void write(String kind, int width, byte[] b, int i, long v) {
+    private static void write(String kind, int width, byte[] b, int n, int i, long v) {
         if (kind.equals("float")) {
             if (width == 4) {
-                PluginMemory.f32(b, i, Float.intBitsToFloat((int) v));
+                PluginMemory.f32(i, b, n, Float.intBitsToFloat((int) v));
             } else {
-                PluginMemory.f64(b, i, Double.longBitsToDouble(v));
+                PluginMemory.f64(i, b, n, Double.longBitsToDouble(v));
             }
             return;
         }
         switch (width) {
+            case 1:
+                PluginMemory.i8(i, b, n, (byte) v);
+                break;
             case 2:
-                PluginMemory.i16(b, i, (short) v);
+                PluginMemory.i16(i, b, n, (short) v);
                 break;
             case 4:
-                PluginMemory.i32(b, i, (int) v);
+                PluginMemory.i32(i, b, n, (int) v);
                 break;
             default:
-                PluginMemory.i64(b, i, v);
+                PluginMemory.i64(i, b, n, v);
                 break;
         }
     }
