@@ -223,6 +223,32 @@ class PipelineRunnerTest {
                 .as("nothing carried unless asked").isFalse();
     }
 
+    /**
+     * A record's number past a double's range (its id, a carried field) is read as the runtime reads a plugin's JSON
+     * and stays that number in the written result, with a plugin stage (echo) run on the record: never the string
+     * "Infinity" a default mapper's tree made of it. A number too small for a double reads as 0.0, as in the runtime.
+     */
+    @Test
+    void aRecordsNumberPastADoublesRangeStaysThatNumberInTheResult() throws Exception {
+        Path file = Fixtures.pipeline(dir.resolve("big"), """
+                {"name": "big", "transforms": [{"plugin": "plugins/echo.wasm"}]}
+                """, "echo");
+        PipelineRunner echo = PipelineRunner.load(system, Pipeline.read(file, warnings::add), true, warnings::add)
+                .carrying(List.of("big", "minus", "tiny"));
+        RecordResult r = echo.processLine(1,
+                "{\"id\":1e400,\"response\":\"ok\",\"big\":1e400,\"minus\":-1e400,\"tiny\":1e-400}".getBytes(StandardCharsets.UTF_8));
+        assertThat(r.status()).isEqualTo(RecordResult.Status.KEPT);
+        assertThat(r.stages()).extracting(RecordResult.StageRun::where).containsExactly("transforms[0]");
+        assertThat(r.text()).isEqualTo("ok");
+        String written = new String(r.toJsonBytes(), StandardCharsets.UTF_8);
+        assertThat(written).doesNotContain("Infinity").contains("\"id\":1E+400")
+                .contains("\"fields\":{\"big\":1E+400,\"minus\":-1E+400,\"tiny\":0.0}");
+        assertThat(r.id().isNumber()).isTrue();
+        assertThat(r.id().decimalValue()).isEqualByComparingTo("1e400");
+        assertThat(r.input().path("minus").decimalValue()).isEqualByComparingTo("-1e400");
+        assertThat(RecordResult.fromJson(Json.parse("line", written)).toJson()).isEqualTo(r.toJson());
+    }
+
     @Test
     void aPipelineCanReadItsPluginsFromOtherFiles() throws Exception {
         Path file = Fixtures.pipeline(dir.resolve("moved"), """

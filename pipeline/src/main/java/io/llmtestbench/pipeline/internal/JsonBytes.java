@@ -17,7 +17,7 @@ import java.util.Set;
 
 /**
  * JSON as UTF-8 bytes, for the pipeline's per-record path: stage inputs written straight to bytes, plugin outputs
- * read token by token, records parsed from their bytes. Same mapper and strictness as {@link Json}.
+ * read token by token, records parsed from their bytes. Same trees and strictness as {@link Json}.
  */
 public final class JsonBytes {
     private static final JsonFactory FACTORY = Json.FACTORY;
@@ -118,9 +118,10 @@ public final class JsonBytes {
                 || !isUtf8(utf8)) {
             return null;
         }
-        try {
-            JsonNode node = Json.mapper().readTree(utf8);
-            return node == null || node.isMissingNode() ? null : node;
+        // the tree every other JSON of the pipeline is read into (Json.readStrict, so JsonTrees decides how numbers
+        // are read: 1e400 stays that number), never the mapper's, which would turn it into the string "Infinity"
+        try (JsonParser p = FACTORY.createParser(utf8)) {
+            return Json.readStrict(p);
         } catch (IOException e) {
             return null;
         }

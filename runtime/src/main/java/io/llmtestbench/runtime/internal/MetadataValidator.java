@@ -93,14 +93,13 @@ final class MetadataValidator {
     }
 
     /**
-     * A metadata value in a message: quoted, cut after 80 characters (a name of 16 MiB made a message of 16 MiB) and with
-     * its control characters escaped (a newline in a name started a line of the plugin's choosing wherever the
-     * message was logged), as {@link Versions} shows versions.
+     * A metadata value in a message: {@link LogText#quoted} in single quotes (cut, escaped: a newline in a name
+     * started a line of the plugin's choosing wherever the message was logged), as {@link Versions} shows versions,
+     * with the value's length when it is cut.
      */
     static String shown(String text) {
-        int cut = text.length() > 80 ? (Character.isHighSurrogate(text.charAt(79)) ? 79 : 80) : text.length();
-        return "'" + LogText.escapeControls(text.substring(0, cut)) + (cut < text.length() ? "…' (" + text.length()
-                + " characters)" : "'");
+        String quoted = LogText.quoted(text, '\'');
+        return text.length() > LogText.SHOWN_CHARS ? quoted + " (" + text.length() + " characters)" : quoted;
     }
 
     private static PluginLoadException invalidMetadata(String plugin, String detail) {

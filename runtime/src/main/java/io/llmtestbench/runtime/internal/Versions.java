@@ -106,27 +106,15 @@ public final class Versions {
         return new ApiVersion(text, v[0], v[1]);
     }
 
+    /** A plugin's value in a message: {@link LogText#quoted} in double quotes (cut, escaped), as the metadata check shows names. */
     private static String quoted(String text) {
-        if (text == null) {
-            return "null";
-        }
-        String s = text.length() > 80 ? text.substring(0, 80) + "…" : text;
-        var b = new StringBuilder("\"");
-        s.chars().forEach(c -> {
-            if (c == '"' || c == '\\') {
-                b.append('\\').append((char) c);
-            } else if (c < 0x20 || c == 0x7f) {
-                b.append(String.format("\\u%04x", c));
-            } else {
-                b.append((char) c);
-            }
-        });
-        return b.append('"').toString();
+        return LogText.quoted(text, '"');
     }
 
     private static String shown(JsonNode node) {
         String type = node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
         String text = node.toString();
-        return type + " " + (text.length() > 80 ? text.substring(0, 80) + "…" : text);
+        int end = LogText.shownEnd(text); // JSON text: escaped already, but a cut may split a surrogate pair
+        return type + " " + (end < text.length() ? text.substring(0, end) + "…" : text);
     }
 }
