@@ -14,7 +14,7 @@ import org.openjdk.jmh.annotations.Param;
 /** How the JMH suites are set up: default JVM flags in every fork unless a variant asks, and the kernel lists. */
 class BenchmarkSetupTest {
     private static final List<Class<?>> SUITES = List.of(KernelBench.class, KernelOnceBench.class, KernelBaselineBench.class,
-            CallOverheadBench.class, BatchBench.class, StartupBench.class, CompileBench.class);
+            CallOverheadBench.class, BatchBench.class, StartupBench.class, CompileBench.class, MemoryGrowBench.class);
 
     @Test
     void forksReplaceTheLaunchingJvmsArgumentsAndKeepDefaultFlags() {
