@@ -22,16 +22,17 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The linear memory of a plugin instance: one flat {@code byte[]} under a hard page cap, with the instance's
- * {@link Budget} attached.
+ * The linear memory of a plugin instance: one flat {@code byte[]} under a hard page cap, and the memory's
+ * {@link #size} (the array may be longer: spare capacity for {@code memory.grow}), with the instance's {@link Budget}
+ * attached.
  *
- * <p>Generated code reads {@link #bytes} into a local and accesses it through the little-endian static
- * accessors below ({@link #i32(byte[], int)}...): each checks that the whole access lies in the array with
- * {@code Objects.checkIndex} (a range check C2 can hoist out of loops) and then reads or writes through
- * {@code sun.misc.Unsafe} on Java 17 to 23 (x86-64, AArch64), through a little-endian {@link VarHandle} elsewhere
- * (see {@link Direct}). The array is replaced (never resized in place) by {@code memory.grow}, so generated code reloads the field after
- * any call that can grow memory. Host functions, WASI and Chicory's instantiation use the {@link Memory}
- * methods, which see the same bytes.
+ * <p>Generated code reads {@link #bytes} and {@link #size} into locals and accesses memory through the little-endian
+ * static accessors below ({@link #i32(int, byte[], int)}...): each checks that the whole access lies below the size
+ * and in the array with {@code Objects.checkIndex} (a range check C2 can hoist out of loops) and then reads or writes
+ * through {@code sun.misc.Unsafe} on Java 17 to 23 (x86-64, AArch64), through a little-endian {@link VarHandle}
+ * elsewhere (see {@link Direct}). {@code memory.grow} changes the size and may replace the array (never resized in
+ * place), so generated code reloads both fields after any call that can grow memory. Host functions, WASI and
+ * Chicory's instantiation use the {@link Memory} methods, which see the same bytes and the same size.
  *
  * <p>{@code memory.grow} past the cap returns -1, as the spec says; the cap applies whether or not the
  * module declares a maximum, and can be at most {@link #MAX_PAGES} (a JVM array holds less than 2 GiB).
@@ -520,8 +521,8 @@ public final class PluginMemory implements Memory {
      * <p>The first {@value #EXACT_GROWS} grows allocate exactly the new size (a plugin that grows once or twice keeps
      * no spare bytes); after that a grow that needs a new array allocates a quarter more than asked, within the
      * maximum, so a program whose allocator grows memory a page at a time copies its memory a bounded number of times
-     * per byte rather than once per grow (64 MiB grown a page at a time copied 32 GiB before: 4.5 s, against 90 ms
-     * now). Only where the accessors go through {@code Unsafe} ({@link Direct#ON}): through the {@code VarHandle}s the
+     * per byte rather than once per grow (1,023 grows of one page copied 32 GiB before: 3.5 s, against 47 ms now;
+     * benchmarks/RESULTS.md, "Spare capacity for memory.grow"). Only where the accessors go through {@code Unsafe} ({@link Direct#ON}): through the {@code VarHandle}s the
      * array's length is the bound, so there every grow allocates exactly, as before.
      */
     @Override

@@ -28,6 +28,15 @@ class PluginMemoryGrowthTest {
         return new PluginMemory(new MemoryLimits(initial, maximum), cap, new Budget(Budget.UNLIMITED, 100));
     }
 
+    /** A memory of one page grown by one page eight times: nine pages in an array of ten (spare capacity). */
+    private static PluginMemory grownEightPages() {
+        PluginMemory m = memory(1, 1024, 1024);
+        for (int k = 0; k < 8; k++) {
+            m.grow(1);
+        }
+        return m;
+    }
+
     @Test
     void growingAPageAtATimeReplacesTheArrayALogarithmicNumberOfTimes() {
         Assumptions.assumeTrue(PluginMemory.Direct.ON, "spare capacity only on the Unsafe path");
@@ -74,10 +83,7 @@ class PluginMemoryGrowthTest {
     @Test
     void theSpareCapacityIsInvisibleToTheHostAndToGeneratedCode() {
         Assumptions.assumeTrue(PluginMemory.Direct.ON, "spare capacity only on the Unsafe path");
-        PluginMemory m = memory(1, 1024, 1024);
-        for (int k = 0; k < 8; k++) {
-            m.grow(1);
-        }
+        PluginMemory m = grownEightPages();
         int size = m.size;
         assertThat(m.bytes.length).as("spare capacity after 8 grows").isGreaterThan(size);
         m.writeByte(size - 1, (byte) 7);
@@ -99,10 +105,7 @@ class PluginMemoryGrowthTest {
     @Test
     void pagesTakenFromSpareCapacityAreZeroEvenIfSomethingWroteThere() {
         Assumptions.assumeTrue(PluginMemory.Direct.ON, "spare capacity only on the Unsafe path");
-        PluginMemory m = memory(1, 1024, 1024);
-        for (int k = 0; k < 8; k++) {
-            m.grow(1);
-        }
+        PluginMemory m = grownEightPages();
         int size = m.size;
         byte[] array = m.bytes;
         assertThat(array.length).isGreaterThanOrEqualTo(size + 65536);
